@@ -1,0 +1,23 @@
+package dev.identitystream.plaid;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Calls Plaid's {@code POST /identity/documents/uploads/get}.
+ *
+ * <p>The returned stage never completes exceptionally for an expected failure: a Plaid error
+ * answer, a timeout, a refused connection, a malformed or oversize body are all values of {@link
+ * PlaidResult}. It may complete exceptionally only on a programming error.
+ *
+ * <p>Threading: implementations are called from Kafka Streams threads and must not block them;
+ * stages complete on the implementation's own threads.
+ */
+public interface PlaidClient extends AutoCloseable {
+
+  /** Starts one logical call (one or more attempts, as the implementation decides). */
+  CompletionStage<PlaidResult> identityDocumentsUploadsGet(PlaidRequest request);
+
+  /** Releases threads and connections. Calls in flight may complete or be abandoned. */
+  @Override
+  default void close() {}
+}
