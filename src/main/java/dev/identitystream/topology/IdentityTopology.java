@@ -1,0 +1,92 @@
+package dev.identitystream.topology;
+
+import dev.identitystream.event.EventSerdes;
+import dev.identitystream.plaid.PlaidClient;
+import java.time.Clock;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * The job as a pure function of settings, a Plaid client and a clock:
+ *
+ * <pre>
+ * requests ──► plaid-call (validate, pending store, async calls) ──► route-accounts    ──► accounts
+ *                                                                  ├─► route-items       ──► items
+ *                                                                  ├─► route-item-errors ──► item-errors
+ *                                                                  └─► route-dlq         ──► dlq
+ * </pre>
+ *
+ * <p>Keys and values per topic: see {@link Topics}.
+ */
+public final class IdentityTopology {
+
+  private IdentityTopology() {}
+
+  /** The built topology and the limiter its tasks share (for metrics). */
+  public record Built(Topology topology, InFlightLimiter limiter) {}
+
+  public static Topology build(StageSettings settings, PlaidClient client, Clock clock) {
+    return buildWithLimiter(settings, client, clock).topology();
+  }
+
+  public static Built buildWithLimiter(StageSettings settings, PlaidClient client, Clock clock) {
+    Topics topics = settings.topics();
+    InFlightLimiter limiter = new InFlightLimiter(settings.maxInFlight());
+    StreamsBuilder builder = new StreamsBuilder();
+    KStream<byte[], OutputEvent> outputs =
+        builder.stream(
+                topics.requests(),
+                Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("read-requests"))
+            .process(
+                new PlaidCallProcessorSupplier(settings, client, limiter, new OutcomeMapper(clock)),
+                Named.as("plaid-call"));
+    outputs
+        .split(Named.as("route-"))
+        .branch(
+            (key, event) -> event instanceof OutputEvent.Account,
+            Branched.withConsumer(
+                stream ->
+                    stream
+                        .mapValues(event -> ((OutputEvent.Account) event).value(), Named.as("account-value"))
+                        .to(
+                            topics.accounts(),
+                            Produced.with(Serdes.ByteArray(), EventSerdes.ACCOUNT).withName("write-accounts")),
+                "accounts"))
+        .branch(
+            (key, event) -> event instanceof OutputEvent.ItemStatus,
+            Branched.withConsumer(
+                stream ->
+                    stream
+                        .mapValues(event -> ((OutputEvent.ItemStatus) event).value(), Named.as("item-value"))
+                        .to(
+                            topics.items(),
+                            Produced.with(Serdes.ByteArray(), EventSerdes.ITEM_STATUS).withName("write-items")),
+                "items"))
+        .branch(
+            (key, event) -> event instanceof OutputEvent.ItemError,
+            Branched.withConsumer(
+                stream ->
+                    stream
+                        .mapValues(event -> ((OutputEvent.ItemError) event).value(), Named.as("item-error-value"))
+                        .to(
+                            topics.itemErrors(),
+                            Produced.with(Serdes.ByteArray(), EventSerdes.ITEM_ERROR).withName("write-item-errors")),
+                "item-errors"))
+        .defaultBranch(
+            Branched.withConsumer(
+                stream ->
+                    stream
+                        .mapValues(event -> ((OutputEvent.DeadLetter) event).value(), Named.as("dlq-value"))
+                        .to(
+                            topics.dlq(),
+                            Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("write-dlq")),
+                "dlq"));
+    return new Built(builder.build(), limiter);
+  }
+}

@@ -1,0 +1,199 @@
+package dev.identitystream.topology;
+
+import dev.identitystream.event.AccountRecord;
+import dev.identitystream.event.DlqReason;
+import dev.identitystream.event.ErrorSummary;
+import dev.identitystream.event.EventSerdes;
+import dev.identitystream.event.ItemErrorEvent;
+import dev.identitystream.event.ItemStatusRecord;
+import dev.identitystream.plaid.ErrorGuidance;
+import dev.identitystream.plaid.FailureKind;
+import dev.identitystream.plaid.IdentityDocumentsResponse;
+import dev.identitystream.plaid.PlaidClient;
+import dev.identitystream.plaid.PlaidError;
+import dev.identitystream.plaid.PlaidResult;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Decides, in one place, what a call's final result becomes:
+ *
+ * <ul>
+ *   <li>{@code Success}: one account record per account, one Item status ({@code OK}, or {@code
+ *       ERROR} when {@code item.error} is set, which also gives an Item-error event);
+ *   <li>{@code ErrorAnswer}: one Item-error event ({@code retryable} from {@link ErrorGuidance}) and,
+ *       when the request named its Item, an Item status {@code ERROR};
+ *   <li>{@code Exhausted}, or a {@code TransportFailure} that ends the call: the DLQ, with reason
+ *       {@code RETRIES_EXHAUSTED} ({@code RESPONSE_TOO_LARGE} for an oversize answer).
+ * </ul>
+ *
+ * <p>Threading: stateless apart from the clock; called on stream threads.
+ */
+final class OutcomeMapper {
+
+  private final Clock clock;
+
+  OutcomeMapper(Clock clock) {
+    this.clock = clock;
+  }
+
+  List<OutputEvent> map(PendingCall call, PlaidResult result) {
+    String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant());
+    if (result instanceof PlaidResult.Success success) {
+      return success(call, success, now);
+    }
+    if (result instanceof PlaidResult.ErrorAnswer answer) {
+      return errorAnswer(call, answer, now);
+    }
+    if (result instanceof PlaidResult.Exhausted exhausted) {
+      return List.of(deadLetter(call, exhausted.last(), exhausted));
+    }
+    return List.of(deadLetter(call, result, result));
+  }
+
+  private List<OutputEvent> success(PendingCall call, PlaidResult.Success success, String now) {
+    IdentityDocumentsResponse response = success.response();
+    Map<String, String> attributes = call.request().attributes();
+    String itemId = response.itemId();
+    List<OutputEvent> out = new ArrayList<>(response.accounts().size() + 2);
+    for (ObjectNode account : response.accounts()) {
+      String accountId = account.get("account_id").asText();
+      out.add(
+          new OutputEvent.Account(
+              utf8(accountId),
+              new AccountRecord(
+                  EventSerdes.SCHEMA_VERSION,
+                  call.requestId(),
+                  response.requestId(),
+                  itemId,
+                  response.institutionId(),
+                  response.institutionName(),
+                  now,
+                  attributes,
+                  account)));
+    }
+    Optional<PlaidError> itemError = response.itemError();
+    ErrorSummary summary =
+        itemError.map(error -> summary(success.httpStatus(), error)).orElse(null);
+    out.add(
+        new OutputEvent.ItemStatus(
+            utf8(itemId),
+            new ItemStatusRecord(
+                EventSerdes.SCHEMA_VERSION,
+                itemId,
+                summary == null ? ItemStatusRecord.OK : ItemStatusRecord.ERROR,
+                response.item(),
+                summary,
+                call.requestId(),
+                response.requestId(),
+                now,
+                attributes)));
+    itemError.ifPresent(
+        error ->
+            out.add(
+                itemErrorEvent(
+                    call, itemId, success.httpStatus(), error, response.requestId(), success.attempts(), now)));
+    return out;
+  }
+
+  private List<OutputEvent> errorAnswer(PendingCall call, PlaidResult.ErrorAnswer answer, String now) {
+    PlaidError error = answer.error();
+    String itemId = call.request().itemId();
+    List<OutputEvent> out = new ArrayList<>(2);
+    out.add(itemErrorEvent(call, itemId, answer.httpStatus(), error, error.requestId(), answer.attempts(), now));
+    if (itemId != null) {
+      out.add(
+          new OutputEvent.ItemStatus(
+              utf8(itemId),
+              new ItemStatusRecord(
+                  EventSerdes.SCHEMA_VERSION,
+                  itemId,
+                  ItemStatusRecord.ERROR,
+                  null,
+                  summary(answer.httpStatus(), error),
+                  call.requestId(),
+                  error.requestId(),
+                  now,
+                  call.request().attributes())));
+    }
+    return out;
+  }
+
+  private static OutputEvent.ItemError itemErrorEvent(
+      PendingCall call,
+      String itemId,
+      int httpStatus,
+      PlaidError error,
+      String plaidRequestId,
+      int attempts,
+      String now) {
+    byte[] key = itemId != null ? utf8(itemId) : call.source().key();
+    return new OutputEvent.ItemError(
+        key,
+        new ItemErrorEvent(
+            EventSerdes.SCHEMA_VERSION,
+            call.requestId(),
+            itemId,
+            httpStatus,
+            error.errorType(),
+            error.errorCode(),
+            error.errorCodeReason(),
+            error.errorMessage(),
+            error.displayMessage(),
+            error.documentationUrl(),
+            error.suggestedAction(),
+            plaidRequestId,
+            ErrorGuidance.of(error).retryable(),
+            attempts,
+            now,
+            call.request().attributes()));
+  }
+
+  private static ErrorSummary summary(int httpStatus, PlaidError error) {
+    return new ErrorSummary(
+        httpStatus,
+        error.errorType(),
+        error.errorCode(),
+        error.errorCodeReason(),
+        error.errorMessage(),
+        error.displayMessage(),
+        ErrorGuidance.of(error).retryable());
+  }
+
+  private static OutputEvent.DeadLetter deadLetter(
+      PendingCall call, PlaidResult last, PlaidResult finalResult) {
+    boolean tooLarge =
+        last instanceof PlaidResult.TransportFailure failure
+            && failure.kind() == FailureKind.BODY_TOO_LARGE;
+    DlqReason reason = tooLarge ? DlqReason.RESPONSE_TOO_LARGE : DlqReason.RETRIES_EXHAUSTED;
+    String message =
+        reason.name() + " after " + finalResult.attempts() + " attempt(s); last: " + describe(last);
+    return DeadLetters.of(call.source(), reason, PlaidClient.class, message, call.requestId());
+  }
+
+  /** A secret-free description of a failed attempt. */
+  static String describe(PlaidResult result) {
+    if (result instanceof PlaidResult.ErrorAnswer answer) {
+      PlaidError error = answer.error();
+      return "HTTP " + answer.httpStatus() + " " + error.errorType() + "/" + error.errorCode();
+    }
+    if (result instanceof PlaidResult.TransportFailure failure) {
+      String status = failure.httpStatus() > 0 ? " HTTP " + failure.httpStatus() : "";
+      return failure.kind() + status + ": " + failure.detail();
+    }
+    if (result instanceof PlaidResult.Exhausted exhausted) {
+      return describe(exhausted.last());
+    }
+    return "HTTP " + ((PlaidResult.Success) result).httpStatus();
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}

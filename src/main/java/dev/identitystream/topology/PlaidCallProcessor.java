@@ -1,0 +1,280 @@
+package dev.identitystream.topology;
+
+import dev.identitystream.event.RequestValidator;
+import dev.identitystream.plaid.FailureKind;
+import dev.identitystream.plaid.PlaidClient;
+import dev.identitystream.plaid.PlaidResult;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable async call stage. Input: {@code identity-requests} records (key and value bytes).
+ * Output: {@link OutputEvent}s, routed to their topics by the split that follows.
+ *
+ * <p>{@code process()} validates a record (bad input goes straight to the DLQ), writes it to the
+ * changelogged pending store and dispatches its call when its key has no call running and a global
+ * slot is free. Completions are only queued by the client's threads; this stage forwards the
+ * outputs and deletes the pending entry on the stream thread (in {@code process()} and in a short
+ * wall-clock punctuator), so under {@code exactly_once_v2} outputs, store and offsets commit
+ * together. {@code init()} re-dispatches what a restored store holds. Records with the same key are
+ * called one at a time, in offset order.
+ *
+ * <p>Backpressure: when the task holds {@code maxPendingPerTask} requests, {@code process()} waits
+ * for completions (draining them) for at most {@code maxBlock}; after that it admits the record
+ * anyway (durably, in the store) so the stream thread goes back to polling and the instance stays
+ * in its group.
+ *
+ * <p>Threading: every method runs on the task's stream thread, except the completion callback,
+ * which runs on a client thread and only releases the global slot and enqueues the result.
+ */
+final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], OutputEvent> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PlaidCallProcessor.class);
+  private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+  private final StageSettings settings;
+  private final PlaidClient client;
+  private final InFlightLimiter limiter;
+  private final OutcomeMapper mapper;
+  private final RequestValidator validator;
+
+  private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
+  private final Map<Object, ArrayDeque<PendingCall>> byGroup = new HashMap<>();
+  private final ArrayDeque<PendingCall> ready = new ArrayDeque<>();
+  private final ArrayDeque<SourceRecord> restoredInvalid = new ArrayDeque<>();
+  private ProcessorContext<byte[], OutputEvent> context;
+  private KeyValueStore<Bytes, byte[]> store;
+  private Cancellable punctuator;
+  private int pending;
+  private long overAdmitted;
+  private volatile boolean closed;
+
+  private record Completion(PendingCall call, PlaidResult result) {}
+
+  PlaidCallProcessor(
+      StageSettings settings, PlaidClient client, InFlightLimiter limiter, OutcomeMapper mapper) {
+    this.settings = settings;
+    this.client = client;
+    this.limiter = limiter;
+    this.mapper = mapper;
+    this.validator = new RequestValidator(settings.maxRecordBytes());
+  }
+
+  @Override
+  public void init(ProcessorContext<byte[], OutputEvent> context) {
+    this.context = context;
+    this.store = context.getStateStore(StageSettings.PENDING_STORE);
+    restore();
+    dispatchReady();
+    punctuator =
+        context.schedule(settings.drainInterval(), PunctuationType.WALL_CLOCK_TIME, now -> drain());
+  }
+
+  @Override
+  public void process(Record<byte[], byte[]> record) {
+    drainCompleted();
+    RecordMetadata metadata = context.recordMetadata().orElseThrow();
+    SourceRecord source =
+        new SourceRecord(
+            metadata.topic(),
+            metadata.partition(),
+            metadata.offset(),
+            record.timestamp(),
+            record.key(),
+            record.value(),
+            record.headers().toArray());
+    RequestValidator.Result result = validator.validate(record.key(), record.value());
+    if (result instanceof RequestValidator.Invalid invalid) {
+      forward(
+          DeadLetters.of(source, invalid.reason(), RequestValidator.class, invalid.message(), null),
+          source.timestamp());
+      return;
+    }
+    PendingCall call = PendingCall.of(source, ((RequestValidator.Valid) result).request());
+    store.put(source.storeKey(), source.encode());
+    admit(call);
+    dispatchReady();
+    awaitRoom();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    if (punctuator != null) {
+      punctuator.cancel();
+    }
+    // Calls in flight keep their slots until they complete; their results are dropped here and
+    // the requests stay in the store, so whoever owns the task next calls again.
+  }
+
+  /** Pending requests of this task (for tests and metrics). */
+  int pending() {
+    return pending;
+  }
+
+  private void restore() {
+    int restored = 0;
+    try (KeyValueIterator<Bytes, byte[]> entries = store.all()) {
+      while (entries.hasNext()) {
+        KeyValue<Bytes, byte[]> entry = entries.next();
+        SourceRecord source = SourceRecord.decode(entry.value);
+        RequestValidator.Result result = validator.validate(source.key(), source.value());
+        if (result instanceof RequestValidator.Valid valid) {
+          admit(PendingCall.of(source, valid.request()));
+          restored++;
+        } else {
+          restoredInvalid.add(source); // forwarding is not allowed in init(): see drainCompleted()
+        }
+      }
+    }
+    if (restored > 0) {
+      LOG.info("Task {} restored {} pending requests; calling again", context.taskId(), restored);
+    }
+  }
+
+  private void admit(PendingCall call) {
+    pending++;
+    ArrayDeque<PendingCall> queue = byGroup.computeIfAbsent(call.group(), g -> new ArrayDeque<>());
+    queue.add(call);
+    if (queue.size() == 1) {
+      ready.add(call);
+    }
+  }
+
+  private void dispatchReady() {
+    while (!ready.isEmpty() && limiter.tryAcquire()) {
+      call(ready.poll());
+    }
+  }
+
+  private void call(PendingCall call) {
+    CompletionStage<PlaidResult> stage;
+    try {
+      stage = client.identityDocumentsUploadsGet(call.plaidRequest());
+    } catch (RuntimeException e) {
+      stage = CompletableFuture.failedFuture(e);
+    }
+    stage.whenComplete(
+        (result, error) -> {
+          limiter.release();
+          if (closed) {
+            return;
+          }
+          PlaidResult outcome = result;
+          if (outcome == null) {
+            LOG.error(
+                "Plaid client failed unexpectedly for request {}: {}",
+                call.requestId(),
+                error == null ? "null result" : error.getClass().getName());
+            outcome =
+                new PlaidResult.TransportFailure(
+                    FailureKind.CONNECTION, 0, "client failed unexpectedly", 1);
+          }
+          completions.add(new Completion(call, outcome));
+        });
+  }
+
+  private void drain() {
+    drainCompleted();
+    dispatchReady();
+  }
+
+  private void drainCompleted() {
+    while (!restoredInvalid.isEmpty()) {
+      rejectRestored(restoredInvalid.poll());
+    }
+    Completion completion;
+    while ((completion = completions.poll()) != null) {
+      complete(completion);
+    }
+  }
+
+  private void complete(Completion completion) {
+    PendingCall call = completion.call();
+    List<OutputEvent> outputs = mapper.map(call, completion.result());
+    for (OutputEvent output : outputs) {
+      forward(output, call.source().timestamp());
+    }
+    store.delete(call.source().storeKey());
+    pending--;
+    ArrayDeque<PendingCall> queue = byGroup.get(call.group());
+    queue.poll();
+    if (queue.isEmpty()) {
+      byGroup.remove(call.group());
+    } else {
+      ready.add(queue.peek());
+    }
+  }
+
+  /** A restored entry that a newer validator refuses: to the DLQ, out of the store. */
+  private void rejectRestored(SourceRecord source) {
+    RequestValidator.Result result = validator.validate(source.key(), source.value());
+    RequestValidator.Invalid invalid = (RequestValidator.Invalid) result;
+    forward(
+        DeadLetters.of(source, invalid.reason(), RequestValidator.class, invalid.message(), null),
+        source.timestamp());
+    store.delete(source.storeKey());
+  }
+
+  /** Backpressure: waits, draining completions, until the task has room or maxBlock passed. */
+  private void awaitRoom() {
+    if (pending < settings.maxPendingPerTask()) {
+      return;
+    }
+    long deadline = System.nanoTime() + settings.maxBlock().toNanos();
+    while (pending >= settings.maxPendingPerTask()) {
+      long remaining = deadline - System.nanoTime();
+      if (remaining <= 0) {
+        overAdmitted++;
+        if (Long.bitCount(overAdmitted) == 1) {
+          LOG.warn(
+              "Task {} is full ({} pending) and waited {}; admitted anyway ({} times so far)",
+              context.taskId(),
+              pending,
+              settings.maxBlock(),
+              overAdmitted);
+        }
+        return;
+      }
+      Completion completion;
+      try {
+        completion = completions.poll(Math.min(remaining, WAIT_SLICE_NANOS), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (completion != null) {
+        complete(completion);
+        drainCompleted();
+      }
+      dispatchReady();
+    }
+  }
+
+  private void forward(OutputEvent output, long timestamp) {
+    Record<byte[], OutputEvent> record =
+        output instanceof OutputEvent.DeadLetter dead
+            ? new Record<>(output.key(), output, timestamp, dead.headers())
+            : new Record<>(output.key(), output, timestamp);
+    context.forward(record);
+  }
+
+}

@@ -1,0 +1,47 @@
+package dev.identitystream.topology;
+
+import dev.identitystream.plaid.PlaidClient;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/** Creates one {@link PlaidCallProcessor} per task, all sharing one in-flight limiter. */
+final class PlaidCallProcessorSupplier
+    implements ProcessorSupplier<byte[], byte[], byte[], OutputEvent> {
+
+  private final StageSettings settings;
+  private final PlaidClient client;
+  private final InFlightLimiter limiter;
+  private final OutcomeMapper mapper;
+
+  PlaidCallProcessorSupplier(
+      StageSettings settings, PlaidClient client, InFlightLimiter limiter, OutcomeMapper mapper) {
+    this.settings = settings;
+    this.client = client;
+    this.limiter = limiter;
+    this.mapper = mapper;
+  }
+
+  @Override
+  public Processor<byte[], byte[], byte[], OutputEvent> get() {
+    return new PlaidCallProcessor(settings, client, limiter, mapper);
+  }
+
+  /** The changelogged pending store: key partition+offset, value the encoded source record. */
+  @Override
+  public Set<StoreBuilder<?>> stores() {
+    KeyValueBytesStoreSupplier supplier =
+        settings.persistentStore()
+            ? Stores.persistentKeyValueStore(StageSettings.PENDING_STORE)
+            : Stores.inMemoryKeyValueStore(StageSettings.PENDING_STORE);
+    StoreBuilder<KeyValueStore<Bytes, byte[]>> builder =
+        Stores.keyValueStoreBuilder(supplier, Serdes.Bytes(), Serdes.ByteArray());
+    return Set.of(builder);
+  }
+}

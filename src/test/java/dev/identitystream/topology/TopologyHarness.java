@@ -1,0 +1,108 @@
+package dev.identitystream.topology;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/** A TopologyTestDriver around the real topology with a fake client; raw bytes in and out. */
+final class TopologyHarness implements AutoCloseable {
+
+  static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+
+  final FakePlaidClient client;
+  final TopologyTestDriver driver;
+  final Topics topics;
+  private final TestInputTopic<byte[], byte[]> input;
+  private final List<TestOutputTopic<byte[], byte[]>> outputs = new ArrayList<>();
+
+  TopologyHarness(StageSettings settings, FakePlaidClient client, Path stateDir) {
+    this.client = client;
+    this.topics = settings.topics();
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "identity-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    driver =
+        new TopologyTestDriver(
+            IdentityTopology.build(settings, client, Clock.fixed(NOW, ZoneOffset.UTC)), props);
+    input =
+        driver.createInputTopic(
+            topics.requests(), new ByteArraySerializer(), new ByteArraySerializer());
+    for (String topic : topics.outputs()) {
+      outputs.add(
+          driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
+    }
+  }
+
+  static StageSettings settings() {
+    return StageSettings.defaults().withPersistentStore(false).withMaxBlock(Duration.ofMillis(50));
+  }
+
+  void send(String key, String value) {
+    send(
+        key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+        value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  void send(byte[] key, byte[] value) {
+    input.pipeInput(key, value);
+  }
+
+  void send(byte[] key, byte[] value, Headers headers) {
+    input.pipeInput(new TestRecord<>(key, value, headers, NOW));
+  }
+
+  /** Lets the wall-clock punctuator drain completed calls. */
+  void drain() {
+    driver.advanceWallClockTime(Duration.ofMillis(20));
+  }
+
+  /** Reads (and consumes) what was written to a topic. */
+  List<TestRecord<byte[], byte[]>> read(String topic) {
+    return outputs.get(topics.outputs().indexOf(topic)).readRecordsToList();
+  }
+
+  List<TestRecord<byte[], byte[]>> accounts() {
+    return read(topics.accounts());
+  }
+
+  List<TestRecord<byte[], byte[]>> items() {
+    return read(topics.items());
+  }
+
+  List<TestRecord<byte[], byte[]>> itemErrors() {
+    return read(topics.itemErrors());
+  }
+
+  List<TestRecord<byte[], byte[]>> dlq() {
+    return read(topics.dlq());
+  }
+
+  static String text(byte[] bytes) {
+    return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  static String header(TestRecord<byte[], byte[]> record, String name) {
+    var header = record.headers().lastHeader(name);
+    return header == null ? null : text(header.value());
+  }
+
+  @Override
+  public void close() {
+    driver.close();
+  }
+}
