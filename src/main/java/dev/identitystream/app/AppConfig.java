@@ -1,0 +1,191 @@
+package dev.identitystream.app;
+
+import dev.identitystream.topology.StageSettings;
+import dev.identitystream.topology.Topics;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+/**
+ * The job's own settings, declared with Kafka's {@link ConfigDef}. Every other key of the
+ * properties file is a Kafka key and passes straight through to Kafka Streams (and its clients).
+ *
+ * <p>App keys are those starting with {@code plaid.}, {@code input.}, {@code stage.}, {@code
+ * metrics.} or {@code topics.}, plus the five {@code topic.<name>} keys. An unknown app key fails
+ * at start with a message naming it. Other {@code topic.*} keys are Kafka Streams' own prefix for
+ * internal-topic settings and pass through.
+ */
+public final class AppConfig extends AbstractConfig {
+
+  public static final String TOPIC_REQUESTS_CONFIG = "topic.requests";
+  public static final String TOPIC_ACCOUNTS_CONFIG = "topic.accounts";
+  public static final String TOPIC_ITEMS_CONFIG = "topic.items";
+  public static final String TOPIC_ITEM_ERRORS_CONFIG = "topic.item-errors";
+  public static final String TOPIC_DLQ_CONFIG = "topic.dlq";
+  private static final String TOPIC_DOC = "Name of the %s topic.";
+
+  public static final String TOPICS_CREATE_CONFIG = "topics.create";
+  private static final String TOPICS_CREATE_DOC =
+      "Create missing topics at start (identity-items compacted). When false, or when the"
+          + " principal may not create them, start fails naming the missing topics.";
+  public static final String TOPICS_PARTITIONS_CONFIG = "topics.partitions";
+  private static final String TOPICS_PARTITIONS_DOC = "Partitions of topics this job creates.";
+  public static final String TOPICS_REPLICATION_CONFIG = "topics.replication.factor";
+  private static final String TOPICS_REPLICATION_DOC =
+      "Replication factor of topics this job creates; -1 uses the broker default.";
+
+  public static final String PLAID_ENV_CONFIG = "plaid.env";
+  private static final String PLAID_ENV_DOC = "Plaid environment: sandbox or production.";
+  public static final String PLAID_BASE_URL_CONFIG = "plaid.base.url";
+  private static final String PLAID_BASE_URL_DOC =
+      "Base URL that overrides plaid.env (e.g. the emulator). Plain http:// only to loopback.";
+  public static final String PLAID_CLIENT_ID_CONFIG = "plaid.client.id";
+  private static final String PLAID_CLIENT_ID_DOC =
+      "Plaid client id. Prefer the PLAID_CLIENT_ID environment variable.";
+  public static final String PLAID_SECRET_CONFIG = "plaid.secret";
+  private static final String PLAID_SECRET_DOC =
+      "Plaid secret. Prefer PLAID_SECRET; in a file, the file must be readable by its owner only.";
+  public static final String PLAID_MAX_IN_FLIGHT_CONFIG = "plaid.max.in.flight";
+  private static final String PLAID_MAX_IN_FLIGHT_DOC = "Plaid calls in flight per instance.";
+  public static final String PLAID_REQUESTS_PER_MINUTE_CONFIG = "plaid.requests.per.minute";
+  private static final String PLAID_REQUESTS_PER_MINUTE_DOC =
+      "Client-side rate limit per instance, attempts included; 0 turns it off.";
+  public static final String PLAID_TIMEOUT_MS_CONFIG = "plaid.timeout.ms";
+  private static final String PLAID_TIMEOUT_MS_DOC = "Timeout of one HTTP attempt.";
+  public static final String PLAID_DEADLINE_MS_CONFIG = "plaid.deadline.ms";
+  private static final String PLAID_DEADLINE_MS_DOC =
+      "Overall deadline of one request's attempts; when it passes on transient failures the"
+          + " request goes to the DLQ with RETRIES_EXHAUSTED.";
+  public static final String PLAID_MAX_RESPONSE_BYTES_CONFIG = "plaid.max.response.bytes";
+  private static final String PLAID_MAX_RESPONSE_BYTES_DOC = "Largest response body read.";
+
+  public static final String STAGE_MAX_PENDING_CONFIG = "stage.max.pending.per.task";
+  private static final String STAGE_MAX_PENDING_DOC =
+      "Pending requests per task before process() waits (backpressure).";
+  public static final String STAGE_MAX_BLOCK_MS_CONFIG = "stage.max.block.ms";
+  private static final String STAGE_MAX_BLOCK_MS_DOC =
+      "Longest wait for room in process(); then the record is admitted durably anyway so the"
+          + " instance stays in its group. Keep well under max.poll.interval.ms and"
+          + " transaction.timeout.ms.";
+  public static final String STAGE_DRAIN_INTERVAL_MS_CONFIG = "stage.drain.interval.ms";
+  private static final String STAGE_DRAIN_INTERVAL_MS_DOC =
+      "Wall-clock period of the punctuator that forwards completed calls.";
+  public static final String STAGE_STORE_CONFIG = "stage.store";
+  private static final String STAGE_STORE_DOC =
+      "Pending store: rocksdb (on disk) or memory; both are changelogged.";
+  public static final String INPUT_MAX_RECORD_BYTES_CONFIG = "input.max.record.bytes";
+  private static final String INPUT_MAX_RECORD_BYTES_DOC =
+      "Largest input record (key plus value); larger ones go to the DLQ (RECORD_TOO_LARGE).";
+
+  /** Keys of ours that are not Kafka keys. */
+  private static final List<String> APP_PREFIXES =
+      List.of("plaid.", "input.", "stage.", "metrics.", "topics.");
+
+  public static final ConfigDef DEFINITION =
+      new ConfigDef()
+          .define(TOPIC_REQUESTS_CONFIG, Type.STRING, Topics.DEFAULTS.requests(), new ConfigDef.NonEmptyString(), Importance.HIGH, TOPIC_DOC.formatted("input"))
+          .define(TOPIC_ACCOUNTS_CONFIG, Type.STRING, Topics.DEFAULTS.accounts(), new ConfigDef.NonEmptyString(), Importance.HIGH, TOPIC_DOC.formatted("per-account output"))
+          .define(TOPIC_ITEMS_CONFIG, Type.STRING, Topics.DEFAULTS.items(), new ConfigDef.NonEmptyString(), Importance.HIGH, TOPIC_DOC.formatted("Item status (compacted)"))
+          .define(TOPIC_ITEM_ERRORS_CONFIG, Type.STRING, Topics.DEFAULTS.itemErrors(), new ConfigDef.NonEmptyString(), Importance.HIGH, TOPIC_DOC.formatted("Item-error"))
+          .define(TOPIC_DLQ_CONFIG, Type.STRING, Topics.DEFAULTS.dlq(), new ConfigDef.NonEmptyString(), Importance.HIGH, TOPIC_DOC.formatted("dead-letter"))
+          .define(TOPICS_CREATE_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, TOPICS_CREATE_DOC)
+          .define(TOPICS_PARTITIONS_CONFIG, Type.INT, 6, Range.atLeast(1), Importance.LOW, TOPICS_PARTITIONS_DOC)
+          .define(TOPICS_REPLICATION_CONFIG, Type.SHORT, (short) -1, Importance.LOW, TOPICS_REPLICATION_DOC)
+          .define(PLAID_ENV_CONFIG, Type.STRING, "sandbox", ValidString.in("sandbox", "production"), Importance.HIGH, PLAID_ENV_DOC)
+          .define(PLAID_BASE_URL_CONFIG, Type.STRING, "", Importance.HIGH, PLAID_BASE_URL_DOC)
+          .define(PLAID_CLIENT_ID_CONFIG, Type.STRING, "", Importance.HIGH, PLAID_CLIENT_ID_DOC)
+          .define(PLAID_SECRET_CONFIG, Type.PASSWORD, "", Importance.HIGH, PLAID_SECRET_DOC)
+          .define(PLAID_MAX_IN_FLIGHT_CONFIG, Type.INT, 256, Range.between(1, 100_000), Importance.HIGH, PLAID_MAX_IN_FLIGHT_DOC)
+          .define(PLAID_REQUESTS_PER_MINUTE_CONFIG, Type.INT, 0, Range.atLeast(0), Importance.HIGH, PLAID_REQUESTS_PER_MINUTE_DOC)
+          .define(PLAID_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(1), Importance.MEDIUM, PLAID_TIMEOUT_MS_DOC)
+          .define(PLAID_DEADLINE_MS_CONFIG, Type.LONG, 120_000L, Range.atLeast(1), Importance.MEDIUM, PLAID_DEADLINE_MS_DOC)
+          .define(PLAID_MAX_RESPONSE_BYTES_CONFIG, Type.INT, 2 * 1024 * 1024, Range.atLeast(1024), Importance.LOW, PLAID_MAX_RESPONSE_BYTES_DOC)
+          .define(STAGE_MAX_PENDING_CONFIG, Type.INT, 2048, Range.atLeast(1), Importance.MEDIUM, STAGE_MAX_PENDING_DOC)
+          .define(STAGE_MAX_BLOCK_MS_CONFIG, Type.LONG, 1_000L, Range.atLeast(0), Importance.LOW, STAGE_MAX_BLOCK_MS_DOC)
+          .define(STAGE_DRAIN_INTERVAL_MS_CONFIG, Type.LONG, 10L, Range.atLeast(1), Importance.LOW, STAGE_DRAIN_INTERVAL_MS_DOC)
+          .define(STAGE_STORE_CONFIG, Type.STRING, "rocksdb", ValidString.in("rocksdb", "memory"), Importance.LOW, STAGE_STORE_DOC)
+          .define(INPUT_MAX_RECORD_BYTES_CONFIG, Type.INT, 1024 * 1024, Range.atLeast(64), Importance.MEDIUM, INPUT_MAX_RECORD_BYTES_DOC);
+
+  private static final Set<String> TOPIC_KEYS =
+      Set.of(TOPIC_REQUESTS_CONFIG, TOPIC_ACCOUNTS_CONFIG, TOPIC_ITEMS_CONFIG, TOPIC_ITEM_ERRORS_CONFIG, TOPIC_DLQ_CONFIG);
+
+  private final Map<String, Object> kafkaProps;
+
+  /**
+   * @param merged every key, app and Kafka, after layering (file, environment, flags)
+   * @throws ConfigException naming the first unknown app key or invalid value
+   */
+  public AppConfig(Map<String, ?> merged) {
+    super(DEFINITION, appKeys(merged), false);
+    this.kafkaProps = kafkaKeys(merged);
+  }
+
+  /** Whether a key belongs to the job rather than to Kafka. */
+  public static boolean isAppKey(String key) {
+    return TOPIC_KEYS.contains(key) || APP_PREFIXES.stream().anyMatch(key::startsWith);
+  }
+
+  private static Map<String, Object> appKeys(Map<String, ?> merged) {
+    Map<String, Object> app = new HashMap<>();
+    for (Map.Entry<String, ?> entry : merged.entrySet()) {
+      if (isAppKey(entry.getKey())) {
+        if (!DEFINITION.names().contains(entry.getKey())) {
+          throw new ConfigException(
+              entry.getKey(), "(hidden)", "unknown setting; known app settings: " + new TreeMap<>(DEFINITION.configKeys()).keySet());
+        }
+        app.put(entry.getKey(), entry.getValue());
+      }
+    }
+    return app;
+  }
+
+  private static Map<String, Object> kafkaKeys(Map<String, ?> merged) {
+    Map<String, Object> kafka = new HashMap<>();
+    merged.forEach((key, value) -> {
+      if (!isAppKey(key)) {
+        kafka.put(key, value);
+      }
+    });
+    return kafka;
+  }
+
+  /** The Kafka keys, untouched (defaults for the job are applied by the runner). */
+  public Map<String, Object> kafkaProps() {
+    return Map.copyOf(kafkaProps);
+  }
+
+  public Topics topics() {
+    return new Topics(
+        getString(TOPIC_REQUESTS_CONFIG),
+        getString(TOPIC_ACCOUNTS_CONFIG),
+        getString(TOPIC_ITEMS_CONFIG),
+        getString(TOPIC_ITEM_ERRORS_CONFIG),
+        getString(TOPIC_DLQ_CONFIG));
+  }
+
+  public StageSettings stageSettings() {
+    return new StageSettings(
+        topics(),
+        getInt(PLAID_MAX_IN_FLIGHT_CONFIG),
+        getInt(STAGE_MAX_PENDING_CONFIG),
+        Duration.ofMillis(getLong(STAGE_MAX_BLOCK_MS_CONFIG)),
+        Duration.ofMillis(getLong(STAGE_DRAIN_INTERVAL_MS_CONFIG)),
+        getInt(INPUT_MAX_RECORD_BYTES_CONFIG),
+        "rocksdb".equals(getString(STAGE_STORE_CONFIG)));
+  }
+
+  public Password plaidSecret() {
+    return getPassword(PLAID_SECRET_CONFIG);
+  }
+}

@@ -1,0 +1,132 @@
+package dev.identitystream.app;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Layers configuration: defaults, then the {@code .properties} file, then environment variables,
+ * then {@code --set key=value} flags.
+ *
+ * <p>Environment: {@code PIS_<KEY>} where the key is upper-cased and {@code .} becomes {@code _},
+ * {@code -} becomes {@code ___} and {@code _} becomes {@code __} (e.g. {@code
+ * PIS_BOOTSTRAP_SERVERS}, {@code PIS_TOPIC_ITEM___ERRORS}); and {@code PLAID_CLIENT_ID}, {@code
+ * PLAID_SECRET} for the credentials. Secrets are refused as flags, and a file holding one must be
+ * readable by its owner only.
+ */
+public final class ConfigLoader {
+
+  public static final String ENV_PREFIX = "PIS_";
+  public static final String ENV_CLIENT_ID = "PLAID_CLIENT_ID";
+  public static final String ENV_SECRET = "PLAID_SECRET";
+
+  private ConfigLoader() {}
+
+  /**
+   * @param file the properties file, or null
+   * @param env the environment (System.getenv() in production)
+   * @param flags {@code key=value} overrides from the command line
+   */
+  public static AppConfig load(Path file, Map<String, String> env, Map<String, String> flags) {
+    return new AppConfig(merge(file, env, flags));
+  }
+
+  /** The merged key/value map, before validation. */
+  public static Map<String, String> merge(Path file, Map<String, String> env, Map<String, String> flags) {
+    Map<String, String> merged = new LinkedHashMap<>();
+    if (file != null) {
+      Map<String, String> fromFile = readFile(file);
+      if (fromFile.keySet().stream().anyMatch(ConfigLoader::isSecret)) {
+        requireOwnerOnly(file);
+      }
+      merged.putAll(fromFile);
+    }
+    env.forEach(
+        (name, value) -> {
+          if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()) {
+            merged.put(envToKey(name.substring(ENV_PREFIX.length())), value);
+          }
+        });
+    if (env.containsKey(ENV_CLIENT_ID)) {
+      merged.put(AppConfig.PLAID_CLIENT_ID_CONFIG, env.get(ENV_CLIENT_ID));
+    }
+    if (env.containsKey(ENV_SECRET)) {
+      merged.put(AppConfig.PLAID_SECRET_CONFIG, env.get(ENV_SECRET));
+    }
+    flags.forEach(
+        (key, value) -> {
+          if (isSecret(key)) {
+            throw new ConfigException(
+                key, "(hidden)", "secrets are not accepted on the command line; use the environment or a file readable only by its owner");
+          }
+          merged.put(key, value);
+        });
+    return merged;
+  }
+
+  /** A setting whose value is secret: ours of type PASSWORD, or a Kafka password / JAAS setting. */
+  public static boolean isSecret(String key) {
+    ConfigDef.ConfigKey ours = AppConfig.DEFINITION.configKeys().get(key);
+    if (ours != null) {
+      return ours.type == ConfigDef.Type.PASSWORD;
+    }
+    String lower = key.toLowerCase(Locale.ROOT);
+    return lower.contains("password") || lower.contains("secret") || lower.endsWith("jaas.config")
+        || lower.endsWith(".key") || lower.contains("credentials");
+  }
+
+  static String envToKey(String suffix) {
+    return suffix
+        .toLowerCase(Locale.ROOT)
+        .replace("___", "\u0001")
+        .replace("__", "\u0002")
+        .replace('_', '.')
+        .replace('\u0001', '-')
+        .replace('\u0002', '_');
+  }
+
+  private static Map<String, String> readFile(Path file) {
+    Properties props = new Properties();
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      props.load(reader);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage());
+    }
+    Map<String, String> map = new LinkedHashMap<>();
+    props.stringPropertyNames().stream().sorted().forEach(name -> map.put(name, props.getProperty(name).trim()));
+    return map;
+  }
+
+  private static void requireOwnerOnly(Path file) {
+    try {
+      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+      Set<PosixFilePermission> open =
+          EnumSet.of(
+              PosixFilePermission.GROUP_READ,
+              PosixFilePermission.GROUP_WRITE,
+              PosixFilePermission.OTHERS_READ,
+              PosixFilePermission.OTHERS_WRITE);
+      open.retainAll(perms);
+      if (!open.isEmpty()) {
+        throw new ConfigException(
+            "configuration file " + file + " holds a secret but is readable or writable by others"
+                + " (" + open + "); run: chmod 600 " + file);
+      }
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system: nothing to check
+    } catch (IOException e) {
+      throw new ConfigException("cannot read permissions of " + file + ": " + e.getMessage());
+    }
+  }
+}
