@@ -84,8 +84,9 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
     this.store = context.getStateStore(StageSettings.PENDING_STORE);
     restore();
     dispatchReady();
-    punctuator =
-        context.schedule(settings.drainInterval(), PunctuationType.WALL_CLOCK_TIME, now -> drain());
+    if (!restoredInvalid.isEmpty()) {
+      schedulePunctuator();
+    }
   }
 
   @Override
@@ -120,6 +121,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
     closed = true;
     if (punctuator != null) {
       punctuator.cancel();
+      punctuator = null;
     }
     // Calls in flight keep their slots until they complete; their results are dropped here and
     // the requests stay in the store, so whoever owns the task next calls again.
@@ -150,7 +152,26 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
     }
   }
 
+  /**
+   * The drain punctuator runs only while the task has pending requests: an idle task does not
+   * mark itself for commit every few milliseconds.
+   */
+  private void schedulePunctuator() {
+    if (punctuator == null) {
+      punctuator =
+          context.schedule(settings.drainInterval(), PunctuationType.WALL_CLOCK_TIME, now -> drain());
+    }
+  }
+
+  private void cancelPunctuatorIfIdle() {
+    if (pending == 0 && restoredInvalid.isEmpty() && punctuator != null) {
+      punctuator.cancel();
+      punctuator = null;
+    }
+  }
+
   private void admit(PendingCall call) {
+    schedulePunctuator();
     pending++;
     ArrayDeque<PendingCall> queue = byGroup.computeIfAbsent(call.group(), g -> new ArrayDeque<>());
     queue.add(call);
@@ -222,6 +243,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
     } else {
       ready.add(queue.peek());
     }
+    cancelPunctuatorIfIdle();
   }
 
   /** A restored entry that a newer validator refuses: to the DLQ, out of the store. */

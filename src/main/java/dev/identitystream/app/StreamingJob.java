@@ -1,0 +1,111 @@
+package dev.identitystream.app;
+
+import dev.identitystream.plaid.PlaidClient;
+import dev.identitystream.topology.IdentityTopology;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The streaming job's lifecycle: topics checked (or created), Kafka Streams started with the
+ * job's defaults under the user's Kafka keys, and a clean close that leaves in-flight requests
+ * pending in the store (the next start calls them again).
+ *
+ * <p>Threading: start and close from one thread (the CLI's); {@link #awaitTermination} from any.
+ */
+public final class StreamingJob implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StreamingJob.class);
+  public static final String DEFAULT_APPLICATION_ID = "plaid-identity-stream";
+
+  private final AppConfig config;
+  private final PlaidClient client;
+  private final KafkaStreams streams;
+  private final IdentityTopology.Built built;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile Throwable fatal;
+
+  public StreamingJob(AppConfig config, PlaidClient client, Clock clock) {
+    this.config = config;
+    this.client = client;
+    this.built = IdentityTopology.buildWithLimiter(config.stageSettings(), client, clock);
+    this.streams = new KafkaStreams(built.topology(), streamsProperties(config));
+  }
+
+  /** Kafka Streams properties: the job's defaults, then every Kafka key of the configuration. */
+  public static Properties streamsProperties(AppConfig config) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    // Completed calls are drained by a wall-clock punctuator; a short poll keeps it timely when idle.
+    props.put(StreamsConfig.POLL_MS_CONFIG, 10L);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.putAll(config.kafkaProps());
+    Properties properties = new Properties();
+    properties.putAll(props);
+    return properties;
+  }
+
+  /** Checks or creates the topics, then starts Kafka Streams. */
+  public void start() {
+    Map<String, Object> adminProps = new HashMap<>(config.kafkaProps());
+    adminProps.keySet().retainAll(AdminClientConfig.configNames());
+    TopicManager.ensure(
+        adminProps,
+        config.topics(),
+        config.getBoolean(AppConfig.TOPICS_CREATE_CONFIG),
+        config.getInt(AppConfig.TOPICS_PARTITIONS_CONFIG),
+        config.getShort(AppConfig.TOPICS_REPLICATION_CONFIG));
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          fatal = e;
+          LOG.error("Stream thread failed; shutting the job down: {}", e.toString());
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    streams.setStateListener(
+        (now, before) -> {
+          LOG.info("Kafka Streams {} -> {}", before, now);
+          if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+            stopped.countDown();
+          }
+        });
+    streams.start();
+  }
+
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  public IdentityTopology.Built built() {
+    return built;
+  }
+
+  /** Waits until the job stops by itself (a fatal error) or the timeout passes; true if stopped. */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The error that stopped the job, or null. */
+  public Throwable fatalError() {
+    return fatal;
+  }
+
+  /** Closes Kafka Streams (committing what is done) and then the Plaid client. */
+  @Override
+  public void close() {
+    LOG.info("Stopping: requests in flight stay pending and are called again on the next start");
+    streams.close(Duration.ofSeconds(30));
+    client.close();
+  }
+}
