@@ -1,0 +1,136 @@
+package dev.identitystream.plaid;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One logical request of {@link ResilientPlaidClient}: each {@link #attempt()} (called by
+ * Resilience4j's Retry) passes the breaker, then the rate limiter, then calls the delegate.
+ *
+ * <p>Threading: the steps of one request run one after another, handed from thread to thread by
+ * the scheduler and the delegate's stages; fields are volatile for that hand-over only.
+ */
+final class ResilientCall {
+
+  private final ResilientPlaidClient owner;
+  private final PlaidRequest request;
+  private final long startNanos = System.nanoTime();
+  /** Time queued behind our own breaker and rate limiter: not charged to the deadline. */
+  private volatile long excludedNanos;
+  private volatile long breakerWaitSince;
+  private volatile boolean waitingForBreaker;
+  private volatile int attempts;
+
+  ResilientCall(ResilientPlaidClient owner, PlaidRequest request) {
+    this.owner = owner;
+    this.request = request;
+  }
+
+  /** The outcome of one attempt, as Resilience4j's Retry sees it. */
+  record Attempt(ResilientCall call, PlaidResult result) {
+    boolean shouldRetry() {
+      return ResilientPlaidClient.retriable(result) && call.remainingBudgetNanos() > 0;
+    }
+
+    long retryDelayMillis(int failedAttempts) {
+      long remainingMillis = TimeUnit.NANOSECONDS.toMillis(Math.max(0, call.remainingBudgetNanos()));
+      long delay = Math.min(call.owner.backoff.apply(failedAttempts), remainingMillis);
+      call.owner.listener.onRetry(failedAttempts, delay, result);
+      return delay;
+    }
+
+    /** The request's result: this attempt's, with the attempt count; Exhausted if still transient. */
+    PlaidResult finalResult() {
+      int n = call.attempts;
+      PlaidResult last = result.withAttempts(n);
+      return ResilientPlaidClient.retriable(result) ? new PlaidResult.Exhausted(last, n) : last;
+    }
+  }
+
+  CompletionStage<Attempt> attempt() {
+    CompletableFuture<Attempt> done = new CompletableFuture<>();
+    passBreaker(done);
+    return done;
+  }
+
+  long remainingBudgetNanos() {
+    long charged = System.nanoTime() - startNanos - excludedNanos;
+    return owner.config.deadline().toNanos() - charged;
+  }
+
+  private void passBreaker(CompletableFuture<Attempt> done) {
+    long now = System.nanoTime();
+    if (!owner.breaker.tryAcquirePermission()) {
+      if (!waitingForBreaker) {
+        waitingForBreaker = true;
+        breakerWaitSince = now;
+      }
+      owner.schedule(() -> passBreaker(done), owner.breakerRecheckNanos());
+      return;
+    }
+    if (waitingForBreaker) {
+      waitingForBreaker = false;
+      long waited = now - breakerWaitSince;
+      excludedNanos += waited;
+      owner.listener.onBreakerWait(waited);
+    }
+    passRateLimiter(done);
+  }
+
+  private void passRateLimiter(CompletableFuture<Attempt> done) {
+    RateLimiter limiter = owner.rateLimiter;
+    if (limiter == null) {
+      send(done);
+      return;
+    }
+    long waitNanos = limiter.reservePermission();
+    if (waitNanos == 0) {
+      send(done);
+    } else if (waitNanos > 0) {
+      excludedNanos += waitNanos;
+      owner.listener.onRateLimiterWait(waitNanos);
+      owner.schedule(() -> sendUnlessBreakerOpened(done), waitNanos);
+    } else { // the limiter's queue is longer than its maximum wait: ask again later
+      owner.breaker.releasePermission();
+      owner.schedule(() -> passBreaker(done), owner.breakerRecheckNanos());
+    }
+  }
+
+  /** After a rate wait the breaker may have opened: then give the permit back and wait for it. */
+  private void sendUnlessBreakerOpened(CompletableFuture<Attempt> done) {
+    if (owner.breaker.getState() == CircuitBreaker.State.OPEN) {
+      owner.breaker.releasePermission();
+      passBreaker(done);
+    } else {
+      send(done);
+    }
+  }
+
+  private void send(CompletableFuture<Attempt> done) {
+    long sentAt = System.nanoTime();
+    CompletionStage<PlaidResult> stage;
+    try {
+      stage = owner.delegate.identityDocumentsUploadsGet(request);
+    } catch (RuntimeException e) {
+      owner.breaker.releasePermission();
+      done.completeExceptionally(e);
+      return;
+    }
+    stage.whenComplete(
+        (result, error) -> {
+          long took = System.nanoTime() - sentAt;
+          if (error != null || result == null) {
+            owner.breaker.releasePermission(); // a bug, not Plaid's health
+            done.completeExceptionally(error != null ? error : new NullPointerException("null result"));
+            return;
+          }
+          attempts++;
+          owner.breaker.onResult(took, TimeUnit.NANOSECONDS, result);
+          owner.listener.onAttempt(result, took);
+          done.complete(new Attempt(this, result));
+        });
+  }
+}

@@ -1,0 +1,188 @@
+package dev.identitystream.plaid;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decorates a {@link PlaidClient} (usually {@link HttpPlaidClient}) with Resilience4j retry,
+ * client-side rate limit and circuit breaker. No loops of its own: Resilience4j's {@link Retry}
+ * drives the attempts.
+ *
+ * <ul>
+ *   <li><b>Retry</b> on results, never on HTTP status alone: an {@code ErrorAnswer} whose {@link
+ *       ErrorGuidance} is {@code RETRY_NOW} (rate limits except {@code CREDITS_EXHAUSTED}, {@code
+ *       API_ERROR}) and a {@code TransportFailure} whose kind {@link FailureKind#isTransient() is
+ *       transient}. Item, input, request and institution errors, unknown types and oversize bodies
+ *       come back at once. Waits follow {@link FullJitterBackoff}, never past the deadline.
+ *   <li><b>Deadline</b>: when it passes (or {@code maxAttempts} is reached) while attempts still
+ *       fail transiently, the result is {@link PlaidResult.Exhausted} with the last failure. Every
+ *       final result carries the number of HTTP attempts made.
+ *   <li><b>Rate limit</b> (optional): every attempt, retries included, takes a permit; a request
+ *       waiting for one waits on the scheduler, never on the caller's thread.
+ *   <li><b>Circuit breaker</b>: counts transient transport failures and {@code API_ERROR} answers
+ *       (not 429s: a per-Item rate limit says nothing about Plaid's health). While it is open no
+ *       call is made; requests <em>wait</em>, re-asking the breaker every {@code
+ *       breakerRecheckInterval}, and nothing is dropped. Memory stays bounded because the caller
+ *       bounds the calls it has in flight. Time spent waiting for the breaker or for a rate permit
+ *       is not charged to the deadline: our own queueing is not Plaid failing, so a long Plaid
+ *       outage ends in successes once Plaid is back rather than in a mass of {@code Exhausted}.
+ *       The price: while Plaid stays down, requests wait as long as it does.
+ * </ul>
+ *
+ * <p>Threading: {@link #identityDocumentsUploadsGet} may be called from any thread and returns at
+ * once (the first attempt is started on the caller's thread only when no wait is needed). Waits
+ * (backoff, rate permit, breaker re-check) run on this client's single scheduler thread ({@code
+ * plaid-resilience-N}); results complete on the delegate's threads. {@link #close()} stops the
+ * scheduler and closes the delegate; requests still waiting are abandoned.
+ */
+public final class ResilientPlaidClient implements PlaidClient {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ResilientPlaidClient.class);
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+  /** A reservation that would wait longer is refused; with bounded in-flight calls it never is. */
+  private static final Duration RATE_LIMIT_MAX_WAIT = Duration.ofHours(1);
+
+  final PlaidClient delegate;
+  final ResilienceConfig config;
+  final ResilienceListener listener;
+  final CircuitBreaker breaker;
+  final RateLimiter rateLimiter; // null when off
+  final FullJitterBackoff backoff;
+  private final ScheduledExecutorService scheduler;
+  private final Retry retry;
+  private volatile boolean closed;
+
+  public ResilientPlaidClient(PlaidClient delegate, ResilienceConfig config) {
+    this(delegate, config, ResilienceListener.NONE);
+  }
+
+  public ResilientPlaidClient(PlaidClient delegate, ResilienceConfig config, ResilienceListener listener) {
+    this.delegate = delegate;
+    this.config = config;
+    this.listener = new GuardedListener(listener);
+    this.backoff = new FullJitterBackoff(config.baseBackoff(), config.maxBackoff());
+    int instance = INSTANCES.incrementAndGet();
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "plaid-resilience-" + instance);
+              thread.setDaemon(true);
+              return thread;
+            });
+    this.retry = Retry.of("plaid-" + instance, retryConfig());
+    this.breaker = CircuitBreaker.of("plaid-" + instance, breakerConfig(config));
+    this.rateLimiter =
+        config.requestsPerMinute() == 0 ? null : RateLimiter.of("plaid-" + instance, rateLimiterConfig(config));
+    breaker.getEventPublisher().onStateTransition(event -> {
+      CircuitBreaker.State from = event.getStateTransition().getFromState();
+      CircuitBreaker.State to = event.getStateTransition().getToState();
+      if (to == CircuitBreaker.State.OPEN) {
+        LOG.warn("Plaid circuit breaker {} -> {}: calls wait for {}", from, to, config.breakerOpenDuration());
+      } else {
+        LOG.info("Plaid circuit breaker {} -> {}", from, to);
+      }
+      this.listener.onBreakerTransition(from, to);
+    });
+  }
+
+  @Override
+  public CompletionStage<PlaidResult> identityDocumentsUploadsGet(PlaidRequest request) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new IllegalStateException("ResilientPlaidClient is closed"));
+    }
+    ResilientCall call = new ResilientCall(this, request);
+    return Retry.decorateCompletionStage(retry, scheduler, call::attempt)
+        .get()
+        .thenApply(ResilientCall.Attempt::finalResult);
+  }
+
+  /** The breaker's current state (for health checks). */
+  public CircuitBreaker.State breakerState() {
+    return breaker.getState();
+  }
+
+  /** Stops the scheduler (waiting requests are abandoned) and closes the delegate. */
+  @Override
+  public void close() {
+    closed = true;
+    scheduler.shutdownNow();
+    delegate.close();
+  }
+
+  /** Whether a later attempt may succeed: Plaid's {@code RETRY_NOW} guidance or a transient failure. */
+  static boolean retriable(PlaidResult result) {
+    if (result instanceof PlaidResult.ErrorAnswer answer) {
+      return ErrorGuidance.of(answer.error()) == ErrorGuidance.RETRY_NOW;
+    }
+    return result instanceof PlaidResult.TransportFailure failure && failure.kind().isTransient();
+  }
+
+  /** Whether the breaker counts this attempt as a failure of Plaid (or the way to it). */
+  static boolean breakerFailure(Object result) {
+    if (result instanceof PlaidResult.ErrorAnswer answer) {
+      return "API_ERROR".equals(answer.error().errorType());
+    }
+    return result instanceof PlaidResult.TransportFailure failure && failure.kind().isTransient();
+  }
+
+  void schedule(Runnable task, long delayNanos) {
+    scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** A re-check delay jittered in [interval/2, interval], so waiting requests do not stampede. */
+  long breakerRecheckNanos() {
+    long interval = config.breakerRecheckInterval().toNanos();
+    return interval / 2 + ThreadLocalRandom.current().nextLong(interval / 2 + 1);
+  }
+
+  private RetryConfig retryConfig() {
+    return RetryConfig.<ResilientCall.Attempt>custom()
+        .maxAttempts(config.maxAttempts())
+        .retryOnResult(ResilientCall.Attempt::shouldRetry)
+        .retryOnException(error -> false)
+        .intervalBiFunction(
+            (failedAttempts, outcome) ->
+                outcome.isRight()
+                    ? outcome.get().retryDelayMillis(failedAttempts)
+                    : backoff.apply(failedAttempts))
+        .build();
+  }
+
+  private static CircuitBreakerConfig breakerConfig(ResilienceConfig config) {
+    return CircuitBreakerConfig.custom()
+        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+        .slidingWindowSize(config.breakerWindowSize())
+        .minimumNumberOfCalls(config.breakerMinimumCalls())
+        .failureRateThreshold(config.breakerFailureRatePercent())
+        .waitDurationInOpenState(config.breakerOpenDuration())
+        .permittedNumberOfCallsInHalfOpenState(config.breakerHalfOpenCalls())
+        .recordResult(ResilientPlaidClient::breakerFailure)
+        .writableStackTraceEnabled(false)
+        .build();
+  }
+
+  /** One permit per period of 60 s / rpm: an even pace, no burst above the limit. */
+  private static RateLimiterConfig rateLimiterConfig(ResilienceConfig config) {
+    long periodNanos = (60_000_000_000L + config.requestsPerMinute() - 1) / config.requestsPerMinute();
+    return RateLimiterConfig.custom()
+        .limitForPeriod(1)
+        .limitRefreshPeriod(Duration.ofNanos(periodNanos))
+        .timeoutDuration(RATE_LIMIT_MAX_WAIT)
+        .writableStackTraceEnabled(false)
+        .build();
+  }
+}
