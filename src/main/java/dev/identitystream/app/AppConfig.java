@@ -70,6 +70,21 @@ public final class AppConfig extends AbstractConfig {
   public static final String PLAID_MAX_RESPONSE_BYTES_CONFIG = "plaid.max.response.bytes";
   private static final String PLAID_MAX_RESPONSE_BYTES_DOC = "Largest response body read.";
 
+  public static final String PLAID_RETRY_MAX_ATTEMPTS_CONFIG = "plaid.retry.max.attempts";
+  private static final String PLAID_RETRY_MAX_ATTEMPTS_DOC =
+      "Most HTTP attempts per request (transient failures only are retried).";
+  public static final String PLAID_RETRY_BACKOFF_MS_CONFIG = "plaid.retry.backoff.ms";
+  private static final String PLAID_RETRY_BACKOFF_MS_DOC =
+      "Base of the exponential backoff with full jitter between attempts.";
+  public static final String PLAID_RETRY_BACKOFF_MAX_MS_CONFIG = "plaid.retry.backoff.max.ms";
+  private static final String PLAID_RETRY_BACKOFF_MAX_MS_DOC = "Cap of one backoff wait.";
+  public static final String PLAID_BREAKER_FAILURE_RATE_CONFIG = "plaid.breaker.failure.rate";
+  private static final String PLAID_BREAKER_FAILURE_RATE_DOC =
+      "Percentage of transient failures over the last calls that opens the circuit breaker.";
+  public static final String PLAID_BREAKER_OPEN_MS_CONFIG = "plaid.breaker.open.ms";
+  private static final String PLAID_BREAKER_OPEN_MS_DOC =
+      "How long the breaker stays open before probing; requests wait meanwhile (nothing is dropped).";
+
   public static final String STAGE_MAX_PENDING_CONFIG = "stage.max.pending.per.task";
   private static final String STAGE_MAX_PENDING_DOC =
       "Pending requests per task before process() waits (backpressure).";
@@ -111,6 +126,11 @@ public final class AppConfig extends AbstractConfig {
           .define(PLAID_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(1), Importance.MEDIUM, PLAID_TIMEOUT_MS_DOC)
           .define(PLAID_DEADLINE_MS_CONFIG, Type.LONG, 120_000L, Range.atLeast(1), Importance.MEDIUM, PLAID_DEADLINE_MS_DOC)
           .define(PLAID_MAX_RESPONSE_BYTES_CONFIG, Type.INT, 2 * 1024 * 1024, Range.atLeast(1024), Importance.LOW, PLAID_MAX_RESPONSE_BYTES_DOC)
+          .define(PLAID_RETRY_MAX_ATTEMPTS_CONFIG, Type.INT, 10, Range.atLeast(1), Importance.MEDIUM, PLAID_RETRY_MAX_ATTEMPTS_DOC)
+          .define(PLAID_RETRY_BACKOFF_MS_CONFIG, Type.LONG, 200L, Range.atLeast(1), Importance.LOW, PLAID_RETRY_BACKOFF_MS_DOC)
+          .define(PLAID_RETRY_BACKOFF_MAX_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(1), Importance.LOW, PLAID_RETRY_BACKOFF_MAX_MS_DOC)
+          .define(PLAID_BREAKER_FAILURE_RATE_CONFIG, Type.DOUBLE, 50.0, Range.between(1, 100), Importance.LOW, PLAID_BREAKER_FAILURE_RATE_DOC)
+          .define(PLAID_BREAKER_OPEN_MS_CONFIG, Type.LONG, 30_000L, Range.atLeast(1), Importance.LOW, PLAID_BREAKER_OPEN_MS_DOC)
           .define(STAGE_MAX_PENDING_CONFIG, Type.INT, 2048, Range.atLeast(1), Importance.MEDIUM, STAGE_MAX_PENDING_DOC)
           .define(STAGE_MAX_BLOCK_MS_CONFIG, Type.LONG, 1_000L, Range.atLeast(0), Importance.LOW, STAGE_MAX_BLOCK_MS_DOC)
           .define(STAGE_DRAIN_INTERVAL_MS_CONFIG, Type.LONG, 10L, Range.atLeast(1), Importance.LOW, STAGE_DRAIN_INTERVAL_MS_DOC)

@@ -1,0 +1,47 @@
+package dev.identitystream.app;
+
+import dev.identitystream.plaid.PlaidClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** Runs the streaming job against the configured cluster until SIGTERM or a fatal error. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = "Run the streaming job against the configured Kafka cluster and Plaid.",
+    exitCodeListHeading = "Exit codes:%n",
+    exitCodeList = {
+      "0:stopped cleanly (SIGTERM or Ctrl-C; requests in flight stay pending)",
+      "1:a stream thread failed",
+      "2:bad usage",
+      "3:invalid configuration (the message names the key)",
+      "4:Kafka unreachable or topics missing and not creatable"
+    })
+public final class RunCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+  @Mixin ConfigOptions options;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    AppConfig config = options.load();
+    PlaidClient client = PlaidClients.create(config);
+    StreamingJob job = new StreamingJob(config, client, Clock.systemUTC());
+    Thread hook = new Thread(job::close, "shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    job.start();
+    LOG.info("Running; reading {}", config.topics().requests());
+    while (!job.awaitTermination(Duration.ofSeconds(1))) {
+      // runs until a fatal error stops Kafka Streams, or SIGTERM runs the hook
+    }
+    Runtime.getRuntime().removeShutdownHook(hook);
+    job.close();
+    return job.fatalError() == null ? ExitCodes.OK : ExitCodes.FAILURE;
+  }
+}
