@@ -1,0 +1,249 @@
+package dev.identitystream.emulator;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code emulator}: runs the Plaid emulator until SIGTERM or Ctrl-C and prints its base URL.
+ *
+ * <p>The expected client id comes from {@code --client-id} or {@code PLAID_CLIENT_ID}; the secret
+ * only from the environment ({@code PLAID_SECRET}) or {@code --secret-file}, never from an
+ * argument. Without them any non-empty credentials are accepted.
+ */
+@Command(
+    name = "emulator",
+    mixinStandardHelpOptions = true,
+    description =
+        "Runs a local Plaid /identity/documents/uploads/get emulator (see docs/EMULATOR.md).")
+public final class EmulatorCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--port",
+      description = "TCP port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int port = 0;
+
+  @Option(
+      names = "--latency-ms",
+      description =
+          "Fixed latency, or the minimum/median of a distribution (default: ${DEFAULT-VALUE}).")
+  long latencyMs = 0;
+
+  @Option(
+      names = "--latency-max-ms",
+      description = "Uniform latency between --latency-ms and this.")
+  Long latencyMaxMs;
+
+  @Option(
+      names = "--latency-p99-ms",
+      description = "Log-normal latency: median --latency-ms, this p99.")
+  Long latencyP99Ms;
+
+  @Option(
+      names = "--fault",
+      paramLabel = "KIND=RATE",
+      description =
+          "Fault rate 0..1 for KIND in 429, 500, 502, 503, timeout, truncated, nonjson, oversize,"
+              + " drop (repeatable).")
+  Map<String, Double> faults = new LinkedHashMap<>();
+
+  @Option(
+      names = "--item-rpm",
+      description = "Per-Item requests per minute before 429 RATE_LIMIT; 0 is off.")
+  int itemRpm = 0;
+
+  @Option(
+      names = "--client-rpm",
+      description = "Per-client requests per minute before 429 RATE_LIMIT; 0 is off.")
+  int clientRpm = 0;
+
+  @Option(
+      names = "--client-id",
+      description = "Expected PLAID-CLIENT-ID (default: env PLAID_CLIENT_ID, else any).")
+  String clientId;
+
+  @Option(
+      names = "--secret-file",
+      description = "File holding the expected secret (default: env PLAID_SECRET, else any).")
+  Path secretFile;
+
+  @Option(
+      names = "--seed",
+      description = "Seed of request ids, faults and latency (default: ${DEFAULT-VALUE}).")
+  long seed = 20_200_914L;
+
+  @Option(
+      names = "--accounts-min",
+      description = "Fewest accounts per Item (default: ${DEFAULT-VALUE}).")
+  int accountsMin = 1;
+
+  @Option(
+      names = "--accounts-max",
+      description = "Most accounts per Item (default: ${DEFAULT-VALUE}).")
+  int accountsMax = 4;
+
+  @Option(names = "--handler-threads", description = "Request threads (default: ${DEFAULT-VALUE}).")
+  int handlerThreads = 2;
+
+  @Option(
+      names = "--writer-threads",
+      description = "Delayed-answer threads (default: ${DEFAULT-VALUE}).")
+  int writerThreads = 1;
+
+  @Option(
+      names = "--timeout-hold-ms",
+      description = "How long a 'timeout' fault holds a request (default: ${DEFAULT-VALUE}).")
+  long timeoutHoldMs = 60_000;
+
+  @Option(
+      names = "--stats-interval-s",
+      description = "Print a stats line every N seconds; 0 is off (default: ${DEFAULT-VALUE}).")
+  int statsIntervalS = 0;
+
+  private final Map<String, String> env;
+
+  public EmulatorCommand() {
+    this(System.getenv());
+  }
+
+  EmulatorCommand(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+  }
+
+  public static void main(String[] args) {
+    CommandLine commandLine = new CommandLine(new EmulatorCommand());
+    commandLine.setExecutionExceptionHandler(
+        (e, cl, parsed) -> {
+          cl.getErr().println("emulator: " + e.getMessage());
+          return 2;
+        });
+    System.exit(commandLine.execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    CountDownLatch stopped = new CountDownLatch(1);
+    PlaidEmulator emulator = start();
+    PrintWriter out = spec.commandLine().getOut();
+    Thread hook =
+        new Thread(
+            () -> {
+              out.println("stopping: " + summary(emulator.stats()));
+              out.flush();
+              emulator.close();
+              stopped.countDown();
+            },
+            "plaid-emulator-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    while (!stopped.await(Math.max(1, statsIntervalS), TimeUnit.SECONDS)) {
+      if (statsIntervalS > 0) {
+        out.println(summary(emulator.stats()));
+        out.flush();
+      }
+    }
+    return 0;
+  }
+
+  /** Starts the emulator and prints its base URL (the caller closes it). */
+  PlaidEmulator start() throws IOException {
+    PlaidEmulator emulator = PlaidEmulator.start(toOptions());
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("Plaid emulator listening on " + emulator.baseUrl());
+    out.flush();
+    return emulator;
+  }
+
+  /** The emulator options these flags and the environment describe. */
+  EmulatorOptions toOptions() throws IOException {
+    EmulatorOptions.Builder options =
+        EmulatorOptions.builder()
+            .port(port)
+            .credentials(clientId != null ? clientId : env.get("PLAID_CLIENT_ID"), secret())
+            .latency(latency())
+            .itemRequestsPerMinute(itemRpm)
+            .clientRequestsPerMinute(clientRpm)
+            .seed(seed)
+            .accountsPerItem(accountsMin, accountsMax)
+            .threads(handlerThreads, writerThreads)
+            .timeoutHold(Duration.ofMillis(timeoutHoldMs));
+    for (Map.Entry<String, Double> fault : faults.entrySet()) {
+      FaultKind kind =
+          FaultKind.fromTokenName(fault.getKey())
+              .orElseThrow(
+                  () ->
+                      new CommandLine.ParameterException(
+                          spec.commandLine(), "unknown fault kind: " + fault.getKey()));
+      options.faultRate(kind, fault.getValue());
+    }
+    return options.build();
+  }
+
+  private LatencyModel latency() {
+    Duration base = Duration.ofMillis(latencyMs);
+    if (latencyMaxMs != null && latencyP99Ms != null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--latency-max-ms and --latency-p99-ms exclude each other");
+    }
+    if (latencyMaxMs != null) {
+      return LatencyModel.uniform(base, Duration.ofMillis(latencyMaxMs));
+    }
+    if (latencyP99Ms != null) {
+      return LatencyModel.logNormal(base, Duration.ofMillis(latencyP99Ms));
+    }
+    return LatencyModel.fixed(base);
+  }
+
+  private String secret() throws IOException {
+    if (secretFile == null) {
+      return env.get("PLAID_SECRET");
+    }
+    warnIfReadableByOthers(secretFile);
+    String secret = Files.readString(secretFile, StandardCharsets.UTF_8).strip();
+    if (secret.isEmpty()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "the secret file is empty");
+    }
+    return secret;
+  }
+
+  private void warnIfReadableByOthers(Path file) {
+    try {
+      Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+      if (permissions.contains(PosixFilePermission.GROUP_READ)
+          || permissions.contains(PosixFilePermission.OTHERS_READ)) {
+        spec.commandLine().getErr().println("warning: the secret file is readable by other users");
+      }
+    } catch (UnsupportedOperationException | IOException e) {
+      // Not a POSIX file system: nothing to check.
+    }
+  }
+
+  private static String summary(EmulatorStats stats) {
+    return "requests="
+        + stats.requests()
+        + " inFlight="
+        + stats.inFlight()
+        + " maxConcurrent="
+        + stats.maxConcurrent()
+        + " byStatus="
+        + stats.byStatus()
+        + " byFault="
+        + stats.byFault();
+  }
+}

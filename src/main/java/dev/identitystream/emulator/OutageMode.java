@@ -1,0 +1,14 @@
+package dev.identitystream.emulator;
+
+/** A switchable outage of the whole emulator, for outage tests. */
+public enum OutageMode {
+  /** Normal service. */
+  NONE,
+  /** Every request gets HTTP 503 {@code API_ERROR} / {@code PLANNED_MAINTENANCE}. */
+  MAINTENANCE,
+  /**
+   * The listening socket is closed and open connections are cut: connections are refused until the
+   * outage ends, when the emulator listens again on the same port.
+   */
+  REFUSE_CONNECTIONS
+}
