@@ -56,6 +56,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    quietKafkaLogs();
     Path stateDir = Files.createTempDirectory("plaid-identity-stream-demo-state");
     String clientId = "demo-client";
     String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
@@ -93,6 +94,14 @@ public final class DemoCommand implements Callable<Integer> {
         }
         return summary.complete() ? ExitCodes.OK : ExitCodes.FAILURE;
       }
+    }
+  }
+
+  /** The embedded broker's start-up warnings are noise in a first run; errors still show. */
+  private static void quietKafkaLogs() {
+    if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+      context.getLogger("kafka").setLevel(ch.qos.logback.classic.Level.ERROR);
+      context.getLogger("org.apache.kafka").setLevel(ch.qos.logback.classic.Level.ERROR);
     }
   }
 
