@@ -162,7 +162,8 @@ public final class AppConfig extends AbstractConfig {
       if (isAppKey(entry.getKey())) {
         if (!DEFINITION.names().contains(entry.getKey())) {
           throw new ConfigException(
-              entry.getKey(), "(hidden)", "unknown setting; known app settings: " + new TreeMap<>(DEFINITION.configKeys()).keySet());
+              "Unknown setting '" + entry.getKey() + "'; the job's settings are "
+                  + new TreeMap<>(DEFINITION.configKeys()).keySet());
         }
         app.put(entry.getKey(), entry.getValue());
       }

@@ -30,7 +30,13 @@ public final class ValidateConfigCommand implements Callable<Integer> {
         .forEach((key, value) -> out.println(key + "=" + masked(key, value)));
     out.println("# Kafka settings (defaults of the job, then yours)");
     Map<String, Object> kafka = new TreeMap<>();
-    StreamingJob.streamsProperties(config).forEach((key, value) -> kafka.put(key.toString(), value));
+    java.util.Properties streamsProps = StreamingJob.streamsProperties(config);
+    if (streamsProps.containsKey(org.apache.kafka.streams.StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)) {
+      new org.apache.kafka.streams.StreamsConfig(streamsProps); // validates the Kafka keys' values
+    } else {
+      out.println("# note: bootstrap.servers is not set");
+    }
+    streamsProps.forEach((key, value) -> kafka.put(key.toString(), value));
     kafka.forEach((key, value) -> out.println(key + "=" + masked(key, value)));
     out.println("# configuration is valid");
     return ExitCodes.OK;
