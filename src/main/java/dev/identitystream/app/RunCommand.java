@@ -4,6 +4,7 @@ import dev.identitystream.plaid.PlaidClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -33,15 +34,34 @@ public final class RunCommand implements Callable<Integer> {
     AppConfig config = options.load();
     PlaidClient client = PlaidClients.create(config);
     StreamingJob job = new StreamingJob(config, client, Clock.systemUTC());
-    Thread hook = new Thread(job::close, "shutdown");
+    AtomicBoolean signalled = new AtomicBoolean();
+    Thread hook =
+        new Thread(
+            () -> {
+              signalled.set(true);
+              job.close();
+            },
+            "shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    job.start();
+    try {
+      job.start();
+    } catch (RuntimeException e) {
+      Runtime.getRuntime().removeShutdownHook(hook);
+      job.close();
+      throw e;
+    }
     LOG.info("Running; reading {}", config.topics().requests());
     while (!job.awaitTermination(Duration.ofSeconds(1))) {
       // runs until a fatal error stops Kafka Streams, or SIGTERM runs the hook
     }
-    Runtime.getRuntime().removeShutdownHook(hook);
-    job.close();
+    if (!signalled.get()) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shutdownInProgress) {
+        // SIGTERM arrived meanwhile: the hook closes the job
+      }
+      job.close();
+    }
     return job.fatalError() == null ? ExitCodes.OK : ExitCodes.FAILURE;
   }
 }
