@@ -34,7 +34,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,8 +70,9 @@ class EndToEndIT {
   /** One request of the run and what it should produce. */
   private record Sent(String key, String value, String token, String requestId, String itemId, String kind) {}
 
-  @Test
-  void shouldMatchEveryOutputToWhatTheEmulatorAnsweredWithoutLeakingTokens() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"exactly_once_v2", "at_least_once"})
+  void shouldMatchEveryOutputToWhatTheEmulatorAnsweredWithoutLeakingTokens(String guarantee) throws Exception {
     // given
     emulator =
         PlaidEmulator.start(
@@ -80,6 +82,7 @@ class EndToEndIT {
     settings.put("bootstrap.servers", KAFKA.bootstrapServers());
     settings.put("application.id", suffix);
     settings.put("state.dir", stateDir.toString());
+    settings.put("processing.guarantee", guarantee);
     settings.put(AppConfig.TOPIC_REQUESTS_CONFIG, suffix + "-requests");
     settings.put(AppConfig.TOPIC_ACCOUNTS_CONFIG, suffix + "-accounts");
     settings.put(AppConfig.TOPIC_ITEMS_CONFIG, suffix + "-items");
