@@ -4,34 +4,73 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The global cap on Plaid calls in flight in one instance, shared by all its tasks.
+ * The global cap on Plaid calls in flight in one instance, shared fairly by its tasks.
  *
- * <p>Threading: stream threads acquire; any thread (usually the HTTP client's) releases.
+ * <p>A task takes free slots as it likes while no other task is waiting for one; while others wait,
+ * a task at or above its fair share ({@code capacity / tasks wanting slots}) is refused, so the
+ * slots it frees go to the waiting tasks. Without this, the task that happens to dispatch first
+ * after each completion could keep every slot and starve the others' partitions.
+ *
+ * <p>Threading: each {@link Share} is acquired and marked by its task's stream thread only;
+ * releases come from any thread (usually the HTTP client's).
  */
 public final class InFlightLimiter {
 
   private final int capacity;
   private final Semaphore slots;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger waitingTasks = new AtomicInteger();
+
+  /** One task's part of the limiter. */
+  static final class Share {
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private boolean waiting;
+
+    int inFlight() {
+      return inFlight.get();
+    }
+  }
 
   public InFlightLimiter(int capacity) {
     this.capacity = capacity;
     this.slots = new Semaphore(capacity);
   }
 
-  /** Takes a slot if one is free; never blocks. */
-  boolean tryAcquire() {
+  /** A share for a new task. */
+  Share register() {
+    return new Share();
+  }
+
+  /** Takes a slot for the task if one is free and the task is within its fair share; never blocks. */
+  boolean tryAcquire(Share share) {
+    int othersWaiting = waitingTasks.get() - (share.waiting ? 1 : 0);
+    if (othersWaiting > 0) {
+      int fairShare = Math.max(1, capacity / (othersWaiting + 1));
+      if (share.inFlight.get() >= fairShare) {
+        return false;
+      }
+    }
     if (!slots.tryAcquire()) {
       return false;
     }
+    share.inFlight.incrementAndGet();
     inFlight.incrementAndGet();
     return true;
   }
 
-  /** Returns a slot taken by {@link #tryAcquire()}. */
-  void release() {
+  /** Returns a slot taken by {@link #tryAcquire}. */
+  void release(Share share) {
+    share.inFlight.decrementAndGet();
     inFlight.decrementAndGet();
     slots.release();
+  }
+
+  /** Says whether the task has requests ready to call but no slot (its stream thread only). */
+  void markWaiting(Share share, boolean waiting) {
+    if (share.waiting != waiting) {
+      share.waiting = waiting;
+      waitingTasks.addAndGet(waiting ? 1 : -1);
+    }
   }
 
   public int capacity() {

@@ -53,6 +53,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
   private final StageSettings settings;
   private final PlaidClient client;
   private final InFlightLimiter limiter;
+  private final InFlightLimiter.Share share;
   private final OutcomeMapper mapper;
   private final RequestValidator validator;
 
@@ -74,6 +75,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
     this.settings = settings;
     this.client = client;
     this.limiter = limiter;
+    this.share = limiter.register();
     this.mapper = mapper;
     this.validator = new RequestValidator(settings.maxRecordBytes());
   }
@@ -119,6 +121,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
   @Override
   public void close() {
     closed = true;
+    limiter.markWaiting(share, false);
     if (punctuator != null) {
       punctuator.cancel();
       punctuator = null;
@@ -181,9 +184,10 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
   }
 
   private void dispatchReady() {
-    while (!ready.isEmpty() && limiter.tryAcquire()) {
+    while (!ready.isEmpty() && limiter.tryAcquire(share)) {
       call(ready.poll());
     }
+    limiter.markWaiting(share, !ready.isEmpty());
   }
 
   private void call(PendingCall call) {
@@ -195,7 +199,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
     }
     stage.whenComplete(
         (result, error) -> {
-          limiter.release();
+          limiter.release(share);
           if (closed) {
             return;
           }
