@@ -92,7 +92,7 @@ final class EmulatorHandler implements HttpHandler {
 
   private Reply decide(HttpExchange exchange, long arrival, StatsRecorder recorder, long k)
       throws IOException {
-    byte[] body = readBody(exchange.getRequestBody());
+    byte[] body = readBody(exchange);
     if (!PATH.equals(exchange.getRequestURI().getPath())
         || !"POST".equals(exchange.getRequestMethod())) {
       recorder.arrival(arrival, null);
@@ -222,9 +222,22 @@ final class EmulatorHandler implements HttpHandler {
     writer.write(exchange, reply);
   }
 
-  private byte[] readBody(InputStream in) throws IOException {
-    try (in) { // closing drains what is left of an oversize body (or drops the connection)
-      return in.readNBytes(options.maxRequestBytes() + 1);
+  /** Reads at most {@code maxRequestBytes + 1} bytes, sized by Content-Length when it is sent. */
+  private byte[] readBody(HttpExchange exchange) throws IOException {
+    int cap = options.maxRequestBytes() + 1;
+    String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+    try (InputStream in = exchange.getRequestBody()) { // closing drains or drops the rest
+      if (declared != null) {
+        try {
+          long length = Long.parseLong(declared.trim());
+          if (length >= 0 && length < cap) {
+            return in.readNBytes((int) length);
+          }
+        } catch (NumberFormatException e) {
+          // fall through: read up to the cap
+        }
+      }
+      return in.readNBytes(cap);
     }
   }
 }
