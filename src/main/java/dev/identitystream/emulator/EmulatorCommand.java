@@ -101,7 +101,9 @@ public final class EmulatorCommand implements Callable<Integer> {
       description = "Most accounts per Item (default: ${DEFAULT-VALUE}).")
   int accountsMax = DEFAULTS.maxAccounts();
 
-  @Option(names = "--handler-threads", description = "Request threads; 0 runs them on the dispatcher (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--handler-threads",
+      description = "Request threads; 0 runs them on the dispatcher (default: ${DEFAULT-VALUE}).")
   int handlerThreads = DEFAULTS.handlerThreads();
 
   @Option(

@@ -37,10 +37,6 @@ final class EmulatorHandler implements HttpHandler {
   private static final long FAULT_SALT = 0x5EED_FA17L;
   private static final long LATENCY_SALT_1 = 0x1A7E_0001L;
   private static final long LATENCY_SALT_2 = 0x1A7E_0002L;
-  /** Latency resolution: answers are written at the first tick at or after their due time. */
-  static final long TICK_NANOS = 1_000_000L;
-
-  private static final long TICK_ORIGIN = System.nanoTime();
 
   private final EmulatorOptions options;
   private final ObjectMapper mapper;
@@ -146,7 +142,8 @@ final class EmulatorHandler implements HttpHandler {
     recorder.arrival(arrival, fixture.itemId());
     long now = System.nanoTime();
     if (!clientLimiter.tryAcquire(request.clientId(), now)) {
-      return error("RATE_LIMIT", "rate limit exceeded for this client. please try again later", null);
+      return error(
+          "RATE_LIMIT", "rate limit exceeded for this client. please try again later", null);
     }
     if (!itemLimiter.tryAcquire(token.hex(), now)) {
       return error("RATE_LIMIT", null, null);
@@ -176,8 +173,7 @@ final class EmulatorHandler implements HttpHandler {
       case RATE_LIMIT_429 -> error("RATE_LIMIT", null, fault);
       case SERVER_ERROR_500 -> error("INTERNAL_SERVER_ERROR", null, fault);
       case UNAVAILABLE_503 -> error("PLANNED_MAINTENANCE", null, fault);
-      case TRUNCATED, OVERSIZE ->
-          Reply.fault(fault, fixture.body(ids.nextRequestId(), List.of()));
+      case TRUNCATED, OVERSIZE -> Reply.fault(fault, fixture.body(ids.nextRequestId(), List.of()));
       default -> Reply.fault(fault, new byte[0]);
     };
   }
@@ -208,9 +204,7 @@ final class EmulatorHandler implements HttpHandler {
               .sampleNanos(
                   Mix64.unit(Mix64.draw(options.seed() ^ LATENCY_SALT_1, k)),
                   Mix64.unit(Mix64.draw(options.seed() ^ LATENCY_SALT_2, k)));
-      long due = arrival + sample;
-      long now = System.nanoTime();
-      delay = due <= now ? 0 : roundUpToTick(due) - now;
+      delay = sample - (System.nanoTime() - arrival);
     }
     if (delay <= 0) {
       finish(exchange, reply, recorder);
@@ -222,16 +216,6 @@ final class EmulatorHandler implements HttpHandler {
       exchange.close();
       recorder.end(0, null, null);
     }
-  }
-
-  /**
-   * Rounds a due time up to the next {@link #TICK_NANOS} boundary. Answers due in the same tick
-   * are written in one burst: without it the writer sleeps once per answer, and each sleep
-   * overshoots by the kernel's timer slack (~50 us), which caps one writer near 14,000 answers/s.
-   */
-  private static long roundUpToTick(long dueNanos) {
-    long offset = dueNanos - TICK_ORIGIN;
-    return TICK_ORIGIN + Math.floorDiv(offset + TICK_NANOS - 1, TICK_NANOS) * TICK_NANOS;
   }
 
   /** Counts the answer before sending it, so a client that has it also sees it in the stats. */

@@ -22,9 +22,9 @@ import java.util.Objects;
  *     it without an answer
  * @param minAccounts fewest accounts per Item for ordinary tokens
  * @param maxAccounts most accounts per Item for ordinary tokens
- * @param handlerThreads threads that parse requests and decide answers (the JDK server's
- *     executor); 0 runs them on the server's single dispatcher thread (no hand-off per request,
- *     but a client that sends a partial request stalls every connection until it finishes)
+ * @param handlerThreads threads that parse requests and decide answers (the JDK server's executor);
+ *     0 runs them on the server's single dispatcher thread (no hand-off per request, but a client
+ *     that sends a partial request stalls every connection until it finishes)
  * @param schedulerThreads threads that write delayed answers
  * @param backlog the listen backlog (raise the kernel's somaxconn to use more than it)
  * @param oversizeBytes the body size of {@link FaultKind#OVERSIZE} answers

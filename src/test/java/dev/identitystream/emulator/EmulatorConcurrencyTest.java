@@ -18,10 +18,7 @@ class EmulatorConcurrencyTest {
   void shouldKeepHundredsOfDelayedAnswersInFlightWithFewThreads(int handlerThreads) {
     // given: 200 ms latency, 0 (the dispatcher) or 2 handler threads and 1 writer thread
     EmulatorOptions options =
-        EmulatorClient.options()
-            .latency(Duration.ofMillis(200))
-            .threads(handlerThreads, 1)
-            .build();
+        EmulatorClient.options().latency(Duration.ofMillis(200)).threads(handlerThreads, 1).build();
     try (PlaidEmulator emulator = PlaidEmulator.start(options)) {
       EmulatorClient client = new EmulatorClient(emulator);
 
