@@ -33,6 +33,8 @@ import picocli.CommandLine.Spec;
         "Runs a local Plaid /identity/documents/uploads/get emulator (see docs/EMULATOR.md).")
 public final class EmulatorCommand implements Callable<Integer> {
 
+  private static final EmulatorOptions DEFAULTS = EmulatorOptions.defaults();
+
   @Spec CommandSpec spec;
 
   @Option(
@@ -87,30 +89,32 @@ public final class EmulatorCommand implements Callable<Integer> {
   @Option(
       names = "--seed",
       description = "Seed of request ids, faults and latency (default: ${DEFAULT-VALUE}).")
-  long seed = 20_200_914L;
+  long seed = DEFAULTS.seed();
 
   @Option(
       names = "--accounts-min",
       description = "Fewest accounts per Item (default: ${DEFAULT-VALUE}).")
-  int accountsMin = 1;
+  int accountsMin = DEFAULTS.minAccounts();
 
   @Option(
       names = "--accounts-max",
       description = "Most accounts per Item (default: ${DEFAULT-VALUE}).")
-  int accountsMax = 4;
+  int accountsMax = DEFAULTS.maxAccounts();
 
-  @Option(names = "--handler-threads", description = "Request threads (default: ${DEFAULT-VALUE}).")
-  int handlerThreads = 2;
+  @Option(
+      names = "--handler-threads",
+      description = "Request threads; 0 runs them on the dispatcher (default: ${DEFAULT-VALUE}).")
+  int handlerThreads = DEFAULTS.handlerThreads();
 
   @Option(
       names = "--writer-threads",
       description = "Delayed-answer threads (default: ${DEFAULT-VALUE}).")
-  int writerThreads = 1;
+  int writerThreads = DEFAULTS.schedulerThreads();
 
   @Option(
       names = "--timeout-hold-ms",
       description = "How long a 'timeout' fault holds a request (default: ${DEFAULT-VALUE}).")
-  long timeoutHoldMs = 60_000;
+  long timeoutHoldMs = DEFAULTS.timeoutHold().toMillis();
 
   @Option(
       names = "--stats-interval-s",

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -92,7 +93,7 @@ final class EmulatorHandler implements HttpHandler {
 
   private Reply decide(HttpExchange exchange, long arrival, StatsRecorder recorder, long k)
       throws IOException {
-    byte[] body = readBody(exchange.getRequestBody());
+    byte[] body = readBody(exchange);
     if (!PATH.equals(exchange.getRequestURI().getPath())
         || !"POST".equals(exchange.getRequestMethod())) {
       recorder.arrival(arrival, null);
@@ -140,8 +141,11 @@ final class EmulatorHandler implements HttpHandler {
     Fixture fixture = fixtures.fixtureFor(token, convention);
     recorder.arrival(arrival, fixture.itemId());
     long now = System.nanoTime();
-    if (!clientLimiter.tryAcquire(request.clientId(), now)
-        || !itemLimiter.tryAcquire(token.hex(), now)) {
+    if (!clientLimiter.tryAcquire(request.clientId(), now)) {
+      return error(
+          "RATE_LIMIT", "rate limit exceeded for this client. please try again later", null);
+    }
+    if (!itemLimiter.tryAcquire(token.hex(), now)) {
       return error("RATE_LIMIT", null, null);
     }
     FaultKind fault = options.faults().pick(Mix64.unit(Mix64.draw(options.seed() ^ FAULT_SALT, k)));
@@ -169,8 +173,7 @@ final class EmulatorHandler implements HttpHandler {
       case RATE_LIMIT_429 -> error("RATE_LIMIT", null, fault);
       case SERVER_ERROR_500 -> error("INTERNAL_SERVER_ERROR", null, fault);
       case UNAVAILABLE_503 -> error("PLANNED_MAINTENANCE", null, fault);
-      case TRUNCATED, OVERSIZE ->
-          Reply.fault(fault, fixture.body(ids.nextRequestId(), java.util.List.of()));
+      case TRUNCATED, OVERSIZE -> Reply.fault(fault, fixture.body(ids.nextRequestId(), List.of()));
       default -> Reply.fault(fault, new byte[0]);
     };
   }
@@ -222,9 +225,22 @@ final class EmulatorHandler implements HttpHandler {
     writer.write(exchange, reply);
   }
 
-  private byte[] readBody(InputStream in) throws IOException {
-    try (in) { // closing drains what is left of an oversize body (or drops the connection)
-      return in.readNBytes(options.maxRequestBytes() + 1);
+  /** Reads at most {@code maxRequestBytes + 1} bytes, sized by Content-Length when it is sent. */
+  private byte[] readBody(HttpExchange exchange) throws IOException {
+    int cap = options.maxRequestBytes() + 1;
+    String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+    try (InputStream in = exchange.getRequestBody()) { // closing drains or drops the rest
+      if (declared != null) {
+        try {
+          long length = Long.parseLong(declared.trim());
+          if (length >= 0 && length < cap) {
+            return in.readNBytes((int) length);
+          }
+        } catch (NumberFormatException e) {
+          // fall through: read up to the cap
+        }
+      }
+      return in.readNBytes(cap);
     }
   }
 }

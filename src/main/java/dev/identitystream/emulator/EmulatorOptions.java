@@ -22,7 +22,9 @@ import java.util.Objects;
  *     it without an answer
  * @param minAccounts fewest accounts per Item for ordinary tokens
  * @param maxAccounts most accounts per Item for ordinary tokens
- * @param handlerThreads threads that parse requests and decide answers (the JDK server's executor)
+ * @param handlerThreads threads that parse requests and decide answers (the JDK server's executor);
+ *     0 runs them on the server's single dispatcher thread (no hand-off per request, but a client
+ *     that sends a partial request stalls every connection until it finishes)
  * @param schedulerThreads threads that write delayed answers
  * @param backlog the listen backlog (raise the kernel's somaxconn to use more than it)
  * @param oversizeBytes the body size of {@link FaultKind#OVERSIZE} answers
@@ -63,7 +65,8 @@ public record EmulatorOptions(
             && maxAccounts >= minAccounts
             && maxAccounts <= TokenConvention.MAX_ACCOUNTS,
         "accounts per Item must satisfy 1 <= min <= max <= " + TokenConvention.MAX_ACCOUNTS);
-    require(handlerThreads >= 1 && schedulerThreads >= 1, "thread counts must be >= 1");
+    require(handlerThreads >= 0, "handlerThreads must be >= 0");
+    require(schedulerThreads >= 1, "schedulerThreads must be >= 1");
     require(backlog >= 1, "backlog must be >= 1");
     require(oversizeBytes >= 1024, "oversizeBytes must be >= 1024");
     require(maxRequestBytes >= 1024, "maxRequestBytes must be >= 1024");

@@ -20,7 +20,7 @@ import java.util.TreeMap;
  * @param inFlight requests received and not yet answered or closed
  * @param maxConcurrent the most requests in flight at once
  * @param perSecond requests received per wall-clock second (epoch second to count), for the last
- *     {@value StatsRecorder#SECONDS_KEPT} seconds
+ *     600 seconds
  * @param arrivals the most recent arrivals (bounded by {@link EmulatorOptions#arrivalHistory()}),
  *     oldest first
  */

@@ -43,9 +43,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The access token is never logged, echoed or kept: per-token state is keyed by its SHA-256.
  *
  * <p>Threading: the JDK server's dispatcher thread accepts connections; {@link
- * EmulatorOptions#handlerThreads()} threads parse requests and decide answers; {@link
- * EmulatorOptions#schedulerThreads()} threads write delayed answers, so latency holds no thread.
- * {@link #stats()}, {@link #setOutage} and {@link #close()} may be called from any thread.
+ * EmulatorOptions#handlerThreads()} threads (or the dispatcher itself, when 0) parse requests and
+ * decide answers; {@link EmulatorOptions#schedulerThreads()} threads write delayed answers, so
+ * latency holds no thread. {@link #stats()}, {@link #setOutage} and {@link #close()} may be called
+ * from any thread.
  */
 public final class PlaidEmulator implements AutoCloseable {
 
@@ -60,7 +61,7 @@ public final class PlaidEmulator implements AutoCloseable {
   }
 
   private final EmulatorOptions options;
-  private final ExecutorService handlerPool;
+  private final ExecutorService handlerPool; // null: requests run on the dispatcher thread
   private final ScheduledThreadPoolExecutor scheduler;
   private final EmulatorHandler handler;
   private final int port;
@@ -73,8 +74,10 @@ public final class PlaidEmulator implements AutoCloseable {
     this.options = options;
     this.stats = new StatsRecorder(options.arrivalHistory());
     this.handlerPool =
-        Executors.newFixedThreadPool(
-            options.handlerThreads(), daemonThreads("plaid-emulator-handler"));
+        options.handlerThreads() == 0
+            ? null
+            : Executors.newFixedThreadPool(
+                options.handlerThreads(), daemonThreads("plaid-emulator-handler"));
     this.scheduler =
         new ScheduledThreadPoolExecutor(
             options.schedulerThreads(), daemonThreads("plaid-emulator-writer"));
@@ -148,10 +151,14 @@ public final class PlaidEmulator implements AutoCloseable {
       server = null;
     }
     scheduler.shutdownNow();
-    handlerPool.shutdownNow();
+    if (handlerPool != null) {
+      handlerPool.shutdownNow();
+    }
     try {
       scheduler.awaitTermination(5, TimeUnit.SECONDS);
-      handlerPool.awaitTermination(5, TimeUnit.SECONDS);
+      if (handlerPool != null) {
+        handlerPool.awaitTermination(5, TimeUnit.SECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -162,7 +169,9 @@ public final class PlaidEmulator implements AutoCloseable {
       InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort);
       HttpServer created = HttpServer.create(address, options.backlog());
       created.createContext("/", handler);
-      created.setExecutor(handlerPool);
+      if (handlerPool != null) {
+        created.setExecutor(handlerPool); // else requests run on the server's dispatcher thread
+      }
       created.start();
       return created;
     } catch (IOException e) {

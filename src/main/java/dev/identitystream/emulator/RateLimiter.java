@@ -48,6 +48,11 @@ final class RateLimiter {
     return buckets.computeIfAbsent(key, k -> new Bucket(nowNanos)).tryTake(nowNanos);
   }
 
+  /** How many keys have state (for tests of the bound). */
+  int keys() {
+    return buckets.size();
+  }
+
   private final class Bucket {
     private double tokens = perMinute;
     private long updatedNanos;

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,8 +16,14 @@ import picocli.CommandLine;
 class EmulatorCommandTest {
 
   private static EmulatorCommand parse(Map<String, String> env, String... args) {
+    return parse(env, new StringWriter(), args);
+  }
+
+  private static EmulatorCommand parse(Map<String, String> env, StringWriter err, String... args) {
     EmulatorCommand command = new EmulatorCommand(env);
-    new CommandLine(command).parseArgs(args);
+    CommandLine commandLine = new CommandLine(command);
+    commandLine.setErr(new PrintWriter(err, true));
+    commandLine.parseArgs(args);
     return command;
   }
 
@@ -61,17 +68,35 @@ class EmulatorCommandTest {
   }
 
   @Test
-  void shouldReadTheSecretFromAFile(@TempDir Path dir) throws Exception {
+  void shouldReadTheSecretFromAnOwnerOnlyFile(@TempDir Path dir) throws Exception {
     // given
     Path file = Files.writeString(dir.resolve("secret"), "file-secret\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    StringWriter err = new StringWriter();
 
     // when
     EmulatorOptions options =
-        parse(Map.of(), "--client-id", "flag-client", "--secret-file", file.toString()).toOptions();
+        parse(Map.of(), err, "--client-id", "flag-client", "--secret-file", file.toString())
+            .toOptions();
 
     // then
     assertThat(options.clientId()).isEqualTo("flag-client");
     assertThat(options.secret()).isEqualTo("file-secret");
+    assertThat(err.toString()).isEmpty();
+  }
+
+  @Test
+  void shouldWarnWhenTheSecretFileIsReadableByOthers(@TempDir Path dir) throws Exception {
+    // given
+    Path file = Files.writeString(dir.resolve("secret"), "file-secret");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    StringWriter err = new StringWriter();
+
+    // when
+    parse(Map.of(), err, "--secret-file", file.toString()).toOptions();
+
+    // then
+    assertThat(err.toString()).contains("readable by other users").doesNotContain("file-secret");
   }
 
   @Test

@@ -50,6 +50,7 @@ class RateLimiterTest {
     RateLimiter limiter = new RateLimiter(1, 10);
     for (int i = 0; i < 1_000; i++) {
       assertThat(limiter.tryAcquire("k" + i, 0)).isTrue();
+      assertThat(limiter.keys()).isLessThanOrEqualTo(10);
     }
   }
 }
