@@ -131,6 +131,54 @@ class JobCrashIT {
     assertThat(committed.accountAnomalies()).as("account records not exactly once per request and account").isEmpty();
   }
 
+  @Test
+  void shouldStopCleanlyOnSigtermWithCallsInFlightAndLoseNothing() throws IOException {
+    // given
+    String clientId = "sigterm-client";
+    String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+    emulator =
+        PlaidEmulator.start(
+            EmulatorOptions.builder().credentials(clientId, secret).latency(PLAID_LATENCY).build());
+    Topics topics = CrashFeed.uniqueTopics("sigterm");
+    CrashFeed.createTopics(KAFKA.broker(), topics, PARTITIONS);
+    CrashFeed feed = CrashFeed.of(2_000);
+    feed.produce(KAFKA.bootstrapServers(), topics.requests());
+    job =
+        JobProcess.run(
+            writeConfig(topics),
+            Map.of(ConfigLoader.ENV_CLIENT_ID, clientId, ConfigLoader.ENV_SECRET, secret),
+            tempDir.resolve("job.log"));
+    outputs =
+        new OutputWatch(
+            KAFKA.bootstrapServers(),
+            topics,
+            feed,
+            () -> !job.isAlive(),
+            () -> "job exit code " + job.exitCode() + "; job log tail:\n" + job.logTail(LOG_TAIL_LINES));
+    int threshold = feed.expectedItems().size() / 3;
+    job.start();
+    outputs.until("a third of the Item records", RESUME_TIMEOUT, () -> outputs.progress().itemRecords() >= threshold);
+    await("Plaid calls in flight")
+        .atMost(RESUME_TIMEOUT)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(5))
+        .until(() -> emulator.stats().inFlight(), calls -> calls >= MIN_CALLS_IN_FLIGHT_AT_KILL);
+    // when: SIGTERM (stop() fails the test if the job ignores it), then a new start
+    job.stop();
+    int exitCode = job.exitCode().orElseThrow();
+    job.start();
+    outputs.until("every expected output", COMPLETE_TIMEOUT, outputs.progress()::complete);
+    outputs.pollFor(QUIET_PERIOD);
+    // then: a clean exit (0, or 143 = 128 + SIGTERM when the JVM reports the signal), nothing lost or doubled
+    assertThat(exitCode).isIn(0, 143);
+    assertThat(job.logTail(400)).contains("requests in flight stay pending");
+    OutputTally committed = outputs.readCommitted();
+    assertThat(committed.itemAnomalies()).as("Item status records not exactly once per request").isEmpty();
+    assertThat(committed.itemErrorAnomalies()).isEmpty();
+    assertThat(committed.deadLetterAnomalies()).isEmpty();
+    assertThat(committed.accountAnomalies()).isEmpty();
+  }
+
   /** Kills the job with SIGKILL while calls are in flight, starts it again, waits for its output. */
   private Restart killAndRestart() {
     int itemsSeen = outputs.progress().itemRecords();
