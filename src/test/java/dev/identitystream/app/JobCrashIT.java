@@ -76,27 +76,7 @@ class JobCrashIT {
   @Test
   void shouldWriteEveryOutputExactlyOnceWhenJobIsKilledWhileCallsAreInFlight() throws IOException {
     // given
-    String clientId = "crash-client";
-    String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
-    emulator =
-        PlaidEmulator.start(
-            EmulatorOptions.builder().credentials(clientId, secret).latency(PLAID_LATENCY).build());
-    Topics topics = CrashFeed.uniqueTopics("crash");
-    CrashFeed.createTopics(KAFKA.broker(), topics, PARTITIONS);
-    CrashFeed feed = CrashFeed.of(REQUESTS);
-    feed.produce(KAFKA.bootstrapServers(), topics.requests());
-    job =
-        JobProcess.run(
-            writeConfig(topics),
-            Map.of(ConfigLoader.ENV_CLIENT_ID, clientId, ConfigLoader.ENV_SECRET, secret),
-            tempDir.resolve("job.log"));
-    outputs =
-        new OutputWatch(
-            KAFKA.bootstrapServers(),
-            topics,
-            feed,
-            () -> !job.isAlive(),
-            () -> "job exit code " + job.exitCode() + "; job log tail:\n" + job.logTail(LOG_TAIL_LINES));
+    CrashFeed feed = prepare("crash", REQUESTS);
     int expectedItems = feed.expectedItems().size();
     LOG.info("Fed {}", feed.describe());
 
@@ -134,35 +114,11 @@ class JobCrashIT {
   @Test
   void shouldStopCleanlyOnSigtermWithCallsInFlightAndLoseNothing() throws IOException {
     // given
-    String clientId = "sigterm-client";
-    String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
-    emulator =
-        PlaidEmulator.start(
-            EmulatorOptions.builder().credentials(clientId, secret).latency(PLAID_LATENCY).build());
-    Topics topics = CrashFeed.uniqueTopics("sigterm");
-    CrashFeed.createTopics(KAFKA.broker(), topics, PARTITIONS);
-    CrashFeed feed = CrashFeed.of(2_000);
-    feed.produce(KAFKA.bootstrapServers(), topics.requests());
-    job =
-        JobProcess.run(
-            writeConfig(topics),
-            Map.of(ConfigLoader.ENV_CLIENT_ID, clientId, ConfigLoader.ENV_SECRET, secret),
-            tempDir.resolve("job.log"));
-    outputs =
-        new OutputWatch(
-            KAFKA.bootstrapServers(),
-            topics,
-            feed,
-            () -> !job.isAlive(),
-            () -> "job exit code " + job.exitCode() + "; job log tail:\n" + job.logTail(LOG_TAIL_LINES));
+    CrashFeed feed = prepare("sigterm", 2_000);
     int threshold = feed.expectedItems().size() / 3;
     job.start();
     outputs.until("a third of the Item records", RESUME_TIMEOUT, () -> outputs.progress().itemRecords() >= threshold);
-    await("Plaid calls in flight")
-        .atMost(RESUME_TIMEOUT)
-        .pollDelay(Duration.ZERO)
-        .pollInterval(Duration.ofMillis(5))
-        .until(() -> emulator.stats().inFlight(), calls -> calls >= MIN_CALLS_IN_FLIGHT_AT_KILL);
+    awaitCallsInFlight();
     // when: SIGTERM (stop() fails the test if the job ignores it), then a new start
     job.stop();
     int exitCode = job.exitCode().orElseThrow();
@@ -179,16 +135,46 @@ class JobCrashIT {
     assertThat(committed.accountAnomalies()).isEmpty();
   }
 
+  /** Starts the emulator, creates the topics, feeds the requests and prepares (not starts) the job. */
+  private CrashFeed prepare(String prefix, int requests) throws IOException {
+    String clientId = prefix + "-client";
+    String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+    emulator =
+        PlaidEmulator.start(
+            EmulatorOptions.builder().credentials(clientId, secret).latency(PLAID_LATENCY).build());
+    Topics topics = CrashFeed.uniqueTopics(prefix);
+    CrashFeed.createTopics(KAFKA.broker(), topics, PARTITIONS);
+    CrashFeed feed = CrashFeed.of(requests);
+    feed.produce(KAFKA.bootstrapServers(), topics.requests());
+    job =
+        JobProcess.run(
+            writeConfig(topics),
+            Map.of(ConfigLoader.ENV_CLIENT_ID, clientId, ConfigLoader.ENV_SECRET, secret),
+            tempDir.resolve("job.log"));
+    outputs =
+        new OutputWatch(
+            KAFKA.bootstrapServers(),
+            topics,
+            feed,
+            () -> !job.isAlive(),
+            () -> "job exit code " + job.exitCode() + "; job log tail:\n" + job.logTail(LOG_TAIL_LINES));
+    return feed;
+  }
+
+  /** Waits for a moment with calls out (the stream thread dispatches nothing while it commits). */
+  private int awaitCallsInFlight() {
+    return await("Plaid calls in flight")
+        .atMost(RESUME_TIMEOUT)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(5))
+        .until(() -> emulator.stats().inFlight(), calls -> calls >= MIN_CALLS_IN_FLIGHT_AT_KILL);
+  }
+
   /** Kills the job with SIGKILL while calls are in flight, starts it again, waits for its output. */
   private Restart killAndRestart() {
     int itemsSeen = outputs.progress().itemRecords();
     // The stream thread dispatches nothing while it commits: wait for a moment with calls out.
-    int inFlight =
-        await("Plaid calls in flight")
-            .atMost(RESUME_TIMEOUT)
-            .pollDelay(Duration.ZERO)
-            .pollInterval(Duration.ofMillis(5))
-            .until(() -> emulator.stats().inFlight(), calls -> calls >= MIN_CALLS_IN_FLIGHT_AT_KILL);
+    int inFlight = awaitCallsInFlight();
     job.kill9();
     long killedAt = System.nanoTime();
     // The dead JVM's records all lie before these offsets: output past them is the new JVM's.
