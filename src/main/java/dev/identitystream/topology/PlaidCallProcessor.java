@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.Cancellable;
@@ -55,6 +56,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
   private final InFlightLimiter limiter;
   private final OutcomeMapper mapper;
   private final RequestValidator validator;
+  private final PendingGauge gauge;
 
   private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
   private final Map<Object, ArrayDeque<PendingCall>> byGroup = new HashMap<>();
@@ -64,6 +66,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
   private KeyValueStore<Bytes, byte[]> store;
   private Cancellable punctuator;
   private int pending;
+  private AtomicInteger pendingCount;
   private long overAdmitted;
   private volatile boolean closed;
 
@@ -71,17 +74,28 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
 
   PlaidCallProcessor(
       StageSettings settings, PlaidClient client, InFlightLimiter limiter, OutcomeMapper mapper) {
+    this(settings, client, limiter, mapper, new PendingGauge());
+  }
+
+  PlaidCallProcessor(
+      StageSettings settings,
+      PlaidClient client,
+      InFlightLimiter limiter,
+      OutcomeMapper mapper,
+      PendingGauge gauge) {
     this.settings = settings;
     this.client = client;
     this.limiter = limiter;
     this.mapper = mapper;
     this.validator = new RequestValidator(settings.maxRecordBytes());
+    this.gauge = gauge;
   }
 
   @Override
   public void init(ProcessorContext<byte[], OutputEvent> context) {
     this.context = context;
     this.store = context.getStateStore(StageSettings.PENDING_STORE);
+    this.pendingCount = gauge.register(context.taskId());
     restore();
     dispatchReady();
     if (!restoredInvalid.isEmpty()) {
@@ -122,6 +136,9 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
     if (punctuator != null) {
       punctuator.cancel();
       punctuator = null;
+    }
+    if (pendingCount != null) {
+      gauge.unregister(context.taskId(), pendingCount);
     }
     // Calls in flight keep their slots until they complete; their results are dropped here and
     // the requests stay in the store, so whoever owns the task next calls again.
@@ -173,6 +190,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
   private void admit(PendingCall call) {
     schedulePunctuator();
     pending++;
+    gauge.update(pendingCount, pending);
     ArrayDeque<PendingCall> queue = byGroup.computeIfAbsent(call.group(), g -> new ArrayDeque<>());
     queue.add(call);
     if (queue.size() == 1) {
@@ -236,6 +254,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
     }
     store.delete(call.source().storeKey());
     pending--;
+    gauge.update(pendingCount, pending);
     ArrayDeque<PendingCall> queue = byGroup.get(call.group());
     queue.poll();
     if (queue.isEmpty()) {
