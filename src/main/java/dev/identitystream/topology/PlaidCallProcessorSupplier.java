@@ -20,6 +20,8 @@ final class PlaidCallProcessorSupplier
   private final InFlightLimiter limiter;
   private final OutcomeMapper mapper;
   private final PendingGauge gauge;
+  /** Shared by the processors of all tasks, so each stream thread has one wait budget. */
+  private final ThreadLocal<WaitRound> waitRounds = WaitRound.perThread();
 
   PlaidCallProcessorSupplier(
       StageSettings settings,
@@ -36,7 +38,7 @@ final class PlaidCallProcessorSupplier
 
   @Override
   public Processor<byte[], byte[], byte[], OutputEvent> get() {
-    return new PlaidCallProcessor(settings, client, limiter, mapper, gauge);
+    return new PlaidCallProcessor(settings, client, limiter, mapper, gauge, waitRounds);
   }
 
   /** The changelogged pending store: key partition+offset, value the encoded source record. */
