@@ -91,7 +91,8 @@ public final class AppConfig extends AbstractConfig {
   public static final String STAGE_MAX_BLOCK_MS_CONFIG = "stage.max.block.ms";
   private static final String STAGE_MAX_BLOCK_MS_DOC =
       "Longest wait for room in process(); then the record is admitted durably anyway so the"
-          + " instance stays in its group. Keep well under max.poll.interval.ms and"
+          + " instance stays in its group. The full tasks of a stream thread share one such wait"
+          + " per pass over them. Keep well under half of max.poll.interval.ms and under"
           + " transaction.timeout.ms.";
   public static final String STAGE_DRAIN_INTERVAL_MS_CONFIG = "stage.drain.interval.ms";
   private static final String STAGE_DRAIN_INTERVAL_MS_DOC =

@@ -28,8 +28,8 @@ public final class IdentityTopology {
 
   private IdentityTopology() {}
 
-  /** The built topology and the limiter its tasks share (for metrics). */
-  public record Built(Topology topology, InFlightLimiter limiter) {}
+  /** The built topology, and the limiter and pending gauge its tasks share (for metrics). */
+  public record Built(Topology topology, InFlightLimiter limiter, PendingGauge pending) {}
 
   public static Topology build(StageSettings settings, PlaidClient client, Clock clock) {
     return buildWithLimiter(settings, client, clock).topology();
@@ -38,13 +38,15 @@ public final class IdentityTopology {
   public static Built buildWithLimiter(StageSettings settings, PlaidClient client, Clock clock) {
     Topics topics = settings.topics();
     InFlightLimiter limiter = new InFlightLimiter(settings.maxInFlight());
+    PendingGauge pending = new PendingGauge();
     StreamsBuilder builder = new StreamsBuilder();
     KStream<byte[], OutputEvent> outputs =
         builder.stream(
                 topics.requests(),
                 Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("read-requests"))
             .process(
-                new PlaidCallProcessorSupplier(settings, client, limiter, new OutcomeMapper(clock)),
+                new PlaidCallProcessorSupplier(
+                    settings, client, limiter, new OutcomeMapper(clock), pending),
                 Named.as("plaid-call"));
     outputs
         .split(Named.as("route-"))
@@ -87,6 +89,6 @@ public final class IdentityTopology {
                             topics.dlq(),
                             Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("write-dlq")),
                 "dlq"));
-    return new Built(builder.build(), limiter);
+    return new Built(builder.build(), limiter, pending);
   }
 }

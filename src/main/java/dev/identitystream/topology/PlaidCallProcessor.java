@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.Cancellable;
@@ -40,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * <p>Backpressure: when the task holds {@code maxPendingPerTask} requests, {@code process()} waits
  * for completions (draining them) for at most {@code maxBlock}; after that it admits the record
  * anyway (durably, in the store) so the stream thread goes back to polling and the instance stays
- * in its group.
+ * in its group. The full tasks of one stream thread share that wait ({@link WaitRound}): a thread
+ * waits about {@code maxBlock} per pass over its tasks, not {@code maxBlock} per full task.
  *
  * <p>Threading: every method runs on the task's stream thread, except the completion callback,
  * which runs on a client thread and only releases the global slot and enqueues the result.
@@ -56,6 +58,8 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
   private final InFlightLimiter.Share share;
   private final OutcomeMapper mapper;
   private final RequestValidator validator;
+  private final PendingGauge gauge;
+  private final ThreadLocal<WaitRound> waitRounds;
 
   private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
   private final Map<Object, ArrayDeque<PendingCall>> byGroup = new HashMap<>();
@@ -65,25 +69,40 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
   private KeyValueStore<Bytes, byte[]> store;
   private Cancellable punctuator;
   private int pending;
+  private AtomicInteger pendingCount;
   private long overAdmitted;
+  private long lastWaitRound = -1;
   private volatile boolean closed;
 
   private record Completion(PendingCall call, PlaidResult result) {}
 
   PlaidCallProcessor(
       StageSettings settings, PlaidClient client, InFlightLimiter limiter, OutcomeMapper mapper) {
+    this(settings, client, limiter, mapper, new PendingGauge(), WaitRound.perThread());
+  }
+
+  PlaidCallProcessor(
+      StageSettings settings,
+      PlaidClient client,
+      InFlightLimiter limiter,
+      OutcomeMapper mapper,
+      PendingGauge gauge,
+      ThreadLocal<WaitRound> waitRounds) {
     this.settings = settings;
     this.client = client;
     this.limiter = limiter;
     this.share = limiter.register();
     this.mapper = mapper;
     this.validator = new RequestValidator(settings.maxRecordBytes());
+    this.gauge = gauge;
+    this.waitRounds = waitRounds;
   }
 
   @Override
   public void init(ProcessorContext<byte[], OutputEvent> context) {
     this.context = context;
     this.store = context.getStateStore(StageSettings.PENDING_STORE);
+    this.pendingCount = gauge.register(context.taskId());
     restore();
     dispatchReady();
     if (!restoredInvalid.isEmpty()) {
@@ -125,6 +144,9 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
     if (punctuator != null) {
       punctuator.cancel();
       punctuator = null;
+    }
+    if (pendingCount != null) {
+      gauge.unregister(context.taskId(), pendingCount);
     }
     // Calls in flight keep their slots until they complete; their results are dropped here and
     // the requests stay in the store, so whoever owns the task next calls again.
@@ -176,6 +198,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
   private void admit(PendingCall call) {
     schedulePunctuator();
     pending++;
+    gauge.update(pendingCount, pending);
     ArrayDeque<PendingCall> queue = byGroup.computeIfAbsent(call.group(), g -> new ArrayDeque<>());
     queue.add(call);
     if (queue.size() == 1) {
@@ -240,6 +263,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
     }
     store.delete(call.source().storeKey());
     pending--;
+    gauge.update(pendingCount, pending);
     ArrayDeque<PendingCall> queue = byGroup.get(call.group());
     queue.poll();
     if (queue.isEmpty()) {
@@ -260,19 +284,24 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
     store.delete(source.storeKey());
   }
 
-  /** Backpressure: waits, draining completions, until the task has room or maxBlock passed. */
+  /**
+   * Backpressure: waits, draining completions, until the task has room or the stream thread's
+   * current wait round ends (at most maxBlock).
+   */
   private void awaitRoom() {
     if (pending < settings.maxPendingPerTask()) {
       return;
     }
-    long deadline = System.nanoTime() + settings.maxBlock().toNanos();
+    WaitRound waitRound = waitRounds.get();
+    lastWaitRound = waitRound.join(lastWaitRound, System.nanoTime(), settings.maxBlock().toNanos());
+    long deadline = waitRound.deadlineNanos();
     while (pending >= settings.maxPendingPerTask()) {
       long remaining = deadline - System.nanoTime();
       if (remaining <= 0) {
         overAdmitted++;
         if (Long.bitCount(overAdmitted) == 1) {
           LOG.warn(
-              "Task {} is full ({} pending) and waited {}; admitted anyway ({} times so far)",
+              "Task {} is full ({} pending) and its stream thread waited {}; admitted anyway ({} times so far)",
               context.taskId(),
               pending,
               settings.maxBlock(),

@@ -11,7 +11,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
-/** Creates one {@link PlaidCallProcessor} per task, all sharing one in-flight limiter. */
+/** Creates one {@link PlaidCallProcessor} per task, all sharing one in-flight limiter and gauge. */
 final class PlaidCallProcessorSupplier
     implements ProcessorSupplier<byte[], byte[], byte[], OutputEvent> {
 
@@ -19,18 +19,26 @@ final class PlaidCallProcessorSupplier
   private final PlaidClient client;
   private final InFlightLimiter limiter;
   private final OutcomeMapper mapper;
+  private final PendingGauge gauge;
+  /** Shared by the processors of all tasks, so each stream thread has one wait budget. */
+  private final ThreadLocal<WaitRound> waitRounds = WaitRound.perThread();
 
   PlaidCallProcessorSupplier(
-      StageSettings settings, PlaidClient client, InFlightLimiter limiter, OutcomeMapper mapper) {
+      StageSettings settings,
+      PlaidClient client,
+      InFlightLimiter limiter,
+      OutcomeMapper mapper,
+      PendingGauge gauge) {
     this.settings = settings;
     this.client = client;
     this.limiter = limiter;
     this.mapper = mapper;
+    this.gauge = gauge;
   }
 
   @Override
   public Processor<byte[], byte[], byte[], OutputEvent> get() {
-    return new PlaidCallProcessor(settings, client, limiter, mapper);
+    return new PlaidCallProcessor(settings, client, limiter, mapper, gauge, waitRounds);
   }
 
   /** The changelogged pending store: key partition+offset, value the encoded source record. */

@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param maxInFlight calls in flight at once, across all tasks of one instance
  * @param maxPendingPerTask pending requests per task before {@code process()} waits
  * @param maxBlock the longest {@code process()} waits for room; after it, the record is admitted
- *     anyway (stays durable in the store) so the instance is never evicted from its group
+ *     anyway (stays durable in the store) so the instance is never evicted from its group. The
+ *     full tasks of one stream thread share one such wait per pass over them ({@link WaitRound})
  * @param drainInterval wall-clock period of the punctuator that forwards completed calls
  * @param maxRecordBytes the largest input record (key plus value) accepted
  * @param persistentStore RocksDB (true) or in-memory (false) pending store; both changelogged

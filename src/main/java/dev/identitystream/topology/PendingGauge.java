@@ -1,0 +1,48 @@
+package dev.identitystream.topology;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.streams.processor.TaskId;
+
+/**
+ * Pending requests of one instance's call stages, per task (for metrics and tests): what each
+ * task's pending store holds now, and the most any one task has held since the instance started.
+ *
+ * <p>Threading: each task's stream thread updates its own count; any thread reads.
+ */
+public final class PendingGauge {
+
+  private final Map<TaskId, AtomicInteger> byTask = new ConcurrentHashMap<>();
+  private final AtomicInteger peakPerTask = new AtomicInteger();
+
+  /** Starts counting a task (its processor's {@code init()}); returns its counter. */
+  AtomicInteger register(TaskId task) {
+    AtomicInteger count = new AtomicInteger();
+    byTask.put(task, count);
+    return count;
+  }
+
+  /** Records a task's pending count. */
+  void update(AtomicInteger count, int pending) {
+    count.set(pending);
+    if (pending > peakPerTask.get()) {
+      peakPerTask.accumulateAndGet(pending, Math::max);
+    }
+  }
+
+  /** Stops counting a task (its processor's {@code close()}), unless it was registered again. */
+  void unregister(TaskId task, AtomicInteger count) {
+    byTask.remove(task, count);
+  }
+
+  /** Pending requests of all tasks open in this instance now. */
+  public int total() {
+    return byTask.values().stream().mapToInt(AtomicInteger::get).sum();
+  }
+
+  /** The most pending requests any one task of this instance has held. */
+  public int peakPerTask() {
+    return peakPerTask.get();
+  }
+}

@@ -1,0 +1,47 @@
+package dev.identitystream.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.streams.processor.TaskId;
+import org.junit.jupiter.api.Test;
+
+class PendingGaugeTest {
+
+  private final PendingGauge gauge = new PendingGauge();
+
+  @Test
+  void shouldSumOpenTasksAndKeepPeakOfOneTask() {
+    // given
+    AtomicInteger first = gauge.register(new TaskId(0, 0));
+    AtomicInteger second = gauge.register(new TaskId(0, 1));
+
+    // when
+    gauge.update(first, 5);
+    gauge.update(second, 3);
+    gauge.update(first, 2);
+
+    // then
+    assertThat(gauge.total()).isEqualTo(5);
+    assertThat(gauge.peakPerTask()).isEqualTo(5);
+  }
+
+  @Test
+  void shouldForgetClosedTaskButNotItsReopenedSuccessor() {
+    // given
+    TaskId task = new TaskId(0, 0);
+    AtomicInteger closing = gauge.register(task);
+    gauge.update(closing, 4);
+    AtomicInteger reopened = gauge.register(task);
+    gauge.update(reopened, 1);
+
+    // when
+    gauge.unregister(task, closing);
+
+    // then
+    assertThat(gauge.total()).isEqualTo(1);
+    gauge.unregister(task, reopened);
+    assertThat(gauge.total()).isZero();
+    assertThat(gauge.peakPerTask()).isEqualTo(4);
+  }
+}
