@@ -3,6 +3,7 @@ package dev.identitystream.local;
 import static dev.identitystream.local.TestClients.uniqueName;
 import static dev.identitystream.local.TestClients.valuesToEnd;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,9 +66,14 @@ class ForkedKafkaBrokerIT {
     broker.restart();
     LOG.info("forked broker restarted after kill -9 in {} ms", elapsedMillis(restarting));
 
-    // then
-    assertThat(valuesToEnd(broker.bootstrapServers(), topic, IsolationLevel.READ_COMMITTED))
-        .containsExactlyInAnyOrderElementsOf(committed);
+    // then: the restarted transaction coordinator completes the commit it had prepared (writing
+    // its markers after the restart), so read_committed readers see every committed record
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(valuesToEnd(broker.bootstrapServers(), topic, IsolationLevel.READ_COMMITTED))
+                    .containsExactlyInAnyOrderElementsOf(committed));
   }
 
   @Test
