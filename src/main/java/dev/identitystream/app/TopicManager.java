@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import dev.identitystream.local.TopicReadiness;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
@@ -73,6 +74,7 @@ final class TopicManager {
       throws InterruptedException, TimeoutException {
     try {
       admin.createTopics(newTopics).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      TopicReadiness.awaitLeaders(admin, missing, java.time.Duration.ofSeconds(TIMEOUT_SECONDS));
       LOG.info("Created topics {}", missing);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof TopicExistsException) {

@@ -38,6 +38,7 @@ public interface LocalKafkaBroker extends AutoCloseable {
     NewTopic topic = new NewTopic(name, partitions, (short) 1).configs(configs);
     try (Admin admin = createAdmin()) {
       admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+      TopicReadiness.awaitLeaders(admin, List.of(name), java.time.Duration.ofSeconds(30));
       return true;
     } catch (ExecutionException e) {
       if (e.getCause() instanceof TopicExistsException) {

@@ -168,9 +168,15 @@ class EndToEndIT {
             ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
             ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+      List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
       for (Sent s : sent) {
-        producer.send(new ProducerRecord<>(topic, utf8(s.key()), utf8(s.value())));
+        acks.add(producer.send(new ProducerRecord<>(topic, utf8(s.key()), utf8(s.value()))));
       }
+      for (java.util.concurrent.Future<?> ack : acks) {
+        ack.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("could not produce the requests", e);
     }
   }
 
