@@ -23,13 +23,19 @@ import org.apache.kafka.common.config.ConfigException;
  * {@code -} becomes {@code ___} and {@code _} becomes {@code __} (e.g. {@code
  * PIS_BOOTSTRAP_SERVERS}, {@code PIS_TOPIC_ITEM___ERRORS}); and {@code PLAID_CLIENT_ID}, {@code
  * PLAID_SECRET} for the credentials. Secrets are refused as flags, and a file holding one must be
- * readable by its owner only.
+ * readable by its owner only. {@code PIS_LOG_FORMAT} and {@code PIS_LOG_LEVEL} belong to the logging
+ * configuration ({@code logback.xml}) and are not settings.
  */
 public final class ConfigLoader {
 
   public static final String ENV_PREFIX = "PIS_";
   public static final String ENV_CLIENT_ID = "PLAID_CLIENT_ID";
   public static final String ENV_SECRET = "PLAID_SECRET";
+  /** Read by {@code logback.xml}, not by the job: {@code text} (default) or {@code json}. */
+  public static final String ENV_LOG_FORMAT = "PIS_LOG_FORMAT";
+  /** Read by {@code logback.xml}, not by the job: the level of {@code dev.identitystream}. */
+  public static final String ENV_LOG_LEVEL = "PIS_LOG_LEVEL";
+  private static final Set<String> LOGGING_ENV = Set.of(ENV_LOG_FORMAT, ENV_LOG_LEVEL);
 
   private ConfigLoader() {}
 
@@ -54,7 +60,8 @@ public final class ConfigLoader {
     }
     env.forEach(
         (name, value) -> {
-          if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()) {
+          if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()
+              && !LOGGING_ENV.contains(name)) {
             merged.put(envToKey(name.substring(ENV_PREFIX.length())), value);
           }
         });

@@ -5,15 +5,21 @@ import io.github.resilience4j.ratelimiter.RateLimiter;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One logical request of {@link ResilientPlaidClient}: each {@link #attempt()} (called by
  * Resilience4j's Retry) passes the breaker, then the rate limiter, then calls the delegate.
  *
  * <p>Threading: the steps of one request run one after another, handed from thread to thread by
- * the scheduler and the delegate's stages; fields are volatile for that hand-over only.
+ * the scheduler and the delegate's stages; fields are volatile for that hand-over only. The DEBUG
+ * line of a retry is written on the thread that completed the attempt, with {@code request_id} in
+ * its MDC for that line only.
  */
 final class ResilientCall {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ResilientCall.class);
 
   private final ResilientPlaidClient owner;
   private final PlaidRequest request;
@@ -38,6 +44,11 @@ final class ResilientCall {
     long retryDelayMillis(int failedAttempts) {
       long remainingMillis = TimeUnit.NANOSECONDS.toMillis(Math.max(0, call.remainingBudgetNanos()));
       long delay = Math.min(call.owner.backoff.apply(failedAttempts), remainingMillis);
+      if (LOG.isDebugEnabled()) {
+        try (LogContext ignored = LogContext.of(call.request.requestId(), null)) {
+          LOG.debug("Attempt {} failed ({}); retrying in {} ms", failedAttempts, describe(result), delay);
+        }
+      }
       call.owner.listener.onRetry(failedAttempts, delay, result);
       return delay;
     }
@@ -48,6 +59,17 @@ final class ResilientCall {
       PlaidResult last = result.withAttempts(n);
       return ResilientPlaidClient.retriable(result) ? new PlaidResult.Exhausted(last, n) : last;
     }
+  }
+
+  /** A token-free summary of one attempt's result for the logs. */
+  static String describe(PlaidResult result) {
+    if (result instanceof PlaidResult.ErrorAnswer answer) {
+      return "HTTP " + answer.httpStatus() + " " + answer.error().errorType() + "/" + answer.error().errorCode();
+    }
+    if (result instanceof PlaidResult.TransportFailure failure) {
+      return failure.kind() + " (HTTP " + failure.httpStatus() + "): " + failure.detail();
+    }
+    return result.getClass().getSimpleName();
   }
 
   CompletionStage<Attempt> attempt() {

@@ -2,6 +2,7 @@ package dev.identitystream.topology;
 
 import dev.identitystream.event.RequestValidator;
 import dev.identitystream.plaid.FailureKind;
+import dev.identitystream.plaid.LogContext;
 import dev.identitystream.plaid.PlaidClient;
 import dev.identitystream.plaid.PlaidResult;
 import java.util.ArrayDeque;
@@ -46,6 +47,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: every method runs on the task's stream thread, except the completion callback,
  * which runs on a client thread and only releases the global slot and enqueues the result.
+ *
+ * <p>Logging: nothing per record at INFO. The lines about one request carry {@code request_id} and
+ * {@code item_id} in the MDC ({@link LogContext}), set on the thread that writes them (the stream
+ * thread for a completion, the client's thread in the callback) and cleared right after.
  */
 final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], OutputEvent> {
 
@@ -228,10 +233,12 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
           }
           PlaidResult outcome = result;
           if (outcome == null) {
-            LOG.error(
-                "Plaid client failed unexpectedly for request {}: {}",
-                call.requestId(),
-                error == null ? "null result" : error.getClass().getName());
+            try (LogContext ignored = LogContext.of(call.requestId(), call.request().itemId())) {
+              LOG.error(
+                  "Plaid client failed unexpectedly for request {}: {}",
+                  call.requestId(),
+                  error == null ? "null result" : error.getClass().getName());
+            }
             outcome =
                 new PlaidResult.TransportFailure(
                     FailureKind.CONNECTION, 0, "client failed unexpectedly", 1);
@@ -258,6 +265,15 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
   private void complete(Completion completion) {
     PendingCall call = completion.call();
     List<OutputEvent> outputs = mapper.map(call, completion.result());
+    if (LOG.isDebugEnabled()) {
+      try (LogContext ignored = LogContext.of(call.requestId(), call.request().itemId())) {
+        LOG.debug(
+            "Request completed: {} after {} attempts; {} outputs",
+            describe(completion.result()),
+            completion.result().attempts(),
+            outputs.size());
+      }
+    }
     for (OutputEvent output : outputs) {
       forward(output, call.source().timestamp());
     }
@@ -322,6 +338,20 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
       }
       dispatchReady();
     }
+  }
+
+  /** A token-free summary of a result for the logs. */
+  private static String describe(PlaidResult result) {
+    if (result instanceof PlaidResult.Exhausted exhausted) {
+      return "retries exhausted, last " + describe(exhausted.last());
+    }
+    if (result instanceof PlaidResult.ErrorAnswer answer) {
+      return "HTTP " + answer.httpStatus() + " " + answer.error().errorType() + "/" + answer.error().errorCode();
+    }
+    if (result instanceof PlaidResult.TransportFailure failure) {
+      return failure.kind() + " (HTTP " + failure.httpStatus() + ")";
+    }
+    return "HTTP " + ((PlaidResult.Success) result).httpStatus();
   }
 
   private void forward(OutputEvent output, long timestamp) {

@@ -38,6 +38,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void shouldLeaveTheLoggingVariablesToLogback() {
+    // when
+    AppConfig config =
+        ConfigLoader.load(null, Map.of(ConfigLoader.ENV_LOG_FORMAT, "json", ConfigLoader.ENV_LOG_LEVEL, "DEBUG"), Map.of());
+
+    // then they do not reach Kafka Streams as log.format / log.level
+    assertThat(config.kafkaProps()).doesNotContainKeys("log.format", "log.level");
+  }
+
+  @Test
   void shouldPassKafkaKeysAndKafkaTopicPrefixesThrough() {
     AppConfig config =
         ConfigLoader.load(null, Map.of(), Map.of("security.protocol", "SASL_SSL", "topic.segment.bytes", "1048576"));

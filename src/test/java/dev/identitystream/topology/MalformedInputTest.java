@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class MalformedInputTest {
 
-  private static final String TOKEN = "access-sandbox-8ab976e6-64bc-4b38-98f7-731e7a349970";
+  static final String TOKEN = "access-sandbox-8ab976e6-64bc-4b38-98f7-731e7a349970";
   private static final int MAX_RECORD_BYTES = 16 * 1024;
 
   @TempDir Path stateDir;
