@@ -60,6 +60,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
   private final RequestValidator validator;
   private final PendingGauge gauge;
   private final ThreadLocal<WaitRound> waitRounds;
+  private final StageMetrics metrics;
 
   private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
   private final Map<Object, ArrayDeque<PendingCall>> byGroup = new HashMap<>();
@@ -74,11 +75,11 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
   private long lastWaitRound = -1;
   private volatile boolean closed;
 
-  private record Completion(PendingCall call, PlaidResult result) {}
+  private record Completion(PendingCall call, PlaidResult result, long durationNanos) {}
 
   PlaidCallProcessor(
       StageSettings settings, PlaidClient client, InFlightLimiter limiter, OutcomeMapper mapper) {
-    this(settings, client, limiter, mapper, new PendingGauge(), WaitRound.perThread());
+    this(settings, client, limiter, mapper, new PendingGauge(), WaitRound.perThread(), StageMetrics.NONE);
   }
 
   PlaidCallProcessor(
@@ -87,7 +88,8 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
       InFlightLimiter limiter,
       OutcomeMapper mapper,
       PendingGauge gauge,
-      ThreadLocal<WaitRound> waitRounds) {
+      ThreadLocal<WaitRound> waitRounds,
+      StageMetrics metrics) {
     this.settings = settings;
     this.client = client;
     this.limiter = limiter;
@@ -96,6 +98,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
     this.validator = new RequestValidator(settings.maxRecordBytes());
     this.gauge = gauge;
     this.waitRounds = waitRounds;
+    this.metrics = metrics;
   }
 
   @Override
@@ -215,6 +218,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
 
   private void call(PendingCall call) {
     CompletionStage<PlaidResult> stage;
+    long started = System.nanoTime();
     try {
       stage = client.identityDocumentsUploadsGet(call.plaidRequest());
     } catch (RuntimeException e) {
@@ -236,7 +240,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
                 new PlaidResult.TransportFailure(
                     FailureKind.CONNECTION, 0, "client failed unexpectedly", 1);
           }
-          completions.add(new Completion(call, outcome));
+          completions.add(new Completion(call, outcome, System.nanoTime() - started));
         });
   }
 
@@ -258,6 +262,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
   private void complete(Completion completion) {
     PendingCall call = completion.call();
     List<OutputEvent> outputs = mapper.map(call, completion.result());
+    metrics.onCallCompleted(completion.result(), completion.durationNanos());
     for (OutputEvent output : outputs) {
       forward(output, call.source().timestamp());
     }
@@ -330,6 +335,19 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
             ? new Record<>(output.key(), output, timestamp, dead.headers())
             : new Record<>(output.key(), output, timestamp);
     context.forward(record);
+    metrics.onRecordOut(topicOf(output));
+  }
+
+  private String topicOf(OutputEvent output) {
+    Topics topics = settings.topics();
+    if (output instanceof OutputEvent.Account) {
+      return topics.accounts();
+    } else if (output instanceof OutputEvent.ItemStatus) {
+      return topics.items();
+    } else if (output instanceof OutputEvent.ItemError) {
+      return topics.itemErrors();
+    }
+    return topics.dlq();
   }
 
 }
