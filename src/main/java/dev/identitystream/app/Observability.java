@@ -4,12 +4,12 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * Metrics and health of one {@link StreamingJob}: the Prometheus registry, the job's own meters
@@ -51,7 +51,11 @@ public final class Observability implements AutoCloseable {
     return registry;
   }
 
-  /** Binds the job's gauges and Kafka Streams' metrics, and starts the endpoint if configured. */
+  /**
+   * Binds the job's gauges and Kafka Streams' metrics, and starts the endpoint if configured.
+   *
+   * @throws ConfigException naming {@code metrics.port} when the endpoint cannot listen
+   */
   public void bind(StreamingJob job) {
     metrics.bindStage(job.built());
     scheduler =
@@ -77,13 +81,16 @@ public final class Observability implements AutoCloseable {
               () -> Health.live(job.streams().state(), job.fatalError()),
               () -> Health.ready(job.streams().state()));
     } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot serve metrics on "
+      throw new ConfigException(
+          AppConfig.METRICS_PORT_CONFIG,
+          port,
+          "cannot listen on "
               + config.getString(AppConfig.METRICS_BIND_ADDRESS_CONFIG)
               + ":"
               + port
-              + " (" + AppConfig.METRICS_PORT_CONFIG + ")",
-          e);
+              + " ("
+              + e.getMessage()
+              + "); change it or set -1 to turn the endpoint off");
     }
   }
 
