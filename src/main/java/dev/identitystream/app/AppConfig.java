@@ -104,6 +104,15 @@ public final class AppConfig extends AbstractConfig {
   private static final String INPUT_MAX_RECORD_BYTES_DOC =
       "Largest input record (key plus value); larger ones go to the DLQ (RECORD_TOO_LARGE).";
 
+  public static final String METRICS_PORT_CONFIG = "metrics.port";
+  private static final String METRICS_PORT_DOC =
+      "Port of the HTTP endpoint (/metrics, /health/live, /health/ready); 0 picks a free port,"
+          + " -1 turns the endpoint off.";
+  public static final String METRICS_BIND_ADDRESS_CONFIG = "metrics.bind.address";
+  private static final String METRICS_BIND_ADDRESS_DOC =
+      "Address the HTTP endpoint binds to. The default serves this machine only; set 0.0.0.0"
+          + " (e.g. in a container) for a Prometheus scraper or probes from elsewhere.";
+
   /** Keys of ours that are not Kafka keys. */
   private static final List<String> APP_PREFIXES =
       List.of("plaid.", "input.", "stage.", "metrics.", "topics.");
@@ -136,7 +145,9 @@ public final class AppConfig extends AbstractConfig {
           .define(STAGE_MAX_BLOCK_MS_CONFIG, Type.LONG, 1_000L, Range.atLeast(0), Importance.LOW, STAGE_MAX_BLOCK_MS_DOC)
           .define(STAGE_DRAIN_INTERVAL_MS_CONFIG, Type.LONG, 10L, Range.atLeast(1), Importance.LOW, STAGE_DRAIN_INTERVAL_MS_DOC)
           .define(STAGE_STORE_CONFIG, Type.STRING, "rocksdb", ValidString.in("rocksdb", "memory"), Importance.LOW, STAGE_STORE_DOC)
-          .define(INPUT_MAX_RECORD_BYTES_CONFIG, Type.INT, 1024 * 1024, Range.atLeast(64), Importance.MEDIUM, INPUT_MAX_RECORD_BYTES_DOC);
+          .define(INPUT_MAX_RECORD_BYTES_CONFIG, Type.INT, 1024 * 1024, Range.atLeast(64), Importance.MEDIUM, INPUT_MAX_RECORD_BYTES_DOC)
+          .define(METRICS_PORT_CONFIG, Type.INT, 9464, Range.between(-1, 65_535), Importance.MEDIUM, METRICS_PORT_DOC)
+          .define(METRICS_BIND_ADDRESS_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM, METRICS_BIND_ADDRESS_DOC);
 
   private static final Set<String> TOPIC_KEYS =
       Set.of(TOPIC_REQUESTS_CONFIG, TOPIC_ACCOUNTS_CONFIG, TOPIC_ITEMS_CONFIG, TOPIC_ITEM_ERRORS_CONFIG, TOPIC_DLQ_CONFIG);

@@ -77,10 +77,19 @@ public final class DemoCommand implements Callable<Integer> {
       defaults.put(AppConfig.PLAID_BASE_URL_CONFIG, emulator.baseUrl());
       defaults.put(AppConfig.PLAID_CLIENT_ID_CONFIG, clientId);
       defaults.put(AppConfig.PLAID_SECRET_CONFIG, secret);
+      defaults.put(AppConfig.METRICS_PORT_CONFIG, "0");
       AppConfig config = options.load(defaults);
       out.println("Kafka: " + broker.bootstrapServers() + "   Plaid emulator: " + emulator.baseUrl());
-      try (StreamingJob job = new StreamingJob(config, PlaidClients.create(config), Clock.systemUTC())) {
+      try (Observability observability = Observability.create(config);
+          StreamingJob job =
+              new StreamingJob(
+                  config,
+                  PlaidClients.create(config, observability.metrics()),
+                  Clock.systemUTC(),
+                  observability.metrics())) {
+        observability.bind(job);
         job.start();
+        observability.url().ifPresent(url -> out.println("Metrics: " + url + "/metrics   Health: " + url + "/health/ready"));
         DemoFeed feed = new DemoFeed(config, broker.bootstrapServers(), requests);
         DemoFeed.Expected expected = feed.produce();
         out.println("Fed " + expected.describe() + " into " + config.topics().requests() + "; waiting for the job...");

@@ -5,6 +5,7 @@ import dev.identitystream.plaid.PlaidClient;
 import dev.identitystream.plaid.PlaidClientConfig;
 import dev.identitystream.plaid.PlaidEnvironment;
 import dev.identitystream.plaid.ResilienceConfig;
+import dev.identitystream.plaid.ResilienceListener;
 import dev.identitystream.plaid.ResilientPlaidClient;
 import dev.identitystream.plaid.Secret;
 import java.time.Duration;
@@ -56,6 +57,11 @@ public final class PlaidClients {
 
   /** The production client: retries, rate limit and circuit breaker around the HTTP client. */
   public static PlaidClient create(AppConfig config) {
+    return create(config, ResilienceListener.NONE);
+  }
+
+  /** As {@link #create(AppConfig)}, reporting attempts, retries, waits and breaker changes. */
+  public static PlaidClient create(AppConfig config, ResilienceListener listener) {
     PlaidClientConfig http = httpConfig(config);
     ResilienceConfig resilience;
     try {
@@ -63,6 +69,6 @@ public final class PlaidClients {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("invalid retry or breaker settings: " + e.getMessage());
     }
-    return new ResilientPlaidClient(new HttpPlaidClient(http), resilience);
+    return new ResilientPlaidClient(new HttpPlaidClient(http), resilience, listener);
   }
 }

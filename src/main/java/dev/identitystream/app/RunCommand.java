@@ -32,25 +32,30 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     AppConfig config = options.load();
-    PlaidClient client = PlaidClients.create(config);
-    StreamingJob job = new StreamingJob(config, client, Clock.systemUTC());
+    Observability observability = Observability.create(config);
+    PlaidClient client = PlaidClients.create(config, observability.metrics());
+    StreamingJob job = new StreamingJob(config, client, Clock.systemUTC(), observability.metrics());
     AtomicBoolean signalled = new AtomicBoolean();
     Thread hook =
         new Thread(
             () -> {
               signalled.set(true);
               job.close();
+              observability.close();
             },
             "shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
+      observability.bind(job);
       job.start();
     } catch (RuntimeException e) {
       Runtime.getRuntime().removeShutdownHook(hook);
       job.close();
+      observability.close();
       throw e;
     }
     LOG.info("Running; reading {}", config.topics().requests());
+    observability.url().ifPresent(url -> LOG.info("Metrics at {}/metrics, health at {}/health/ready", url, url));
     while (!job.awaitTermination(Duration.ofSeconds(1))) {
       // runs until a fatal error stops Kafka Streams, or SIGTERM runs the hook
     }
@@ -61,6 +66,7 @@ public final class RunCommand implements Callable<Integer> {
         // SIGTERM arrived meanwhile: the hook closes the job
       }
       job.close();
+      observability.close();
     }
     return job.fatalError() == null ? ExitCodes.OK : ExitCodes.FAILURE;
   }

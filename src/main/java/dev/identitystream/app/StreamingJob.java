@@ -2,6 +2,7 @@ package dev.identitystream.app;
 
 import dev.identitystream.plaid.PlaidClient;
 import dev.identitystream.topology.IdentityTopology;
+import dev.identitystream.topology.StageMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -37,9 +38,14 @@ public final class StreamingJob implements AutoCloseable {
   private volatile Throwable fatal;
 
   public StreamingJob(AppConfig config, PlaidClient client, Clock clock) {
+    this(config, client, clock, StageMetrics.NONE);
+  }
+
+  /** As {@link #StreamingJob(AppConfig, PlaidClient, Clock)}, the call stage reporting to metrics. */
+  public StreamingJob(AppConfig config, PlaidClient client, Clock clock, StageMetrics metrics) {
     this.config = config;
     this.client = client;
-    this.built = IdentityTopology.buildWithLimiter(config.stageSettings(), client, clock);
+    this.built = IdentityTopology.buildWithLimiter(config.stageSettings(), client, clock, metrics);
     this.streams = new KafkaStreams(built.topology(), streamsProperties(config));
   }
 

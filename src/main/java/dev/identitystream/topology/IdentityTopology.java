@@ -36,6 +36,12 @@ public final class IdentityTopology {
   }
 
   public static Built buildWithLimiter(StageSettings settings, PlaidClient client, Clock clock) {
+    return buildWithLimiter(settings, client, clock, StageMetrics.NONE);
+  }
+
+  /** As {@link #buildWithLimiter(StageSettings, PlaidClient, Clock)}, reporting to {@code metrics}. */
+  public static Built buildWithLimiter(
+      StageSettings settings, PlaidClient client, Clock clock, StageMetrics metrics) {
     Topics topics = settings.topics();
     InFlightLimiter limiter = new InFlightLimiter(settings.maxInFlight());
     PendingGauge pending = new PendingGauge();
@@ -46,7 +52,7 @@ public final class IdentityTopology {
                 Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("read-requests"))
             .process(
                 new PlaidCallProcessorSupplier(
-                    settings, client, limiter, new OutcomeMapper(clock), pending),
+                    settings, client, limiter, new OutcomeMapper(clock), pending, metrics),
                 Named.as("plaid-call"));
     outputs
         .split(Named.as("route-"))

@@ -65,6 +65,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
   private final RequestValidator validator;
   private final PendingGauge gauge;
   private final ThreadLocal<WaitRound> waitRounds;
+  private final StageMetrics metrics;
 
   private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
   private final Map<Object, ArrayDeque<PendingCall>> byGroup = new HashMap<>();
@@ -79,11 +80,11 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
   private long lastWaitRound = -1;
   private volatile boolean closed;
 
-  private record Completion(PendingCall call, PlaidResult result) {}
+  private record Completion(PendingCall call, PlaidResult result, long durationNanos) {}
 
   PlaidCallProcessor(
       StageSettings settings, PlaidClient client, InFlightLimiter limiter, OutcomeMapper mapper) {
-    this(settings, client, limiter, mapper, new PendingGauge(), WaitRound.perThread());
+    this(settings, client, limiter, mapper, new PendingGauge(), WaitRound.perThread(), StageMetrics.NONE);
   }
 
   PlaidCallProcessor(
@@ -92,7 +93,8 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
       InFlightLimiter limiter,
       OutcomeMapper mapper,
       PendingGauge gauge,
-      ThreadLocal<WaitRound> waitRounds) {
+      ThreadLocal<WaitRound> waitRounds,
+      StageMetrics metrics) {
     this.settings = settings;
     this.client = client;
     this.limiter = limiter;
@@ -101,6 +103,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
     this.validator = new RequestValidator(settings.maxRecordBytes());
     this.gauge = gauge;
     this.waitRounds = waitRounds;
+    this.metrics = metrics;
   }
 
   @Override
@@ -220,6 +223,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
 
   private void call(PendingCall call) {
     CompletionStage<PlaidResult> stage;
+    long started = System.nanoTime();
     try {
       stage = client.identityDocumentsUploadsGet(call.plaidRequest());
     } catch (RuntimeException e) {
@@ -243,7 +247,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
                 new PlaidResult.TransportFailure(
                     FailureKind.CONNECTION, 0, "client failed unexpectedly", 1);
           }
-          completions.add(new Completion(call, outcome));
+          completions.add(new Completion(call, outcome, System.nanoTime() - started));
         });
   }
 
@@ -274,6 +278,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
             outputs.size());
       }
     }
+    metrics.onCallCompleted(completion.result(), completion.durationNanos());
     for (OutputEvent output : outputs) {
       forward(output, call.source().timestamp());
     }
@@ -360,6 +365,19 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
             ? new Record<>(output.key(), output, timestamp, dead.headers())
             : new Record<>(output.key(), output, timestamp);
     context.forward(record);
+    metrics.onRecordOut(topicOf(output));
+  }
+
+  private String topicOf(OutputEvent output) {
+    Topics topics = settings.topics();
+    if (output instanceof OutputEvent.Account) {
+      return topics.accounts();
+    } else if (output instanceof OutputEvent.ItemStatus) {
+      return topics.items();
+    } else if (output instanceof OutputEvent.ItemError) {
+      return topics.itemErrors();
+    }
+    return topics.dlq();
   }
 
 }

@@ -20,6 +20,7 @@ final class PlaidCallProcessorSupplier
   private final InFlightLimiter limiter;
   private final OutcomeMapper mapper;
   private final PendingGauge gauge;
+  private final StageMetrics metrics;
   /** Shared by the processors of all tasks, so each stream thread has one wait budget. */
   private final ThreadLocal<WaitRound> waitRounds = WaitRound.perThread();
 
@@ -28,17 +29,19 @@ final class PlaidCallProcessorSupplier
       PlaidClient client,
       InFlightLimiter limiter,
       OutcomeMapper mapper,
-      PendingGauge gauge) {
+      PendingGauge gauge,
+      StageMetrics metrics) {
     this.settings = settings;
     this.client = client;
     this.limiter = limiter;
     this.mapper = mapper;
     this.gauge = gauge;
+    this.metrics = metrics;
   }
 
   @Override
   public Processor<byte[], byte[], byte[], OutputEvent> get() {
-    return new PlaidCallProcessor(settings, client, limiter, mapper, gauge, waitRounds);
+    return new PlaidCallProcessor(settings, client, limiter, mapper, gauge, waitRounds, metrics);
   }
 
   /** The changelogged pending store: key partition+offset, value the encoded source record. */

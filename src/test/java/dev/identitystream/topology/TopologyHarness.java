@@ -30,6 +30,10 @@ final class TopologyHarness implements AutoCloseable {
   private final List<TestOutputTopic<byte[], byte[]>> outputs = new ArrayList<>();
 
   TopologyHarness(StageSettings settings, FakePlaidClient client, Path stateDir) {
+    this(settings, client, stateDir, StageMetrics.NONE);
+  }
+
+  TopologyHarness(StageSettings settings, FakePlaidClient client, Path stateDir, StageMetrics metrics) {
     this.client = client;
     this.topics = settings.topics();
     Properties props = new Properties();
@@ -38,7 +42,9 @@ final class TopologyHarness implements AutoCloseable {
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     driver =
         new TopologyTestDriver(
-            IdentityTopology.build(settings, client, Clock.fixed(NOW, ZoneOffset.UTC)), props);
+            IdentityTopology.buildWithLimiter(settings, client, Clock.fixed(NOW, ZoneOffset.UTC), metrics)
+                .topology(),
+            props);
     input =
         driver.createInputTopic(
             topics.requests(), new ByteArraySerializer(), new ByteArraySerializer());

@@ -1,0 +1,173 @@
+package dev.identitystream.app;
+
+import dev.identitystream.plaid.PlaidResult;
+import dev.identitystream.plaid.ResilienceListener;
+import dev.identitystream.topology.IdentityTopology;
+import dev.identitystream.topology.StageMetrics;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+
+/**
+ * The job's own meters, fed by the call stage ({@link StageMetrics}) and the resilient Plaid client
+ * ({@link ResilienceListener}). Names are listed in the README ("Metrics and health").
+ *
+ * <p>Labels are only {@code outcome}, {@code error_type}, {@code error_code}, {@code topic} and
+ * {@code state}. Plaid's type and code strings are reduced to {@code [A-Z0-9_]} (at most 64
+ * characters; anything else becomes {@code OTHER}), so a body can never put free text, let alone a
+ * token, into a label.
+ *
+ * <p>Threading: every method may be called from any thread, concurrently (Micrometer meters are
+ * thread-safe; the breaker state is an atomic reference).
+ */
+public final class JobMetrics implements StageMetrics, ResilienceListener {
+
+  public static final String REQUESTS = "plaid.requests";
+  public static final String REQUEST_DURATION = "plaid.request.duration";
+  public static final String ATTEMPT_DURATION = "plaid.attempt.duration";
+  public static final String RETRIES = "plaid.retries";
+  public static final String RATE_LIMITER_WAIT = "plaid.ratelimiter.wait";
+  public static final String BREAKER_WAIT = "plaid.breaker.wait";
+  public static final String BREAKER_STATE = "plaid.breaker.state";
+  public static final String BREAKER_TRANSITIONS = "plaid.breaker.transitions";
+  public static final String IN_FLIGHT = "stage.in.flight";
+  public static final String IN_FLIGHT_CAPACITY = "stage.in.flight.capacity";
+  public static final String PENDING = "stage.pending";
+  public static final String PENDING_PEAK_PER_TASK = "stage.pending.peak.per.task";
+  public static final String RECORDS_OUT = "stage.records.out";
+
+  static final String NONE = "none";
+  static final String OTHER = "OTHER";
+  private static final Pattern SAFE_LABEL = Pattern.compile("[A-Z0-9_]{1,64}");
+
+  private final MeterRegistry registry;
+  private final AtomicReference<CircuitBreaker.State> breakerState =
+      new AtomicReference<>(CircuitBreaker.State.CLOSED);
+
+  public JobMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    for (CircuitBreaker.State state : CircuitBreaker.State.values()) {
+      Gauge.builder(BREAKER_STATE, breakerState, current -> current.get() == state ? 1 : 0)
+          .description("1 for the circuit breaker's current state, 0 for the others")
+          .tag("state", state.name().toLowerCase(Locale.ROOT))
+          .register(registry);
+    }
+  }
+
+  /** Gauges over the stage's shared limiter and pending counts (call once per built topology). */
+  public void bindStage(IdentityTopology.Built built) {
+    Gauge.builder(IN_FLIGHT, built.limiter(), limiter -> limiter.inFlight())
+        .description("Plaid calls in flight on this instance")
+        .register(registry);
+    Gauge.builder(IN_FLIGHT_CAPACITY, built.limiter(), limiter -> limiter.capacity())
+        .description("Most Plaid calls in flight on this instance (plaid.max.in.flight)")
+        .register(registry);
+    Gauge.builder(PENDING, built.pending(), pending -> pending.total())
+        .description("Requests in the pending stores of this instance's tasks")
+        .register(registry);
+    Gauge.builder(PENDING_PEAK_PER_TASK, built.pending(), pending -> pending.peakPerTask())
+        .description("Most pending requests any one task of this instance has held since start")
+        .register(registry);
+  }
+
+  @Override
+  public void onCallCompleted(PlaidResult result, long durationNanos) {
+    Labels labels = Labels.of(result);
+    Counter.builder(REQUESTS)
+        .description("Logical Plaid calls by final outcome")
+        .tag("outcome", labels.outcome())
+        .tag("error_type", labels.errorType())
+        .tag("error_code", labels.errorCode())
+        .register(registry)
+        .increment();
+    Timer.builder(REQUEST_DURATION)
+        .description("Logical Plaid call latency, attempts and waits included")
+        .tag("outcome", labels.outcome())
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(durationNanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void onRecordOut(String topic) {
+    Counter.builder(RECORDS_OUT)
+        .description("Records the call stage forwarded, per output topic")
+        .tag("topic", topic)
+        .register(registry)
+        .increment();
+  }
+
+  @Override
+  public void onAttempt(PlaidResult outcome, long durationNanos) {
+    Timer.builder(ATTEMPT_DURATION)
+        .description("One HTTP attempt to Plaid")
+        .tag("outcome", Labels.of(outcome).outcome())
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(durationNanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void onRetry(int failedAttempts, long delayMillis, PlaidResult cause) {
+    Labels labels = Labels.of(cause);
+    Counter.builder(RETRIES)
+        .description("Attempts retried after a transient failure")
+        .tag("error_type", labels.errorType())
+        .tag("error_code", labels.errorCode())
+        .register(registry)
+        .increment();
+  }
+
+  @Override
+  public void onRateLimiterWait(long nanos) {
+    Timer.builder(RATE_LIMITER_WAIT)
+        .description("Waits for a permit of the client-side rate limiter")
+        .register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void onBreakerWait(long nanos) {
+    Timer.builder(BREAKER_WAIT)
+        .description("Waits for the open circuit breaker to let calls through")
+        .register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void onBreakerTransition(CircuitBreaker.State from, CircuitBreaker.State to) {
+    breakerState.set(to);
+    Counter.builder(BREAKER_TRANSITIONS)
+        .description("Circuit breaker state changes, by the state entered")
+        .tag("state", to.name().toLowerCase(Locale.ROOT))
+        .register(registry)
+        .increment();
+  }
+
+  /** The labels of one result: outcome, error type and error code (both "none" on success). */
+  record Labels(String outcome, String errorType, String errorCode) {
+
+    static Labels of(PlaidResult result) {
+      if (result instanceof PlaidResult.Success) {
+        return new Labels("success", NONE, NONE);
+      } else if (result instanceof PlaidResult.ErrorAnswer answer) {
+        return new Labels(
+            "error_answer", safe(answer.error().errorType()), safe(answer.error().errorCode()));
+      } else if (result instanceof PlaidResult.TransportFailure failure) {
+        return new Labels("transport_failure", "TRANSPORT", failure.kind().name());
+      }
+      Labels last = of(((PlaidResult.Exhausted) result).last());
+      return new Labels("exhausted", last.errorType(), last.errorCode());
+    }
+
+    static String safe(String value) {
+      return value != null && SAFE_LABEL.matcher(value).matches() ? value : OTHER;
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package dev.identitystream.app;
+
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Metrics and health of one {@link StreamingJob}: the Prometheus registry, the job's own meters
+ * ({@link JobMetrics}), Kafka Streams' metrics bound through Micrometer's Kafka binder, and the
+ * HTTP endpoint ({@link MetricsServer}) unless {@code metrics.port} is -1.
+ *
+ * <p>Use: {@link #create}, pass {@link #metrics()} to the Plaid client and the job, {@link #bind}
+ * the job after constructing it, close after the job.
+ *
+ * <p>Threading: create, bind and close from one thread (the CLI's).
+ */
+public final class Observability implements AutoCloseable {
+
+  /** How often newly created Kafka client metrics (per thread, per partition) are picked up. */
+  private static final Duration KAFKA_METRICS_REFRESH = Duration.ofSeconds(10);
+
+  private final AppConfig config;
+  private final PrometheusMeterRegistry registry;
+  private final JobMetrics metrics;
+  private ScheduledExecutorService scheduler;
+  private KafkaStreamsMetrics streamsMetrics;
+  private MetricsServer server;
+
+  private Observability(AppConfig config) {
+    this.config = config;
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.metrics = new JobMetrics(registry);
+  }
+
+  public static Observability create(AppConfig config) {
+    return new Observability(config);
+  }
+
+  public JobMetrics metrics() {
+    return metrics;
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * Binds the job's gauges and Kafka Streams' metrics, and starts the endpoint if configured.
+   *
+   * @throws ConfigException naming {@code metrics.port} when the endpoint cannot listen
+   */
+  public void bind(StreamingJob job) {
+    metrics.bindStage(job.built());
+    scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "kafka-metrics-refresh");
+              thread.setDaemon(true);
+              return thread;
+            });
+    streamsMetrics =
+        new KafkaStreamsMetrics(job.streams(), List.of(), scheduler, KAFKA_METRICS_REFRESH);
+    streamsMetrics.bindTo(registry);
+    int port = config.getInt(AppConfig.METRICS_PORT_CONFIG);
+    if (port < 0) {
+      return;
+    }
+    try {
+      server =
+          MetricsServer.start(
+              config.getString(AppConfig.METRICS_BIND_ADDRESS_CONFIG),
+              port,
+              registry,
+              () -> Health.live(job.streams().state(), job.fatalError()),
+              () -> Health.ready(job.streams().state()));
+    } catch (IOException e) {
+      throw new ConfigException(
+          AppConfig.METRICS_PORT_CONFIG,
+          port,
+          "cannot listen on "
+              + config.getString(AppConfig.METRICS_BIND_ADDRESS_CONFIG)
+              + ":"
+              + port
+              + " ("
+              + e.getMessage()
+              + "); change it or set -1 to turn the endpoint off");
+    }
+  }
+
+  /** The endpoint's base URL, when it runs. */
+  public Optional<String> url() {
+    return Optional.ofNullable(server).map(MetricsServer::url);
+  }
+
+  @Override
+  public void close() {
+    if (server != null) {
+      server.close();
+    }
+    if (streamsMetrics != null) {
+      streamsMetrics.close();
+    }
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+    }
+    registry.close();
+  }
+}
