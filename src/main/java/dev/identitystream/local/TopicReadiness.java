@@ -40,21 +40,22 @@ public final class TopicReadiness {
 
   /**
    * Whether every partition has a leader in the metadata and that leader answers ListOffsets (it
-   * is served by the partition leader itself, so it fails until the broker really leads it).
+   * is served by the partition leader itself, so it fails until the broker really leads it). Right
+   * after creation even describeTopics may answer UNKNOWN_TOPIC_OR_PARTITION: not ready yet.
    */
   private static boolean leadersServe(Admin admin, Collection<String> topics, Duration timeout)
       throws InterruptedException, ExecutionException, TimeoutException {
-    Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
-    for (TopicDescription description :
-        admin.describeTopics(topics).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS).values()) {
-      for (TopicPartitionInfo partition : description.partitions()) {
-        if (partition.leader() == null || partition.leader().isEmpty()) {
-          return false;
-        }
-        partitions.put(new TopicPartition(description.name(), partition.partition()), OffsetSpec.latest());
-      }
-    }
     try {
+      Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+      for (TopicDescription description :
+          admin.describeTopics(topics).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS).values()) {
+        for (TopicPartitionInfo partition : description.partitions()) {
+          if (partition.leader() == null || partition.leader().isEmpty()) {
+            return false;
+          }
+          partitions.put(new TopicPartition(description.name(), partition.partition()), OffsetSpec.latest());
+        }
+      }
       admin.listOffsets(partitions).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       return true;
     } catch (ExecutionException e) {
