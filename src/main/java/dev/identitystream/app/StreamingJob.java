@@ -57,16 +57,26 @@ public final class StreamingJob implements AutoCloseable {
     return properties;
   }
 
-  /** Checks or creates the topics, then starts Kafka Streams. */
-  public void start() {
+  /** The configuration's Kafka keys that an Admin client accepts. */
+  public static Map<String, Object> adminProps(AppConfig config) {
     Map<String, Object> adminProps = new HashMap<>(config.kafkaProps());
     adminProps.keySet().retainAll(AdminClientConfig.configNames());
+    return adminProps;
+  }
+
+  /** Checks the job's topics, creating missing ones when {@code topics.create} allows. */
+  public static void ensureTopics(AppConfig config) {
     TopicManager.ensure(
-        adminProps,
+        adminProps(config),
         config.topics(),
         config.getBoolean(AppConfig.TOPICS_CREATE_CONFIG),
         config.getInt(AppConfig.TOPICS_PARTITIONS_CONFIG),
         config.getShort(AppConfig.TOPICS_REPLICATION_CONFIG));
+  }
+
+  /** Checks or creates the topics, then starts Kafka Streams. */
+  public void start() {
+    ensureTopics(config);
     streams.setUncaughtExceptionHandler(
         e -> {
           fatal = e;
