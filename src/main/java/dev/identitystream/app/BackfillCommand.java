@@ -91,13 +91,16 @@ public final class BackfillCommand implements Callable<Integer> {
       try (StreamingJob job = new StreamingJob(config, PlaidClients.create(config), Clock.systemUTC())) {
         job.start();
         int caughtUpChecks = 0;
+        Map<TopicPartition, Long> committed = new HashMap<>();
         while (true) {
           if (job.awaitTermination(Duration.ofMillis(500))) {
             err.println();
             err.println("The job stopped before catching up: " + job.fatalError());
             return ExitCodes.FAILURE;
           }
-          Map<TopicPartition, Long> committed = committed(admin, groupId, inputs);
+          // A partition whose offsets are in an open transaction may be missing from one answer:
+          // keep the highest offset seen (they only grow) so progress never goes backwards.
+          committed(admin, groupId, inputs).forEach((p, offset) -> committed.merge(p, offset, Math::max));
           done = inputs.stream()
               .mapToLong(p -> Math.max(0, Math.min(committed.getOrDefault(p, inputStarts.get(p)), inputEnds.get(p)) - inputStarts.get(p)))
               .sum();
@@ -109,6 +112,7 @@ public final class BackfillCommand implements Callable<Integer> {
           }
         }
         progress.finish(done);
+        job.closeAndLeaveGroup(); // the try's close() then finds it closed
       }
       Map<TopicPartition, Long> outputEnds = offsets(admin, outputs, OffsetSpec.latest(), IsolationLevel.READ_COMMITTED);
       BackfillSummary summary = new BackfillSummary(topics);

@@ -117,10 +117,12 @@ public final class EnqueueCommand implements Callable<Integer> {
     }
     StreamingJob.ensureTopics(config);
     String topic = config.topics().requests();
+    awaitLeaders(config, topic);
     long started = System.nanoTime();
     AtomicLong failed = new AtomicLong();
     AtomicReference<Exception> firstFailure = new AtomicReference<>();
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(config))) {
+      producer.partitionsFor(topic);
       for (Prepared prepared : valid) {
         producer.send(new ProducerRecord<>(topic, prepared.key(), prepared.value()), (metadata, e) -> {
           if (e != null) {
@@ -144,6 +146,26 @@ public final class EnqueueCommand implements Callable<Integer> {
       return ExitCodes.FAILURE;
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * Waits until every partition of a (possibly just created) topic has a leader, so the first
+   * batches are not refused while leaders are being elected.
+   */
+  private static void awaitLeaders(AppConfig config, String topic) throws Exception {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(StreamingJob.adminProps(config))) {
+      while (true) {
+        var description = admin.describeTopics(List.of(topic)).allTopicNames().get(30, java.util.concurrent.TimeUnit.SECONDS).get(topic);
+        if (description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+          return;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new org.apache.kafka.common.errors.TimeoutException("partitions of " + topic + " have no leader after 30 s");
+        }
+        Thread.sleep(100);
+      }
+    }
   }
 
   private Reader open() throws IOException {
@@ -178,6 +200,11 @@ public final class EnqueueCommand implements Callable<Integer> {
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 10);
+    // One request in flight per broker: a batch refused while a just-created partition's leader
+    // settles is retried before the next is sent. With 5 in flight the broker accepted the next
+    // batches of the new producer and the retried first one then failed OutOfOrderSequence.
+    props.putIfAbsent(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+    props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);

@@ -111,6 +111,19 @@ public final class StreamingJob implements AutoCloseable {
     return fatal;
   }
 
+  /**
+   * Closes like {@link #close()} but also leaves the consumer group, so the next instance of the
+   * same application (e.g. the next backfill) is assigned its tasks without waiting for this
+   * member's session to time out.
+   */
+  public void closeAndLeaveGroup() {
+    LOG.info("Stopping and leaving the group");
+    streams.close(
+        org.apache.kafka.streams.CloseOptions.timeout(Duration.ofSeconds(30))
+            .withGroupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+    client.close();
+  }
+
   /** Closes Kafka Streams (committing what is done) and then the Plaid client. */
   @Override
   public void close() {
