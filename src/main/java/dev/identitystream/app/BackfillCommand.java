@@ -87,31 +87,43 @@ public final class BackfillCommand implements Callable<Integer> {
       err.println("Backfill of " + topics.requests() + ": " + total + " request(s) to consume (group " + groupId + ")");
       err.flush();
       BackfillProgress progress = new BackfillProgress(err, System.console() != null, total, Duration.ofSeconds(progressEverySeconds));
-      long done;
+      long done = 0;
       try (StreamingJob job = new StreamingJob(config, PlaidClients.create(config), Clock.systemUTC())) {
-        job.start();
-        int caughtUpChecks = 0;
-        Map<TopicPartition, Long> committed = new HashMap<>();
-        while (true) {
-          if (job.awaitTermination(Duration.ofMillis(500))) {
-            err.println();
-            err.println("The job stopped before catching up: " + job.fatalError());
-            return ExitCodes.FAILURE;
-          }
-          // A partition whose offsets are in an open transaction may be missing from one answer:
-          // keep the highest offset seen (they only grow) so progress never goes backwards.
-          committed(admin, groupId, inputs).forEach((p, offset) -> committed.merge(p, offset, Math::max));
-          done = inputs.stream()
-              .mapToLong(p -> Math.max(0, Math.min(committed.getOrDefault(p, inputStarts.get(p)), inputEnds.get(p)) - inputStarts.get(p)))
-              .sum();
-          progress.update(done);
-          boolean offsetsReached = inputs.stream().allMatch(p -> committed.getOrDefault(p, inputStarts.get(p)) >= inputEnds.get(p));
-          caughtUpChecks = offsetsReached && idle(job) ? caughtUpChecks + 1 : 0;
-          if (caughtUpChecks >= 2) {
-            break;
-          }
+        // Ctrl-C or SIGTERM: close the job cleanly (what is in flight stays pending for the next run).
+        Thread hook = new Thread(job::close, "backfill-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+          job.start();
+        } catch (RuntimeException e) {
+          removeHook(hook);
+          throw e;
         }
-        progress.finish(done);
+        try {
+          int caughtUpChecks = 0;
+          Map<TopicPartition, Long> committed = new HashMap<>();
+          while (true) {
+            if (job.awaitTermination(Duration.ofMillis(500))) {
+              err.println();
+              err.println("The job stopped before catching up: " + job.fatalError());
+              return ExitCodes.FAILURE;
+            }
+            // A partition whose offsets are in an open transaction may be missing from one answer:
+            // keep the highest offset seen (they only grow) so progress never goes backwards.
+            committed(admin, groupId, inputs).forEach((p, offset) -> committed.merge(p, offset, Math::max));
+            done = inputs.stream()
+                .mapToLong(p -> Math.max(0, Math.min(committed.getOrDefault(p, inputStarts.get(p)), inputEnds.get(p)) - inputStarts.get(p)))
+                .sum();
+            progress.update(done);
+            boolean offsetsReached = inputs.stream().allMatch(p -> committed.getOrDefault(p, inputStarts.get(p)) >= inputEnds.get(p));
+            caughtUpChecks = offsetsReached && idle(job) ? caughtUpChecks + 1 : 0;
+            if (caughtUpChecks >= 2) {
+              break;
+            }
+          }
+          progress.finish(done);
+        } finally {
+          removeHook(hook);
+        }
         job.closeAndLeaveGroup(); // the try's close() then finds it closed
       }
       Map<TopicPartition, Long> outputEnds = offsets(admin, outputs, OffsetSpec.latest(), IsolationLevel.READ_COMMITTED);
@@ -121,6 +133,14 @@ public final class BackfillCommand implements Callable<Integer> {
       summary.duration = Duration.ofNanos(System.nanoTime() - started);
       summary.print(out);
       return ExitCodes.OK;
+    }
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shutdownInProgress) {
+      // the hook is closing the job
     }
   }
 
