@@ -45,9 +45,12 @@ import picocli.CommandLine.Spec;
     name = "backfill",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the job until the input topic is consumed up to its end offsets at start and nothing is",
-      "pending, then stop and print a summary (requests, accounts, Items OK/ERROR, errors by code,",
-      "DLQ by reason, duration). Progress on stderr: a bar on a terminal, else a line every few seconds."
+      "Run the job until the input topic is consumed up to its end offsets at start and nothing is"
+          + " pending, then stop and print a summary (requests, accounts, Items OK/ERROR, errors by"
+          + " code, DLQ by reason, duration).",
+      "",
+      "Progress on stderr: a bar on a terminal, else a line every few seconds.",
+      ""
     },
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {
@@ -64,7 +67,7 @@ public final class BackfillCommand implements Callable<Integer> {
   @Mixin ConfigOptions options;
   @Spec CommandSpec spec;
 
-  @Option(names = "--progress-every-s", defaultValue = "5", description = "Seconds between progress lines when not on a terminal (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--progress-every-s", paramLabel = "SECONDS", defaultValue = "5", description = "Seconds between progress lines when not on a terminal (default: ${DEFAULT-VALUE}).")
   long progressEverySeconds;
 
   @Override

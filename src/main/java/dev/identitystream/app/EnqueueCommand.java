@@ -41,10 +41,13 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Produce identity requests from a CSV or JSON Lines file of access tokens to topic.requests.",
-      "CSV: header with access_token (required), item_id, account_ids (a;b or a|b),",
-      "attributes (JSON object or k=v;k=v), request_id. JSONL: one request value per line.",
-      "Keyed by item_id, else request_id, else no key. Invalid lines are reported (line and",
-      "reason, never the token) and skipped."
+      "",
+      "CSV: a header with access_token (required), item_id, account_ids (a;b or a|b), attributes"
+          + " (JSON object or k=v;k=v) and request_id. JSONL: one request value per line.",
+      "",
+      "Keyed by item_id, else request_id, else no key. Invalid lines are reported (line and reason,"
+          + " never the token) and skipped.",
+      ""
     },
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {
