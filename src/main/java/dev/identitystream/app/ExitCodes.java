@@ -14,5 +14,8 @@ public final class ExitCodes {
   /** Kafka not reachable, or topics missing and not creatable. */
   public static final int UNAVAILABLE = 4;
 
+  /** Invalid input (enqueue: unreadable file, or invalid lines with --strict). */
+  public static final int INPUT = 5;
+
   private ExitCodes() {}
 }

@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       RunCommand.class,
       DemoCommand.class,
+      EnqueueCommand.class,
+      BackfillCommand.class,
       dev.identitystream.emulator.EmulatorCommand.class,
       ValidateConfigCommand.class,
       CommandLine.HelpCommand.class
@@ -27,7 +29,19 @@ public final class Main implements Runnable {
 
   /** Runs a command and returns its exit code (never calls System.exit). */
   public static int execute(String... args) {
+    return execute(null, null, args);
+  }
+
+  /** Runs a command writing to the given streams (null: the standard ones); returns its exit code. */
+  public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Main());
+    if (out != null) {
+      cli.setOut(out);
+    }
+    if (err != null) {
+      cli.setErr(err);
+    }
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           if (e instanceof ConfigException) {

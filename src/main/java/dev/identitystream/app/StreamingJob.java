@@ -63,16 +63,26 @@ public final class StreamingJob implements AutoCloseable {
     return properties;
   }
 
-  /** Checks or creates the topics, then starts Kafka Streams. */
-  public void start() {
+  /** The configuration's Kafka keys that an Admin client accepts. */
+  public static Map<String, Object> adminProps(AppConfig config) {
     Map<String, Object> adminProps = new HashMap<>(config.kafkaProps());
     adminProps.keySet().retainAll(AdminClientConfig.configNames());
+    return adminProps;
+  }
+
+  /** Checks the job's topics, creating missing ones when {@code topics.create} allows. */
+  public static void ensureTopics(AppConfig config) {
     TopicManager.ensure(
-        adminProps,
+        adminProps(config),
         config.topics(),
         config.getBoolean(AppConfig.TOPICS_CREATE_CONFIG),
         config.getInt(AppConfig.TOPICS_PARTITIONS_CONFIG),
         config.getShort(AppConfig.TOPICS_REPLICATION_CONFIG));
+  }
+
+  /** Checks or creates the topics, then starts Kafka Streams. */
+  public void start() {
+    ensureTopics(config);
     streams.setUncaughtExceptionHandler(
         e -> {
           fatal = e;
@@ -105,6 +115,19 @@ public final class StreamingJob implements AutoCloseable {
   /** The error that stopped the job, or null. */
   public Throwable fatalError() {
     return fatal;
+  }
+
+  /**
+   * Closes like {@link #close()} but also leaves the consumer group, so the next instance of the
+   * same application (e.g. the next backfill) is assigned its tasks without waiting for this
+   * member's session to time out.
+   */
+  public void closeAndLeaveGroup() {
+    LOG.info("Stopping and leaving the group");
+    streams.close(
+        org.apache.kafka.streams.CloseOptions.timeout(Duration.ofSeconds(30))
+            .withGroupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+    client.close();
   }
 
   /** Closes Kafka Streams (committing what is done) and then the Plaid client. */

@@ -41,6 +41,11 @@ public final class PendingGauge {
     return byTask.values().stream().mapToInt(AtomicInteger::get).sum();
   }
 
+  /** Tasks whose call stage is open (initialized, so restored) in this instance now. */
+  public int openTasks() {
+    return byTask.size();
+  }
+
   /** The most pending requests any one task of this instance has held. */
   public int peakPerTask() {
     return peakPerTask.get();
