@@ -118,9 +118,8 @@ public final class EnqueueCommand implements Callable<Integer> {
       err.println(invalid + " invalid line(s) and --strict: nothing sent");
       return ExitCodes.INPUT;
     }
-    StreamingJob.ensureTopics(config);
+    StreamingJob.ensureTopics(config); // also waits until new partitions' leaders serve
     String topic = config.topics().requests();
-    awaitLeaders(config, topic);
     long started = System.nanoTime();
     AtomicLong failed = new AtomicLong();
     AtomicReference<Exception> firstFailure = new AtomicReference<>();
@@ -149,26 +148,6 @@ public final class EnqueueCommand implements Callable<Integer> {
       return ExitCodes.FAILURE;
     }
     return ExitCodes.OK;
-  }
-
-  /**
-   * Waits until every partition of a (possibly just created) topic has a leader, so the first
-   * batches are not refused while leaders are being elected.
-   */
-  private static void awaitLeaders(AppConfig config, String topic) throws Exception {
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(StreamingJob.adminProps(config))) {
-      while (true) {
-        var description = admin.describeTopics(List.of(topic)).allTopicNames().get(30, java.util.concurrent.TimeUnit.SECONDS).get(topic);
-        if (description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
-          return;
-        }
-        if (System.nanoTime() > deadline) {
-          throw new org.apache.kafka.common.errors.TimeoutException("partitions of " + topic + " have no leader after 30 s");
-        }
-        Thread.sleep(100);
-      }
-    }
   }
 
   private Reader open() throws IOException {
