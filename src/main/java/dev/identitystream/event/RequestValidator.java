@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -203,9 +202,7 @@ public final class RequestValidator {
       return wrongType("attributes", "an object of strings", node);
     }
     Map<String, String> attributes = new LinkedHashMap<>();
-    Iterator<Map.Entry<String, JsonNode>> entries = node.fields();
-    while (entries.hasNext()) {
-      Map.Entry<String, JsonNode> entry = entries.next();
+    for (Map.Entry<String, JsonNode> entry : node.properties()) {
       if (!entry.getValue().isTextual()) {
         return invalid(
             DlqReason.INVALID_ATTRIBUTES,

@@ -168,7 +168,7 @@ class IdentityTopologyTest {
   void shouldEmitItemErrorForNonNullItemErrorInA200() throws Exception {
     // given
     ObjectNode body = Answers.body("item-2", 2);
-    ObjectNode itemError = ((ObjectNode) Answers.error(400, "ITEM_ERROR", "ITEM_LOGIN_REQUIRED").error().body());
+    ObjectNode itemError = Answers.error(400, "ITEM_ERROR", "ITEM_LOGIN_REQUIRED").error().body();
     ((ObjectNode) body.get("item")).set("error", itemError);
     harness.client.answeringWith(call -> Answers.success(body));
     // when
