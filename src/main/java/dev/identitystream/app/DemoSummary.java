@@ -82,7 +82,8 @@ final class DemoSummary {
       out.printf("  %s %s (%s/%s), mask %s, item %s at %s, %d owner(s), %d document(s)%n",
           account.path("name").asText(), account.path("account_id").asText(), account.path("type").asText(),
           account.path("subtype").asText(), account.path("mask").asText(), value.path("item_id").asText(),
-          value.path("institution_name").asText(), account.path("owners").size(), account.path("documents").size());
+          value.path("institution_name").isTextual() ? value.path("institution_name").asText() : "an unnamed institution",
+          account.path("owners").size(), account.path("documents").size());
     });
     byTopic.get(topics.itemErrors()).stream().findFirst().ifPresent(r -> {
       JsonNode value = json(r.value());
