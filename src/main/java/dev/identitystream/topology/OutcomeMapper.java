@@ -81,19 +81,7 @@ final class OutcomeMapper {
     Optional<PlaidError> itemError = response.itemError();
     ErrorSummary summary =
         itemError.map(error -> summary(success.httpStatus(), error)).orElse(null);
-    out.add(
-        new OutputEvent.ItemStatus(
-            utf8(itemId),
-            new ItemStatusRecord(
-                EventSerdes.SCHEMA_VERSION,
-                itemId,
-                summary == null ? ItemStatusRecord.OK : ItemStatusRecord.ERROR,
-                response.item(),
-                summary,
-                call.requestId(),
-                response.requestId(),
-                now,
-                attributes)));
+    out.add(itemStatus(call, itemId, response.item(), summary, response.requestId(), now));
     itemError.ifPresent(
         error ->
             out.add(
@@ -108,21 +96,26 @@ final class OutcomeMapper {
     List<OutputEvent> out = new ArrayList<>(2);
     out.add(itemErrorEvent(call, itemId, answer.httpStatus(), error, error.requestId(), answer.attempts(), now));
     if (itemId != null) {
-      out.add(
-          new OutputEvent.ItemStatus(
-              utf8(itemId),
-              new ItemStatusRecord(
-                  EventSerdes.SCHEMA_VERSION,
-                  itemId,
-                  ItemStatusRecord.ERROR,
-                  null,
-                  summary(answer.httpStatus(), error),
-                  call.requestId(),
-                  error.requestId(),
-                  now,
-                  call.request().attributes())));
+      out.add(itemStatus(call, itemId, null, summary(answer.httpStatus(), error), error.requestId(), now));
     }
     return out;
+  }
+
+  /** An Item status: {@code OK} without an error summary, {@code ERROR} with one. */
+  private static OutputEvent.ItemStatus itemStatus(
+      PendingCall call, String itemId, ObjectNode item, ErrorSummary error, String plaidRequestId, String now) {
+    return new OutputEvent.ItemStatus(
+        utf8(itemId),
+        new ItemStatusRecord(
+            EventSerdes.SCHEMA_VERSION,
+            itemId,
+            error == null ? ItemStatusRecord.OK : ItemStatusRecord.ERROR,
+            item,
+            error,
+            call.requestId(),
+            plaidRequestId,
+            now,
+            call.request().attributes()));
   }
 
   private static OutputEvent.ItemError itemErrorEvent(
