@@ -10,6 +10,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
@@ -49,6 +51,14 @@ public final class JobMetrics implements StageMetrics, ResilienceListener {
   private final MeterRegistry registry;
   private final AtomicReference<CircuitBreaker.State> breakerState =
       new AtomicReference<>(CircuitBreaker.State.CLOSED);
+  // Meters looked up once per label set: onRecordOut and onCallCompleted run for every record and
+  // request, and building a meter id and asking the registry each time is work done twice.
+  private final Map<Labels, Counter> requests = new ConcurrentHashMap<>();
+  private final Map<String, Timer> requestDurations = new ConcurrentHashMap<>();
+  private final Map<String, Timer> attemptDurations = new ConcurrentHashMap<>();
+  private final Map<String, Counter> recordsOut = new ConcurrentHashMap<>();
+  private final Timer rateLimiterWait;
+  private final Timer breakerWait;
 
   public JobMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -58,6 +68,14 @@ public final class JobMetrics implements StageMetrics, ResilienceListener {
           .tag("state", state.name().toLowerCase(Locale.ROOT))
           .register(registry);
     }
+    rateLimiterWait =
+        Timer.builder(RATE_LIMITER_WAIT)
+            .description("Waits for a permit of the client-side rate limiter")
+            .register(registry);
+    breakerWait =
+        Timer.builder(BREAKER_WAIT)
+            .description("Waits for the open circuit breaker to let calls through")
+            .register(registry);
   }
 
   /** Gauges over the stage's shared limiter and pending counts (call once per built topology). */
@@ -79,37 +97,53 @@ public final class JobMetrics implements StageMetrics, ResilienceListener {
   @Override
   public void onCallCompleted(PlaidResult result, long durationNanos) {
     Labels labels = Labels.of(result);
-    Counter.builder(REQUESTS)
-        .description("Logical Plaid calls by final outcome")
-        .tag("outcome", labels.outcome())
-        .tag("error_type", labels.errorType())
-        .tag("error_code", labels.errorCode())
-        .register(registry)
+    requests
+        .computeIfAbsent(
+            labels,
+            l ->
+                Counter.builder(REQUESTS)
+                    .description("Logical Plaid calls by final outcome")
+                    .tag("outcome", l.outcome())
+                    .tag("error_type", l.errorType())
+                    .tag("error_code", l.errorCode())
+                    .register(registry))
         .increment();
-    Timer.builder(REQUEST_DURATION)
-        .description("Logical Plaid call latency, attempts and waits included")
-        .tag("outcome", labels.outcome())
-        .publishPercentileHistogram()
-        .register(registry)
+    requestDurations
+        .computeIfAbsent(
+            labels.outcome(),
+            outcome ->
+                Timer.builder(REQUEST_DURATION)
+                    .description("Logical Plaid call latency, attempts and waits included")
+                    .tag("outcome", outcome)
+                    .publishPercentileHistogram()
+                    .register(registry))
         .record(durationNanos, TimeUnit.NANOSECONDS);
   }
 
   @Override
   public void onRecordOut(String topic) {
-    Counter.builder(RECORDS_OUT)
-        .description("Records the call stage forwarded, per output topic")
-        .tag("topic", topic)
-        .register(registry)
+    recordsOut
+        .computeIfAbsent(
+            topic,
+            t ->
+                Counter.builder(RECORDS_OUT)
+                    .description("Records the call stage forwarded, per output topic")
+                    .tag("topic", t)
+                    .register(registry))
         .increment();
   }
 
   @Override
   public void onAttempt(PlaidResult outcome, long durationNanos) {
-    Timer.builder(ATTEMPT_DURATION)
-        .description("One HTTP attempt to Plaid")
-        .tag("outcome", Labels.of(outcome).outcome())
-        .publishPercentileHistogram()
-        .register(registry)
+    attemptDurations
+        .computeIfAbsent(
+            Labels.of(outcome).outcome(),
+            label ->
+                Timer.builder(ATTEMPT_DURATION)
+                    .description("One HTTP attempt to Plaid")
+                    .tag("outcome", label)
+                    .publishPercentileHistogram()
+                    .register(registry))
         .record(durationNanos, TimeUnit.NANOSECONDS);
   }
 
@@ -126,18 +160,12 @@ public final class JobMetrics implements StageMetrics, ResilienceListener {
 
   @Override
   public void onRateLimiterWait(long nanos) {
-    Timer.builder(RATE_LIMITER_WAIT)
-        .description("Waits for a permit of the client-side rate limiter")
-        .register(registry)
-        .record(nanos, TimeUnit.NANOSECONDS);
+    rateLimiterWait.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   @Override
   public void onBreakerWait(long nanos) {
-    Timer.builder(BREAKER_WAIT)
-        .description("Waits for the open circuit breaker to let calls through")
-        .register(registry)
-        .record(nanos, TimeUnit.NANOSECONDS);
+    breakerWait.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   @Override
