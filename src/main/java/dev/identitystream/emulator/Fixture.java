@@ -38,6 +38,15 @@ final class Fixture {
     this.extraTopLevel = extraTopLevel;
   }
 
+  /** The bytes this fixture holds (for the generator's cache bound). */
+  long sizeBytes() {
+    long size = item.length + extraTopLevel.length;
+    for (byte[] account : accounts.values()) {
+      size += account.length;
+    }
+    return size;
+  }
+
   String itemId() {
     return itemId;
   }

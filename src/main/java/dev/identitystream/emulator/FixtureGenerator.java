@@ -33,6 +33,10 @@ final class FixtureGenerator {
   private final int maxAccounts;
   private final int cacheSize;
   private final ConcurrentHashMap<String, Fixture> cache = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong cachedBytes = new java.util.concurrent.atomic.AtomicLong();
+
+  /** At most this many bytes of cached fixtures (the emulator runs in a small heap beside benchmarks). */
+  static final long MAX_CACHED_BYTES = 64L << 20;
 
   FixtureGenerator(ObjectMapper mapper, int minAccounts, int maxAccounts, int cacheSize) {
     this.json = mapper.getFactory();
@@ -48,8 +52,12 @@ final class FixtureGenerator {
       return cached;
     }
     Fixture built = build(token.seed(), convention);
-    if (cache.size() >= cacheSize) {
-      cache.clear(); // crude but bounded; a benchmark with more tokens than this pays regeneration
+    long size = built.sizeBytes();
+    // Bounded by entries and by bytes (a 50-account fixture is ~75 KB): crude but bounded; a
+    // benchmark with more tokens than this pays regeneration.
+    if (cache.size() >= cacheSize || cachedBytes.addAndGet(size) > MAX_CACHED_BYTES) {
+      cache.clear();
+      cachedBytes.set(size);
     }
     cache.put(token.hex(), built);
     return built;

@@ -2,7 +2,6 @@ package dev.identitystream.event;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 
 /**
@@ -19,4 +18,4 @@ public record AccountRecord(
     String institutionName,
     String fetchedAt,
     Map<String, String> attributes,
-    ObjectNode account) {}
+    RawJson account) {}

@@ -96,6 +96,11 @@ public final class ForkedKafkaBroker implements LocalKafkaBroker {
     return node.workDir();
   }
 
+  /** The broker JVM's process id (for CPU and memory sampling), or -1 when it is not running. */
+  public synchronized long pid() {
+    return process != null && process.isAlive() ? process.pid() : -1;
+  }
+
   public synchronized boolean isRunning() {
     return process != null && process.isAlive();
   }

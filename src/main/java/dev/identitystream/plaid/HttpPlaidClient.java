@@ -122,20 +122,20 @@ public final class HttpPlaidClient implements PlaidClient {
           ? failure(FailureKind.BODY_TOO_LARGE, status, "response body exceeds " + config.maxResponseBytes() + " bytes")
           : failure(FailureKind.HTTP_STATUS, status, "HTTP " + status + " with a body over " + config.maxResponseBytes() + " bytes");
     }
+    if (ok) {
+      try {
+        return new PlaidResult.Success(status, IdentityDocumentsResponse.parse(body.bytes(), 0, body.length()), 1);
+      } catch (MalformedResponseException e) {
+        return failure(FailureKind.MALFORMED_BODY, status, e.getMessage());
+      } catch (java.io.IOException e) {
+        return failure(FailureKind.MALFORMED_BODY, status, Failures.notJson(e));
+      }
+    }
     JsonNode json;
     try {
       json = PlaidJson.treeReader().readTree(body.bytes(), 0, body.length());
     } catch (java.io.IOException e) {
-      return ok
-          ? failure(FailureKind.MALFORMED_BODY, status, Failures.notJson(e))
-          : failure(FailureKind.HTTP_STATUS, status, "HTTP " + status + " without a Plaid error body (not JSON)");
-    }
-    if (ok) {
-      try {
-        return new PlaidResult.Success(status, IdentityDocumentsResponse.fromJson(json), 1);
-      } catch (MalformedResponseException e) {
-        return failure(FailureKind.MALFORMED_BODY, status, e.getMessage());
-      }
+      return failure(FailureKind.HTTP_STATUS, status, "HTTP " + status + " without a Plaid error body (not JSON)");
     }
     Optional<PlaidError> error = PlaidError.fromJson(json);
     return error.isPresent()

@@ -54,6 +54,12 @@ public final class IdentityTopology {
                 new PlaidCallProcessorSupplier(
                     settings, client, limiter, new OutcomeMapper(clock), pending, metrics),
                 Named.as("plaid-call"));
+    route(outputs, topics);
+    return new Built(builder.build(), limiter, pending);
+  }
+
+  /** Routes the call stage's outputs to their topics (also used by the benchmarks' naive job). */
+  static void route(KStream<byte[], OutputEvent> outputs, Topics topics) {
     outputs
         .split(Named.as("route-"))
         .branch(
@@ -95,6 +101,5 @@ public final class IdentityTopology {
                             topics.dlq(),
                             Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("write-dlq")),
                 "dlq"));
-    return new Built(builder.build(), limiter, pending);
   }
 }

@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The global cap on Plaid calls in flight in one instance, shared fairly by its tasks.
  *
  * <p>A task takes free slots as it likes while no other task is waiting for one; while others wait,
- * a task at or above its fair share ({@code capacity / tasks wanting slots}) is refused, so the
+ * a task at or above its fair share ({@code capacity / tasks wanting slots}, rounded up, so no slot
+ * stays idle) is refused, so the
  * slots it frees go to the waiting tasks. Without this, the task that happens to dispatch first
  * after each completion could keep every slot and starve the others' partitions.
  *
@@ -45,7 +46,8 @@ public final class InFlightLimiter {
   boolean tryAcquire(Share share) {
     int othersWaiting = waitingTasks.get() - (share.waiting ? 1 : 0);
     if (othersWaiting > 0) {
-      int fairShare = Math.max(1, capacity / (othersWaiting + 1));
+      // Rounded up: with the share rounded down, 16 slots over 6 waiting tasks would leave 4 idle.
+      int fairShare = Math.max(1, -Math.floorDiv(-capacity, othersWaiting + 1));
       if (share.inFlight.get() >= fairShare) {
         return false;
       }

@@ -6,6 +6,7 @@ import dev.identitystream.event.ErrorSummary;
 import dev.identitystream.event.EventSerdes;
 import dev.identitystream.event.ItemErrorEvent;
 import dev.identitystream.event.ItemStatusRecord;
+import dev.identitystream.event.RawJson;
 import dev.identitystream.plaid.ErrorGuidance;
 import dev.identitystream.plaid.FailureKind;
 import dev.identitystream.plaid.IdentityDocumentsResponse;
@@ -62,8 +63,8 @@ final class OutcomeMapper {
     Map<String, String> attributes = call.request().attributes();
     String itemId = response.itemId();
     List<OutputEvent> out = new ArrayList<>(response.accounts().size() + 2);
-    for (ObjectNode account : response.accounts()) {
-      String accountId = account.get("account_id").asText();
+    for (IdentityDocumentsResponse.RawAccount account : response.accounts()) {
+      String accountId = account.accountId();
       out.add(
           new OutputEvent.Account(
               utf8(accountId),
@@ -76,7 +77,7 @@ final class OutcomeMapper {
                   response.institutionName(),
                   now,
                   attributes,
-                  account)));
+                  new RawJson(account.json()))));
     }
     Optional<PlaidError> itemError = response.itemError();
     ErrorSummary summary =

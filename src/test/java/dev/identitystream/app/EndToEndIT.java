@@ -207,7 +207,7 @@ class EndToEndIT {
       IdentityDocumentsResponse answer = expected.get(requestId);
       assertThat(answer).as("account for a success request %s", requestId).isNotNull();
       String accountId = text(record.key());
-      JsonNode account = answer.accounts().stream().filter(a -> a.get("account_id").asText().equals(accountId)).findFirst().orElseThrow();
+      JsonNode account = answer.accounts().stream().filter(a -> a.accountId().equals(accountId)).findFirst().orElseThrow().toNode();
       assertThat(value.get("account")).isEqualTo(account);
       assertThat(value.get("item_id").asText()).isEqualTo(answer.itemId());
       assertThat(value.get("attributes").get("n").asText()).isEqualTo(requestId.substring(4).replaceFirst("^0+(?=.)", ""));

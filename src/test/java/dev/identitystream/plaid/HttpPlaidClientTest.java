@@ -87,7 +87,7 @@ class HttpPlaidClientTest {
     assertThat(success.response().requestId()).isEqualTo("req-9");
     assertThat(success.response().itemId()).isEqualTo("item-9");
     assertThat(success.response().item().get("update_type").asText()).isEqualTo("new_kind");
-    ObjectNode account = success.response().accounts().get(0);
+    ObjectNode account = success.response().accounts().get(0).toNode();
     assertThat(account.get("subtype").asText()).isEqualTo("brand_new_subtype");
     assertThat(account.get("future_field").toString()).isEqualTo("{\"nested\":[1,2]}");
     assertThat(account.get("balances").get("current").decimalValue().toPlainString()).isEqualTo("1234.5600");

@@ -165,7 +165,9 @@ class ResilientPlaidClientTest {
     List<StubPlaidServer.Received> received = stub.received();
     assertThat(received).hasSize(30);
     long span = received.get(received.size() - 1).arrivalNanos() - received.get(0).arrivalNanos();
-    assertThat((double) received.size()).isLessThanOrEqualTo((double) span / periodNanos + 2);
+    // (+4: on a loaded machine permitted requests can reach the server a little bunched; without the
+    // limiter all 30 would arrive within a few periods)
+    assertThat((double) received.size()).isLessThanOrEqualTo((double) span / periodNanos + 4);
     assertThat(listener.rateWaits).hasPositiveValue();
   }
 

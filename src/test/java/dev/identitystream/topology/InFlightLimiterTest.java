@@ -54,4 +54,23 @@ class InFlightLimiterTest {
     limiter.markWaiting(b, false);
     assertThat(limiter.tryAcquire(a)).isTrue();
   }
+
+  @Test
+  void shouldLeaveNoSlotIdleWhenTheCapacityDoesNotDivideEvenly() {
+    // given: 16 slots and 6 tasks, every one waiting with more requests than slots
+    InFlightLimiter limiter = new InFlightLimiter(16);
+    java.util.List<InFlightLimiter.Share> tasks = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      InFlightLimiter.Share share = limiter.register();
+      limiter.markWaiting(share, true);
+      tasks.add(share);
+    }
+    // when: each task takes what it may, round after round
+    for (int round = 0; round < 4; round++) {
+      tasks.forEach(limiter::tryAcquire);
+    }
+    // then: all 16 slots are used (a share rounded down, 2 each, would leave 4 idle), none above 3
+    assertThat(limiter.inFlight()).isEqualTo(16);
+    assertThat(tasks).allSatisfy(t -> assertThat(t.inFlight()).isBetween(2, 3));
+  }
 }

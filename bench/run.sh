@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# End-to-end benchmarks (BENCHMARKS.md): broker, Plaid emulator and job in separate JVMs on this
+# machine. Builds the jar and the harness, then runs every suite 3 times (about 40 minutes).
+#   bench/run.sh                                  # everything
+#   bench/run.sh --suites sweep --runs 1          # one suite, one run
+#   bench/run.sh --help                           # all options
+# Results: target/bench/results.jsonl, target/bench/summary.md, target/bench/throughput.png
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -B -q -DskipTests package test-compile dependency:build-classpath \
+  -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
+exec java -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
+  dev.identitystream.bench.Benchmarks "$@"

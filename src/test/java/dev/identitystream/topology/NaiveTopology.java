@@ -1,0 +1,90 @@
+package dev.identitystream.topology;
+
+import dev.identitystream.event.RequestValidator;
+import dev.identitystream.plaid.PlaidClient;
+import dev.identitystream.plaid.PlaidResult;
+import java.time.Clock;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * The benchmarks' baseline: the job a user writes first. Same validation, same outcome mapping,
+ * same routing as {@link IdentityTopology}, but one blocking Plaid call per record inside the
+ * processor (no pending store, no concurrency beyond the stream threads).
+ */
+public final class NaiveTopology {
+
+  private NaiveTopology() {}
+
+  public static Topology build(StageSettings settings, PlaidClient client, Clock clock) {
+    StreamsBuilder builder = new StreamsBuilder();
+    KStream<byte[], OutputEvent> outputs =
+        builder.stream(
+                settings.topics().requests(),
+                Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("read-requests"))
+            .process(
+                () -> new BlockingCallProcessor(settings, client, new OutcomeMapper(clock)),
+                Named.as("plaid-call"));
+    IdentityTopology.route(outputs, settings.topics());
+    return builder.build();
+  }
+
+  /** Threading: runs on its stream thread; blocks it for the whole call. */
+  private static final class BlockingCallProcessor
+      implements Processor<byte[], byte[], byte[], OutputEvent> {
+
+    private final PlaidClient client;
+    private final OutcomeMapper mapper;
+    private final RequestValidator validator;
+    private ProcessorContext<byte[], OutputEvent> context;
+
+    BlockingCallProcessor(StageSettings settings, PlaidClient client, OutcomeMapper mapper) {
+      this.client = client;
+      this.mapper = mapper;
+      this.validator = new RequestValidator(settings.maxRecordBytes());
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], OutputEvent> context) {
+      this.context = context;
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+      var metadata = context.recordMetadata().orElseThrow();
+      SourceRecord source =
+          new SourceRecord(
+              metadata.topic(),
+              metadata.partition(),
+              metadata.offset(),
+              record.timestamp(),
+              record.key(),
+              record.value(),
+              record.headers().toArray());
+      RequestValidator.Result result = validator.validate(record.key(), record.value());
+      if (result instanceof RequestValidator.Invalid invalid) {
+        forward(DeadLetters.of(source, invalid.reason(), RequestValidator.class, invalid.message(), null), source);
+        return;
+      }
+      PendingCall call = PendingCall.of(source, ((RequestValidator.Valid) result).request());
+      PlaidResult answer = client.identityDocumentsUploadsGet(call.plaidRequest()).toCompletableFuture().join();
+      for (OutputEvent output : mapper.map(call, answer)) {
+        forward(output, source);
+      }
+    }
+
+    private void forward(OutputEvent output, SourceRecord source) {
+      context.forward(
+          output instanceof OutputEvent.DeadLetter dead
+              ? new Record<>(output.key(), output, source.timestamp(), dead.headers())
+              : new Record<>(output.key(), output, source.timestamp()));
+    }
+  }
+}
