@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * slots it frees go to the waiting tasks. Without this, the task that happens to dispatch first
  * after each completion could keep every slot and starve the others' partitions.
  *
- * <p>Threading: each {@link Share} is acquired and marked by its task's stream thread only;
- * releases come from any thread (usually the HTTP client's).
+ * <p>Threading: each {@link Share} is marked by its task's stream thread only; acquires and
+ * releases come from any thread (the stream thread, or the HTTP client's when a call completes).
  */
 public final class InFlightLimiter {
 
@@ -25,7 +25,7 @@ public final class InFlightLimiter {
   /** One task's part of the limiter. */
   static final class Share {
     private final AtomicInteger inFlight = new AtomicInteger();
-    private boolean waiting;
+    private volatile boolean waiting; // written by the stream thread, read by any
 
     int inFlight() {
       return inFlight.get();

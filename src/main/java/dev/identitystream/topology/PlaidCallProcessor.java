@@ -12,7 +12,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -46,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * waits about {@code maxBlock} per pass over its tasks, not {@code maxBlock} per full task.
  *
  * <p>Threading: every method runs on the task's stream thread, except the completion callback,
- * which runs on a client thread and only releases the global slot and enqueues the result.
+ * which runs on a client thread: it releases the global slot, enqueues the result and starts the
+ * next ready call (of another key) with the freed slot. Outputs, the store and the per-key queues
+ * are touched by the stream thread only.
  *
  * <p>Logging: nothing per record at INFO. The lines about one request carry {@code request_id} and
  * {@code item_id} in the MDC ({@link LogContext}), set on the thread that writes them (the stream
@@ -69,7 +73,10 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
 
   private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
   private final Map<Object, ArrayDeque<PendingCall>> byGroup = new HashMap<>();
-  private final ArrayDeque<PendingCall> ready = new ArrayDeque<>();
+  /** Calls whose key has no call running, waiting for a slot: filled by the stream thread, taken by any. */
+  private final ConcurrentLinkedQueue<PendingCall> ready = new ConcurrentLinkedQueue<>();
+  /** Held while one thread takes slots for ready calls (a client thread or the stream thread). */
+  private final AtomicBoolean dispatching = new AtomicBoolean();
   private final ArrayDeque<SourceRecord> restoredInvalid = new ArrayDeque<>();
   private ProcessorContext<byte[], OutputEvent> context;
   private KeyValueStore<Bytes, byte[]> store;
@@ -214,11 +221,35 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
     }
   }
 
+  /** Stream thread: calls what the free slots allow, and tells the limiter whether the task waits. */
   private void dispatchReady() {
-    while (!ready.isEmpty() && limiter.tryAcquire(share)) {
-      call(ready.poll());
-    }
+    dispatchAvailable();
     limiter.markWaiting(share, !ready.isEmpty());
+  }
+
+  /**
+   * Takes free slots for ready calls. Runs on the stream thread and, when a call completes, on the
+   * client's thread: a freed slot goes straight to the next ready call instead of waiting for the
+   * stream thread (which may be committing or polling). A thread that finds another one dispatching
+   * leaves it to that one (or to the next drain); a completion that is synchronous (a call answered
+   * on the calling thread) cannot recurse into here.
+   */
+  private void dispatchAvailable() {
+    if (!dispatching.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      while (!closed && !ready.isEmpty() && limiter.tryAcquire(share)) {
+        PendingCall next = ready.poll();
+        if (next == null) {
+          limiter.release(share);
+          break;
+        }
+        call(next);
+      }
+    } finally {
+      dispatching.set(false);
+    }
   }
 
   private void call(PendingCall call) {
@@ -248,6 +279,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
                     FailureKind.CONNECTION, 0, "client failed unexpectedly", 1);
           }
           completions.add(new Completion(call, outcome, System.nanoTime() - started));
+          dispatchAvailable();
         });
   }
 
