@@ -1,6 +1,8 @@
 package dev.identitystream.plaid;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +55,20 @@ public record IdentityDocumentsResponse(List<ObjectNode> accounts, ObjectNode it
       throw new MalformedResponseException("response has no textual 'request_id'");
     }
     return new IdentityDocumentsResponse(accounts, (ObjectNode) item, requestId.asText());
+  }
+
+  /**
+   * The body this response was read from, as far as the job keeps it: {@code accounts}, {@code
+   * item} and {@code request_id} (a fresh copy; {@link #fromJson} reads it back to an equal
+   * response).
+   */
+  public ObjectNode toJson() {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    ArrayNode array = body.putArray("accounts");
+    accounts.forEach(account -> array.add(account.deepCopy()));
+    body.set("item", item.deepCopy());
+    body.put("request_id", requestId);
+    return body;
   }
 
   public String itemId() {
