@@ -85,8 +85,9 @@ final class BackfillRun {
       BackfillProgress progress = new BackfillProgress(err, System.console() != null, total, progressEvery);
       long done = 0;
       try (StreamingJob job = new StreamingJob(config, client.get(), Clock.systemUTC())) {
-        // Ctrl-C or SIGTERM: close the job cleanly (what is in flight stays pending for the next run).
-        Runnable closeJob = job::close;
+        // Ctrl-C or SIGTERM: close the job cleanly (what is in flight stays pending for the next run)
+        // and leave the group, so that the next backfill is assigned the partitions at once.
+        Runnable closeJob = job::closeAndLeaveGroup;
         Thread hook = new Thread(() -> {
           interrupted = true;
           closeJob.run();
@@ -106,7 +107,7 @@ final class BackfillRun {
               err.println();
               err.println(interrupted
                   ? "Interrupted: the job closed cleanly; requests in flight stay pending for the next run"
-                  : "The job stopped before catching up: " + job.fatalError());
+                  : "The job stopped before catching up: " + describe(job.fatalError()));
               return ExitCodes.FAILURE;
             }
             String abort = abortReason.get();
@@ -142,6 +143,18 @@ final class BackfillRun {
       summary.print(out);
       return ExitCodes.OK;
     }
+  }
+
+  /** The error and, when it wraps another, its root cause (Kafka Streams wraps what failed). */
+  private static String describe(Throwable error) {
+    if (error == null) {
+      return "no error reported";
+    }
+    Throwable root = error;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == error ? error.toString() : error + "; caused by " + root;
   }
 
   private static void removeHook(Thread hook) {
