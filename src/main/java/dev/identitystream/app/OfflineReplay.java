@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Comparator;
@@ -21,6 +22,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 
@@ -65,8 +67,8 @@ final class OfflineReplay {
     try {
       try (TopologyTestDriver driver = new TopologyTestDriver(built.topology(), properties(stateDir), at)) {
         TestInputTopic<byte[], byte[]> input = driver.createInputTopic(
-            topics.requests(), new ByteArraySerializer(), new ByteArraySerializer(), at, java.time.Duration.ZERO);
-        Map<String, org.apache.kafka.streams.TestOutputTopic<byte[], byte[]>> outputs = new LinkedHashMap<>();
+            topics.requests(), new ByteArraySerializer(), new ByteArraySerializer(), at, Duration.ZERO);
+        Map<String, TestOutputTopic<byte[], byte[]>> outputs = new LinkedHashMap<>();
         for (String topic : topics.outputs()) {
           outputs.put(topic, driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
         }
