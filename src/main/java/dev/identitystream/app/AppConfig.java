@@ -22,7 +22,7 @@ import org.apache.kafka.common.config.types.Password;
  * properties file is a Kafka key and passes straight through to Kafka Streams (and its clients).
  *
  * <p>App keys are those starting with {@code plaid.}, {@code input.}, {@code stage.}, {@code
- * metrics.} or {@code topics.}, plus the five {@code topic.<name>} keys. An unknown app key fails
+ * metrics.}, {@code topics.} or {@code cassette.}, plus the five {@code topic.<name>} keys. An unknown app key fails
  * at start with a message naming it. Other {@code topic.*} keys are Kafka Streams' own prefix for
  * internal-topic settings and pass through.
  */
@@ -113,9 +113,14 @@ public final class AppConfig extends AbstractConfig {
       "Address the HTTP endpoint binds to. The default serves this machine only; set 0.0.0.0"
           + " (e.g. in a container) for a Prometheus scraper or probes from elsewhere.";
 
+  public static final String CASSETTE_KEY_CONFIG = "cassette.key";
+  private static final String CASSETTE_KEY_DOC =
+      "Secret key of the request fingerprints in record/replay cassettes (HMAC-SHA256, at least 16"
+          + " characters). Prefer the PIS_CASSETTE_KEY environment variable; never a flag.";
+
   /** Keys of ours that are not Kafka keys. */
   private static final List<String> APP_PREFIXES =
-      List.of("plaid.", "input.", "stage.", "metrics.", "topics.");
+      List.of("plaid.", "input.", "stage.", "metrics.", "topics.", "cassette.");
 
   public static final ConfigDef DEFINITION =
       new ConfigDef()
@@ -147,7 +152,8 @@ public final class AppConfig extends AbstractConfig {
           .define(STAGE_STORE_CONFIG, Type.STRING, "rocksdb", ValidString.in("rocksdb", "memory"), Importance.LOW, STAGE_STORE_DOC)
           .define(INPUT_MAX_RECORD_BYTES_CONFIG, Type.INT, 1024 * 1024, Range.atLeast(64), Importance.MEDIUM, INPUT_MAX_RECORD_BYTES_DOC)
           .define(METRICS_PORT_CONFIG, Type.INT, 9464, Range.between(-1, 65_535), Importance.MEDIUM, METRICS_PORT_DOC)
-          .define(METRICS_BIND_ADDRESS_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM, METRICS_BIND_ADDRESS_DOC);
+          .define(METRICS_BIND_ADDRESS_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM, METRICS_BIND_ADDRESS_DOC)
+          .define(CASSETTE_KEY_CONFIG, Type.PASSWORD, "", Importance.LOW, CASSETTE_KEY_DOC);
 
   private static final Set<String> TOPIC_KEYS =
       Set.of(TOPIC_REQUESTS_CONFIG, TOPIC_ACCOUNTS_CONFIG, TOPIC_ITEMS_CONFIG, TOPIC_ITEM_ERRORS_CONFIG, TOPIC_DLQ_CONFIG);
@@ -220,5 +226,9 @@ public final class AppConfig extends AbstractConfig {
 
   public Password plaidSecret() {
     return getPassword(PLAID_SECRET_CONFIG);
+  }
+
+  public Password cassetteKey() {
+    return getPassword(CASSETTE_KEY_CONFIG);
   }
 }

@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       EnqueueCommand.class,
       BackfillCommand.class,
+      RecordCommand.class,
+      ReplayCommand.class,
       dev.identitystream.emulator.EmulatorCommand.class,
       ValidateConfigCommand.class,
       CommandLine.HelpCommand.class

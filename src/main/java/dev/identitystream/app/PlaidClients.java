@@ -8,6 +8,8 @@ import dev.identitystream.plaid.ResilienceConfig;
 import dev.identitystream.plaid.ResilienceListener;
 import dev.identitystream.plaid.ResilientPlaidClient;
 import dev.identitystream.plaid.Secret;
+import dev.identitystream.plaid.cassette.Fingerprinter;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.apache.kafka.common.config.ConfigException;
 
@@ -70,5 +72,26 @@ public final class PlaidClients {
       throw new ConfigException("invalid retry or breaker settings: " + e.getMessage());
     }
     return new ResilientPlaidClient(new HttpPlaidClient(http), resilience, listener);
+  }
+
+  /**
+   * The cassette fingerprinter keyed by {@code cassette.key}.
+   *
+   * @throws ConfigException naming the key when it is missing or too short (never quoting it)
+   */
+  public static Fingerprinter fingerprinter(AppConfig config) {
+    byte[] key = config.cassetteKey().value().getBytes(StandardCharsets.UTF_8);
+    if (key.length == 0) {
+      throw new ConfigException(
+          AppConfig.CASSETTE_KEY_CONFIG + " is missing: set PIS_CASSETTE_KEY in the environment (or "
+              + AppConfig.CASSETTE_KEY_CONFIG + " in a file readable only by its owner); record and"
+              + " replay must use the same key");
+    }
+    if (key.length < Fingerprinter.MIN_KEY_BYTES) {
+      throw new ConfigException(
+          AppConfig.CASSETTE_KEY_CONFIG + " is too short: use at least " + Fingerprinter.MIN_KEY_BYTES
+              + " bytes (e.g. openssl rand -hex 32)");
+    }
+    return Fingerprinter.withKey(key);
   }
 }

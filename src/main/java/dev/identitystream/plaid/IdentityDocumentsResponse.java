@@ -126,7 +126,11 @@ public record IdentityDocumentsResponse(List<RawAccount> accounts, ObjectNode it
     return checked(accounts, body.get("item"), body.get("request_id"));
   }
 
-  /** The body as a tree: {@code accounts}, {@code item}, {@code request_id}. */
+  /**
+   * The body this response was read from, as far as the job keeps it: {@code accounts}, {@code
+   * item} and {@code request_id} (a fresh copy; {@link #fromJson} reads it back to an equal
+   * response).
+   */
   public ObjectNode toJson() {
     ObjectNode body = PlaidJson.mapper().createObjectNode();
     ArrayNode array = body.putArray("accounts");

@@ -38,6 +38,11 @@ public record PlaidError(String errorType, String errorCode, ObjectNode body) {
     return Optional.of(new PlaidError(type.asText(), code.asText(), (ObjectNode) node));
   }
 
+  /** The whole body (a fresh copy); {@link #fromJson} reads it back to an equal error. */
+  public ObjectNode toJson() {
+    return body.deepCopy();
+  }
+
   /** Builds an error body from its two required fields and a message (tests, the emulator). */
   public static PlaidError of(String errorType, String errorCode, String errorMessage) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();

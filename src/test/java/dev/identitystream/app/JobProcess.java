@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 
 /**
  * The job in its own JVM, {@code java -cp <this JVM's class path> dev.identitystream.app.Main run
- * --config FILE}, for crash tests: it can be killed with SIGKILL and started again on the same
+ * --config FILE} (or another command, {@link #command}), for crash and signal tests: it can be killed with SIGKILL and started again on the same
  * configuration (same state dir, same application id). Credentials go in the child's environment,
  * never on its command line. Standard output and error of every launch are appended to one log file.
  *
@@ -68,15 +68,21 @@ final class JobProcess implements AutoCloseable {
    *     PLAID_SECRET}); inherited {@code PIS_*} overrides are removed so the file decides
    */
   static JobProcess run(Path configFile, Map<String, String> environment, Path logFile) {
+    return command(List.of("run", "--config", configFile.toAbsolutePath().toString()), environment, logFile);
+  }
+
+  /**
+   * Any command of {@link Main} in its own JVM, e.g. {@code backfill --config FILE}, with {@link
+   * #DEFAULT_JVM_OPTIONS}; the environment as for {@link #run}.
+   */
+  static JobProcess command(List<String> arguments, Map<String, String> environment, Path logFile) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(DEFAULT_JVM_OPTIONS);
     command.add("-cp");
     command.add(absoluteClassPath());
     command.add(Main.class.getName());
-    command.add("run");
-    command.add("--config");
-    command.add(configFile.toAbsolutePath().toString());
+    command.addAll(arguments);
     return new JobProcess(command, environment, logFile);
   }
 
@@ -136,6 +142,29 @@ final class JobProcess implements AutoCloseable {
       kill9();
       throw new IllegalStateException("the job ignored SIGTERM for " + STOP_TIMEOUT + ", killed");
     }
+  }
+
+  /**
+   * Sends SIGINT, as Ctrl-C in a terminal would, and waits for the process to exit.
+   *
+   * @return whether it exited within the timeout (it is left running otherwise)
+   */
+  synchronized boolean interrupt(Duration timeout) {
+    if (process == null || !process.isAlive()) {
+      return true;
+    }
+    try {
+      Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start();
+      if (kill.waitFor() != 0) {
+        throw new IllegalStateException("kill -INT " + process.pid() + " failed with " + kill.exitValue());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run kill", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while sending SIGINT", e);
+    }
+    return awaitExit(timeout);
   }
 
   synchronized boolean isAlive() {

@@ -9,7 +9,7 @@ class MainTest {
 
   @Test
   void shouldPrintHelpForEveryCommand() {
-    for (String command : new String[] {"run", "demo", "emulator", "validate-config", "enqueue", "backfill"}) {
+    for (String command : new String[] {"run", "demo", "emulator", "validate-config", "enqueue", "backfill", "record", "replay"}) {
       assertThat(Main.execute(command, "--help")).as(command).isEqualTo(ExitCodes.OK);
     }
   }

@@ -1,0 +1,82 @@
+package dev.identitystream.app;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.identitystream.event.IdentityRequest;
+import dev.identitystream.event.Json;
+import dev.identitystream.event.RequestValidator;
+import dev.identitystream.plaid.PlaidRequest;
+import java.io.IOException;
+import java.io.Reader;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A requests file turned into the request events {@code enqueue} would send (same validation, same
+ * keys: {@code item_id}, else {@code request_id}, else none), for a replay.
+ *
+ * <p>A valid line without a {@code request_id} gets {@code line-<N>} (N its line number) added to
+ * its value after the key was chosen, so its outputs are named the same on every replay (the job
+ * would derive one from the record's partition and offset). Invalid lines are skipped, as {@code
+ * enqueue} skips them, with their line number and reason (never the token).
+ *
+ * <p>Threading: not thread-safe; one reader per input.
+ */
+final class ReplayRequests {
+
+  /** The prefix of a request id given to a line that has none. */
+  static final String LINE_ID_PREFIX = "line-";
+
+  /**
+   * One valid line as a request event.
+   *
+   * @param key the record key (null: none)
+   * @param value the record value, with the added request id if any
+   * @param plaidRequest the call the job will make for it (holds the token: never print it)
+   */
+  record Event(long line, byte[] key, byte[] value, String requestId, PlaidRequest plaidRequest) {}
+
+  /** An invalid line: its number and why, never its content. */
+  record Skipped(long line, String reason, String problem) {}
+
+  /** What a file held, in file order. */
+  record Result(List<Event> events, List<Skipped> skipped) {}
+
+  private ReplayRequests() {}
+
+  static Result read(Reader input, RequestLines.Format format, RequestValidator validator) throws IOException {
+    List<Event> events = new ArrayList<>();
+    List<Skipped> skipped = new ArrayList<>();
+    RequestLines.read(input, format, line -> {
+      if (line.formatError() != null) {
+        skipped.add(new Skipped(line.number(), "CSV_FORMAT", line.formatError()));
+        return;
+      }
+      byte[] key = EnqueueCommand.keyOf(line.value());
+      byte[] value = line.value();
+      RequestValidator.Result result = validator.validate(key, value);
+      if (result instanceof RequestValidator.Valid valid && valid.request().requestId() == null) {
+        value = withRequestId(value, LINE_ID_PREFIX + line.number());
+        result = validator.validate(key, value);
+      }
+      if (result instanceof RequestValidator.Invalid invalid) {
+        skipped.add(new Skipped(line.number(), invalid.reason().name(), invalid.reason() + ": " + invalid.message()));
+        return;
+      }
+      IdentityRequest request = ((RequestValidator.Valid) result).request();
+      events.add(new Event(line.number(), key, value, request.requestId(),
+          new PlaidRequest(request.accessToken(), request.accountIds(), request.requestId())));
+    });
+    return new Result(List.copyOf(events), List.copyOf(skipped));
+  }
+
+  /** The value (a valid request, so a JSON object) with {@code request_id} added at its end. */
+  private static byte[] withRequestId(byte[] value, String requestId) {
+    try {
+      ObjectNode node = (ObjectNode) Json.mapper().readTree(value);
+      node.put("request_id", requestId);
+      return Json.mapper().writeValueAsBytes(node);
+    } catch (IOException e) {
+      throw new IllegalStateException("a validated request is not JSON", e);
+    }
+  }
+}
