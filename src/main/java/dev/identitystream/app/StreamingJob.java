@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -29,6 +30,7 @@ public final class StreamingJob implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamingJob.class);
   public static final String DEFAULT_APPLICATION_ID = "plaid-identity-stream";
+  static final int DEFAULT_PRODUCER_BATCH_BYTES = 128 * 1024;
 
   private final AppConfig config;
   private final PlaidClient client;
@@ -58,6 +60,13 @@ public final class StreamingJob implements AutoCloseable {
     props.put(StreamsConfig.POLL_MS_CONFIG, 10L);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.putAll(config.kafkaProps());
+    // Eleven output records per call: 128 KiB batches (not 16 KiB) cut the broker's and the
+    // producer's CPU per record by about a third in bench/run.sh. A prefixed key would win over a
+    // user's plain batch.size, so the default applies only when the user set neither.
+    String producerBatchSize = StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG);
+    if (!props.containsKey(ProducerConfig.BATCH_SIZE_CONFIG) && !props.containsKey(producerBatchSize)) {
+      props.put(producerBatchSize, DEFAULT_PRODUCER_BATCH_BYTES);
+    }
     Properties properties = new Properties();
     properties.putAll(props);
     return properties;
