@@ -75,6 +75,11 @@ public final class InFlightLimiter {
     }
   }
 
+  /** Free slots now (a hint: another thread may take them first). */
+  int available() {
+    return slots.availablePermits();
+  }
+
   public int capacity() {
     return capacity;
   }

@@ -60,6 +60,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
 
   private static final Logger LOG = LoggerFactory.getLogger(PlaidCallProcessor.class);
   private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+  private static final int MAX_DISPATCH_PASSES = 3;
 
   private final StageSettings settings;
   private final PlaidClient client;
@@ -235,20 +236,27 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
    * on the calling thread) cannot recurse into here.
    */
   private void dispatchAvailable() {
-    if (!dispatching.compareAndSet(false, true)) {
-      return;
-    }
-    try {
-      while (!closed && !ready.isEmpty() && limiter.tryAcquire(share)) {
-        PendingCall next = ready.poll();
-        if (next == null) {
-          limiter.release(share);
-          break;
-        }
-        call(next);
+    // A slot released while another thread held the flag would stay idle until the next drain
+    // (10 ms or more when the stream thread commits): look again after letting go, a few times.
+    for (int pass = 0; pass < MAX_DISPATCH_PASSES; pass++) {
+      if (!dispatching.compareAndSet(false, true)) {
+        return;
       }
-    } finally {
-      dispatching.set(false);
+      try {
+        while (!closed && !ready.isEmpty() && limiter.tryAcquire(share)) {
+          PendingCall next = ready.poll();
+          if (next == null) {
+            limiter.release(share);
+            break;
+          }
+          call(next);
+        }
+      } finally {
+        dispatching.set(false);
+      }
+      if (closed || ready.isEmpty() || limiter.available() == 0) {
+        return;
+      }
     }
   }
 

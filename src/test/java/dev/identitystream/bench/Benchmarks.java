@@ -86,6 +86,9 @@ public final class Benchmarks implements Callable<Integer> {
     Files.createDirectories(out);
     List<Scenario> scenarios = scenarios();
     System.out.printf("%d scenarios x %d runs; results in %s%n", scenarios.size(), runs, out.toAbsolutePath());
+    // Ctrl-C (or a kill) of the harness also stops the broker, emulator and job JVMs it started.
+    Runtime.getRuntime().addShutdownHook(new Thread(
+        () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly), "bench-stop"));
     ForkedKafkaBroker broker = null;
     Map<String, Long> pids = new LinkedHashMap<>();
     if (bootstrap == null) {
@@ -128,9 +131,9 @@ public final class Benchmarks implements Callable<Integer> {
             results.add(r);
             Files.writeString(resultsFile, json.writeValueAsString(r) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             System.out.printf("  %.1f req/s (%.0f%% of bound %.0f, steady %.1f), job %.3f ms CPU/req, broker %.3f, emulator %.3f,"
-                    + " machine %.0f%% busy, p50 %d ms p99 %d ms, heap peak %.0f MiB, RSS %.0f MiB%n",
+                    + " machine %.0f%% busy, in flight %.0f, call %.0f ms, p50 %d ms p99 %d ms, heap peak %.0f MiB, RSS %.0f MiB%n",
                 r.throughput(), 100 * r.ratioToBound(), r.bound(), r.steadyThroughput(), r.jobCpuMsPerRequest(),
-                r.brokerCpuMsPerRequest(), r.emulatorCpuMsPerRequest(), 100 * r.machineBusy(), r.latencyP50Ms(),
+                r.brokerCpuMsPerRequest(), r.emulatorCpuMsPerRequest(), 100 * r.machineBusy(), r.avgInFlight(), r.meanCallMs(), r.latencyP50Ms(),
                 r.latencyP99Ms(), r.jobPeakHeapMb(), r.jobPeakRssMb());
           }
         } finally {

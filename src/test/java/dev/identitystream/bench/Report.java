@@ -46,8 +46,8 @@ final class Report {
     double naive = byScenario.values().stream().filter(r -> r.get(0).naive()).findFirst()
         .map(r -> median(r, Result::throughput)).orElse(Double.NaN);
     md.append("| scenario | runs | req/s (median) | spread | bound min(C/L) | of bound | steady req/s | x naive"
-        + " | job CPU ms/req | broker ms/req | emulator ms/req | machine busy | p50 ms | p99 ms | heap peak MiB | RSS peak MiB |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        + " | job CPU ms/req | broker ms/req | emulator ms/req | machine busy | in flight (mean) | call ms (mean) | p50 ms | p99 ms | heap peak MiB | RSS peak MiB |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     List<List<Result>> groups = new ArrayList<>(byScenario.values());
     groups.sort(Comparator.comparing((List<Result> r) -> r.get(0).suite())
         .thenComparingInt(r -> r.get(0).latencyMs()).thenComparingInt(r -> r.get(0).accounts()).thenComparingInt(r -> r.get(0).inFlight()));
@@ -55,12 +55,13 @@ final class Report {
       Result first = runs.get(0);
       double tp = median(runs, Result::throughput);
       md.append(String.format(Locale.ROOT,
-          "| %s | %d | %,.1f | %.0f%% | %,.0f | %.0f%% | %,.1f | %s | %.3f | %.3f | %.3f | %.0f%% | %s | %s | %.0f | %.0f |%n",
+          "| %s | %d | %,.1f | %.0f%% | %,.0f | %.0f%% | %,.1f | %s | %.3f | %.3f | %.3f | %.0f%% | %.0f | %.0f | %s | %s | %.0f | %.0f |%n",
           first.name(), runs.size(), tp, spread(runs), first.bound(), 100 * tp / first.bound(),
           median(runs, Result::steadyThroughput),
           first.naive() || Double.isNaN(naive) ? "" : String.format(Locale.ROOT, "%.0f", tp / naive),
           median(runs, Result::jobCpuMsPerRequest), median(runs, Result::brokerCpuMsPerRequest),
           median(runs, Result::emulatorCpuMsPerRequest), 100 * median(runs, Result::machineBusy),
+          median(runs, Result::avgInFlight), median(runs, Result::meanCallMs),
           first.paceRate() > 0 ? Long.toString((long) median(runs, Result::latencyP50Ms)) : "-",
           first.paceRate() > 0 ? Long.toString((long) median(runs, Result::latencyP99Ms)) : "-",
           median(runs, Result::jobPeakHeapMb), median(runs, Result::jobPeakRssMb)));

@@ -9,6 +9,8 @@ package dev.identitystream.bench;
  * @param latencyP50Ms request produced to its Item record visible to read_committed (meaningful when paced)
  * @param jobCpuMsPerRequest the job JVM's CPU over the window, per request
  * @param machineBusy CPU of every sampled process over the window / (window * cores)
+ * @param meanCallMs mean HTTP attempt duration seen by the job's client over the whole run (its metrics)
+ * @param avgInFlight mean of the job's {@code stage_in_flight} gauge, sampled each second while outputs flow
  */
 record Result(
     String name,
@@ -34,7 +36,9 @@ record Result(
     double jobPeakHeapMb,
     double jobPeakRssMb,
     int exitCode,
-    double pendingPeak) {
+    double pendingPeak,
+    double avgInFlight,
+    double meanCallMs) {
 
   double ratioToBound() {
     return throughput / bound;
@@ -47,7 +51,9 @@ record Result(
       ProcessSampler sampler,
       double peakHeapMb,
       int exitCode,
-      double pendingPeak) {
+      double pendingPeak,
+      double avgInFlight,
+      double meanCallMs) {
     double seconds = (c.lastNanos - c.firstNanos) / 1e9;
     int n = Math.max(1, c.count - 1);
     double throughput = n / Math.max(seconds, 1e-9);
@@ -62,6 +68,6 @@ record Result(
         s.name(), s.suite(), s.naive(), s.inFlight(), s.latencyMs(), s.accounts(), s.guarantee(), s.paceRate(), run,
         c.count, seconds, throughput, steady, s.bound(), c.percentile(0.5), c.percentile(0.99),
         job * 1000 / n, broker * 1000 / n, emulator * 1000 / n, busy,
-        peakHeapMb, sampler.peakRssBytes("job") / 1048576.0, exitCode, pendingPeak);
+        peakHeapMb, sampler.peakRssBytes("job") / 1048576.0, exitCode, pendingPeak, avgInFlight, meanCallMs);
   }
 }

@@ -45,6 +45,10 @@ final class ScenarioRunner {
   static final int DISTINCT_TOKENS = 500;
   private static final Pattern GC_LINE = Pattern.compile("(\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
   private static final Pattern PENDING_LINE = Pattern.compile("^stage_pending(?:\\{[^}]*\\})? ([0-9.Ee+]+)$", Pattern.MULTILINE);
+  private static final Pattern IN_FLIGHT_LINE = Pattern.compile("^stage_in_flight(?:\\{[^}]*\\})? ([0-9.Ee+]+)$", Pattern.MULTILINE);
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final Pattern ATTEMPT_SUM_LINE = Pattern.compile("^plaid_attempt_duration_seconds_sum(?:\\{[^}]*\\})? ([0-9.Ee+]+)$", Pattern.MULTILINE);
+  private static final Pattern ATTEMPT_COUNT_LINE = Pattern.compile("^plaid_attempt_duration_seconds_count(?:\\{[^}]*\\})? ([0-9.Ee+]+)$", Pattern.MULTILINE);
 
   private final String bootstrap;
   private final Path jar;
@@ -75,7 +79,7 @@ final class ScenarioRunner {
     if (scenario.paceRate() == 0) {
       produce(topics.get(0), scenario, 0, new AtomicBoolean(false));
     }
-    int metricsPort = scenario.backfill() ? freePort() : -1;
+    int metricsPort = scenario.naive() ? -1 : freePort();
     Path config = writeConfig(dir, id, topics, scenario, emulatorUrl, metricsPort);
     List<String> jvm = new ArrayList<>(scenario.jvmOptions());
     jvm.addAll(extraJvmOptions);
@@ -100,6 +104,8 @@ final class ScenarioRunner {
           pacer.start();
         }
         double pendingPeak = 0;
+        double inFlightSum = 0;
+        int inFlightSamples = 0;
         long timeoutNanos = Duration.ofSeconds(90).toNanos()
             + (long) (scenario.requests() / Math.min(scenario.bound(), 4000) * 4e9);
         long lastScrape = 0;
@@ -121,7 +127,12 @@ final class ScenarioRunner {
             throw new IllegalStateException(scenario.name() + ": the job exited:\n" + job.tail());
           }
           if (metricsPort > 0 && System.nanoTime() - lastScrape > 1_000_000_000L && job.isAlive()) {
-            pendingPeak = Math.max(pendingPeak, scrapePending(metricsPort));
+            String metrics = scrape(metricsPort);
+            pendingPeak = Math.max(pendingPeak, sum(PENDING_LINE, metrics));
+            if (consumption.count > 0 && !consumption.done()) {
+              inFlightSum += sum(IN_FLIGHT_LINE, metrics);
+              inFlightSamples++;
+            }
             lastScrape = System.nanoTime();
           }
         }
@@ -130,6 +141,11 @@ final class ScenarioRunner {
           pacer.join();
         }
         sampler.sampleNow();
+        double meanCallMs = Double.NaN;
+        if (metricsPort > 0 && job.isAlive()) {
+          String metrics = scrape(metricsPort);
+          meanCallMs = 1000 * sum(ATTEMPT_SUM_LINE, metrics) / sum(ATTEMPT_COUNT_LINE, metrics);
+        }
         Map<String, Double> threads = ProcessSampler.threadCpuSeconds(job.pid());
         Files.writeString(dir.resolve("job-threads.txt"), threads.entrySet().stream()
             .map(e -> String.format(java.util.Locale.ROOT, "%8.2f s  %s", e.getValue(), e.getKey()))
@@ -138,7 +154,8 @@ final class ScenarioRunner {
         if (scenario.backfill()) {
           exit = job.waitFor(Duration.ofMinutes(2));
         }
-        Result result = Result.of(scenario, runIndex, consumption, sampler, parseGcPeakMb(gcLog), exit, pendingPeak);
+        Result result = Result.of(scenario, runIndex, consumption, sampler, parseGcPeakMb(gcLog), exit, pendingPeak,
+            inFlightSamples == 0 ? Double.NaN : inFlightSum / inFlightSamples, meanCallMs);
         job.close();
         deleteTopics(topics);
         return result;
@@ -245,23 +262,25 @@ final class ScenarioRunner {
     };
   }
 
-  private static double scrapePending(int port) {
+  private static String scrape(int port) {
     try {
-      HttpClient http = HttpClient.newHttpClient();
-      String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+      return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
           HttpResponse.BodyHandlers.ofString()).body();
-      Matcher m = PENDING_LINE.matcher(body);
-      double sum = 0;
-      while (m.find()) {
-        sum += Double.parseDouble(m.group(1));
-      }
-      return sum;
     } catch (IOException e) {
-      return 0;
+      return "";
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return 0;
+      return "";
     }
+  }
+
+  private static double sum(Pattern line, String metrics) {
+    Matcher m = line.matcher(metrics);
+    double sum = 0;
+    while (m.find()) {
+      sum += Double.parseDouble(m.group(1));
+    }
+    return sum;
   }
 
   /** Reads the Item topic (read_committed) from the beginning: one record per finished request. */
