@@ -39,6 +39,9 @@ public final class Benchmarks implements Callable<Integer> {
   @Option(names = "--seconds", description = "Target length of a run at the expected rate (default: ${DEFAULT-VALUE}).")
   int seconds = 15;
 
+  @Option(names = "--max-requests", description = "Most requests of one run (default: ${DEFAULT-VALUE}).")
+  int maxRequests = 60_000;
+
   @Option(names = "--partitions", description = "Partitions of every topic (default: ${DEFAULT-VALUE}).")
   int partitions = 6;
 
@@ -172,7 +175,7 @@ public final class Benchmarks implements Callable<Integer> {
 
   /** Requests per run: about {@code seconds} at the rate the scenario can reach, within bounds. */
   private int requestsFor(double expectedRate) {
-    return (int) Math.max(1000, Math.min(60_000, Math.round(expectedRate * seconds)));
+    return (int) Math.max(1000, Math.min(maxRequests, Math.round(expectedRate * seconds)));
   }
 
   List<Scenario> scenarios() {

@@ -6,7 +6,8 @@ package dev.identitystream.bench;
  *
  * @param throughput requests per second, first to last output
  * @param steadyThroughput requests per second from the 20% mark to the last output (JIT warm)
- * @param latencyP50Ms request produced to its Item record visible to read_committed (meaningful when paced)
+ * @param latencyP50Ms request produced to its Item record visible to read_committed, after the first 20%
+ *     of the requests (meaningful when paced)
  * @param jobCpuMsPerRequest the job JVM's CPU over the window, per request
  * @param machineBusy CPU of every sampled process over the window / (window * cores)
  * @param meanCallMs mean HTTP attempt duration seen by the job's client over the whole run (its metrics)

@@ -100,6 +100,8 @@ final class ScenarioRunner {
         Thread pacer = null;
         AtomicBoolean stop = new AtomicBoolean(false);
         if (scenario.paceRate() > 0) {
+          // Pace only once the job serves (else its start-up would be measured as queueing latency).
+          awaitReady(metricsPort, job);
           pacer = new Thread(() -> produce(topics.get(0), scenario, scenario.paceRate(), stop), "bench-pacer");
           pacer.start();
         }
@@ -274,6 +276,23 @@ final class ScenarioRunner {
     }
   }
 
+  private static void awaitReady(int port, ChildJvm job) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline && job.isAlive()) {
+      try {
+        int status = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
+            HttpResponse.BodyHandlers.discarding()).statusCode();
+        if (status == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("the job did not become ready:\n" + job.tail());
+  }
+
   private static double sum(Pattern line, String metrics) {
     Matcher m = line.matcher(metrics);
     double sum = 0;
@@ -334,8 +353,9 @@ final class ScenarioRunner {
       }
     }
 
+    /** A latency percentile of the requests after the first 20% (the job's JIT warm-up left out). */
     long percentile(double q) {
-      long[] sorted = Arrays.copyOf(latencies, Math.min(count, expected));
+      long[] sorted = Arrays.copyOfRange(latencies, Math.min(count, expected / 5), Math.min(count, expected));
       Arrays.sort(sorted);
       return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
     }
