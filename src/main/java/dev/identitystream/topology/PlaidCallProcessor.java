@@ -23,7 +23,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
@@ -129,16 +128,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
   @Override
   public void process(Record<byte[], byte[]> record) {
     drainCompleted();
-    RecordMetadata metadata = context.recordMetadata().orElseThrow();
-    SourceRecord source =
-        new SourceRecord(
-            metadata.topic(),
-            metadata.partition(),
-            metadata.offset(),
-            record.timestamp(),
-            record.key(),
-            record.value(),
-            record.headers().toArray());
+    SourceRecord source = SourceRecord.of(context.recordMetadata().orElseThrow(), record);
     RequestValidator.Result result = validator.validate(record.key(), record.value());
     if (result instanceof RequestValidator.Invalid invalid) {
       forward(

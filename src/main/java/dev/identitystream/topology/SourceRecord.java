@@ -63,6 +63,20 @@ public record SourceRecord(
   }
 
   /** Decodes what {@link #encode()} wrote. */
+  /** The record a processor is handed, with where it came from. */
+  static SourceRecord of(
+      org.apache.kafka.streams.processor.api.RecordMetadata metadata,
+      org.apache.kafka.streams.processor.api.Record<byte[], byte[]> record) {
+    return new SourceRecord(
+        metadata.topic(),
+        metadata.partition(),
+        metadata.offset(),
+        record.timestamp(),
+        record.key(),
+        record.value(),
+        record.headers().toArray());
+  }
+
   public static SourceRecord decode(byte[] bytes) {
     ByteBuffer buffer = ByteBuffer.wrap(bytes);
     byte format = buffer.get();

@@ -58,16 +58,7 @@ public final class NaiveTopology {
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-      var metadata = context.recordMetadata().orElseThrow();
-      SourceRecord source =
-          new SourceRecord(
-              metadata.topic(),
-              metadata.partition(),
-              metadata.offset(),
-              record.timestamp(),
-              record.key(),
-              record.value(),
-              record.headers().toArray());
+      SourceRecord source = SourceRecord.of(context.recordMetadata().orElseThrow(), record);
       RequestValidator.Result result = validator.validate(record.key(), record.value());
       if (result instanceof RequestValidator.Invalid invalid) {
         forward(DeadLetters.of(source, invalid.reason(), RequestValidator.class, invalid.message(), null), source);
