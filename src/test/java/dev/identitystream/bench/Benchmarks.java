@@ -66,6 +66,9 @@ public final class Benchmarks implements Callable<Integer> {
   @Option(names = "--job-config", description = "Extra job configuration KEY=VALUE of every run (repeatable).")
   Map<String, String> jobConfig = new LinkedHashMap<>();
 
+  @Option(names = "--emulator-option", description = "Extra option of the emulator command, e.g. --writer-threads=2 (repeatable).")
+  List<String> emulatorOptions = List.of();
+
   @Option(names = "--warm-up", description = "Requests of the discarded warm-up run on each fresh emulator (default: ${DEFAULT-VALUE}).")
   int warmUpRequests = 6000;
 
@@ -165,8 +168,10 @@ public final class Benchmarks implements Callable<Integer> {
       port = socket.getLocalPort();
     }
     ChildJvm emulator = ChildJvm.start("emulator", List.of("-Xmx1g"),
-        List.of("-jar", jar.toString(), "emulator", "--port", Integer.toString(port), "--latency-ms", Integer.toString(latencyMs),
-            "--client-id", ScenarioRunner.CLIENT_ID),
+        java.util.stream.Stream.concat(
+            java.util.stream.Stream.of("-jar", jar.toString(), "emulator", "--port", Integer.toString(port),
+                "--latency-ms", Integer.toString(latencyMs), "--client-id", ScenarioRunner.CLIENT_ID),
+            emulatorOptions.stream()).toList(),
         Map.of("PLAID_SECRET", ScenarioRunner.SECRET), Files.createDirectories(out.resolve("runs")).resolve("emulator-" + latencyMs + ".log"));
     emulator.awaitLog("listening on", Duration.ofSeconds(30));
     baseUrl = "http://127.0.0.1:" + port;
