@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Derives an Item's data from its access token: the same token always gives the same Item,
@@ -33,12 +34,18 @@ final class FixtureGenerator {
   private final int maxAccounts;
   private final int cacheSize;
   private final ConcurrentHashMap<String, Fixture> cache = new ConcurrentHashMap<>();
-  private final java.util.concurrent.atomic.AtomicLong cachedBytes = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong cachedBytes = new AtomicLong();
+  private final long maxCachedBytes;
 
   /** At most this many bytes of cached fixtures (the emulator runs in a small heap beside benchmarks). */
   static final long MAX_CACHED_BYTES = 64L << 20;
 
   FixtureGenerator(ObjectMapper mapper, int minAccounts, int maxAccounts, int cacheSize) {
+    this(mapper, minAccounts, maxAccounts, cacheSize, MAX_CACHED_BYTES);
+  }
+
+  FixtureGenerator(ObjectMapper mapper, int minAccounts, int maxAccounts, int cacheSize, long maxCachedBytes) {
+    this.maxCachedBytes = maxCachedBytes;
     this.json = mapper.getFactory();
     this.minAccounts = minAccounts;
     this.maxAccounts = maxAccounts;
@@ -55,12 +62,17 @@ final class FixtureGenerator {
     long size = built.sizeBytes();
     // Bounded by entries and by bytes (a 50-account fixture is ~75 KB): crude but bounded; a
     // benchmark with more tokens than this pays regeneration.
-    if (cache.size() >= cacheSize || cachedBytes.addAndGet(size) > MAX_CACHED_BYTES) {
+    if (cache.size() >= cacheSize || cachedBytes.addAndGet(size) > maxCachedBytes) {
       cache.clear();
       cachedBytes.set(size);
     }
     cache.put(token.hex(), built);
     return built;
+  }
+
+  /** Bytes held by cached fixtures now (for tests of the bound). */
+  long cachedBytes() {
+    return cachedBytes.get();
   }
 
   private Fixture build(long seed, TokenConvention convention) {
