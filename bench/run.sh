@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end benchmarks (BENCHMARKS.md): broker, Plaid emulator and job in separate JVMs on this
-# machine. Builds the jar and the harness, then runs every suite 3 times (about 40 minutes).
+# machine. Builds the jar and the harness, then runs every suite 3 times (about 35 minutes).
 #   bench/run.sh                                  # everything
 #   bench/run.sh --suites sweep --runs 1          # one suite, one run
 #   bench/run.sh --help                           # all options
