@@ -62,19 +62,20 @@ final class OutcomeMapper {
     IdentityDocumentsResponse response = success.response();
     Map<String, String> attributes = call.request().attributes();
     String itemId = response.itemId();
+    String institutionId = response.institutionId();
+    String institutionName = response.institutionName();
     List<OutputEvent> out = new ArrayList<>(response.accounts().size() + 2);
     for (IdentityDocumentsResponse.RawAccount account : response.accounts()) {
-      String accountId = account.accountId();
       out.add(
           new OutputEvent.Account(
-              utf8(accountId),
+              utf8(account.accountId()),
               new AccountRecord(
                   EventSerdes.SCHEMA_VERSION,
                   call.requestId(),
                   response.requestId(),
                   itemId,
-                  response.institutionId(),
-                  response.institutionName(),
+                  institutionId,
+                  institutionName,
                   now,
                   attributes,
                   new RawJson(account.json()))));
