@@ -168,8 +168,6 @@ public final class StreamingJob implements AutoCloseable {
    * @return the {@code max.message.bytes} of each existing topic (outputs and the changelog)
    */
   public static Map<String, Integer> ensureTopics(AppConfig config) {
-    String applicationId =
-        String.valueOf(config.kafkaProps().getOrDefault(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID));
     return TopicManager.ensure(
         adminProps(config),
         config.topics(),
@@ -178,12 +176,22 @@ public final class StreamingJob implements AutoCloseable {
             config.getInt(AppConfig.TOPICS_PARTITIONS_CONFIG),
             config.getShort(AppConfig.TOPICS_REPLICATION_CONFIG),
             config.defaultMaxRecordBytes()),
-        StageSettings.changelogTopic(applicationId));
+        StageSettings.changelogTopic(applicationId(config)));
+  }
+
+  private static String applicationId(AppConfig config) {
+    return String.valueOf(config.kafkaProps().getOrDefault(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID));
   }
 
   /** Checks or creates the topics, then starts Kafka Streams. */
   public void start() {
-    Map<String, Integer> topicLimits = ensureTopics(config);
+    Map<String, Integer> topicLimits = new HashMap<>(ensureTopics(config));
+    // A changelog that does not exist yet is created by Kafka Streams with topic.max.message.bytes.
+    String changelog = StageSettings.changelogTopic(applicationId(config));
+    Object internal = streamsProperties(config).get(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG));
+    if (!topicLimits.containsKey(changelog) && internal != null) {
+      topicLimits.put(changelog, Integer.parseInt(internal.toString().trim()));
+    }
     OutputLimits limits = stage.outputLimits();
     topicLimits.forEach(limits::topicLimit);
     topicLimits.forEach((topic, bytes) -> {

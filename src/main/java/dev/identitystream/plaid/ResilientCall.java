@@ -43,7 +43,11 @@ final class ResilientCall {
   /** The caller gave up: cancels the attempt on the wire; waits end at their next step. */
   void cancel() {
     if (sending instanceof java.util.concurrent.Future<?> future) {
-      future.cancel(true);
+      try {
+        future.cancel(true);
+      } catch (RuntimeException notCancellable) {
+        // the attempt runs on until its timeout; its result is ignored
+      }
     }
   }
 

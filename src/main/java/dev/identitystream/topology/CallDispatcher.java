@@ -34,7 +34,7 @@ final class CallDispatcher {
   private final PlaidClient client;
   private final InFlightLimiter limiter;
   private final InFlightLimiter.Share share;
-  private final KeyOrder order = new KeyOrder();
+  private final KeyOrder order;
   /** Calls holding a slot: dispatched and not yet taken or abandoned. */
   private final Set<InFlightCall> holding = new HashSet<>();
   private final LinkedBlockingQueue<InFlightCall> answered = new LinkedBlockingQueue<>();
@@ -44,8 +44,13 @@ final class CallDispatcher {
   private record Delayed(PendingCall call, long dueNanos) {}
 
   CallDispatcher(PlaidClient client, InFlightLimiter limiter) {
+    this(client, limiter, new KeyOrder());
+  }
+
+  CallDispatcher(PlaidClient client, InFlightLimiter limiter, KeyOrder order) {
     this.client = client;
     this.limiter = limiter;
+    this.order = order;
     this.share = limiter.register();
   }
 

@@ -67,7 +67,11 @@ final class InFlightCall {
     while (now == CALLING || now == ANSWERED) {
       if (state.compareAndSet(now, ABANDONED)) {
         if (now == CALLING && stage instanceof Future<?> future) {
-          future.cancel(false);
+          try {
+            future.cancel(false);
+          } catch (RuntimeException notCancellable) {
+            // e.g. a minimal stage: the call runs on, its answer is ignored
+          }
         }
         return true;
       }

@@ -9,9 +9,11 @@ import java.util.Map;
  * order behind the one being called; the first call of each group is <em>ready</em> (may be
  * dispatched). Different groups are independent.
  *
+ * <p>Not final only so that tests can break it on purpose (see {@link InFlightLimiter}).
+ *
  * <p>Threading: the task's stream thread only.
  */
-final class KeyOrder {
+class KeyOrder {
 
   private final Map<Object, ArrayDeque<PendingCall>> byGroup = new HashMap<>();
   private final ArrayDeque<PendingCall> ready = new ArrayDeque<>();

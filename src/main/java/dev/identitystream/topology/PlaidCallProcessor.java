@@ -6,7 +6,10 @@ import dev.identitystream.plaid.LogContext;
 import dev.identitystream.plaid.PlaidClient;
 import dev.identitystream.plaid.PlaidResult;
 import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.streams.processor.Cancellable;
@@ -86,6 +89,9 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Stag
   private PendingStore store;
   private CallDispatcher calls;
   private ArrayDeque<SourceRecord> restoredInvalid;
+  /** Requests in the store only (not in memory), and per partition the offset of the first. */
+  private int parked;
+  private Map<Integer, Long> parkedFrom;
   private AtomicInteger pendingCount;
   private Cancellable punctuator;
   private int pendingEntryLimit;
@@ -125,18 +131,22 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Stag
     this.store = new PendingStore(context.getStateStore(StageSettings.PENDING_STORE));
     this.calls = new CallDispatcher(client, limiter);
     this.restoredInvalid = new ArrayDeque<>();
+    this.parkedFrom = new LinkedHashMap<>();
     this.pendingCount = gauge.register(context.taskId());
     this.punctuator = null;
     this.overAdmitted = 0;
     this.clientFailures = 0;
     this.pendingEntryLimit =
         settings.outputLimits().limitFor(StageSettings.changelogTopic(context.applicationId()));
-    PendingStore.Restored restored = store.restore(validator);
+    PendingStore.Restored restored = store.restore(validator, settings.maxPendingPerTask());
     restored.calls().forEach(calls::admit);
     restoredInvalid.addAll(restored.invalid()); // forwarding is not allowed in init(): see drain()
+    parked = restored.parked();
+    parkedFrom.putAll(restored.parkedFrom());
     updateGauge();
     if (!restored.calls().isEmpty()) {
-      LOG.info("Task {} restored {} pending requests; calling again", context.taskId(), restored.calls().size());
+      LOG.info("Task {} restored {} pending requests ({} of them parked in the store until there is room);"
+          + " calling again", context.taskId(), restored.calls().size() + parked, parked);
     }
     calls.dispatch();
     scheduleOrCancelPunctuator();
@@ -165,7 +175,12 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Stag
       return;
     }
     store.add(source, entry);
-    calls.admit(call);
+    if (parkedFrom.containsKey(source.partition()) || calls.pending() >= settings.maxPendingPerTask()) {
+      parkedFrom.putIfAbsent(source.partition(), source.offset()); // behind what is parked already
+      parked++;
+    } else {
+      calls.admit(call);
+    }
     updateGauge();
     calls.dispatch();
     scheduleOrCancelPunctuator();
@@ -185,12 +200,14 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Stag
     }
     gauge.unregister(context.taskId(), pendingCount);
     restoredInvalid = null;
+    parkedFrom = null;
+    parked = 0;
     store = null;
   }
 
-  /** Pending requests of this life (for tests and metrics); 0 when closed. */
+  /** Pending requests of this life, in memory and parked (for tests and metrics); 0 when closed. */
   int pending() {
-    return calls == null ? 0 : calls.pending();
+    return calls == null ? 0 : calls.pending() + parked;
   }
 
   /** Forwards what is ready: refused restored entries, answered calls; then dispatches. */
@@ -203,8 +220,44 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Stag
       complete(answered);
     }
     calls.releaseDue(System.nanoTime());
+    refill();
     calls.dispatch();
     scheduleOrCancelPunctuator();
+  }
+
+  /**
+   * Reads parked requests back from the store, oldest first, once there is room for a batch of
+   * them (a sixteenth of the cap, so that a backlog costs one store scan per batch, not per call).
+   */
+  private void refill() {
+    int room = settings.maxPendingPerTask() - calls.pending();
+    if (parked == 0 || room < Math.min(parked, Math.max(1, settings.maxPendingPerTask() / 16))) {
+      return;
+    }
+    Iterator<Map.Entry<Integer, Long>> partitions = parkedFrom.entrySet().iterator();
+    while (room > 0 && partitions.hasNext()) {
+      Map.Entry<Integer, Long> partition = partitions.next();
+      List<SourceRecord> batch = store.load(partition.getKey(), partition.getValue(), room);
+      for (SourceRecord source : batch) {
+        parked--;
+        RequestValidator.Result result = validator.validate(source.key(), source.value());
+        if (result instanceof RequestValidator.Valid valid) {
+          calls.admit(PendingCall.of(source, valid.request()));
+        } else {
+          rejectRestored(source);
+        }
+      }
+      if (batch.size() < room) {
+        partitions.remove();
+      } else {
+        partition.setValue(batch.get(batch.size() - 1).offset() + 1);
+      }
+      room = settings.maxPendingPerTask() - calls.pending();
+    }
+    if (parkedFrom.isEmpty()) {
+      parked = 0;
+    }
+    updateGauge();
   }
 
   private InFlightCall takeAnswer(long timeoutNanos) {
@@ -289,12 +342,12 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Stag
    */
   private void awaitRoom() {
     int max = settings.maxPendingPerTask();
-    if (calls.pending() < max) {
+    if (pending() < max) {
       return;
     }
     WaitBudget budget = waitBudgets.get();
     long maxBlock = settings.maxBlock().toNanos();
-    while (calls.pending() >= max) {
+    while (pending() >= max) {
       long start = System.nanoTime();
       long left = budget.remainingNanos(PollSignal.pollsOfThisThread(), start, maxBlock);
       if (left <= 0) {
@@ -302,7 +355,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Stag
         if (Long.bitCount(overAdmitted) == 1) {
           LOG.warn("Task {} is full ({} pending) and its stream thread spent its wait of {} since the last"
                   + " poll; admitted anyway ({} times so far)",
-              context.taskId(), calls.pending(), settings.maxBlock(), overAdmitted);
+              context.taskId(), pending(), settings.maxBlock(), overAdmitted);
         }
         return;
       }
@@ -321,7 +374,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Stag
 
   /** The punctuator runs only while there is something to drain: an idle task does not wake up. */
   private void scheduleOrCancelPunctuator() {
-    boolean needed = calls.pending() > 0 || !restoredInvalid.isEmpty();
+    boolean needed = pending() > 0 || !restoredInvalid.isEmpty();
     if (needed && punctuator == null) {
       punctuator = context.schedule(settings.drainInterval(), PunctuationType.WALL_CLOCK_TIME, now -> drain());
     } else if (!needed && punctuator != null) {
@@ -331,7 +384,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Stag
   }
 
   private void updateGauge() {
-    gauge.update(pendingCount, calls.pending());
+    gauge.update(pendingCount, pending(), calls.pending());
   }
 
   private void forward(StageOutput output, long timestamp) {
