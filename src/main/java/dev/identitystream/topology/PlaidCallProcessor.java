@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -301,6 +302,8 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Stag
     } catch (OutputEncoder.TooLarge e) {
       reason = DlqReason.OUTPUT_TOO_LARGE;
       message = e.getMessage();
+    } catch (StreamsException e) {
+      throw e; // Kafka Streams' own signals (a task to revive or migrate) are not about the answer
     } catch (RuntimeException e) {
       reason = DlqReason.OUTPUT_INVALID;
       message = "Plaid's answer (" + OutcomeMapper.describe(result) + ") could not be written as output records: "
