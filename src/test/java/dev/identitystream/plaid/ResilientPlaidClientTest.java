@@ -70,17 +70,16 @@ class ResilientPlaidClientTest {
   }
 
   @Test
-  void shouldNotRetryItemInstitutionInputCreditsOrUnknownErrors() {
+  void shouldNotRetryItemInstitutionInputOrUnknownErrors() {
     // given
     stub.script("t-login", Reply.plaidError(400, "ITEM_ERROR", "ITEM_LOGIN_REQUIRED"), Reply.ok());
     stub.script("t-inst", Reply.plaidError(400, "INSTITUTION_ERROR", "INSTITUTION_DOWN"), Reply.ok());
     stub.script("t-input", Reply.plaidError(400, "INVALID_INPUT", "INVALID_ACCESS_TOKEN"), Reply.ok());
-    stub.script("t-credits", Reply.plaidError(429, "RATE_LIMIT_EXCEEDED", "CREDITS_EXHAUSTED"), Reply.ok());
     stub.script("t-unknown", Reply.plaidError(500, "BRAND_NEW_ERROR", "SOMETHING"), Reply.ok());
     client(fast().build());
 
     // when / then
-    for (String token : List.of("t-login", "t-inst", "t-input", "t-credits", "t-unknown")) {
+    for (String token : List.of("t-login", "t-inst", "t-input", "t-unknown")) {
       PlaidResult result = call(client, request(token));
       assertThat(result).as(token).isInstanceOf(ErrorAnswer.class);
       assertThat(result.attempts()).as(token).isEqualTo(1);
