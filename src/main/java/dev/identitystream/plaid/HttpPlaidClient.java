@@ -135,9 +135,12 @@ public final class HttpPlaidClient implements PlaidClient {
     } catch (MalformedResponseException e) {
       return failure(FailureKind.MALFORMED_BODY, status, e.getMessage());
     } catch (UnusableBodyException e) {
-      return ok || PlaidError.looksLikePlaidError(body.bytes(), 0, body.length())
+      // A Plaid answer that cannot be passed on exactly; but a status that may heal is retried, and
+      // a body that is not even Plaid-like is judged by its status alone.
+      boolean plaids = ok || (!mayHeal(status) && PlaidError.looksLikePlaidError(body.bytes(), 0, body.length()));
+      return plaids
           ? failure(FailureKind.UNUSABLE_BODY, status, e.getMessage())
-          : notPlaid(status, "without a Plaid error body (" + e.getMessage() + ")");
+          : notPlaid(status, "without a usable Plaid error body (" + e.getMessage() + ")");
     } catch (java.io.IOException e) {
       return ok
           ? failure(FailureKind.MALFORMED_BODY, status, Failures.notJson(e))
@@ -150,8 +153,12 @@ public final class HttpPlaidClient implements PlaidClient {
    * REFUSED} (a proxy's refusal, a wrong URL: the resilient client pauses).
    */
   private static TransportFailure notPlaid(int status, String what) {
-    boolean mayHeal = status == 408 || status == 429 || (status >= 500 && status < 600);
-    return failure(mayHeal ? FailureKind.HTTP_STATUS : FailureKind.REFUSED, status, "HTTP " + status + " " + what);
+    return failure(mayHeal(status) ? FailureKind.HTTP_STATUS : FailureKind.REFUSED, status, "HTTP " + status + " " + what);
+  }
+
+  /** 408, 429 and 5xx: statuses a later attempt may not get. */
+  private static boolean mayHeal(int status) {
+    return status == 408 || status == 429 || (status >= 500 && status < 600);
   }
 
   private static TransportFailure failure(FailureKind kind, int status, String detail) {

@@ -151,11 +151,14 @@ class HttpPlaidClientTest {
     stub.script("t-err16", new Reply.Fixed(400, "application/json",
         "{\"error_type\":\"ITEM_ERROR\",\"error_code\":\"ITEM_LOGIN_REQUIRED\"}".getBytes(java.nio.charset.StandardCharsets.UTF_16)));
     stub.script("t-page16", new Reply.Fixed(403, "text/html", "<html>no</html>".getBytes(java.nio.charset.StandardCharsets.UTF_16)));
+    stub.script("t-api16", new Reply.Fixed(503, "application/json",
+        "{\"error_type\":\"API_ERROR\",\"error_code\":\"PLANNED_MAINTENANCE\"}".getBytes(java.nio.charset.StandardCharsets.UTF_16)));
 
     // when / then
     assertThat(assertFailure(call(client, request("t-utf16")), FailureKind.UNUSABLE_BODY, 200).detail()).contains("UTF-16");
     assertFailure(call(client, request("t-err16")), FailureKind.UNUSABLE_BODY, 400);
     assertFailure(call(client, request("t-page16")), FailureKind.REFUSED, 403);
+    assertFailure(call(client, request("t-api16")), FailureKind.HTTP_STATUS, 503);
     assertThat(FailureKind.UNUSABLE_BODY.isTransient()).isFalse();
     assertThat(FailureKind.REFUSED.isTransient()).isFalse();
   }
