@@ -59,6 +59,11 @@ public final class Json {
     return OUTPUT_MAPPER.readTree(value);
   }
 
+  /** The mapper for reading values the job wrote: {@link #mapper()} without length limits. */
+  static ObjectMapper outputMapper() {
+    return OUTPUT_MAPPER;
+  }
+
   /** The shared, thread-safe mapper. Do not reconfigure it. */
   public static ObjectMapper mapper() {
     return MAPPER;
