@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -28,7 +29,7 @@ public record RawJson(String json) {
 
   /** The value as a tree (tests, tools). */
   public JsonNode toNode() throws IOException {
-    return Json.readOutput(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return Json.readOutput(json.getBytes(StandardCharsets.UTF_8));
   }
 
   static final class Writer extends StdSerializer<RawJson> {

@@ -1,6 +1,7 @@
 package dev.identitystream.plaid;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -143,7 +144,7 @@ public record PlaidError(
       }
       int valueEnd = start + (int) parser.currentLocation().getByteOffset();
       if (wholeBody && parser.nextToken() != null) {
-        throw new com.fasterxml.jackson.core.JsonParseException(parser, "trailing content after the error body");
+        throw new JsonParseException(parser, "trailing content after the error body");
       }
       String json = JsonBytes.compact(body, start, wholeBody ? valueEnd : end);
       return new PlaidError(fields.type, fields.code, fields.codeReason, fields.message, fields.display,
