@@ -87,6 +87,12 @@ public final class AppConfig extends AbstractConfig {
   private static final String PLAID_BREAKER_OPEN_MS_DOC =
       "How long the breaker stays open before probing; requests wait meanwhile (nothing is dropped).";
 
+  public static final String PLAID_CLIENT_ERROR_PROBE_MS_CONFIG = "plaid.client.error.probe.ms";
+  private static final String PLAID_CLIENT_ERROR_PROBE_MS_DOC =
+      "While Plaid refuses this job's client (bad keys, plan, product access, a wrong base URL) every"
+          + " call is paused, requests stay pending and readiness is down; one waiting request is"
+          + " sent again this often, and any other answer resumes every call.";
+
   public static final String STAGE_MAX_PENDING_CONFIG = "stage.max.pending.per.task";
   private static final String STAGE_MAX_PENDING_DOC =
       "Pending requests per task before process() waits (backpressure).";
@@ -148,6 +154,7 @@ public final class AppConfig extends AbstractConfig {
           .define(PLAID_RETRY_BACKOFF_MAX_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(1), Importance.LOW, PLAID_RETRY_BACKOFF_MAX_MS_DOC)
           .define(PLAID_BREAKER_FAILURE_RATE_CONFIG, Type.DOUBLE, 50.0, Range.between(1, 100), Importance.LOW, PLAID_BREAKER_FAILURE_RATE_DOC)
           .define(PLAID_BREAKER_OPEN_MS_CONFIG, Type.LONG, 30_000L, Range.atLeast(1), Importance.LOW, PLAID_BREAKER_OPEN_MS_DOC)
+          .define(PLAID_CLIENT_ERROR_PROBE_MS_CONFIG, Type.LONG, 30_000L, Range.atLeast(1), Importance.LOW, PLAID_CLIENT_ERROR_PROBE_MS_DOC)
           .define(STAGE_MAX_PENDING_CONFIG, Type.INT, 2048, Range.atLeast(1), Importance.MEDIUM, STAGE_MAX_PENDING_DOC)
           .define(STAGE_MAX_BLOCK_MS_CONFIG, Type.LONG, 1_000L, Range.atLeast(1), Importance.LOW, STAGE_MAX_BLOCK_MS_DOC)
           .define(STAGE_DRAIN_INTERVAL_MS_CONFIG, Type.LONG, 10L, Range.atLeast(1), Importance.LOW, STAGE_DRAIN_INTERVAL_MS_DOC)

@@ -90,7 +90,7 @@ final class BackfillSummary {
 
   private static String field(byte[] value, String name) {
     try {
-      JsonNode node = value == null ? null : Json.mapper().readTree(value);
+      JsonNode node = value == null ? null : Json.readOutput(value);
       return node == null ? "?" : node.path(name).asText("?");
     } catch (IOException e) {
       return "?";

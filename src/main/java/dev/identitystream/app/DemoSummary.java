@@ -114,7 +114,7 @@ final class DemoSummary {
 
   private static JsonNode json(byte[] bytes) {
     try {
-      return Json.mapper().readTree(bytes);
+      return Json.readOutput(bytes);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

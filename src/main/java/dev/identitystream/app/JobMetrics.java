@@ -38,6 +38,8 @@ public final class JobMetrics implements StageMetrics, ResilienceListener {
   public static final String BREAKER_WAIT = "plaid.breaker.wait";
   public static final String BREAKER_STATE = "plaid.breaker.state";
   public static final String BREAKER_TRANSITIONS = "plaid.breaker.transitions";
+  public static final String CLIENT_ERROR_PAUSED = "plaid.client.error.paused";
+  public static final String CLIENT_ERROR_PAUSES = "plaid.client.error.pauses";
   public static final String IN_FLIGHT = "stage.in.flight";
   public static final String IN_FLIGHT_CAPACITY = "stage.in.flight.capacity";
   public static final String PENDING = "stage.pending";
@@ -59,6 +61,8 @@ public final class JobMetrics implements StageMetrics, ResilienceListener {
   private final Map<String, Counter> recordsOut = new ConcurrentHashMap<>();
   private final Timer rateLimiterWait;
   private final Timer breakerWait;
+  /** Why Plaid refuses the client while calls are paused ({@code TYPE/CODE}), else null. */
+  private final AtomicReference<String> clientErrorPause = new AtomicReference<>();
 
   public JobMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -76,6 +80,17 @@ public final class JobMetrics implements StageMetrics, ResilienceListener {
         Timer.builder(BREAKER_WAIT)
             .description("Waits for the open circuit breaker to let calls through")
             .register(registry);
+    Gauge.builder(CLIENT_ERROR_PAUSED, clientErrorPause, pause -> pause.get() == null ? 0 : 1)
+        .description("1 while every Plaid call is paused because Plaid refuses this job's client")
+        .register(registry);
+  }
+
+  /**
+   * While Plaid refuses this job's client: the error, as {@code ERROR_TYPE/ERROR_CODE} (label-safe
+   * characters only, {@code TRANSPORT/REFUSED} for a refusal that is not Plaid's); else null.
+   */
+  public String clientErrorPause() {
+    return clientErrorPause.get();
   }
 
   /** Gauges over the stage's shared limiter and pending counts (call once per built topology). */
@@ -176,6 +191,23 @@ public final class JobMetrics implements StageMetrics, ResilienceListener {
         .tag("state", to.name().toLowerCase(Locale.ROOT))
         .register(registry)
         .increment();
+  }
+
+  @Override
+  public void onClientErrorPause(PlaidResult cause) {
+    Labels labels = Labels.of(cause);
+    clientErrorPause.set(labels.errorType() + "/" + labels.errorCode());
+    Counter.builder(CLIENT_ERROR_PAUSES)
+        .description("Pauses of every Plaid call because Plaid refused this job's client, by the error")
+        .tag("error_type", labels.errorType())
+        .tag("error_code", labels.errorCode())
+        .register(registry)
+        .increment();
+  }
+
+  @Override
+  public void onClientErrorResume(long pausedNanos) {
+    clientErrorPause.set(null);
   }
 
   /** The labels of one result: outcome, error type and error code (both "none" on success). */

@@ -79,7 +79,7 @@ public final class Observability implements AutoCloseable {
               port,
               registry,
               () -> Health.live(job.streams().state(), job.fatalError()),
-              () -> Health.ready(job.streams().state()));
+              () -> Health.ready(job.streams().state(), metrics.clientErrorPause()));
     } catch (IOException e) {
       throw new ConfigException(
           AppConfig.METRICS_PORT_CONFIG,

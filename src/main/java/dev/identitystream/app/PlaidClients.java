@@ -54,6 +54,7 @@ public final class PlaidClients {
         .requestsPerMinute(config.getInt(AppConfig.PLAID_REQUESTS_PER_MINUTE_CONFIG))
         .breakerFailureRatePercent(config.getDouble(AppConfig.PLAID_BREAKER_FAILURE_RATE_CONFIG).floatValue())
         .breakerOpenDuration(Duration.ofMillis(config.getLong(AppConfig.PLAID_BREAKER_OPEN_MS_CONFIG)))
+        .clientErrorProbeInterval(Duration.ofMillis(config.getLong(AppConfig.PLAID_CLIENT_ERROR_PROBE_MS_CONFIG)))
         .build();
   }
 

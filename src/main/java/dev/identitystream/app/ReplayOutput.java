@@ -87,8 +87,13 @@ final class ReplayOutput {
 
   /** The bytes as they are when they are one line of JSON; else their parsed (or string) form. */
   private static JsonNode exact(byte[] value) {
-    JsonNode parsed = parse(value);
-    if (parsed == null) {
+    JsonNode parsed;
+    try {
+      parsed = Json.readOutput(value);
+    } catch (IOException e) {
+      parsed = null;
+    }
+    if (parsed == null || parsed.isMissingNode()) {
       return JsonNodeFactory.instance.textNode(text(value));
     }
     String text = text(value);

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Serves every path of the emulator: decides the answer at once, then writes it after the sampled
  * latency from the scheduler, so waiting holds no thread.
  *
- * <p>Decision order: path and method (404 NOT_FOUND), maintenance outage (503), {@link
+ * <p>Decision order: path and method (404 NOT_FOUND), maintenance outage (503) or keys outage
+ * (400 INVALID_API_KEYS), {@link
  * RequestChecks}, token format (INVALID_ACCESS_TOKEN), per-client then per-Item rate limits (429
  * RATE_LIMIT), fault rates, token conventions (error / fail tokens), {@code options.account_ids}
  * (INVALID_ACCOUNT_ID), then the Item's data.
@@ -99,9 +100,10 @@ final class EmulatorHandler implements HttpHandler {
       recorder.arrival(arrival, null);
       return error("NOT_FOUND", null, null);
     }
-    if (outage.get() == OutageMode.MAINTENANCE) {
+    OutageMode mode = outage.get();
+    if (mode == OutageMode.MAINTENANCE || mode == OutageMode.INVALID_API_KEYS) {
       recorder.arrival(arrival, null);
-      return error("PLANNED_MAINTENANCE", null, null);
+      return error(mode == OutageMode.MAINTENANCE ? "PLANNED_MAINTENANCE" : "INVALID_API_KEYS", null, null);
     }
     if (body.length > options.maxRequestBytes()) {
       recorder.arrival(arrival, null);

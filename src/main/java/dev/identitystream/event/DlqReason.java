@@ -45,5 +45,16 @@ public enum DlqReason {
    */
   OUTPUT_TOO_LARGE,
   /** Plaid's answer could not be written as output records (the message says why). */
-  OUTPUT_INVALID
+  OUTPUT_INVALID,
+  /**
+   * Plaid's answer cannot be passed on exactly as sent (not UTF-8, a repeated field name, nested
+   * deeper than 1,000 levels); the same request gets the same bytes, so it is not retried.
+   */
+  UNUSABLE_RESPONSE,
+  /**
+   * Plaid refused this job's own client (credentials, plan, configuration) and the Plaid client in
+   * use did not pause for it (the job's resilient client does, so this only comes from other
+   * clients, e.g. a cassette). No Item status or Item-error event is written; replay it later.
+   */
+  CLIENT_REFUSED
 }

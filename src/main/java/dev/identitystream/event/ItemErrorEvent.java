@@ -9,8 +9,14 @@ import java.util.Map;
  * key: one per request whose final outcome is a Plaid error answer, and one per non-null {@code
  * item.error} in a 200. Schema: {@code schemas/identity-item-errors.schema.json}.
  *
+ * <p>The summary fields ({@code error_type} ... {@code suggested_action}) are the string values of
+ * Plaid's fields, null when absent, null or not a string; {@code plaid_error} is the error exactly
+ * as Plaid sent it, whatever it holds.
+ *
  * @param retryable Plaid's guidance: trying again (now or much later) may succeed
  * @param attempts HTTP attempts made for this request
+ * @param plaidError the error object (or, for an {@code item.error}, any JSON value) exactly as
+ *     Plaid sent it, whitespace between tokens removed
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record ItemErrorEvent(
@@ -29,4 +35,5 @@ public record ItemErrorEvent(
     boolean retryable,
     int attempts,
     String occurredAt,
-    Map<String, String> attributes) {}
+    Map<String, String> attributes,
+    RawJson plaidError) {}

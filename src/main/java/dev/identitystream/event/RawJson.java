@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -28,7 +29,7 @@ public record RawJson(String json) {
 
   /** The value as a tree (tests, tools). */
   public JsonNode toNode() throws IOException {
-    return Json.mapper().readTree(json);
+    return Json.readOutput(json.getBytes(StandardCharsets.UTF_8));
   }
 
   static final class Writer extends StdSerializer<RawJson> {
@@ -53,6 +54,8 @@ public record RawJson(String json) {
 
     @Override
     public RawJson deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+      // Reading back an output (tools, tests): the value goes through a tree, so numbers and escapes
+      // come back equal in value, not necessarily in bytes.
       JsonNode node = context.readTree(parser);
       return new RawJson(Json.mapper().writeValueAsString(node));
     }

@@ -13,7 +13,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Enforces the {@code identity-requests} input contract. Every rejection names a {@link DlqReason}
+ * Enforces the {@code identity-requests} input contract ({@code schemas/identity-requests.schema.json},
+ * lengths counted in code points as the schema counts them). Every rejection names a {@link DlqReason}
  * and a precise message that never quotes the access token (nor any value that could hold it).
  *
  * <p>Threading: immutable; safe from any thread.
@@ -88,11 +89,11 @@ public final class RequestValidator {
     if (accessToken.isEmpty()) {
       return invalid(DlqReason.MISSING_ACCESS_TOKEN, "access_token is empty");
     }
-    if (accessToken.length() > MAX_ACCESS_TOKEN_CHARS) {
+    if (chars(accessToken) > MAX_ACCESS_TOKEN_CHARS) {
       return invalid(
           DlqReason.ACCESS_TOKEN_TOO_LONG,
           "access_token has "
-              + accessToken.length()
+              + chars(accessToken)
               + " characters; the maximum is "
               + MAX_ACCESS_TOKEN_CHARS);
     }
@@ -159,7 +160,7 @@ public final class RequestValidator {
     if (!node.isTextual()) {
       return wrongType(field, "a string", node);
     }
-    int length = node.asText().length();
+    int length = chars(node.asText());
     if (length == 0 || length > MAX_ID_CHARS) {
       return invalid(
           DlqReason.INVALID_FIELD_VALUE,
@@ -180,7 +181,7 @@ public final class RequestValidator {
     List<String> ids = new ArrayList<>(node.size());
     for (int i = 0; i < node.size(); i++) {
       JsonNode id = node.get(i);
-      if (!id.isTextual() || id.asText().isEmpty() || id.asText().length() > MAX_ID_CHARS) {
+      if (!id.isTextual() || id.asText().isEmpty() || chars(id.asText()) > MAX_ID_CHARS) {
         return invalid(
             DlqReason.INVALID_ACCOUNT_IDS,
             "account_ids["
@@ -233,6 +234,14 @@ public final class RequestValidator {
       }
     }
     return false;
+  }
+
+  /**
+   * A string's length as JSON Schema counts it ({@code minLength}/{@code maxLength}): in Unicode
+   * code points, so a character outside the BMP is one, not two UTF-16 units.
+   */
+  private static int chars(String text) {
+    return text.codePointCount(0, text.length());
   }
 
   private static boolean contains(String text, String token) {

@@ -1,5 +1,6 @@
 package dev.identitystream.plaid;
 
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -15,7 +16,41 @@ public enum ErrorGuidance {
    */
   RETRY_LATER,
   /** Retrying cannot help (Item, input, request errors, unknown types). */
-  DO_NOT_RETRY;
+  DO_NOT_RETRY,
+  /**
+   * The error is about this job's own client, not about the Item: our credentials, environment,
+   * product access, plan or the request our code builds are wrong ({@link #CLIENT_CODES}). It
+   * would be the same for every request, so the resilient client pauses all calls until Plaid
+   * accepts the client again; no Item status or Item-error event is written for it.
+   */
+  CLIENT_ERROR;
+
+  /**
+   * The client-error class, by {@code error_type}, from Plaid's error reference (the pages cited
+   * in {@code shared/plaid/errors.md}; the README's "Errors about our own client" gives the reason
+   * for each, and for the codes left out). Only codes that cannot depend on the request's Item
+   * belong here: a code listed by mistake would pause the whole job for one request.
+   */
+  static final Map<String, Set<String>> CLIENT_CODES =
+      Map.of(
+          "INVALID_INPUT",
+          Set.of(
+              "INVALID_API_KEYS",
+              "UNAUTHORIZED_ENVIRONMENT",
+              "INVALID_PRODUCT",
+              "UNAUTHORIZED_ROUTE_ACCESS",
+              "DIRECT_INTEGRATION_NOT_ENABLED"),
+          "INVALID_REQUEST",
+          Set.of(
+              "MISSING_FIELDS",
+              "UNKNOWN_FIELDS",
+              "INVALID_BODY",
+              "INVALID_HEADERS",
+              "INCOMPATIBLE_API_VERSION",
+              "NOT_FOUND",
+              "NO_LONGER_AVAILABLE"),
+          "RATE_LIMIT_EXCEEDED",
+          Set.of("CREDITS_EXHAUSTED", "ADDITION_LIMIT"));
 
   private static final Set<String> LATER_CODES =
       Set.of(
@@ -24,23 +59,44 @@ public enum ErrorGuidance {
           "INSTITUTION_NOT_RESPONDING",
           "INSTITUTION_NOT_AVAILABLE");
 
-  /** Classifies an error answer. Unknown types and codes are {@link #DO_NOT_RETRY}. */
+  /**
+   * Classifies an error answer. Unknown types and codes, and errors without a type, are {@link
+   * #DO_NOT_RETRY}; an error without a code is judged by its type alone.
+   */
   public static ErrorGuidance of(PlaidError error) {
     String type = error.errorType();
     String code = error.errorCode();
-    if (LATER_CODES.contains(code)
+    if (type == null) {
+      return DO_NOT_RETRY;
+    }
+    if (code != null && CLIENT_CODES.getOrDefault(type, Set.of()).contains(code)) {
+      return CLIENT_ERROR;
+    }
+    if (code != null
+        && LATER_CODES.contains(code)
         && ("ITEM_ERROR".equals(type) || "INSTITUTION_ERROR".equals(type))) {
       return RETRY_LATER;
     }
     return switch (type) {
-      case "RATE_LIMIT_EXCEEDED" -> "CREDITS_EXHAUSTED".equals(code) ? DO_NOT_RETRY : RETRY_NOW;
-      case "API_ERROR" -> RETRY_NOW;
+      case "RATE_LIMIT_EXCEEDED", "API_ERROR" -> RETRY_NOW;
       default -> DO_NOT_RETRY;
     };
   }
 
   /** The Item-error event's {@code retryable}: whether trying again (now or later) may succeed. */
   public boolean retryable() {
-    return this != DO_NOT_RETRY;
+    return this == RETRY_NOW || this == RETRY_LATER;
+  }
+
+  /**
+   * Whether a result says that Plaid refuses this job's client rather than anything about the
+   * request: a {@link #CLIENT_ERROR} answer, or a non-2xx answer that is not Plaid's and cannot
+   * heal ({@link FailureKind#REFUSED}).
+   */
+  public static boolean refusesClient(PlaidResult result) {
+    if (result instanceof PlaidResult.ErrorAnswer answer) {
+      return of(answer.error()) == CLIENT_ERROR;
+    }
+    return result instanceof PlaidResult.TransportFailure failure && failure.kind() == FailureKind.REFUSED;
   }
 }

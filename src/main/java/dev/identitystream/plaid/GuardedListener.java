@@ -40,6 +40,16 @@ final class GuardedListener implements ResilienceListener {
     guard(() -> target.onBreakerTransition(from, to));
   }
 
+  @Override
+  public void onClientErrorPause(PlaidResult cause) {
+    guard(() -> target.onClientErrorPause(cause));
+  }
+
+  @Override
+  public void onClientErrorResume(long pausedNanos) {
+    guard(() -> target.onClientErrorResume(pausedNanos));
+  }
+
   private static void guard(Runnable call) {
     try {
       call.run();

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.identitystream.plaid.IdentityDocumentsResponse.MalformedResponseException;
 import dev.identitystream.plaid.PlaidResult.TransportFailure;
@@ -26,8 +25,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link HttpClient}. Every expected failure is a {@link PlaidResult} value (see {@link
  * PlaidClient}): 2xx with a valid body is {@code Success}; non-2xx with a Plaid error body is
  * {@code ErrorAnswer}; anything else is a {@code TransportFailure} ({@code TIMEOUT}, {@code
- * CONNECTION}, {@code HTTP_STATUS}, {@code MALFORMED_BODY}, {@code BODY_TOO_LARGE}). Failure
- * details never contain the access token, the secret, or body content.
+ * CONNECTION}, {@code HTTP_STATUS} for 408, 429 and 5xx without a Plaid body, {@code REFUSED} for
+ * other statuses without one, {@code MALFORMED_BODY}, {@code UNUSABLE_BODY}, {@code
+ * BODY_TOO_LARGE}). Bodies are read as their bytes, never as a tree ({@link
+ * IdentityDocumentsResponse}, {@link PlaidError}). Failure details never contain the access token,
+ * the secret, or body content.
  *
  * <p>No retries here: wrap it in {@link ResilientPlaidClient}.
  *
@@ -117,30 +119,46 @@ public final class HttpPlaidClient implements PlaidClient {
     CappedBody body = response.body();
     boolean ok = status >= 200 && status < 300;
     if (body.tooLarge()) {
-      // A 2xx would come back as large again; an error status may not (a proxy page): retryable.
+      // A 2xx would come back as large again; an error status is judged by its status alone.
       return ok
           ? failure(FailureKind.BODY_TOO_LARGE, status, "response body exceeds " + config.maxResponseBytes() + " bytes")
-          : failure(FailureKind.HTTP_STATUS, status, "HTTP " + status + " with a body over " + config.maxResponseBytes() + " bytes");
+          : notPlaid(status, "with a body over " + config.maxResponseBytes() + " bytes");
     }
-    if (ok) {
-      try {
-        return new PlaidResult.Success(status, IdentityDocumentsResponse.parse(body.bytes(), 0, body.length()), 1);
-      } catch (MalformedResponseException e) {
-        return failure(FailureKind.MALFORMED_BODY, status, e.getMessage());
-      } catch (java.io.IOException e) {
-        return failure(FailureKind.MALFORMED_BODY, status, Failures.notJson(e));
-      }
-    }
-    JsonNode json;
     try {
-      json = PlaidJson.treeReader().readTree(body.bytes(), 0, body.length());
+      if (ok) {
+        return new PlaidResult.Success(status, IdentityDocumentsResponse.parse(body.bytes(), 0, body.length()), 1);
+      }
+      Optional<PlaidError> error = PlaidError.fromAnswer(body.bytes(), 0, body.length());
+      return error.isPresent()
+          ? new PlaidResult.ErrorAnswer(status, error.get(), 1)
+          : notPlaid(status, "without a Plaid error body");
+    } catch (MalformedResponseException e) {
+      return failure(FailureKind.MALFORMED_BODY, status, e.getMessage());
+    } catch (UnusableBodyException e) {
+      // A Plaid answer that cannot be passed on exactly; but a status that may heal is retried, and
+      // a body that is not even Plaid-like is judged by its status alone.
+      boolean plaids = ok || (!mayHeal(status) && PlaidError.looksLikePlaidError(body.bytes(), 0, body.length()));
+      return plaids
+          ? failure(FailureKind.UNUSABLE_BODY, status, e.getMessage())
+          : notPlaid(status, "without a usable Plaid error body (" + e.getMessage() + ")");
     } catch (java.io.IOException e) {
-      return failure(FailureKind.HTTP_STATUS, status, "HTTP " + status + " without a Plaid error body (not JSON)");
+      return ok
+          ? failure(FailureKind.MALFORMED_BODY, status, Failures.notJson(e))
+          : notPlaid(status, "without a Plaid error body (not JSON)");
     }
-    Optional<PlaidError> error = PlaidError.fromJson(json);
-    return error.isPresent()
-        ? new PlaidResult.ErrorAnswer(status, error.get(), 1)
-        : failure(FailureKind.HTTP_STATUS, status, "HTTP " + status + " without a Plaid error body");
+  }
+
+  /**
+   * A non-2xx answer that is not Plaid's: retried when it may heal (408, 429, 5xx), else {@code
+   * REFUSED} (a proxy's refusal, a wrong URL: the resilient client pauses).
+   */
+  private static TransportFailure notPlaid(int status, String what) {
+    return failure(mayHeal(status) ? FailureKind.HTTP_STATUS : FailureKind.REFUSED, status, "HTTP " + status + " " + what);
+  }
+
+  /** 408, 429 and 5xx: statuses a later attempt may not get. */
+  private static boolean mayHeal(int status) {
+    return status == 408 || status == 429 || (status >= 500 && status < 600);
   }
 
   private static TransportFailure failure(FailureKind kind, int status, String detail) {

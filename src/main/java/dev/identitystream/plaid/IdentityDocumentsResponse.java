@@ -4,10 +4,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,24 +15,23 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A 200 body of {@code /identity/documents/uploads/get}, read tolerantly: the account and Item
- * objects are kept exactly as received (unknown fields and enum values included), and only the
- * fields this job routes on are checked.
+ * A 200 body of {@code /identity/documents/uploads/get}, read tolerantly and never as a tree: each
+ * account and the Item are kept as the JSON text Plaid sent (whitespace between tokens removed;
+ * numbers, escapes, unicode, unknown fields and enum values as sent), and only the fields this job
+ * routes on are read from them. {@link #parse} reads a body in one streaming pass.
  *
- * <p>Accounts are the bulk of a body and pass through untouched, so they are kept as their JSON
- * text ({@link RawAccount}), never as a tree: {@link #parse} reads a body in one streaming pass,
- * checks each account's {@code account_id} and copies the account's bytes with the whitespace
- * between tokens removed. The Item is small and read as a tree.
+ * <p>The body must be UTF-8 without duplicate field names and nested at most {@link
+ * PlaidJson#MAX_NESTING_DEPTH} levels ({@link UnusableBodyException} otherwise), one JSON object
+ * ({@link IOException} otherwise), with an {@code accounts} array of objects with a string {@code
+ * account_id}, an {@code item} object with a non-empty string {@code item_id}, and a string {@code
+ * request_id} ({@link MalformedResponseException} otherwise). Numbers have no length limit: none is
+ * ever converted.
  *
- * @param accounts the {@code accounts} array, each an object with a textual {@code account_id}
- * @param item the {@code item} object, with a textual {@code item_id}
+ * @param accounts the {@code accounts} array
+ * @param item the {@code item} object
  * @param requestId Plaid's {@code request_id}
  */
-public record IdentityDocumentsResponse(List<RawAccount> accounts, ObjectNode item, String requestId) {
-
-  /** Reads one value in the middle of a body (the mapper's trailing-token check is for whole bodies). */
-  private static final ObjectReader VALUE_READER =
-      PlaidJson.mapper().reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+public record IdentityDocumentsResponse(List<RawAccount> accounts, RawItem item, String requestId) {
 
   public IdentityDocumentsResponse {
     accounts = List.copyOf(accounts);
@@ -57,37 +53,57 @@ public record IdentityDocumentsResponse(List<RawAccount> accounts, ObjectNode it
       Objects.requireNonNull(json, "json");
     }
 
-    /** The account as a tree (for tests and the cassette; the job never needs it). */
+    /** The account as a tree (for tests; the job never needs it). */
     public ObjectNode toNode() {
-      try {
-        return (ObjectNode) PlaidJson.treeReader().readTree(json);
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException("a raw account is not JSON", e); // parse() checked it
-      }
+      return (ObjectNode) tree(json);
+    }
+  }
+
+  /**
+   * The Item of a body.
+   *
+   * @param json the Item object as compact JSON text, like an account's
+   * @param itemId {@code item_id}, a non-empty string
+   * @param institutionId {@code institution_id} when it is a string, else null
+   * @param institutionName {@code institution_name} when it is a string, else null
+   * @param error {@code item.error} when present and not null (of any shape), else null
+   */
+  public record RawItem(String json, String itemId, String institutionId, String institutionName, PlaidError error) {
+
+    public RawItem {
+      Objects.requireNonNull(json, "json");
+      Objects.requireNonNull(itemId, "itemId");
+    }
+
+    /** The Item as a tree (for tests; the job never needs it). */
+    public ObjectNode toNode() {
+      return (ObjectNode) tree(json);
     }
   }
 
   /**
    * Reads a 200 body in one streaming pass.
    *
+   * @throws UnusableBodyException when it is not UTF-8, repeats a name or is nested too deep
    * @throws MalformedResponseException naming the first missing or mistyped field
    * @throws IOException if the body is not one well-formed JSON value
    */
   public static IdentityDocumentsResponse parse(byte[] body, int offset, int length) throws IOException {
-    try (JsonParser parser = PlaidJson.mapper().getFactory().createParser(body, offset, length)) {
+    int start = JsonBytes.checkedStart(body, offset, length);
+    try (JsonParser parser = PlaidJson.bodyParser(body, start, offset + length - start)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw new MalformedResponseException("response body is not a JSON object");
       }
       List<RawAccount> accounts = null;
-      JsonNode item = null;
-      JsonNode requestId = null;
+      RawItem item = null;
+      String requestId = null;
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String name = parser.currentName();
         JsonToken value = parser.nextToken();
         switch (name) {
-          case "accounts" -> accounts = value == JsonToken.START_ARRAY ? readAccounts(parser, body, offset) : skip(parser);
-          case "item" -> item = VALUE_READER.readTree(parser);
-          case "request_id" -> requestId = VALUE_READER.readTree(parser);
+          case "accounts" -> accounts = value == JsonToken.START_ARRAY ? readAccounts(parser, body, start) : skip(parser);
+          case "item" -> item = value == JsonToken.START_OBJECT ? readItem(parser, body, start) : skip(parser);
+          case "request_id" -> requestId = textOrSkip(parser, value);
           default -> parser.skipChildren();
         }
       }
@@ -97,152 +113,160 @@ public record IdentityDocumentsResponse(List<RawAccount> accounts, ObjectNode it
       if (accounts == null) {
         throw new MalformedResponseException("response has no 'accounts' array");
       }
-      return checked(accounts, item, requestId);
+      if (item == null) {
+        throw new MalformedResponseException("response has no 'item' object with a non-empty string 'item_id'");
+      }
+      if (requestId == null) {
+        throw new MalformedResponseException("response has no string 'request_id'");
+      }
+      return new IdentityDocumentsResponse(accounts, item, requestId);
+    } catch (IOException e) {
+      throw JsonBytes.classified(e);
     }
   }
 
+  /** Reads a body given as text (tests, tools): the same rules as {@link #parse}. */
+  public static IdentityDocumentsResponse parse(String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    return parse(bytes, 0, bytes.length);
+  }
+
   /**
-   * Checks a parsed 200 body against the parts of the contract the job relies on (the cassette's
-   * way in; the job reads bodies with {@link #parse}).
+   * Reads a body given as a tree (tests, tools): serialized compactly, then {@link #parse}d.
    *
    * @throws MalformedResponseException naming the first missing or mistyped field
    */
   public static IdentityDocumentsResponse fromJson(JsonNode body) {
-    if (body == null || !body.isObject()) {
-      throw new MalformedResponseException("response body is not a JSON object");
+    try {
+      return parse(PlaidJson.mapper().writeValueAsString(body));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    JsonNode accountsNode = body.get("accounts");
-    if (accountsNode == null || !accountsNode.isArray()) {
-      throw new MalformedResponseException("response has no 'accounts' array");
-    }
-    List<RawAccount> accounts = new ArrayList<>(accountsNode.size());
-    for (int i = 0; i < accountsNode.size(); i++) {
-      JsonNode account = accountsNode.get(i);
-      if (!account.isObject() || !textual(account.get("account_id"))) {
-        throw new MalformedResponseException("accounts[" + i + "] has no textual 'account_id'");
-      }
-      accounts.add(new RawAccount(account.get("account_id").asText(), write(account)));
-    }
-    return checked(accounts, body.get("item"), body.get("request_id"));
   }
 
   /**
-   * The body this response was read from, as far as the job keeps it: {@code accounts}, {@code
-   * item} and {@code request_id} (a fresh copy; {@link #fromJson} reads it back to an equal
-   * response).
+   * The body as far as the job keeps it, as compact JSON text: {@code accounts} and {@code item}
+   * exactly as received, and {@code request_id}. {@link #parse} reads it back to an equal response
+   * (this is what a cassette stores).
    */
+  public String rawBody() {
+    StringBuilder out = new StringBuilder(64 + item.json().length() + 1024 * accounts.size());
+    out.append("{\"accounts\":[");
+    for (int i = 0; i < accounts.size(); i++) {
+      out.append(i == 0 ? "" : ",").append(accounts.get(i).json());
+    }
+    out.append("],\"item\":").append(item.json()).append(",\"request_id\":");
+    try {
+      out.append(PlaidJson.mapper().writeValueAsString(requestId));
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e); // a string always serializes
+    }
+    return out.append('}').toString();
+  }
+
+  /** {@link #rawBody()} as a tree (tests). */
   public ObjectNode toJson() {
-    ObjectNode body = PlaidJson.mapper().createObjectNode();
-    ArrayNode array = body.putArray("accounts");
-    accounts.forEach(account -> array.add(account.toNode()));
-    body.set("item", item.deepCopy());
-    body.put("request_id", requestId);
-    return body;
+    return (ObjectNode) tree(rawBody());
   }
 
   public String itemId() {
-    return item.get("item_id").asText();
+    return item.itemId();
   }
 
   /** {@code item.institution_id}, or null. */
   public String institutionId() {
-    JsonNode value = item.get("institution_id");
-    return value != null && value.isTextual() ? value.asText() : null;
+    return item.institutionId();
   }
 
   /** {@code item.institution_name}, or null. */
   public String institutionName() {
-    JsonNode value = item.get("institution_name");
-    return value != null && value.isTextual() ? value.asText() : null;
+    return item.institutionName();
   }
 
-  /** {@code item.error} when it is a Plaid error object (Plaid says it is null in a 200). */
+  /** {@code item.error} when it is present and not null, whatever its shape. */
   public Optional<PlaidError> itemError() {
-    return PlaidError.fromJson(item.get("error"));
+    return Optional.ofNullable(item.error());
   }
 
-  private static IdentityDocumentsResponse checked(List<RawAccount> accounts, JsonNode item, JsonNode requestId) {
-    if (item == null || !item.isObject() || !textual(item.get("item_id"))) {
-      throw new MalformedResponseException("response has no 'item' object with a textual 'item_id'");
-    }
-    if (!textual(requestId)) {
-      throw new MalformedResponseException("response has no textual 'request_id'");
-    }
-    return new IdentityDocumentsResponse(accounts, (ObjectNode) item, requestId.asText());
-  }
-
-  /** Reads the array the parser is at: each element an object with a textual account_id. */
-  private static List<RawAccount> readAccounts(JsonParser parser, byte[] body, int offset) throws IOException {
+  /** Reads the array the parser is at: each element an object with a string account_id. */
+  private static List<RawAccount> readAccounts(JsonParser parser, byte[] body, int base) throws IOException {
     List<RawAccount> accounts = new ArrayList<>();
     JsonToken token;
     while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
-      String bad = "accounts[" + accounts.size() + "] has no textual 'account_id'";
+      String bad = "accounts[" + accounts.size() + "] has no string 'account_id'";
       if (token != JsonToken.START_OBJECT) {
         throw new MalformedResponseException(bad);
       }
-      int start = offset + (int) parser.currentTokenLocation().getByteOffset();
+      int start = JsonBytes.startOfToken(parser, base);
       String accountId = null;
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         boolean isId = "account_id".equals(parser.currentName());
         JsonToken value = parser.nextToken();
         if (isId) {
-          accountId = value == JsonToken.VALUE_STRING ? parser.getText() : null; // the last one wins, as in a tree
+          accountId = textOrSkip(parser, value);
+        } else {
+          parser.skipChildren();
         }
-        parser.skipChildren();
       }
       if (accountId == null) {
         throw new MalformedResponseException(bad);
       }
-      int end = offset + (int) parser.currentLocation().getByteOffset();
-      accounts.add(new RawAccount(accountId, compact(body, start, end)));
+      int end = base + (int) parser.currentLocation().getByteOffset();
+      accounts.add(new RawAccount(accountId, JsonBytes.compact(body, start, end)));
     }
     return accounts;
   }
 
-  private static List<RawAccount> skip(JsonParser parser) throws IOException {
+  /** Reads the Item object the parser is at; null when its item_id is missing, not a string or empty. */
+  private static RawItem readItem(JsonParser parser, byte[] body, int base) throws IOException {
+    int start = JsonBytes.startOfToken(parser, base);
+    String itemId = null;
+    String institutionId = null;
+    String institutionName = null;
+    PlaidError error = null;
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String name = parser.currentName();
+      JsonToken value = parser.nextToken();
+      switch (name) {
+        case "item_id" -> itemId = textOrSkip(parser, value);
+        case "institution_id" -> institutionId = textOrSkip(parser, value);
+        case "institution_name" -> institutionName = textOrSkip(parser, value);
+        case "error" -> {
+          if (value != JsonToken.VALUE_NULL) {
+            int from = JsonBytes.startOfToken(parser, base);
+            error = PlaidError.fromValue(body, from, JsonBytes.endOfValue(parser, base));
+          }
+        }
+        default -> parser.skipChildren();
+      }
+    }
+    int end = base + (int) parser.currentLocation().getByteOffset();
+    if (itemId == null || itemId.isEmpty()) {
+      return null;
+    }
+    return new RawItem(JsonBytes.compact(body, start, end), itemId, institutionId, institutionName, error);
+  }
+
+  /** The string the parser is at, or null (after skipping any other value). */
+  private static String textOrSkip(JsonParser parser, JsonToken value) throws IOException {
+    if (value == JsonToken.VALUE_STRING) {
+      return parser.getText();
+    }
     parser.skipChildren();
     return null;
   }
 
-  /**
-   * The JSON text in {@code body[start, end)} without the whitespace between tokens. The parser
-   * has already checked it is well-formed, so only strings (and their escapes) need tracking.
-   */
-  static String compact(byte[] body, int start, int end) {
-    byte[] out = new byte[end - start];
-    int n = 0;
-    boolean inString = false;
-    boolean escaped = false;
-    for (int i = start; i < end; i++) {
-      byte b = body[i];
-      if (inString) {
-        if (escaped) {
-          escaped = false;
-        } else if (b == '\\') {
-          escaped = true;
-        } else if (b == '"') {
-          inString = false;
-        }
-      } else if (b == '"') {
-        inString = true;
-      } else if (b == ' ' || b == '\n' || b == '\r' || b == '\t') {
-        continue;
-      }
-      out[n++] = b;
-    }
-    return new String(out, 0, n, StandardCharsets.UTF_8);
+  private static <T> T skip(JsonParser parser) throws IOException {
+    parser.skipChildren();
+    return null;
   }
 
-  private static String write(JsonNode node) {
+  private static JsonNode tree(String json) {
     try {
-      return PlaidJson.mapper().writeValueAsString(node);
+      return PlaidJson.treeReader().readTree(json);
     } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
+      throw new IllegalStateException("raw JSON kept by a response does not parse", e); // parse() checked it
     }
-  }
-
-  private static boolean textual(JsonNode node) {
-    return node != null && node.isTextual();
   }
 
   /** A 200 body that breaks the response contract; a transient failure for the caller. */

@@ -22,6 +22,8 @@ import java.util.Objects;
  * @param breakerHalfOpenCalls probe calls while half-open (default 3)
  * @param breakerRecheckInterval how often a waiting request asks the breaker again; jittered
  *     between half and all of it (default 500 ms)
+ * @param clientErrorProbeInterval while Plaid refuses this job's client, how often one waiting
+ *     request is sent again to see whether it still does (default 30 s)
  */
 public record ResilienceConfig(
     Duration deadline,
@@ -34,7 +36,8 @@ public record ResilienceConfig(
     int breakerMinimumCalls,
     Duration breakerOpenDuration,
     int breakerHalfOpenCalls,
-    Duration breakerRecheckInterval) {
+    Duration breakerRecheckInterval,
+    Duration clientErrorProbeInterval) {
 
   public ResilienceConfig {
     positive(deadline, "deadline");
@@ -55,6 +58,7 @@ public record ResilienceConfig(
     positive(breakerOpenDuration, "breakerOpenDuration");
     atLeast(breakerHalfOpenCalls, 1, "breakerHalfOpenCalls");
     positive(breakerRecheckInterval, "breakerRecheckInterval");
+    positive(clientErrorProbeInterval, "clientErrorProbeInterval");
   }
 
   public static Builder builder() {
@@ -76,7 +80,8 @@ public record ResilienceConfig(
         .breakerWindow(breakerWindowSize, breakerMinimumCalls)
         .breakerOpenDuration(breakerOpenDuration)
         .breakerHalfOpenCalls(breakerHalfOpenCalls)
-        .breakerRecheckInterval(breakerRecheckInterval);
+        .breakerRecheckInterval(breakerRecheckInterval)
+        .clientErrorProbeInterval(clientErrorProbeInterval);
   }
 
   private static void positive(Duration value, String name) {
@@ -105,6 +110,7 @@ public record ResilienceConfig(
     private Duration breakerOpenDuration = Duration.ofSeconds(30);
     private int breakerHalfOpenCalls = 3;
     private Duration breakerRecheckInterval = Duration.ofMillis(500);
+    private Duration clientErrorProbeInterval = Duration.ofSeconds(30);
 
     private Builder() {}
 
@@ -155,6 +161,11 @@ public record ResilienceConfig(
       return this;
     }
 
+    public Builder clientErrorProbeInterval(Duration interval) {
+      this.clientErrorProbeInterval = interval;
+      return this;
+    }
+
     public ResilienceConfig build() {
       return new ResilienceConfig(
           deadline,
@@ -167,7 +178,8 @@ public record ResilienceConfig(
           breakerMinimumCalls,
           breakerOpenDuration,
           breakerHalfOpenCalls,
-          breakerRecheckInterval);
+          breakerRecheckInterval,
+          clientErrorProbeInterval);
     }
   }
 }

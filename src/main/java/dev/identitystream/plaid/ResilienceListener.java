@@ -28,4 +28,14 @@ public interface ResilienceListener {
 
   /** The circuit breaker changed state. */
   default void onBreakerTransition(CircuitBreaker.State from, CircuitBreaker.State to) {}
+
+  /**
+   * Plaid refused this job's client ({@code cause}: a client-error answer or a non-Plaid refusal,
+   * see {@link ErrorGuidance#refusesClient}); every call now waits until a probe is answered
+   * otherwise.
+   */
+  default void onClientErrorPause(PlaidResult cause) {}
+
+  /** Plaid answered a call without refusing the client after a pause of {@code pausedNanos}. */
+  default void onClientErrorResume(long pausedNanos) {}
 }

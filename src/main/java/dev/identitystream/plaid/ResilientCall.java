@@ -10,7 +10,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One logical request of {@link ResilientPlaidClient}: each {@link #attempt()} (called by
- * Resilience4j's Retry) passes the breaker, then the rate limiter, then calls the delegate.
+ * Resilience4j's Retry) passes the client-error gate, the breaker, then the rate limiter, then
+ * calls the delegate. While Plaid refuses the client, the attempt waits at the {@link
+ * ClientErrorGate} (before starting, just before sending, or after a refused answer) and is resumed
+ * by it.
  *
  * <p>Threading: the steps of one request run one after another, handed from thread to thread by
  * the scheduler and the delegate's stages; fields are volatile for that hand-over only. The DEBUG
@@ -27,12 +30,16 @@ final class ResilientCall {
   private final CompletableFuture<PlaidResult> caller;
   /** The attempt on the wire, to cancel with the request. */
   private volatile CompletionStage<PlaidResult> sending;
+  /** The attempt under way, to end with the request. */
+  private volatile CompletableFuture<Attempt> current;
   private final long startNanos = System.nanoTime();
   /** Time queued behind our own breaker and rate limiter: not charged to the deadline. */
   private volatile long excludedNanos;
   private volatile long breakerWaitSince;
   private volatile boolean waitingForBreaker;
   private volatile int attempts;
+  /** Whether the current attempt is the client-error gate's probe (sent although it is closed). */
+  private volatile boolean probe;
 
   ResilientCall(ResilientPlaidClient owner, PlaidRequest request, CompletableFuture<PlaidResult> caller) {
     this.owner = owner;
@@ -40,8 +47,15 @@ final class ResilientCall {
     this.caller = caller;
   }
 
-  /** The caller gave up: cancels the attempt on the wire; waits end at their next step. */
+  /**
+   * The caller gave up: ends the current attempt (a wait at the client-error gate is dropped by
+   * it), cancels the attempt on the wire; other waits end at their next step.
+   */
   void cancel() {
+    CompletableFuture<Attempt> attempt = current;
+    if (attempt != null) {
+      attempt.completeExceptionally(new java.util.concurrent.CancellationException("request abandoned"));
+    }
     if (sending instanceof java.util.concurrent.Future<?> future) {
       try {
         future.cancel(true);
@@ -94,8 +108,25 @@ final class ResilientCall {
 
   CompletionStage<Attempt> attempt() {
     CompletableFuture<Attempt> done = new CompletableFuture<>();
-    passBreaker(done);
+    current = done;
+    if (abandoned()) {
+      done.completeExceptionally(new java.util.concurrent.CancellationException("request abandoned"));
+      return done;
+    }
+    if (owner.gate.admit(this, done)) {
+      passBreaker(done);
+    }
     return done;
+  }
+
+  /**
+   * Called by the {@link ClientErrorGate}: the attempt goes on after waiting {@code waitedNanos}
+   * (not charged to the deadline), as the gate's probe or because the gate opened.
+   */
+  void resumeFromGate(CompletableFuture<Attempt> done, long waitedNanos, boolean asProbe) {
+    excludedNanos += waitedNanos;
+    probe = asProbe;
+    passBreaker(done);
   }
 
   long remainingBudgetNanos() {
@@ -159,6 +190,10 @@ final class ResilientCall {
   }
 
   private void send(CompletableFuture<Attempt> done) {
+    if (!probe && !owner.gate.admit(this, done)) {
+      owner.breaker.releasePermission(); // parked: the gate closed while this call waited
+      return;
+    }
     long sentAt = System.nanoTime();
     CompletionStage<PlaidResult> stage;
     try {
@@ -183,7 +218,11 @@ final class ResilientCall {
           attempts++;
           owner.breaker.onResult(took, TimeUnit.NANOSECONDS, result);
           owner.listener.onAttempt(result, took);
-          done.complete(new Attempt(this, result));
+          boolean wasProbe = probe;
+          probe = false;
+          if (!owner.gate.afterAttempt(this, done, result, wasProbe)) {
+            done.complete(new Attempt(this, result));
+          }
         });
   }
 }

@@ -41,6 +41,11 @@ import org.slf4j.LoggerFactory;
  *       is not charged to the deadline: our own queueing is not Plaid failing, so a long Plaid
  *       outage ends in successes once Plaid is back rather than in a mass of {@code Exhausted}.
  *       The price: while Plaid stays down, requests wait as long as it does.
+ *   <li><b>Client errors</b>: an answer that refuses this job's client rather than anything about
+ *       the request ({@link ErrorGuidance#refusesClient}: bad keys, plan, product access, a wrong
+ *       base URL) pauses every call at the {@link ClientErrorGate}: nothing completes, so requests
+ *       stay pending and no output is written, until a probe sent every {@code
+ *       clientErrorProbeInterval} is answered otherwise. Such answers never reach the caller.
  * </ul>
  *
  * <p>Cancelling the returned future abandons the request: no further attempt is made, a wait for
@@ -70,6 +75,7 @@ public final class ResilientPlaidClient implements PlaidClient {
   final CircuitBreaker breaker;
   final RateLimiter rateLimiter; // null when off
   final FullJitterBackoff backoff;
+  final ClientErrorGate gate;
   private final ScheduledExecutorService scheduler;
   private final Retry retry;
   private volatile boolean closed;
@@ -91,6 +97,7 @@ public final class ResilientPlaidClient implements PlaidClient {
               thread.setDaemon(true);
               return thread;
             });
+    this.gate = new ClientErrorGate(scheduler, config.clientErrorProbeInterval(), this.listener);
     this.retry = Retry.of("plaid-" + instance, retryConfig());
     this.breaker = CircuitBreaker.of("plaid-" + instance, breakerConfig(config));
     this.rateLimiter =
@@ -135,6 +142,11 @@ public final class ResilientPlaidClient implements PlaidClient {
   /** The breaker's current state (for health checks). */
   public CircuitBreaker.State breakerState() {
     return breaker.getState();
+  }
+
+  /** Whether every call is paused because Plaid refuses this job's client (see {@link ClientErrorGate}). */
+  public boolean pausedByClientError() {
+    return gate.isClosed();
   }
 
   /** Stops the scheduler (waiting requests are abandoned) and closes the delegate. */

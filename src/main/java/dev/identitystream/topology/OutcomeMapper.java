@@ -13,7 +13,6 @@ import dev.identitystream.plaid.IdentityDocumentsResponse;
 import dev.identitystream.plaid.PlaidClient;
 import dev.identitystream.plaid.PlaidError;
 import dev.identitystream.plaid.PlaidResult;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
@@ -27,12 +26,22 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>{@code Success}: one account record per account, one Item status ({@code OK}, or {@code
- *       ERROR} when {@code item.error} is set, which also gives an Item-error event);
+ *       ERROR} when {@code item.error} is not null, whatever its shape, which also gives an
+ *       Item-error event);
  *   <li>{@code ErrorAnswer}: one Item-error event ({@code retryable} from {@link ErrorGuidance}) and,
- *       when the request named its Item, an Item status {@code ERROR};
+ *       when the request named its Item, an Item status {@code ERROR}; except an answer that
+ *       refuses this job's client ({@link ErrorGuidance#refusesClient}), which is no Item's
+ *       business: the DLQ, {@code CLIENT_REFUSED} (the job's resilient client pauses instead, so
+ *       only other clients hand one over);
  *   <li>{@code Exhausted}, or a {@code TransportFailure} that ends the call: the DLQ, with reason
- *       {@code RETRIES_EXHAUSTED} ({@code RESPONSE_TOO_LARGE} for an oversize answer).
+ *       {@code RETRIES_EXHAUSTED}, {@code RESPONSE_TOO_LARGE} for an oversize answer, {@code
+ *       UNUSABLE_RESPONSE} for one that cannot be passed on exactly, {@code CLIENT_REFUSED} for a
+ *       refusal that is not Plaid's.
  * </ul>
+ *
+ * <p>Accounts, the Item and Plaid errors go out as the raw JSON Plaid sent ({@link RawJson}), never
+ * through a tree, so no content of a body can make an output fail to serialize. Should mapping
+ * still fail, the request goes to the DLQ ({@code UNUSABLE_RESPONSE}) rather than stop the task.
  *
  * <p>Threading: stateless apart from the clock; called on stream threads.
  */
@@ -46,16 +55,24 @@ final class OutcomeMapper {
 
   List<OutputEvent> map(PendingCall call, PlaidResult result) {
     String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant());
-    if (result instanceof PlaidResult.Success success) {
-      return success(call, success, now);
+    try {
+      if (ErrorGuidance.refusesClient(result)) {
+        return List.of(deadLetter(call, result, result));
+      }
+      if (result instanceof PlaidResult.Success success) {
+        return success(call, success, now);
+      }
+      if (result instanceof PlaidResult.ErrorAnswer answer) {
+        return errorAnswer(call, answer, now);
+      }
+      if (result instanceof PlaidResult.Exhausted exhausted) {
+        return List.of(deadLetter(call, exhausted.last(), exhausted));
+      }
+      return List.of(deadLetter(call, result, result));
+    } catch (RuntimeException e) {
+      String message = "UNUSABLE_RESPONSE: the answer (" + describe(result) + ") could not be mapped: " + e.getClass().getName();
+      return List.of(DeadLetters.of(call.source(), DlqReason.UNUSABLE_RESPONSE, PlaidClient.class, message, call.requestId()));
     }
-    if (result instanceof PlaidResult.ErrorAnswer answer) {
-      return errorAnswer(call, answer, now);
-    }
-    if (result instanceof PlaidResult.Exhausted exhausted) {
-      return List.of(deadLetter(call, exhausted.last(), exhausted));
-    }
-    return List.of(deadLetter(call, result, result));
   }
 
   private List<OutputEvent> success(PendingCall call, PlaidResult.Success success, String now) {
@@ -83,7 +100,8 @@ final class OutcomeMapper {
     Optional<PlaidError> itemError = response.itemError();
     ErrorSummary summary =
         itemError.map(error -> summary(success.httpStatus(), error)).orElse(null);
-    out.add(itemStatus(call, itemId, response.item(), summary, response.requestId(), now));
+    RawJson item = new RawJson(response.item().json());
+    out.add(itemStatus(call, itemId, item, summary, response.requestId(), now));
     itemError.ifPresent(
         error ->
             out.add(
@@ -105,7 +123,7 @@ final class OutcomeMapper {
 
   /** An Item status: {@code OK} without an error summary, {@code ERROR} with one. */
   private static OutputEvent.ItemStatus itemStatus(
-      PendingCall call, String itemId, ObjectNode item, ErrorSummary error, String plaidRequestId, String now) {
+      PendingCall call, String itemId, RawJson item, ErrorSummary error, String plaidRequestId, String now) {
     return new OutputEvent.ItemStatus(
         utf8(itemId),
         new ItemStatusRecord(
@@ -147,7 +165,8 @@ final class OutcomeMapper {
             ErrorGuidance.of(error).retryable(),
             attempts,
             now,
-            call.request().attributes()));
+            call.request().attributes(),
+            new RawJson(error.json())));
   }
 
   private static ErrorSummary summary(int httpStatus, PlaidError error) {
@@ -163,13 +182,22 @@ final class OutcomeMapper {
 
   private static OutputEvent.DeadLetter deadLetter(
       PendingCall call, PlaidResult last, PlaidResult finalResult) {
-    boolean tooLarge =
-        last instanceof PlaidResult.TransportFailure failure
-            && failure.kind() == FailureKind.BODY_TOO_LARGE;
-    DlqReason reason = tooLarge ? DlqReason.RESPONSE_TOO_LARGE : DlqReason.RETRIES_EXHAUSTED;
+    DlqReason reason = reason(last);
     String message =
         reason.name() + " after " + finalResult.attempts() + " attempt(s); last: " + describe(last);
     return DeadLetters.of(call.source(), reason, PlaidClient.class, message, call.requestId());
+  }
+
+  /** The DLQ reason for a call that ended with {@code last} (its last attempt's result). */
+  private static DlqReason reason(PlaidResult last) {
+    if (ErrorGuidance.refusesClient(last)) {
+      return DlqReason.CLIENT_REFUSED;
+    }
+    FailureKind kind = last instanceof PlaidResult.TransportFailure failure ? failure.kind() : null;
+    if (kind == FailureKind.BODY_TOO_LARGE) {
+      return DlqReason.RESPONSE_TOO_LARGE;
+    }
+    return kind == FailureKind.UNUSABLE_BODY ? DlqReason.UNUSABLE_RESPONSE : DlqReason.RETRIES_EXHAUSTED;
   }
 
   /** A secret-free description of a failed attempt. */

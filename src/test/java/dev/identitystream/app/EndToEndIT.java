@@ -226,7 +226,7 @@ class EndToEndIT {
       Sent request = sent.get(requestId);
       if (request.kind().equals("ok")) {
         assertThat(value.get("status").asText()).isEqualTo("OK");
-        assertThat(value.get("item")).isEqualTo(expected.get(requestId).item());
+        assertThat(value.get("item")).isEqualTo(expected.get(requestId).item().toNode());
         assertThat(text(record.key())).isEqualTo(expected.get(requestId).itemId());
       } else {
         assertThat(request.kind()).isEqualTo("error");

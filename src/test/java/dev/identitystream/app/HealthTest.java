@@ -47,4 +47,16 @@ class HealthTest {
     assertThat(health.status()).isEqualTo(Health.UNAVAILABLE);
     assertThat(health.body()).contains("a stream thread failed").doesNotContain("access-sandbox");
   }
+
+  @Test
+  void shouldNotBeReadyWhilePlaidRefusesTheClient() {
+    // when
+    Health paused = Health.ready(State.RUNNING, "INVALID_INPUT/INVALID_API_KEYS");
+    Health resumed = Health.ready(State.RUNNING, null);
+    // then
+    assertThat(paused.status()).isEqualTo(Health.UNAVAILABLE);
+    assertThat(paused.body())
+        .contains("\"status\":\"DOWN\"", "\"state\":\"RUNNING\"", "INVALID_INPUT/INVALID_API_KEYS", "paused");
+    assertThat(resumed.status()).isEqualTo(Health.OK);
+  }
 }

@@ -117,6 +117,26 @@ class JobMetricsTest {
   }
 
   @Test
+  void shouldShowAPauseForAClientErrorUntilItEnds() {
+    // when Plaid refuses the client, with a code that is free text
+    metrics.onClientErrorPause(error("INVALID_INPUT", "INVALID_API_KEYS"));
+    double pausedGauge = registry.get(JobMetrics.CLIENT_ERROR_PAUSED).gauge().value();
+    String reason = metrics.clientErrorPause();
+    metrics.onClientErrorResume(1_000_000_000L);
+    metrics.onClientErrorPause(error("INVALID_INPUT", TOKEN));
+    // then
+    assertThat(pausedGauge).isEqualTo(1.0);
+    assertThat(reason).isEqualTo("INVALID_INPUT/INVALID_API_KEYS");
+    assertThat(metrics.clientErrorPause()).isEqualTo("INVALID_INPUT/OTHER");
+    metrics.onClientErrorResume(1L);
+    assertThat(metrics.clientErrorPause()).isNull();
+    assertThat(registry.get(JobMetrics.CLIENT_ERROR_PAUSED).gauge().value()).isZero();
+    assertThat(registry.get(JobMetrics.CLIENT_ERROR_PAUSES).tags("error_code", "INVALID_API_KEYS").counter().count())
+        .isEqualTo(1.0);
+    assertThat(registry.scrape()).contains("plaid_client_error_paused 0.0").doesNotContain(TOKEN);
+  }
+
+  @Test
   void shouldReadInFlightAndPendingFromTheStage() {
     // given
     InFlightLimiter limiter = new InFlightLimiter(8);

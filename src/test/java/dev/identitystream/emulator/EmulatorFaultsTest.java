@@ -229,6 +229,25 @@ class EmulatorFaultsTest {
   }
 
   @Test
+  void shouldRefuseEveryClientsKeysDuringAKeysOutage() {
+    // given good credentials
+    start(EmulatorClient.options());
+
+    // when the keys outage is on (a secret rotated away), then off
+    emulator.setOutage(OutageMode.INVALID_API_KEYS);
+    EmulatorClient.Answer during = client.post(EmulatorClient.body("access-sandbox-a"));
+    emulator.setOutage(OutageMode.NONE);
+    EmulatorClient.Answer after = client.post(EmulatorClient.body("access-sandbox-a"));
+
+    // then
+    assertThat(during.status()).isEqualTo(400);
+    assertThat(during.json().get("error_type").asText()).isEqualTo("INVALID_INPUT");
+    assertThat(during.json().get("error_code").asText()).isEqualTo("INVALID_API_KEYS");
+    assertThat(after.status()).isEqualTo(200);
+    assertThat(emulator.stats().errorCode("INVALID_API_KEYS")).isEqualTo(1);
+  }
+
+  @Test
   void shouldRefuseConnectionsDuringAHardOutageThenListenOnTheSamePort() {
     // given
     start(EmulatorClient.options());

@@ -36,11 +36,16 @@ public final class Schemas {
   public static void assertValid(String schema, byte[] json) {
     JsonNode node;
     try {
-      node = Json.mapper().readTree(json);
+      node = Json.readOutput(json); // outputs may carry numbers longer than the input limit
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    assertThat(violations(schema, node)).as("%s against %s", node, schema).isEmpty();
+    assertThat(violations(schema, node)).as("%s against %s", abbreviated(node), schema).isEmpty();
+  }
+
+  private static String abbreviated(JsonNode node) {
+    String text = node.toString();
+    return text.length() <= 2_000 ? text : text.substring(0, 2_000) + "...";
   }
 
   private static JsonSchema load(String name) {

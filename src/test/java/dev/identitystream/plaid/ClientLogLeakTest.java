@@ -77,10 +77,19 @@ class ClientLogLeakTest {
       calls.add(start(badCredentials, BAD_CREDENTIALS_TOKEN, "r-badcreds"));
       calls.add(start(refused, REFUSED_TOKEN, "r-refused"));
       calls.add(start(throwing, THROWING_TOKEN, "r-throws"));
+      CompletableFuture<PlaidResult> paused = calls.remove(calls.size() - 3);
       await().atMost(Duration.ofSeconds(30)).until(() -> calls.stream().allMatch(CompletableFuture::isDone));
+      await().atMost(Duration.ofSeconds(5)).until(() -> logs.events().stream()
+          .anyMatch(e -> e.getFormattedMessage().contains("Probing whether Plaid still refuses")));
 
       // then no log event holds a token or a secret
       logs.assertNoneContains(secrets);
+      // and the client with the wrong secret paused, saying why in one line, its call still pending
+      assertThat(paused).isNotDone();
+      assertThat(badCredentials.pausedByClientError()).isTrue();
+      assertThat(logs.events()).filteredOn(e -> e.getFormattedMessage().startsWith("Plaid refuses this job's client"))
+          .singleElement()
+          .satisfies(e -> assertThat(e.getFormattedMessage()).contains("INVALID_INPUT/INVALID_API_KEYS"));
       // and the client did log the retries, each with its request_id in the MDC of the client's thread
       List<ILoggingEvent> retries =
           logs.events().stream().filter(e -> e.getFormattedMessage().contains("retrying in")).toList();
@@ -105,7 +114,8 @@ class ClientLogLeakTest {
         .backoff(Duration.ofMillis(1), Duration.ofMillis(20))
         .breakerWindow(4, 4)
         .breakerOpenDuration(Duration.ofMillis(100))
-        .breakerRecheckInterval(Duration.ofMillis(20));
+        .breakerRecheckInterval(Duration.ofMillis(20))
+        .clientErrorProbeInterval(Duration.ofMillis(100));
   }
 
   private static ResilientPlaidClient client(String baseUrl, String secret) {

@@ -86,7 +86,7 @@ class HttpPlaidClientTest {
     assertThat(success.attempts()).isEqualTo(1);
     assertThat(success.response().requestId()).isEqualTo("req-9");
     assertThat(success.response().itemId()).isEqualTo("item-9");
-    assertThat(success.response().item().get("update_type").asText()).isEqualTo("new_kind");
+    assertThat(success.response().item().toNode().get("update_type").asText()).isEqualTo("new_kind");
     ObjectNode account = success.response().accounts().get(0).toNode();
     assertThat(account.get("subtype").asText()).isEqualTo("brand_new_subtype");
     assertThat(account.get("future_field").toString()).isEqualTo("{\"nested\":[1,2]}");
@@ -120,6 +120,47 @@ class HttpPlaidClientTest {
     assertFailure(call(client, request("t-503")), FailureKind.HTTP_STATUS, 503);
     assertFailure(call(client, request("t-502")), FailureKind.HTTP_STATUS, 502);
     assertFailure(call(client, request("t-json")), FailureKind.HTTP_STATUS, 500);
+  }
+
+  @Test
+  void shouldCallEveryOtherAnswerWithoutAPlaidBodyARefusal() {
+    // given answers that are not Plaid's and that no retry can heal
+    stub.script("t-404", Reply.raw(404, "text/html", "<html>no such path</html>"));
+    stub.script("t-403", Reply.raw(403, "text/html", "<html>proxy says no</html>"));
+    stub.script("t-401", Reply.status(401));
+    stub.script("t-301", Reply.status(301));
+    stub.script("t-json", Reply.raw(400, "application/json", "{\"error\":\"forbidden\"}"));
+    stub.script("t-408", Reply.status(408));
+    stub.script("t-429", Reply.raw(429, "text/plain", "slow down"));
+
+    // when / then
+    assertFailure(call(client, request("t-404")), FailureKind.REFUSED, 404);
+    assertFailure(call(client, request("t-403")), FailureKind.REFUSED, 403);
+    assertFailure(call(client, request("t-401")), FailureKind.REFUSED, 401);
+    assertFailure(call(client, request("t-301")), FailureKind.REFUSED, 301);
+    assertFailure(call(client, request("t-json")), FailureKind.REFUSED, 400);
+    assertFailure(call(client, request("t-408")), FailureKind.HTTP_STATUS, 408);
+    assertFailure(call(client, request("t-429")), FailureKind.HTTP_STATUS, 429);
+  }
+
+  @Test
+  void shouldReportAnUnusableBodyWhenPlaidsAnswerCannotBePassedOnExactly() {
+    // given a 200 and a Plaid error in UTF-16, and a proxy's page in UTF-16
+    stub.script("t-utf16", new Reply.Fixed(200, "application/json",
+        StubPlaidServer.successBody("i", "a").getBytes(java.nio.charset.StandardCharsets.UTF_16)));
+    stub.script("t-err16", new Reply.Fixed(400, "application/json",
+        "{\"error_type\":\"ITEM_ERROR\",\"error_code\":\"ITEM_LOGIN_REQUIRED\"}".getBytes(java.nio.charset.StandardCharsets.UTF_16)));
+    stub.script("t-page16", new Reply.Fixed(403, "text/html", "<html>no</html>".getBytes(java.nio.charset.StandardCharsets.UTF_16)));
+    stub.script("t-api16", new Reply.Fixed(503, "application/json",
+        "{\"error_type\":\"API_ERROR\",\"error_code\":\"PLANNED_MAINTENANCE\"}".getBytes(java.nio.charset.StandardCharsets.UTF_16)));
+
+    // when / then
+    assertThat(assertFailure(call(client, request("t-utf16")), FailureKind.UNUSABLE_BODY, 200).detail()).contains("UTF-16");
+    assertFailure(call(client, request("t-err16")), FailureKind.UNUSABLE_BODY, 400);
+    assertFailure(call(client, request("t-page16")), FailureKind.REFUSED, 403);
+    assertFailure(call(client, request("t-api16")), FailureKind.HTTP_STATUS, 503);
+    assertThat(FailureKind.UNUSABLE_BODY.isTransient()).isFalse();
+    assertThat(FailureKind.REFUSED.isTransient()).isFalse();
   }
 
   @Test

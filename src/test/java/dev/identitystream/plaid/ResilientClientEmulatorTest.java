@@ -330,32 +330,34 @@ class ResilientClientEmulatorTest {
   }
 
   @Test
-  void shouldAnswerInvalidApiKeysOnceAndNeverShowTheSecretOrToken() {
+  void shouldPauseOnInvalidApiKeysWithoutAResultAndNeverShowTheSecretOrToken() {
     // given a client with the wrong secret
     String token = "access-sandbox-credcheck-5ecretT0ken";
     String wrongSecret = "wrong-" + SECRET;
     emulator(EmulatorOptions.builder());
-    client(http(emulator.baseUrl()).secret(Secret.of(wrongSecret)), fast().maxAttempts(2));
+    client(http(emulator.baseUrl()).secret(Secret.of(wrongSecret)),
+        fast().maxAttempts(10).clientErrorProbeInterval(Duration.ofMillis(100)));
 
     // when Plaid refuses the keys, and later the connection itself
-    PlaidResult refused = call(token);
+    CompletableFuture<PlaidResult> refused = start(token);
+    await().atMost(Duration.ofSeconds(5)).until(() -> client.pausedByClientError());
+    await().atMost(Duration.ofSeconds(5)).until(() -> emulator.stats().errorCode("INVALID_API_KEYS") >= 3);
     emulator.setOutage(OutageMode.REFUSE_CONNECTIONS);
-    PlaidResult unreachable = call(token);
+    await().atMost(Duration.ofSeconds(5)).until(() -> recorder.results.stream()
+        .anyMatch(r -> r instanceof TransportFailure f && f.kind() == FailureKind.CONNECTION));
 
-    // then the keys error is final at once; neither result nor any attempt shows a secret
-    assertThat(describe(refused)).isEqualTo("400 INVALID_INPUT/INVALID_API_KEYS");
-    assertThat(refused.attempts()).isEqualTo(1);
-    assertThat(emulator.stats().requests()).isEqualTo(1);
-    assertThat(emulator.stats().errorCode("INVALID_API_KEYS")).isEqualTo(1);
-    assertThat(describe(unreachable)).isEqualTo("Exhausted(CONNECTION)");
+    // then the call waits (a probe without an answer does not resume it), retried at the probe's pace
+    assertThat(refused).isNotDone();
+    assertThat(client.pausedByClientError()).isTrue();
+    assertThat(recorder.results).filteredOn(r -> r instanceof ErrorAnswer)
+        .allSatisfy(r -> assertThat(describe(r)).isEqualTo("400 INVALID_INPUT/INVALID_API_KEYS"));
+    // and neither result nor any attempt shows a secret
     List<String> shown = new ArrayList<>();
     for (PlaidResult r : recorder.results) {
       shown.add(r.toString());
       shown.add(r instanceof TransportFailure f ? f.detail() : "");
-      shown.add(r instanceof ErrorAnswer a ? a.error().body().toString() : "");
+      shown.add(r instanceof ErrorAnswer a ? a.error().json() : "");
     }
-    shown.add(refused.toString());
-    shown.add(unreachable.toString());
     shown.add(client.toString());
     shown.add(((HttpPlaidClient) client.delegate).config().toString());
     assertThat(shown).hasSizeGreaterThan(8)

@@ -70,17 +70,16 @@ class ResilientPlaidClientTest {
   }
 
   @Test
-  void shouldNotRetryItemInstitutionInputCreditsOrUnknownErrors() {
+  void shouldNotRetryItemInstitutionInputOrUnknownErrors() {
     // given
     stub.script("t-login", Reply.plaidError(400, "ITEM_ERROR", "ITEM_LOGIN_REQUIRED"), Reply.ok());
     stub.script("t-inst", Reply.plaidError(400, "INSTITUTION_ERROR", "INSTITUTION_DOWN"), Reply.ok());
     stub.script("t-input", Reply.plaidError(400, "INVALID_INPUT", "INVALID_ACCESS_TOKEN"), Reply.ok());
-    stub.script("t-credits", Reply.plaidError(429, "RATE_LIMIT_EXCEEDED", "CREDITS_EXHAUSTED"), Reply.ok());
     stub.script("t-unknown", Reply.plaidError(500, "BRAND_NEW_ERROR", "SOMETHING"), Reply.ok());
     client(fast().build());
 
     // when / then
-    for (String token : List.of("t-login", "t-inst", "t-input", "t-credits", "t-unknown")) {
+    for (String token : List.of("t-login", "t-inst", "t-input", "t-unknown")) {
       PlaidResult result = call(client, request(token));
       assertThat(result).as(token).isInstanceOf(ErrorAnswer.class);
       assertThat(result.attempts()).as(token).isEqualTo(1);
@@ -245,6 +244,29 @@ class ResilientPlaidClientTest {
   }
 
   record Transition(State from, State to, long atNanos) {}
+
+  @Test
+  void shouldMakeNoFurtherAttemptOnceTheCallerCancels() {
+    // given a request failing transiently with backoffs, and one waiting on the open breaker
+    stub.script("t-retrying", Reply.status(503));
+    stub.script("t-open", Reply.status(503));
+    client(fast().deadline(Duration.ofSeconds(30)).backoff(Duration.ofMillis(200), Duration.ofMillis(200))
+        .breakerWindow(4, 4).breakerFailureRatePercent(50).breakerHalfOpenCalls(1)
+        .breakerOpenDuration(Duration.ofMillis(300)).build());
+    CompletableFuture<PlaidResult> retrying = client.identityDocumentsUploadsGet(request("t-retrying")).toCompletableFuture();
+    await().atMost(Duration.ofSeconds(5)).until(() -> stub.hits("t-retrying") >= 1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> client.breakerState() == State.OPEN);
+    CompletableFuture<PlaidResult> waiting = client.identityDocumentsUploadsGet(request("t-open")).toCompletableFuture();
+
+    // when both callers give up
+    retrying.cancel(false);
+    waiting.cancel(false);
+    long retryingHits = stub.hits("t-retrying");
+
+    // then: no further attempt for either, through backoffs and half-open breakers
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+        .until(() -> stub.hits("t-retrying") <= retryingHits + 1 && stub.hits("t-open") == 0);
+  }
 
   static final class RecordingListener implements ResilienceListener {
     final AtomicInteger attempts = new AtomicInteger();

@@ -46,6 +46,7 @@ final class StubPlaidServer implements AutoCloseable {
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final List<HttpExchange> hung = new CopyOnWriteArrayList<>();
   private final AtomicLong bodyBytesSent = new AtomicLong();
+  private volatile Reply everyone; // when set, answers every request instead of the scripts
 
   /** One request as received. Header names are lower case. */
   record Received(String token, Map<String, List<String>> headers, byte[] body, long arrivalNanos) {
@@ -134,6 +135,12 @@ final class StubPlaidServer implements AutoCloseable {
     return this;
   }
 
+  /** Answers every request with {@code reply} until called with null (then the scripts again). */
+  StubPlaidServer answerEveryone(Reply reply) {
+    everyone = reply;
+    return this;
+  }
+
   List<Received> received() {
     return List.copyOf(received);
   }
@@ -174,6 +181,10 @@ final class StubPlaidServer implements AutoCloseable {
   }
 
   private Reply next(String token) {
+    Reply override = everyone;
+    if (override != null) {
+      return override;
+    }
     Deque<Reply> script = scripts.get(token);
     if (script == null) {
       return Reply.ok();

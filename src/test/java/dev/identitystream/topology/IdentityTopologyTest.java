@@ -101,9 +101,10 @@ class IdentityTopologyTest {
         Arguments.of(400, "ITEM_ERROR", "PRODUCT_NOT_READY", true),
         Arguments.of(400, "INVALID_INPUT", "INVALID_ACCESS_TOKEN", false),
         Arguments.of(400, "INVALID_INPUT", "INVALID_ACCOUNT_ID", false),
-        Arguments.of(400, "INVALID_REQUEST", "UNKNOWN_FIELDS", false),
+        Arguments.of(400, "INVALID_REQUEST", "INVALID_FIELD", false),
         Arguments.of(429, "RATE_LIMIT_EXCEEDED", "RATE_LIMIT", true),
-        Arguments.of(429, "RATE_LIMIT_EXCEEDED", "CREDITS_EXHAUSTED", false),
+        Arguments.of(429, "RATE_LIMIT_EXCEEDED", "IDENTITY_LIMIT", true),
+        Arguments.of(400, "INSTITUTION_ERROR", "INSTITUTION_REGISTRATION_REQUIRED", false),
         Arguments.of(500, "API_ERROR", "INTERNAL_SERVER_ERROR", true),
         Arguments.of(503, "API_ERROR", "PLANNED_MAINTENANCE", true),
         Arguments.of(400, "INSTITUTION_ERROR", "INSTITUTION_DOWN", true),
@@ -137,6 +138,7 @@ class IdentityTopologyTest {
     assertThat(error.get("plaid_request_id").asText()).isEqualTo("plaid-err-" + code);
     assertThat(error.get("error_message").asText()).isEqualTo("the error " + code);
     assertThat(error.get("attributes").get("tenant").asText()).isEqualTo("acme");
+    assertThat(error.get("plaid_error")).isEqualTo(Answers.error(status, type, code).error().toJson());
     List<TestRecord<byte[], byte[]>> items = harness.items();
     assertThat(items).hasSize(1);
     Schemas.assertValid(Schemas.ITEMS, items.get(0).value());
@@ -168,7 +170,7 @@ class IdentityTopologyTest {
   void shouldEmitItemErrorForNonNullItemErrorInA200() throws Exception {
     // given
     ObjectNode body = Answers.body("item-2", 2);
-    ObjectNode itemError = Answers.error(400, "ITEM_ERROR", "ITEM_LOGIN_REQUIRED").error().body();
+    JsonNode itemError = Answers.error(400, "ITEM_ERROR", "ITEM_LOGIN_REQUIRED").error().toJson();
     ((ObjectNode) body.get("item")).set("error", itemError);
     harness.client.answeringWith(call -> Answers.success(body));
     // when
@@ -235,6 +237,57 @@ class IdentityTopologyTest {
     assertThat(TopologyHarness.header(dlq.get(0), "__streams.errors.request_id")).isEqualTo("req-1");
     assertThat(TopologyHarness.header(dlq.get(1), "__streams.errors.reason")).isEqualTo("RESPONSE_TOO_LARGE");
     assertThat(harness.itemErrors()).isEmpty();
+    assertThat(harness.items()).isEmpty();
+  }
+
+  static Stream<Arguments> refusalsOfOurClient() {
+    return Stream.of(
+        Arguments.of(Answers.error(400, "INVALID_INPUT", "INVALID_API_KEYS")),
+        Arguments.of(Answers.error(400, "INVALID_INPUT", "UNAUTHORIZED_ENVIRONMENT")),
+        Arguments.of(Answers.error(400, "INVALID_INPUT", "INVALID_PRODUCT")),
+        Arguments.of(Answers.error(429, "RATE_LIMIT_EXCEEDED", "CREDITS_EXHAUSTED")),
+        Arguments.of(Answers.error(400, "INVALID_REQUEST", "UNKNOWN_FIELDS")),
+        Arguments.of(new PlaidResult.TransportFailure(FailureKind.REFUSED, 404, "HTTP 404 without a Plaid error body", 1)));
+  }
+
+  /**
+   * The job's resilient client never hands these over (it pauses); another client (a cassette)
+   * may. They are about our client, not the Item: no Item status, no Item-error event.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refusalsOfOurClient")
+  void shouldSendARefusalOfOurOwnClientToTheDlqAndNothingAboutTheItem(PlaidResult refusal) {
+    // given
+    harness.client.answeringWith(call -> refusal);
+    String value = request("req-1", "item-1");
+    // when
+    harness.send("key-1", value);
+    harness.drain();
+    // then
+    List<TestRecord<byte[], byte[]>> dlq = harness.dlq();
+    assertThat(dlq).singleElement().satisfies(record -> {
+      assertThat(text(record.value())).isEqualTo(value);
+      assertThat(TopologyHarness.header(record, "__streams.errors.reason")).isEqualTo("CLIENT_REFUSED");
+      assertThat(TopologyHarness.header(record, "__streams.errors.message")).doesNotContain(TOKEN);
+    });
+    assertThat(harness.items()).isEmpty();
+    assertThat(harness.itemErrors()).isEmpty();
+    assertThat(harness.accounts()).isEmpty();
+  }
+
+  @Test
+  void shouldSendAnUnusableAnswerToTheDlqAtOnce() {
+    // given
+    harness.client.answeringWith(call -> new PlaidResult.TransportFailure(
+        FailureKind.UNUSABLE_BODY, 200, "response body starts with a UTF-16 byte order mark; JSON must be UTF-8", 1));
+    // when
+    harness.send("key-1", request("req-1", "item-1"));
+    harness.drain();
+    // then
+    assertThat(harness.dlq()).singleElement().satisfies(record -> {
+      assertThat(TopologyHarness.header(record, "__streams.errors.reason")).isEqualTo("UNUSABLE_RESPONSE");
+      assertThat(TopologyHarness.header(record, "__streams.errors.message")).contains("UTF-16");
+    });
     assertThat(harness.items()).isEmpty();
   }
 

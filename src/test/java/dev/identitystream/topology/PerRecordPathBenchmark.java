@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.identitystream.event.EventSerdes;
 import dev.identitystream.event.ItemStatusRecord;
 import dev.identitystream.event.Json;
+import dev.identitystream.event.RawJson;
 import dev.identitystream.event.RequestValidator;
 import dev.identitystream.plaid.IdentityDocumentsResponse;
 import dev.identitystream.plaid.PlaidError;
@@ -226,7 +227,8 @@ public class PerRecordPathBenchmark {
       ItemStatusRecord status =
           new ItemStatusRecord(
               EventSerdes.SCHEMA_VERSION, itemId, ItemStatusRecord.OK,
-              (ObjectNode) item, null, call.requestId(), plaidRequestId.asText(), now, attributes);
+              new RawJson(Json.mapper().writeValueAsString(item)), null, call.requestId(), plaidRequestId.asText(), now,
+              attributes);
       blackhole.consume(itemId.getBytes(StandardCharsets.UTF_8));
       blackhole.consume(Json.mapper().writeValueAsBytes(status));
       return accountsNode.size() + 1;

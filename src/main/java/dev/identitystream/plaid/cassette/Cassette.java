@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  *
  * <p>File format, JSON Lines in UTF-8: first a {@link Header}, then one entry per call: {@code
  * fingerprint}, {@code seq} (1, 2, 3... in file order), then the result's fields ({@link
- * CassetteCodec}). Nothing in it is the access token.
+ * CassetteCodec}). Nothing in it is the access token. Entries are read without a tree: bodies are
+ * taken from the line's bytes exactly as they were written.
  *
  * <p>Threading: immutable once read.
  */
@@ -126,23 +127,25 @@ public final class Cassette {
           continue;
         }
         try {
-          JsonNode node = PlaidJson.treeReader().readTree(line);
-          if (node == null || !node.isObject()) {
-            throw new IllegalArgumentException("not a JSON object");
-          }
           if (header == null) {
+            JsonNode node = PlaidJson.treeReader().readTree(line);
+            if (node == null || !node.isObject()) {
+              throw new IllegalArgumentException("not a JSON object");
+            }
             header = Header.fromJson(node);
             continue;
           }
-          String fingerprint = node.path("fingerprint").asText("");
+          byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+          CassetteCodec.Entry entry = CassetteCodec.entry(bytes, 0, bytes.length);
+          String fingerprint = entry.fingerprint() == null ? "" : entry.fingerprint();
           if (!FINGERPRINT.matcher(fingerprint).matches()) {
             throw new IllegalArgumentException("'fingerprint' is not 64 lower-case hex digits");
           }
-          long seq = node.path("seq").asLong(-1);
-          if (!node.path("seq").isIntegralNumber() || seq <= lastSequence) {
+          long seq = entry.seq() == null ? -1 : entry.seq();
+          if (seq <= lastSequence) {
             throw new IllegalArgumentException("'seq' is not an integer above the previous entry's " + lastSequence);
           }
-          byFingerprint.computeIfAbsent(fingerprint, f -> new ArrayList<>()).add(CassetteCodec.read(node));
+          byFingerprint.computeIfAbsent(fingerprint, f -> new ArrayList<>()).add(CassetteCodec.read(bytes, entry));
           entries++;
           lastSequence = seq;
         } catch (IOException | IllegalArgumentException e) {

@@ -1,0 +1,181 @@
+package dev.identitystream.plaid;
+
+import static dev.identitystream.plaid.HttpPlaidClientTest.request;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.identitystream.plaid.PlaidResult.Success;
+import dev.identitystream.plaid.StubPlaidServer.Reply;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pause of {@link ResilientPlaidClient} while Plaid refuses the job's own client, against a
+ * stub over real HTTP: calls wait without a result, Plaid is asked once per probe interval, and
+ * everything completes once a probe is answered otherwise, however long the pause (deadline aside).
+ */
+class ClientErrorGateTest {
+
+  private static final Duration PROBE = Duration.ofMillis(100);
+  private static final Reply INVALID_API_KEYS = Reply.plaidError(400, "INVALID_INPUT", "INVALID_API_KEYS");
+
+  private final StubPlaidServer stub = StubPlaidServer.start();
+  private final Listener listener = new Listener();
+  private ResilientPlaidClient client;
+
+  /** A deadline much shorter than the pauses below: waiting at the gate must not be charged to it. */
+  private ResilientPlaidClient client(Duration attemptTimeout) {
+    PlaidClientConfig http = HttpPlaidClientTest.config(stub).attemptTimeout(attemptTimeout).build();
+    ResilienceConfig resilience = ResilienceConfig.builder()
+        .deadline(Duration.ofSeconds(1))
+        .maxAttempts(10)
+        .backoff(Duration.ofMillis(1), Duration.ofMillis(5))
+        .breakerWindow(1000, 1000)
+        .clientErrorProbeInterval(PROBE)
+        .build();
+    client = new ResilientPlaidClient(new HttpPlaidClient(http), resilience, listener);
+    return client;
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (client != null) {
+      client.close();
+    }
+    stub.close();
+  }
+
+  @Test
+  void shouldPauseEveryCallWhilePlaidRefusesTheClientThenCompleteThemAll() {
+    // given Plaid refuses the keys, for longer than the deadline
+    stub.answerEveryone(INVALID_API_KEYS);
+    client(Duration.ofSeconds(2));
+
+    // when calls are made
+    List<CompletableFuture<PlaidResult>> calls = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      calls.add(client.identityDocumentsUploadsGet(request("t-" + i)).toCompletableFuture());
+    }
+    await().atMost(Duration.ofSeconds(5)).until(client::pausedByClientError);
+
+    // then nothing completes, and Plaid is asked about once per probe interval, not per retry
+    long firstHits = stub.received().size();
+    await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(3))
+        .until(() -> calls.stream().noneMatch(CompletableFuture::isDone));
+    long probes = stub.received().size() - firstHits;
+    assertThat(firstHits).isBetween(1L, 5L);
+    assertThat(probes).isBetween(5L, 25L);
+    assertThat(listener.pauses).singleElement()
+        .satisfies(cause -> assertThat(ResilientCall.describe(cause)).isEqualTo("HTTP 400 INVALID_INPUT/INVALID_API_KEYS"));
+
+    // when Plaid accepts the client again
+    stub.answerEveryone(null);
+
+    // then every call completes for real, and the pause is over
+    await().atMost(Duration.ofSeconds(5)).until(() -> calls.stream().allMatch(CompletableFuture::isDone));
+    assertThat(calls).allSatisfy(call -> assertThat(call.join()).isInstanceOf(Success.class));
+    assertThat(client.pausedByClientError()).isFalse();
+    assertThat(listener.resumes).hasValue(1);
+  }
+
+  @Test
+  void shouldProbeTheWaitingCallsInTurnOneAtATime() {
+    // given three calls waiting at the gate
+    stub.answerEveryone(INVALID_API_KEYS);
+    client(Duration.ofSeconds(2));
+    for (int i = 0; i < 3; i++) {
+      client.identityDocumentsUploadsGet(request("t-" + i));
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> stub.received().size() >= 3 && client.pausedByClientError());
+
+    // when nine more probes have been sent
+    int before = stub.received().size();
+    await().atMost(Duration.ofSeconds(5)).until(() -> stub.received().size() >= before + 9);
+
+    // then each waiting call was the probe about as often as the others (none blocks the gate)
+    for (int i = 0; i < 3; i++) {
+      assertThat(stub.hits("t-" + i)).as("t-" + i).isGreaterThanOrEqualTo(3);
+    }
+  }
+
+  @Test
+  void shouldPauseOnAnAnswerThatIsNotPlaidsAndRetryOnesThatMayHeal() {
+    // given a wrong base URL (a 404 page), then a 502 page from a proxy for one call
+    stub.answerEveryone(Reply.raw(404, "text/html", "<html>Not Found</html>"));
+    client(Duration.ofSeconds(2));
+
+    // when
+    CompletableFuture<PlaidResult> call = client.identityDocumentsUploadsGet(request("t")).toCompletableFuture();
+    await().atMost(Duration.ofSeconds(5)).until(client::pausedByClientError);
+    stub.answerEveryone(null).script("t", Reply.raw(502, "text/html", "<html>Bad Gateway</html>"), Reply.ok());
+
+    // then the 502 answer resumes the calls (something answered other than a refusal) and is retried
+    await().atMost(Duration.ofSeconds(5)).until(call::isDone);
+    assertThat(call.join()).isInstanceOf(Success.class);
+    assertThat(listener.pauses).singleElement()
+        .satisfies(cause -> assertThat(((PlaidResult.TransportFailure) cause).kind()).isEqualTo(FailureKind.REFUSED));
+    assertThat(stub.hits("t")).isGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  void shouldStayPausedWhenAProbeGetsNoAnswerAtAll() {
+    // given a pause, then a Plaid that does not answer within the attempt timeout
+    stub.answerEveryone(INVALID_API_KEYS);
+    client(Duration.ofMillis(200));
+    CompletableFuture<PlaidResult> call = client.identityDocumentsUploadsGet(request("t")).toCompletableFuture();
+    await().atMost(Duration.ofSeconds(5)).until(client::pausedByClientError);
+    stub.answerEveryone(Reply.delayed(Duration.ofSeconds(5), Reply.ok()));
+
+    // when a probe times out
+    int before = stub.received().size();
+    await().atMost(Duration.ofSeconds(5)).until(() -> stub.received().size() >= before + 2);
+
+    // then the calls stay paused
+    assertThat(client.pausedByClientError()).isTrue();
+    assertThat(call).isNotDone();
+    stub.answerEveryone(null);
+    await().atMost(Duration.ofSeconds(5)).until(call::isDone);
+    assertThat(call.join()).isInstanceOf(Success.class);
+  }
+
+  @Test
+  void shouldDropAWaitingCallWhoseAttemptWasAbandoned() {
+    // given a pause, and a second call parked at the gate whose caller then gives up on it
+    stub.answerEveryone(INVALID_API_KEYS);
+    client(Duration.ofSeconds(2));
+    CompletableFuture<PlaidResult> kept = client.identityDocumentsUploadsGet(request("t-kept")).toCompletableFuture();
+    await().atMost(Duration.ofSeconds(5)).until(client::pausedByClientError);
+    CompletableFuture<PlaidResult> abandoned =
+        client.identityDocumentsUploadsGet(request("t-abandoned")).toCompletableFuture();
+    abandoned.cancel(false);
+
+    // when Plaid accepts the client again
+    stub.answerEveryone(null);
+
+    // then the kept call completes and the abandoned one is never sent
+    await().atMost(Duration.ofSeconds(5)).until(kept::isDone);
+    assertThat(kept.join()).isInstanceOf(Success.class);
+    await().during(Duration.ofMillis(300)).until(() -> stub.hits("t-abandoned") == 0);
+  }
+
+  static final class Listener implements ResilienceListener {
+    final List<PlaidResult> pauses = new CopyOnWriteArrayList<>();
+    final AtomicInteger resumes = new AtomicInteger();
+
+    @Override
+    public void onClientErrorPause(PlaidResult cause) {
+      pauses.add(cause);
+    }
+
+    @Override
+    public void onClientErrorResume(long pausedNanos) {
+      resumes.incrementAndGet();
+    }
+  }
+}
