@@ -1,6 +1,5 @@
 package dev.identitystream.app;
 
-import static dev.identitystream.local.TestClients.uniqueName;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -15,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -150,22 +148,8 @@ class BrokerRestartIT {
   }
 
   private AppConfig config(Topics topics) {
-    Map<String, String> props = new HashMap<>();
-    props.put("bootstrap.servers", broker.bootstrapServers());
-    props.put("application.id", uniqueName("bounce-app"));
-    props.put("state.dir", tempDir.resolve("state").toString());
-    props.put("session.timeout.ms", "6000");
-    props.put("heartbeat.interval.ms", "1000");
-    props.put(AppConfig.PLAID_BASE_URL_CONFIG, emulator.baseUrl());
-    props.put(AppConfig.PLAID_CLIENT_ID_CONFIG, "bounce-client");
-    props.put(AppConfig.PLAID_SECRET_CONFIG, "bounce-secret");
-    props.put(AppConfig.PLAID_MAX_IN_FLIGHT_CONFIG, "64");
-    props.put(AppConfig.TOPICS_PARTITIONS_CONFIG, Integer.toString(PARTITIONS));
-    props.put(AppConfig.TOPIC_REQUESTS_CONFIG, topics.requests());
-    props.put(AppConfig.TOPIC_ACCOUNTS_CONFIG, topics.accounts());
-    props.put(AppConfig.TOPIC_ITEMS_CONFIG, topics.items());
-    props.put(AppConfig.TOPIC_ITEM_ERRORS_CONFIG, topics.itemErrors());
-    props.put(AppConfig.TOPIC_DLQ_CONFIG, topics.dlq());
+    Map<String, String> props = CrashFeed.jobSettings(
+        broker.bootstrapServers(), emulator.baseUrl(), "bounce", tempDir.resolve("state"), topics, PARTITIONS, 64);
     return new AppConfig(props);
   }
 

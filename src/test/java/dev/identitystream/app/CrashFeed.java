@@ -1,5 +1,7 @@
 package dev.identitystream.app;
 
+import java.nio.file.Path;
+
 import dev.identitystream.local.LocalKafkaBroker;
 import dev.identitystream.local.TestClients;
 import dev.identitystream.topology.Topics;
@@ -192,5 +194,31 @@ final class CrashFeed {
       ids.addAll(idsByKind.get(kind));
     }
     return ids;
+  }
+
+  /**
+   * The job's settings for a run against {@code bootstrapServers} and the emulator at {@code
+   * plaidUrl}: a new application id from {@code name}, short session timeouts (a restarted broker
+   * or job regroups quickly), {@code inFlight} calls, the topics.
+   */
+  static Map<String, String> jobSettings(
+      String bootstrapServers, String plaidUrl, String name, Path stateDir, Topics topics, int partitions, int inFlight) {
+    Map<String, String> props = new HashMap<>();
+    props.put("bootstrap.servers", bootstrapServers);
+    props.put("application.id", TestClients.uniqueName(name + "-app"));
+    props.put("state.dir", stateDir.toString());
+    props.put("session.timeout.ms", "6000");
+    props.put("heartbeat.interval.ms", "1000");
+    props.put(AppConfig.PLAID_BASE_URL_CONFIG, plaidUrl);
+    props.put(AppConfig.PLAID_CLIENT_ID_CONFIG, name + "-client");
+    props.put(AppConfig.PLAID_SECRET_CONFIG, name + "-secret");
+    props.put(AppConfig.PLAID_MAX_IN_FLIGHT_CONFIG, Integer.toString(inFlight));
+    props.put(AppConfig.TOPICS_PARTITIONS_CONFIG, Integer.toString(partitions));
+    props.put(AppConfig.TOPIC_REQUESTS_CONFIG, topics.requests());
+    props.put(AppConfig.TOPIC_ACCOUNTS_CONFIG, topics.accounts());
+    props.put(AppConfig.TOPIC_ITEMS_CONFIG, topics.items());
+    props.put(AppConfig.TOPIC_ITEM_ERRORS_CONFIG, topics.itemErrors());
+    props.put(AppConfig.TOPIC_DLQ_CONFIG, topics.dlq());
+    return props;
   }
 }

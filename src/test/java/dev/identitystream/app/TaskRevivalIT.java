@@ -1,6 +1,5 @@
 package dev.identitystream.app;
 
-import static dev.identitystream.local.TestClients.uniqueName;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,7 +12,6 @@ import dev.identitystream.topology.Topics;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -208,25 +206,11 @@ class TaskRevivalIT {
   }
 
   private AppConfig config(Topics topics) {
-    Map<String, String> props = new HashMap<>();
-    props.put("bootstrap.servers", broker.bootstrapServers());
-    props.put("application.id", uniqueName("revive-app"));
-    props.put("state.dir", tempDir.resolve("state").toString());
-    props.put("session.timeout.ms", "6000");
-    props.put("heartbeat.interval.ms", "1000");
+    Map<String, String> props = CrashFeed.jobSettings(
+        broker.bootstrapServers(), emulator.baseUrl(), "revive", tempDir.resolve("state"), topics, PARTITIONS, 32);
     // A revival aborts the open transaction: with the broker away that waits max.block.ms (60 s
     // by default); shorter keeps the test short. Batches must not expire during the outage.
     props.put("producer.max.block.ms", "5000");
-    props.put(AppConfig.PLAID_BASE_URL_CONFIG, emulator.baseUrl());
-    props.put(AppConfig.PLAID_CLIENT_ID_CONFIG, "revive-client");
-    props.put(AppConfig.PLAID_SECRET_CONFIG, "revive-secret");
-    props.put(AppConfig.PLAID_MAX_IN_FLIGHT_CONFIG, "32");
-    props.put(AppConfig.TOPICS_PARTITIONS_CONFIG, Integer.toString(PARTITIONS));
-    props.put(AppConfig.TOPIC_REQUESTS_CONFIG, topics.requests());
-    props.put(AppConfig.TOPIC_ACCOUNTS_CONFIG, topics.accounts());
-    props.put(AppConfig.TOPIC_ITEMS_CONFIG, topics.items());
-    props.put(AppConfig.TOPIC_ITEM_ERRORS_CONFIG, topics.itemErrors());
-    props.put(AppConfig.TOPIC_DLQ_CONFIG, topics.dlq());
     return new AppConfig(props);
   }
 }
