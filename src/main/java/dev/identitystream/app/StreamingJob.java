@@ -89,9 +89,15 @@ public final class StreamingJob implements AutoCloseable {
         config.getShort(AppConfig.TOPICS_REPLICATION_CONFIG));
   }
 
-  /** Checks or creates the topics, then starts Kafka Streams. */
+  /**
+   * Checks that Kafka answers (within {@link KafkaReachability#TIMEOUT}), checks or creates the
+   * topics, says when the group still holds members of a previous start, then starts Kafka Streams.
+   */
   public void start() {
     ensureTopics(config);
+    Map<String, Object> streamsProps = new HashMap<>();
+    streamsProperties(config).forEach((key, value) -> streamsProps.put(key.toString(), value));
+    PreviousMembers.logIfAny(adminProps(config), streamsProps);
     streams.setUncaughtExceptionHandler(
         e -> {
           fatal = e;
@@ -139,11 +145,21 @@ public final class StreamingJob implements AutoCloseable {
     client.close();
   }
 
-  /** Closes Kafka Streams (committing what is done) and then the Plaid client. */
+  /**
+   * Closes Kafka Streams (committing what is done) and then the Plaid client. The instance leaves
+   * its group, so a restart (or another instance) is assigned its tasks at once instead of after
+   * {@code session.timeout.ms}; a static member ({@code group.instance.id} set) stays, as static
+   * membership intends.
+   */
   @Override
   public void close() {
     LOG.info("Stopping: requests in flight stay pending and are called again on the next start");
-    streams.close(Duration.ofSeconds(30));
+    boolean staticMember = config.kafkaProps().keySet().stream().anyMatch(k -> k.endsWith(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
+    streams.close(
+        org.apache.kafka.streams.CloseOptions.timeout(Duration.ofSeconds(30))
+            .withGroupMembershipOperation(staticMember
+                ? org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP
+                : org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     client.close();
   }
 }

@@ -39,8 +39,13 @@ final class TopicManager {
     }
   }
 
+  /**
+   * @throws KafkaReachability.UnreachableException when the cluster does not answer within {@link
+   *     KafkaReachability#TIMEOUT}
+   */
   static void ensure(Map<String, Object> adminProps, Topics topics, boolean create, int partitions, short replication) {
-    try (Admin admin = Admin.create(adminProps)) {
+    KafkaReachability.require(adminProps, KafkaReachability.TIMEOUT);
+    try (Admin admin = KafkaReachability.createAdmin(adminProps)) {
       Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       List<String> wanted = new ArrayList<>(List.of(topics.requests()));
       wanted.addAll(topics.outputs());
@@ -78,7 +83,13 @@ final class TopicManager {
       LOG.info("Created topics {}", missing);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof TopicExistsException) {
-        return; // another instance created them at the same time
+        // Another client (an instance, enqueue) created them meanwhile: wait for their leaders too.
+        try {
+          TopicReadiness.awaitLeaders(admin, missing, java.time.Duration.ofSeconds(TIMEOUT_SECONDS));
+        } catch (ExecutionException notReady) {
+          throw new MissingTopicsException("topics " + missing + " exist but have no leader: " + rootMessage(notReady), notReady);
+        }
+        return;
       }
       boolean denied =
           e.getCause() instanceof TopicAuthorizationException
@@ -95,6 +106,6 @@ final class TopicManager {
     while (cause.getCause() != null) {
       cause = cause.getCause();
     }
-    return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+    return ErrorText.describe(cause);
   }
 }
