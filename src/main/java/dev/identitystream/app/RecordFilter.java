@@ -58,10 +58,15 @@ record RecordFilter(Set<String> reasons, Set<String> requestIds, Instant since, 
     if (until != null && record.timestamp() >= until.toEpochMilli()) {
       return false;
     }
-    if (!reasons.isEmpty() && !reasons.contains(header(record, DlqHeaders.REASON))) {
+    if (!reasons.isEmpty() && !containsNullSafe(reasons, header(record, DlqHeaders.REASON))) {
       return false;
     }
-    return requestIds.isEmpty() || requestIds.contains(requestIdOf(record));
+    return requestIds.isEmpty() || containsNullSafe(requestIds, requestIdOf(record));
+  }
+
+  /** Set.of(...).contains(null) throws; a record without the value simply does not match. */
+  private static boolean containsNullSafe(Set<String> set, String value) {
+    return value != null && set.contains(value);
   }
 
   /** The record's reason header, or null (not a DLQ record). */
