@@ -49,7 +49,7 @@ final class DemoServices {
         out.println("Kafka broker:   " + broker.bootstrapServers() + " (data deleted on stop; the broker command keeps it)");
         out.println("Plaid emulator: " + emulator.baseUrl() + (secret == null ? " (accepts any credentials)"
             : " (expects PLAID_CLIENT_ID and PLAID_SECRET as set here)"));
-        out.println("In another terminal (see the README, \"A local pipeline\"):");
+        out.println("In another terminal (README, \"From the demo to a local pipeline\"):");
         out.println("  PLAID_CLIENT_ID=local PLAID_SECRET=local-secret java -jar target/plaid-identity-stream.jar run --config config/local.properties");
         out.println("Ctrl-C or SIGTERM stops both.");
         out.flush();

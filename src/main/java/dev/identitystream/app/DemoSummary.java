@@ -127,7 +127,7 @@ final class DemoSummary {
   void printNextSteps(PrintWriter out) {
     String jar = "java -jar target/plaid-identity-stream.jar";
     out.println();
-    out.println("Try next (README, \"A local pipeline\"):");
+    out.println("Try next (README, \"From the demo to a local pipeline\"):");
     out.println("  " + jar + " demo --no-job        # broker on 127.0.0.1:9092 + emulator on :8089, for your own job");
     out.println("  " + jar + " broker               # or a broker whose data stays (./kafka-data)");
     out.println("  PLAID_CLIENT_ID=local PLAID_SECRET=local-secret " + jar + " run --config config/local.properties");

@@ -168,11 +168,11 @@ public final class EmulatorCommand implements Callable<Integer> {
         out.flush();
         while (!signals.await(Duration.ofSeconds(Math.max(1, statsIntervalS)))) {
           if (statsIntervalS > 0) {
-            out.println(summary(emulator.stats()));
+            out.println(emulator.stats().summary());
             out.flush();
           }
         }
-        out.println("stopping (" + signals.signalName() + "): " + summary(emulator.stats()));
+        out.println("stopping (" + signals.signalName() + "): " + emulator.stats().summary());
         out.flush();
       }
     }
@@ -268,18 +268,5 @@ public final class EmulatorCommand implements Callable<Integer> {
     } catch (UnsupportedOperationException | IOException e) {
       // Not a POSIX file system: nothing to check.
     }
-  }
-
-  private static String summary(EmulatorStats stats) {
-    return "requests="
-        + stats.requests()
-        + " inFlight="
-        + stats.inFlight()
-        + " maxConcurrent="
-        + stats.maxConcurrent()
-        + " byStatus="
-        + stats.byStatus()
-        + " byFault="
-        + stats.byFault();
   }
 }
