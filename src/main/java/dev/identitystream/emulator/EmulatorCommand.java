@@ -160,7 +160,8 @@ public final class EmulatorCommand implements Callable<Integer> {
         emulator = PlaidEmulator.start(options);
       } catch (UncheckedIOException e) {
         spec.commandLine().getErr().println("emulator: cannot listen on 127.0.0.1:" + port + ": "
-            + (e.getCause() instanceof BindException ? "the port is in use" : e.getCause().getMessage()));
+            + (e.getCause() instanceof BindException bind && String.valueOf(bind.getMessage()).contains("in use")
+                ? "the port is in use" : String.valueOf(e.getCause().getMessage()).toLowerCase(java.util.Locale.ROOT)));
         return 1;
       }
       try (emulator) {
