@@ -1,5 +1,6 @@
 package dev.identitystream.app;
 
+import dev.identitystream.topology.OutputLimits;
 import dev.identitystream.topology.StageSettings;
 import dev.identitystream.topology.Topics;
 import java.time.Duration;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -90,10 +92,10 @@ public final class AppConfig extends AbstractConfig {
       "Pending requests per task before process() waits (backpressure).";
   public static final String STAGE_MAX_BLOCK_MS_CONFIG = "stage.max.block.ms";
   private static final String STAGE_MAX_BLOCK_MS_DOC =
-      "Longest wait for room in process(); then the record is admitted durably anyway so the"
-          + " instance stays in its group. The full tasks of a stream thread share one such wait"
-          + " per pass over them. Keep well under half of max.poll.interval.ms and under"
-          + " transaction.timeout.ms.";
+      "Longest a stream thread waits for room (backpressure) in total between two polls, however"
+          + " many full tasks it runs; then records are admitted durably anyway so the thread returns"
+          + " to poll() in time. At most a quarter of max.poll.interval.ms and (exactly_once_v2) of"
+          + " the producer's transaction.timeout.ms; 0 is refused (it would turn backpressure off).";
   public static final String STAGE_DRAIN_INTERVAL_MS_CONFIG = "stage.drain.interval.ms";
   private static final String STAGE_DRAIN_INTERVAL_MS_DOC =
       "Wall-clock period of the punctuator that forwards completed calls.";
@@ -147,7 +149,7 @@ public final class AppConfig extends AbstractConfig {
           .define(PLAID_BREAKER_FAILURE_RATE_CONFIG, Type.DOUBLE, 50.0, Range.between(1, 100), Importance.LOW, PLAID_BREAKER_FAILURE_RATE_DOC)
           .define(PLAID_BREAKER_OPEN_MS_CONFIG, Type.LONG, 30_000L, Range.atLeast(1), Importance.LOW, PLAID_BREAKER_OPEN_MS_DOC)
           .define(STAGE_MAX_PENDING_CONFIG, Type.INT, 2048, Range.atLeast(1), Importance.MEDIUM, STAGE_MAX_PENDING_DOC)
-          .define(STAGE_MAX_BLOCK_MS_CONFIG, Type.LONG, 1_000L, Range.atLeast(0), Importance.LOW, STAGE_MAX_BLOCK_MS_DOC)
+          .define(STAGE_MAX_BLOCK_MS_CONFIG, Type.LONG, 1_000L, Range.atLeast(1), Importance.LOW, STAGE_MAX_BLOCK_MS_DOC)
           .define(STAGE_DRAIN_INTERVAL_MS_CONFIG, Type.LONG, 10L, Range.atLeast(1), Importance.LOW, STAGE_DRAIN_INTERVAL_MS_DOC)
           .define(STAGE_STORE_CONFIG, Type.STRING, "rocksdb", ValidString.in("rocksdb", "memory"), Importance.LOW, STAGE_STORE_DOC)
           .define(INPUT_MAX_RECORD_BYTES_CONFIG, Type.INT, 1024 * 1024, Range.atLeast(64), Importance.MEDIUM, INPUT_MAX_RECORD_BYTES_DOC)
@@ -215,6 +217,35 @@ public final class AppConfig extends AbstractConfig {
         getString(TOPIC_DLQ_CONFIG));
   }
 
+  /** Room for the fields around the largest answer or input in one output record. */
+  static final int RECORD_ENVELOPE_BYTES = 64 * 1024;
+
+  /**
+   * The job's default {@code max.request.size} and {@code max.message.bytes} (for the topics it
+   * creates and the changelog): the larger of {@code plaid.max.response.bytes} and {@code
+   * input.max.record.bytes}, plus {@link #RECORD_ENVELOPE_BYTES}, so that whatever the stage
+   * accepts it can also write.
+   */
+  public int defaultMaxRecordBytes() {
+    return Math.max(getInt(PLAID_MAX_RESPONSE_BYTES_CONFIG), getInt(INPUT_MAX_RECORD_BYTES_CONFIG))
+        + RECORD_ENVELOPE_BYTES;
+  }
+
+  /** The producer's effective {@code max.request.size}: the user's, else {@link #defaultMaxRecordBytes()}. */
+  public int maxRequestSize() {
+    for (String key : List.of("producer." + ProducerConfig.MAX_REQUEST_SIZE_CONFIG, ProducerConfig.MAX_REQUEST_SIZE_CONFIG)) {
+      Object value = kafkaProps.get(key);
+      if (value != null) {
+        try {
+          return Integer.parseInt(value.toString().trim());
+        } catch (NumberFormatException e) {
+          throw new ConfigException(key, value, "must be an integer");
+        }
+      }
+    }
+    return defaultMaxRecordBytes();
+  }
+
   public StageSettings stageSettings() {
     return new StageSettings(
         topics(),
@@ -223,7 +254,8 @@ public final class AppConfig extends AbstractConfig {
         Duration.ofMillis(getLong(STAGE_MAX_BLOCK_MS_CONFIG)),
         Duration.ofMillis(getLong(STAGE_DRAIN_INTERVAL_MS_CONFIG)),
         getInt(INPUT_MAX_RECORD_BYTES_CONFIG),
-        "rocksdb".equals(getString(STAGE_STORE_CONFIG)));
+        "rocksdb".equals(getString(STAGE_STORE_CONFIG)),
+        new OutputLimits(maxRequestSize()));
   }
 
   public Password plaidSecret() {

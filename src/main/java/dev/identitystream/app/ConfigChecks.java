@@ -19,12 +19,13 @@ import org.apache.kafka.streams.StreamsConfig;
  * backfill} and {@code record} refuse to start on any problem ({@link #forJob}); the Kafka-only
  * commands ({@code enqueue}, {@code tail}, {@code redrive}) check the Kafka part ({@link
  * #forKafkaClients}); {@code validate-config} prints them all. A check added here is made by all
- * of them (the lead's timing checks of {@code stage.max.block.ms} belong in {@link #forJob}).
+ * of them.
  *
  * <p>App keys' types and ranges are checked earlier, by {@link AppConfig}'s {@code ConfigDef}; this
  * class checks what a {@code ConfigDef} cannot: presence of credentials, URL rules, the syntax and
- * resolution of {@code bootstrap.servers}, that every Kafka key is one Kafka defines, and Kafka's
- * own validation of its values. Messages never quote a secret.
+ * resolution of {@code bootstrap.servers}, that every Kafka key is one Kafka defines, Kafka's own
+ * validation of its values, and the stage's timings against Kafka's ({@code
+ * StreamingJob.checkStageTimings}). Messages never quote a secret.
  */
 public final class ConfigChecks {
 
@@ -52,7 +53,16 @@ public final class ConfigChecks {
     } catch (IllegalArgumentException e) {
       problems.add(new Problem("topic.*", e.getMessage()));
     }
-    problems.addAll(forKafkaClients(config, resolveHosts));
+    List<Problem> kafka = forKafkaClients(config, resolveHosts);
+    problems.addAll(kafka);
+    if (kafka.isEmpty()) {
+      // The stage's waits against Kafka's timeouts: the check the job itself makes when built.
+      try {
+        StreamingJob.checkStageTimings(config, StreamingJob.streamsProperties(config));
+      } catch (ConfigException e) {
+        problems.add(new Problem("", e.getMessage()));
+      }
+    }
     return problems;
   }
 

@@ -24,7 +24,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Moves DLQ records back to an input topic, once. Reads {@code topic.dlq} ({@code read_committed})
- * up to its end at start, keeps the records the filter selects and the ledger does not name, and
+ * up to its end at start, keeps the records the filter selects and the ledger does not name (and
+ * that are whole: a truncated DLQ record holds only a prefix of its original, so it is reported,
+ * never moved), and
  * writes each one's original key, value and headers (without the {@code __streams.errors.*} ones,
  * plus {@value #SOURCE_HEADER}) to the target topic together with its ledger entry, in transactions
  * of at most {@link #BATCH} records ({@link RedriveLedger}).
@@ -44,8 +46,14 @@ final class DlqRedrive {
   static final int BATCH = 500;
   private static final String DLQ_HEADER_PREFIX = "__streams.errors.";
 
-  /** What a redrive did (or, dry, would do). */
-  record Report(long read, Map<String, Long> moved, Map<String, Long> alreadyMoved, Map<String, Long> notSelected) {
+  /**
+   * What a redrive did (or, dry, would do).
+   *
+   * @param truncated selected records the DLQ holds only a prefix of ({@link DlqHeaders#TRUNCATED}):
+   *     never moved; their originals are at the topic, partition and offset of their headers
+   */
+  record Report(long read, Map<String, Long> moved, Map<String, Long> alreadyMoved, Map<String, Long> notSelected,
+      List<String> truncated) {
     long movedTotal() {
       return moved.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -78,6 +86,7 @@ final class DlqRedrive {
       Map<String, Long> moved = new TreeMap<>();
       Map<String, Long> already = new TreeMap<>();
       Map<String, Long> notSelected = new TreeMap<>();
+      List<String> truncated = new ArrayList<>();
       List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
       long read = 0;
       try (TopicReader reader = TopicReader.open(config, dlq, "pis-redrive")) {
@@ -94,6 +103,9 @@ final class DlqRedrive {
               notSelected.merge(reason, 1L, Long::sum);
             } else if (ledger.contains(RedriveLedger.key(record, dlqTopicId))) {
               already.merge(reason, 1L, Long::sum);
+            } else if ("true".equals(RecordFilter.header(record, DlqHeaders.TRUNCATED))) {
+              truncated.add(RecordFilter.header(record, DlqHeaders.TOPIC) + "/" + RecordFilter.header(record, DlqHeaders.PARTITION)
+                  + "/" + RecordFilter.header(record, DlqHeaders.OFFSET));
             } else {
               moved.merge(reason, 1L, Long::sum);
               batch.add(record);
@@ -105,7 +117,7 @@ final class DlqRedrive {
         }
       }
       write(producer, batch, to, ledgerTopic, dlqTopicId);
-      return new Report(read, moved, already, notSelected);
+      return new Report(read, moved, already, notSelected, truncated);
     }
   }
 

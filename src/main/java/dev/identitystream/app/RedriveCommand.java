@@ -41,8 +41,10 @@ import picocli.CommandLine.Spec;
           + " ledger topic (<topic.dlq>-redriven), written in the same transaction as the copies,"
           + " remembers what was moved, so running it again on the same range moves nothing.",
       "",
-      "Without --reason it moves RETRIES_EXHAUSTED and RESPONSE_TOO_LARGE records (calls that may"
-          + " succeed later); name input reasons (e.g. --reason INVALID_JSON) to move those too.",
+      "Without --reason it moves RETRIES_EXHAUSTED, RESPONSE_TOO_LARGE and OUTPUT_TOO_LARGE records"
+          + " (calls that may succeed later, or once limits are raised); name other reasons (e.g."
+          + " --reason INVALID_JSON) to move those too. Truncated DLQ records (only a prefix kept) are"
+          + " never moved: the report names where their originals are.",
       ""
     },
     exitCodeListHeading = "Exit codes:%n",
@@ -56,12 +58,13 @@ import picocli.CommandLine.Spec;
 public final class RedriveCommand implements Callable<Integer> {
 
   /** Reasons whose records may succeed when processed again. */
-  static final Set<String> RETRYABLE = Set.of(DlqReason.RETRIES_EXHAUSTED.name(), DlqReason.RESPONSE_TOO_LARGE.name());
+  static final Set<String> RETRYABLE = Set.of(
+      DlqReason.RETRIES_EXHAUSTED.name(), DlqReason.RESPONSE_TOO_LARGE.name(), DlqReason.OUTPUT_TOO_LARGE.name());
 
   @Mixin ConfigOptions options;
   @Spec CommandSpec spec;
 
-  @Option(names = "--reason", paramLabel = "CODE", description = "Move records with this DLQ reason (repeatable; default: RETRIES_EXHAUSTED and RESPONSE_TOO_LARGE).")
+  @Option(names = "--reason", paramLabel = "CODE", description = "Move records with this DLQ reason (repeatable; default: RETRIES_EXHAUSTED, RESPONSE_TOO_LARGE, OUTPUT_TOO_LARGE).")
   List<String> reasons = new ArrayList<>();
 
   @Option(names = "--request-id", paramLabel = "ID", description = "Only the records of this request id (repeatable).")
@@ -141,10 +144,15 @@ public final class RedriveCommand implements Callable<Integer> {
     out.printf("  %-20s %6d  %s%n", "already re-driven", report.alreadyTotal(), byReason(report.alreadyMoved()));
     long notSelected = report.notSelected().values().stream().mapToLong(Long::longValue).sum();
     out.printf("  %-20s %6d  %s%n", "not selected", notSelected, byReason(report.notSelected()));
+    if (!report.truncated().isEmpty()) {
+      out.printf("  %-20s %6d  not moved: the DLQ holds only a prefix; the originals are at %s%n", "truncated",
+          report.truncated().size(), String.join(", ", report.truncated().subList(0, Math.min(10, report.truncated().size())))
+              + (report.truncated().size() > 10 ? ", ..." : ""));
+    }
     out.println("  ledger: " + ledger + " (a second redrive of the same records moves nothing)");
     if (reasons.isEmpty() && report.notSelected().keySet().stream().anyMatch(r -> !RETRYABLE.contains(r))) {
-      out.println("  Input reasons were left alone: as they are, those records fail validation again."
-          + " Name them with --reason to move them anyway (e.g. after raising input.max.record.bytes).");
+      out.println("  Other reasons were left alone: as they are, those records fail again. Name them with"
+          + " --reason to move them anyway (e.g. after raising input.max.record.bytes).");
     }
     out.flush();
   }

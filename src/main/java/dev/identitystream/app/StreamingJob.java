@@ -2,10 +2,15 @@ package dev.identitystream.app;
 
 import dev.identitystream.plaid.PlaidClient;
 import dev.identitystream.topology.IdentityTopology;
+import dev.identitystream.topology.OutputLimits;
+import dev.identitystream.topology.PollSignal;
+import dev.identitystream.topology.StageSettings;
 import dev.identitystream.topology.StageMetrics;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -13,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -35,6 +42,7 @@ public final class StreamingJob implements AutoCloseable {
   private final AppConfig config;
   private final PlaidClient client;
   private final KafkaStreams streams;
+  private final StageSettings stage;
   private final IdentityTopology.Built built;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile Throwable fatal;
@@ -47,8 +55,45 @@ public final class StreamingJob implements AutoCloseable {
   public StreamingJob(AppConfig config, PlaidClient client, Clock clock, StageMetrics metrics) {
     this.config = config;
     this.client = client;
-    this.built = IdentityTopology.buildWithLimiter(config.stageSettings(), client, clock, metrics);
-    this.streams = new KafkaStreams(built.topology(), streamsProperties(config));
+    Properties properties = streamsProperties(config);
+    checkStageTimings(config, properties);
+    this.stage = config.stageSettings();
+    this.built = IdentityTopology.buildWithLimiter(stage, client, clock, metrics);
+    this.streams = new KafkaStreams(built.topology(), properties);
+  }
+
+  /**
+   * Refuses a {@code stage.max.block.ms} that is not well under {@code max.poll.interval.ms} and,
+   * under {@code exactly_once_v2}, the producer's {@code transaction.timeout.ms}: the stage may hold
+   * the stream thread that long between two polls, inside an open transaction.
+   *
+   * @throws ConfigException naming the keys and values
+   */
+  static void checkStageTimings(AppConfig config, Properties properties) {
+    long maxBlock = config.getLong(AppConfig.STAGE_MAX_BLOCK_MS_CONFIG);
+    Properties probe = new Properties();
+    probe.putAll(properties);
+    probe.putIfAbsent(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    StreamsConfig streamsConfig = new StreamsConfig(probe);
+    Object pollInterval =
+        streamsConfig.getMainConsumerConfigs("probe", "probe", 0).get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
+    long maxPollInterval = pollInterval == null ? 300_000L : Long.parseLong(pollInterval.toString());
+    if (maxBlock > maxPollInterval / 4) {
+      throw new ConfigException(
+          AppConfig.STAGE_MAX_BLOCK_MS_CONFIG + "=" + maxBlock + " must be at most a quarter of "
+              + ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG + " (" + maxPollInterval + "), or the instance may be"
+              + " evicted from its group while the stage waits");
+    }
+    if (!StreamsConfig.AT_LEAST_ONCE.equals(streamsConfig.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))) {
+      Object timeout = streamsConfig.getProducerConfigs("probe").get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
+      long transactionTimeout = timeout == null ? 60_000L : Long.parseLong(timeout.toString());
+      if (maxBlock > transactionTimeout / 4) {
+        throw new ConfigException(
+            AppConfig.STAGE_MAX_BLOCK_MS_CONFIG + "=" + maxBlock + " must be at most a quarter of the producer's "
+                + ProducerConfig.TRANSACTION_TIMEOUT_CONFIG + " (" + transactionTimeout + " under "
+                + StreamsConfig.EXACTLY_ONCE_V2 + "), or a transaction may time out while the stage waits");
+      }
+    }
   }
 
   /** Kafka Streams properties: the job's defaults, then every Kafka key of the configuration. */
@@ -67,9 +112,47 @@ public final class StreamingJob implements AutoCloseable {
     if (!props.containsKey(ProducerConfig.BATCH_SIZE_CONFIG) && !props.containsKey(producerBatchSize)) {
       props.put(producerBatchSize, DEFAULT_PRODUCER_BATCH_BYTES);
     }
+    // Whatever the stage accepts (an answer up to plaid.max.response.bytes, an input up to
+    // input.max.record.bytes) it can also write: to the output topics and to the changelog.
+    String maxRequestSize = StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+    if (!props.containsKey(ProducerConfig.MAX_REQUEST_SIZE_CONFIG) && !props.containsKey(maxRequestSize)) {
+      props.put(maxRequestSize, config.defaultMaxRecordBytes());
+    }
+    props.putIfAbsent(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), config.defaultMaxRecordBytes());
+    addPollSignal(props);
     Properties properties = new Properties();
     properties.putAll(props);
     return properties;
+  }
+
+  /**
+   * Adds {@link PollSignal} to the main consumer's interceptors (after the user's, wherever they
+   * set them): the stage's wait budget is renewed by it.
+   */
+  private static void addPollSignal(Map<String, Object> props) {
+    String key = ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG;
+    String mainKey = StreamsConfig.mainConsumerPrefix(key);
+    Object user = props.get(mainKey);
+    if (user == null) {
+      user = props.get(StreamsConfig.consumerPrefix(key));
+    }
+    if (user == null) {
+      user = props.get(key);
+    }
+    List<String> classes = new ArrayList<>();
+    if (user instanceof List<?> list) {
+      list.forEach(c -> classes.add(c instanceof Class<?> type ? type.getName() : c.toString().trim()));
+    } else if (user != null) {
+      for (String name : user.toString().split(",")) {
+        if (!name.isBlank()) {
+          classes.add(name.trim());
+        }
+      }
+    }
+    if (!classes.contains(PollSignal.class.getName())) {
+      classes.add(PollSignal.class.getName());
+    }
+    props.put(mainKey, String.join(",", classes));
   }
 
   /** The configuration's Kafka keys that an Admin client accepts. */
@@ -79,14 +162,25 @@ public final class StreamingJob implements AutoCloseable {
     return adminProps;
   }
 
-  /** Checks the job's topics, creating missing ones when {@code topics.create} allows. */
-  public static void ensureTopics(AppConfig config) {
-    TopicManager.ensure(
+  /**
+   * Checks the job's topics, creating missing ones when {@code topics.create} allows.
+   *
+   * @return the {@code max.message.bytes} of each existing topic (outputs and the changelog)
+   */
+  public static Map<String, Integer> ensureTopics(AppConfig config) {
+    return TopicManager.ensure(
         adminProps(config),
         config.topics(),
-        config.getBoolean(AppConfig.TOPICS_CREATE_CONFIG),
-        config.getInt(AppConfig.TOPICS_PARTITIONS_CONFIG),
-        config.getShort(AppConfig.TOPICS_REPLICATION_CONFIG));
+        new TopicManager.Creation(
+            config.getBoolean(AppConfig.TOPICS_CREATE_CONFIG),
+            config.getInt(AppConfig.TOPICS_PARTITIONS_CONFIG),
+            config.getShort(AppConfig.TOPICS_REPLICATION_CONFIG),
+            config.defaultMaxRecordBytes()),
+        StageSettings.changelogTopic(applicationId(config)));
+  }
+
+  private static String applicationId(AppConfig config) {
+    return String.valueOf(config.kafkaProps().getOrDefault(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID));
   }
 
   /**
@@ -94,7 +188,21 @@ public final class StreamingJob implements AutoCloseable {
    * topics, says when the group still holds members of a previous start, then starts Kafka Streams.
    */
   public void start() {
-    ensureTopics(config);
+    Map<String, Integer> topicLimits = new HashMap<>(ensureTopics(config));
+    // A changelog that does not exist yet is created by Kafka Streams with topic.max.message.bytes.
+    String changelog = StageSettings.changelogTopic(applicationId(config));
+    Object internal = streamsProperties(config).get(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG));
+    if (!topicLimits.containsKey(changelog) && internal != null) {
+      topicLimits.put(changelog, Integer.parseInt(internal.toString().trim()));
+    }
+    OutputLimits limits = stage.outputLimits();
+    topicLimits.forEach(limits::topicLimit);
+    topicLimits.forEach((topic, bytes) -> {
+      if (bytes < config.maxRequestSize()) {
+        LOG.warn("Topic {} accepts records up to {} bytes (max.message.bytes), less than the job may write ({},"
+                + " max.request.size): larger outputs go to the DLQ as OUTPUT_TOO_LARGE", topic, bytes, config.maxRequestSize());
+      }
+    });
     Map<String, Object> streamsProps = new HashMap<>();
     streamsProperties(config).forEach((key, value) -> streamsProps.put(key.toString(), value));
     PreviousMembers.logIfAny(adminProps(config), streamsProps);
@@ -142,7 +250,7 @@ public final class StreamingJob implements AutoCloseable {
     streams.close(
         org.apache.kafka.streams.CloseOptions.timeout(Duration.ofSeconds(30))
             .withGroupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
-    client.close();
+    closeClientIfStopped();
   }
 
   /**
@@ -160,6 +268,21 @@ public final class StreamingJob implements AutoCloseable {
             .withGroupMembershipOperation(staticMember
                 ? org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP
                 : org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
-    client.close();
+    closeClientIfStopped();
+  }
+
+  /**
+   * Closes the Plaid client once no stream thread can call it any more. If Kafka Streams did not
+   * stop within its close timeout the client stays open (its threads are daemons): a call failing
+   * because the client closed would only be called again, but there is no reason to provoke it.
+   */
+  private void closeClientIfStopped() {
+    KafkaStreams.State state = streams.state();
+    if (state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.ERROR
+        || state == KafkaStreams.State.CREATED) {
+      client.close();
+    } else {
+      LOG.warn("Kafka Streams is still {} after its close timeout; leaving the Plaid client open", state);
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.identitystream.app;
 
 import dev.identitystream.topology.Topics;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,6 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import dev.identitystream.local.TopicReadiness;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
@@ -40,39 +44,81 @@ final class TopicManager {
   }
 
   /**
+   * How missing topics are created.
+   *
+   * @param maxMessageBytes {@code max.message.bytes} of the topics created (the job's record limit)
+   */
+  record Creation(boolean create, int partitions, short replication, int maxMessageBytes) {}
+
+  /**
+   * Makes sure the job's topics exist, creating the missing ones when allowed.
+   *
+   * @param changelog the pending store's changelog topic (Kafka Streams creates it)
+   * @return the effective {@code max.message.bytes} of the output topics and, if it exists, the
+   *     changelog
    * @throws KafkaReachability.UnreachableException when the cluster does not answer within {@link
    *     KafkaReachability#TIMEOUT}
    */
-  static void ensure(Map<String, Object> adminProps, Topics topics, boolean create, int partitions, short replication) {
+  static Map<String, Integer> ensure(Map<String, Object> adminProps, Topics topics, Creation creation, String changelog) {
     KafkaReachability.require(adminProps, KafkaReachability.TIMEOUT);
     try (Admin admin = KafkaReachability.createAdmin(adminProps)) {
       Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       List<String> wanted = new ArrayList<>(List.of(topics.requests()));
       wanted.addAll(topics.outputs());
       List<String> missing = wanted.stream().filter(t -> !existing.contains(t)).toList();
-      if (missing.isEmpty()) {
-        return;
+      if (!missing.isEmpty()) {
+        create(admin, topics, creation, missing);
       }
-      if (!create) {
-        throw new MissingTopicsException(
-            "missing topics " + missing + " and topics.create=false; create them (" + topics.items()
-                + " with cleanup.policy=compact) or set topics.create=true", null);
+      List<String> limited = new ArrayList<>(topics.outputs());
+      if (existing.contains(changelog)) {
+        limited.add(changelog);
       }
-      List<NewTopic> newTopics = new ArrayList<>();
-      for (String name : missing) {
-        NewTopic topic = new NewTopic(name, Optional.of(partitions), Optional.of(replication));
-        if (name.equals(topics.items())) {
-          topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-        }
-        newTopics.add(topic);
-      }
-      createAll(admin, newTopics, missing);
+      return maxMessageBytes(admin, limited);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new MissingTopicsException("interrupted while checking topics", e);
     } catch (ExecutionException | TimeoutException e) {
       throw new MissingTopicsException("cannot list topics: " + rootMessage(e), e);
     }
+  }
+
+  /** Each topic's effective {@code max.message.bytes} (its own, or the broker's default). */
+  private static Map<String, Integer> maxMessageBytes(Admin admin, List<String> names)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    List<ConfigResource> resources =
+        names.stream().map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
+    Map<ConfigResource, Config> configs =
+        admin.describeConfigs(resources).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    Map<String, Integer> limits = new HashMap<>();
+    configs.forEach((resource, config) -> {
+      ConfigEntry entry = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+      if (entry != null && entry.value() != null) {
+        limits.put(resource.name(), Integer.parseInt(entry.value()));
+      }
+    });
+    return limits;
+  }
+
+  private static void create(Admin admin, Topics topics, Creation creation, List<String> missing)
+      throws InterruptedException, TimeoutException {
+    if (!creation.create()) {
+      throw new MissingTopicsException(
+          "missing topics " + missing + " and topics.create=false; create them (" + topics.items()
+              + " with cleanup.policy=compact) or set topics.create=true", null);
+    }
+    List<NewTopic> newTopics = new ArrayList<>();
+    for (String name : missing) {
+      NewTopic topic =
+          new NewTopic(name, Optional.of(creation.partitions()), Optional.of(creation.replication()));
+      Map<String, String> configs = new HashMap<>();
+      configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(creation.maxMessageBytes()));
+      if (name.equals(topics.items())) {
+        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+      }
+      topic.configs(configs);
+      newTopics.add(topic);
+    }
+    createAll(admin, newTopics, missing);
   }
 
   private static void createAll(Admin admin, List<NewTopic> newTopics, List<String> missing)

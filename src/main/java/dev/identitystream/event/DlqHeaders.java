@@ -21,6 +21,16 @@ public final class DlqHeaders {
   public static final String REASON = "__streams.errors.reason";
   /** Our addition: the request id (given or derived), when the value could be read. */
   public static final String REQUEST_ID = "__streams.errors.request_id";
+  /**
+   * Our addition, on a DLQ record whose original did not fit the DLQ topic: {@code true}. Its key
+   * and value are then only prefixes of the original's; the original stays at its topic, partition
+   * and offset (the headers above).
+   */
+  public static final String TRUNCATED = "__streams.errors.truncated";
+  /** Our addition, with {@link #TRUNCATED}: the original value's size in bytes. */
+  public static final String VALUE_SIZE = "__streams.errors.value.size";
+  /** Our addition, with {@link #TRUNCATED}: the original key's size in bytes (-1 for no key). */
+  public static final String KEY_SIZE = "__streams.errors.key.size";
 
   private DlqHeaders() {}
 }

@@ -37,5 +37,13 @@ public enum DlqReason {
   /** Every attempt failed transiently until the deadline; replay the record later. */
   RETRIES_EXHAUSTED,
   /** Plaid's answer exceeded the configured response size cap. */
-  RESPONSE_TOO_LARGE
+  RESPONSE_TOO_LARGE,
+  /**
+   * An output record of Plaid's answer (or the request's pending-store entry) is larger than its
+   * topic accepts ({@code max.request.size}, {@code max.message.bytes}); the message gives the
+   * sizes. Raise the limits, then replay the record.
+   */
+  OUTPUT_TOO_LARGE,
+  /** Plaid's answer could not be written as output records (the message says why). */
+  OUTPUT_INVALID
 }

@@ -92,9 +92,9 @@ public final class HttpPlaidClient implements PlaidClient {
                 error == null ? toResult(response) : Failures.fromException(error, request, config));
     // HttpRequest.timeout covers the wait for the headers only; this also covers a hung body.
     result.completeOnTimeout(timedOut, timeoutNanos, TimeUnit.NANOSECONDS);
-    result.thenAccept(
-        r -> {
-          if (r == timedOut) {
+    result.whenComplete(
+        (r, error) -> {
+          if (r == timedOut || result.isCancelled()) { // timed out, or the caller gave up
             handler.abort();
             exchange.cancel(true);
           }

@@ -23,6 +23,10 @@ final class ResilientCall {
 
   private final ResilientPlaidClient owner;
   private final PlaidRequest request;
+  /** The caller's future: once it is done (cancelled), nothing more is attempted. */
+  private final CompletableFuture<PlaidResult> caller;
+  /** The attempt on the wire, to cancel with the request. */
+  private volatile CompletionStage<PlaidResult> sending;
   private final long startNanos = System.nanoTime();
   /** Time queued behind our own breaker and rate limiter: not charged to the deadline. */
   private volatile long excludedNanos;
@@ -30,15 +34,31 @@ final class ResilientCall {
   private volatile boolean waitingForBreaker;
   private volatile int attempts;
 
-  ResilientCall(ResilientPlaidClient owner, PlaidRequest request) {
+  ResilientCall(ResilientPlaidClient owner, PlaidRequest request, CompletableFuture<PlaidResult> caller) {
     this.owner = owner;
     this.request = request;
+    this.caller = caller;
+  }
+
+  /** The caller gave up: cancels the attempt on the wire; waits end at their next step. */
+  void cancel() {
+    if (sending instanceof java.util.concurrent.Future<?> future) {
+      try {
+        future.cancel(true);
+      } catch (RuntimeException notCancellable) {
+        // the attempt runs on until its timeout; its result is ignored
+      }
+    }
+  }
+
+  private boolean abandoned() {
+    return caller.isDone();
   }
 
   /** The outcome of one attempt, as Resilience4j's Retry sees it. */
   record Attempt(ResilientCall call, PlaidResult result) {
     boolean shouldRetry() {
-      return ResilientPlaidClient.retriable(result) && call.remainingBudgetNanos() > 0;
+      return !call.abandoned() && ResilientPlaidClient.retriable(result) && call.remainingBudgetNanos() > 0;
     }
 
     long retryDelayMillis(int failedAttempts) {
@@ -84,6 +104,10 @@ final class ResilientCall {
   }
 
   private void passBreaker(CompletableFuture<Attempt> done) {
+    if (abandoned()) {
+      done.completeExceptionally(new java.util.concurrent.CancellationException("request abandoned"));
+      return;
+    }
     long now = System.nanoTime();
     if (!owner.breaker.tryAcquirePermission()) {
       if (!waitingForBreaker) {
@@ -123,7 +147,10 @@ final class ResilientCall {
 
   /** After a rate wait the breaker may have opened: then give the permit back and wait for it. */
   private void sendUnlessBreakerOpened(CompletableFuture<Attempt> done) {
-    if (owner.breaker.getState() == CircuitBreaker.State.OPEN) {
+    if (abandoned()) {
+      owner.breaker.releasePermission();
+      done.completeExceptionally(new java.util.concurrent.CancellationException("request abandoned"));
+    } else if (owner.breaker.getState() == CircuitBreaker.State.OPEN) {
       owner.breaker.releasePermission();
       passBreaker(done);
     } else {
@@ -136,6 +163,10 @@ final class ResilientCall {
     CompletionStage<PlaidResult> stage;
     try {
       stage = owner.delegate.identityDocumentsUploadsGet(request);
+      sending = stage;
+      if (abandoned()) {
+        cancel();
+      }
     } catch (RuntimeException e) {
       owner.breaker.releasePermission();
       done.completeExceptionally(e);

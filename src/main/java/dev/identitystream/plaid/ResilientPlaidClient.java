@@ -43,6 +43,11 @@ import org.slf4j.LoggerFactory;
  *       The price: while Plaid stays down, requests wait as long as it does.
  * </ul>
  *
+ * <p>Cancelling the returned future abandons the request: no further attempt is made, a wait for
+ * the breaker or for a rate permit ends, and the attempt on the wire is cancelled. A permit reserved
+ * for it is not returned (Resilience4j cannot), which is why permits are reserved at most {@link
+ * #RATE_RESERVATION_HORIZON} ahead; farther waits re-check later.
+ *
  * <p>Threading: {@link #identityDocumentsUploadsGet} may be called from any thread and returns at
  * once (the first attempt is started on the caller's thread only when no wait is needed). Waits
  * (backoff, rate permit, breaker re-check) run on this client's single scheduler thread ({@code
@@ -53,8 +58,11 @@ public final class ResilientPlaidClient implements PlaidClient {
 
   private static final Logger LOG = LoggerFactory.getLogger(ResilientPlaidClient.class);
   private static final AtomicInteger INSTANCES = new AtomicInteger();
-  /** A reservation that would wait longer is refused; with bounded in-flight calls it never is. */
-  private static final Duration RATE_LIMIT_MAX_WAIT = Duration.ofHours(1);
+  /**
+   * A rate permit is reserved at most this far ahead (or two periods, if longer); a request that
+   * would wait longer asks again later, so an abandoned request wastes at most this much budget.
+   */
+  static final Duration RATE_RESERVATION_HORIZON = Duration.ofSeconds(1);
 
   final PlaidClient delegate;
   final ResilienceConfig config;
@@ -104,10 +112,24 @@ public final class ResilientPlaidClient implements PlaidClient {
     if (closed) {
       return CompletableFuture.failedFuture(new IllegalStateException("ResilientPlaidClient is closed"));
     }
-    ResilientCall call = new ResilientCall(this, request);
-    return Retry.decorateCompletionStage(retry, scheduler, call::attempt)
+    CompletableFuture<PlaidResult> result = new CompletableFuture<>();
+    ResilientCall call = new ResilientCall(this, request, result);
+    Retry.decorateCompletionStage(retry, scheduler, call::attempt)
         .get()
-        .thenApply(ResilientCall.Attempt::finalResult);
+        .whenComplete(
+            (attempt, error) -> {
+              if (error != null) {
+                result.completeExceptionally(error);
+              } else {
+                result.complete(attempt.finalResult());
+              }
+            });
+    result.whenComplete((r, e) -> {
+      if (result.isCancelled()) {
+        call.cancel();
+      }
+    });
+    return result;
   }
 
   /** The breaker's current state (for health checks). */
@@ -175,13 +197,17 @@ public final class ResilientPlaidClient implements PlaidClient {
         .build();
   }
 
+  private static Duration maxDuration(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
   /** One permit per period of 60 s / rpm: an even pace, no burst above the limit. */
   private static RateLimiterConfig rateLimiterConfig(ResilienceConfig config) {
     long periodNanos = (60_000_000_000L + config.requestsPerMinute() - 1) / config.requestsPerMinute();
     return RateLimiterConfig.custom()
         .limitForPeriod(1)
         .limitRefreshPeriod(Duration.ofNanos(periodNanos))
-        .timeoutDuration(RATE_LIMIT_MAX_WAIT)
+        .timeoutDuration(maxDuration(RATE_RESERVATION_HORIZON, Duration.ofNanos(2 * periodNanos)))
         .writableStackTraceEnabled(false)
         .build();
   }

@@ -1,6 +1,5 @@
 package dev.identitystream.topology;
 
-import dev.identitystream.event.EventSerdes;
 import dev.identitystream.plaid.PlaidClient;
 import java.time.Clock;
 import org.apache.kafka.common.serialization.Serdes;
@@ -10,6 +9,7 @@ import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Predicate;
 import org.apache.kafka.streams.kstream.Produced;
 
 /**
@@ -46,7 +46,7 @@ public final class IdentityTopology {
     InFlightLimiter limiter = new InFlightLimiter(settings.maxInFlight());
     PendingGauge pending = new PendingGauge();
     StreamsBuilder builder = new StreamsBuilder();
-    KStream<byte[], OutputEvent> outputs =
+    KStream<byte[], StageOutput> outputs =
         builder.stream(
                 topics.requests(),
                 Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("read-requests"))
@@ -58,48 +58,27 @@ public final class IdentityTopology {
     return new Built(builder.build(), limiter, pending);
   }
 
-  /** Routes the call stage's outputs to their topics (also used by the benchmarks' naive job). */
-  static void route(KStream<byte[], OutputEvent> outputs, Topics topics) {
+  /** Routes the call stage's serialized outputs to their topics (also used by the benchmarks' naive job). */
+  static void route(KStream<byte[], StageOutput> outputs, Topics topics) {
     outputs
         .split(Named.as("route-"))
-        .branch(
-            (key, event) -> event instanceof OutputEvent.Account,
-            Branched.withConsumer(
-                stream ->
-                    stream
-                        .mapValues(event -> ((OutputEvent.Account) event).value(), Named.as("account-value"))
-                        .to(
-                            topics.accounts(),
-                            Produced.with(Serdes.ByteArray(), EventSerdes.ACCOUNT).withName("write-accounts")),
-                "accounts"))
-        .branch(
-            (key, event) -> event instanceof OutputEvent.ItemStatus,
-            Branched.withConsumer(
-                stream ->
-                    stream
-                        .mapValues(event -> ((OutputEvent.ItemStatus) event).value(), Named.as("item-value"))
-                        .to(
-                            topics.items(),
-                            Produced.with(Serdes.ByteArray(), EventSerdes.ITEM_STATUS).withName("write-items")),
-                "items"))
-        .branch(
-            (key, event) -> event instanceof OutputEvent.ItemError,
-            Branched.withConsumer(
-                stream ->
-                    stream
-                        .mapValues(event -> ((OutputEvent.ItemError) event).value(), Named.as("item-error-value"))
-                        .to(
-                            topics.itemErrors(),
-                            Produced.with(Serdes.ByteArray(), EventSerdes.ITEM_ERROR).withName("write-item-errors")),
-                "item-errors"))
-        .defaultBranch(
-            Branched.withConsumer(
-                stream ->
-                    stream
-                        .mapValues(event -> ((OutputEvent.DeadLetter) event).value(), Named.as("dlq-value"))
-                        .to(
-                            topics.dlq(),
-                            Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("write-dlq")),
-                "dlq"));
+        .branch(kind(StageOutput.Kind.ACCOUNT), to(topics.accounts(), "account-value", "write-accounts", "accounts"))
+        .branch(kind(StageOutput.Kind.ITEM), to(topics.items(), "item-value", "write-items", "items"))
+        .branch(kind(StageOutput.Kind.ITEM_ERROR),
+            to(topics.itemErrors(), "item-error-value", "write-item-errors", "item-errors"))
+        .defaultBranch(to(topics.dlq(), "dlq-value", "write-dlq", "dlq"));
+  }
+
+  private static Predicate<byte[], StageOutput> kind(StageOutput.Kind kind) {
+    return (key, output) -> output.kind() == kind;
+  }
+
+  private static Branched<byte[], StageOutput> to(String topic, String valueName, String sinkName, String branch) {
+    return Branched.withConsumer(
+        stream ->
+            stream
+                .mapValues(StageOutput::value, Named.as(valueName))
+                .to(topic, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(sinkName)),
+        branch);
   }
 }

@@ -12,10 +12,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * slots it frees go to the waiting tasks. Without this, the task that happens to dispatch first
  * after each completion could keep every slot and starve the others' partitions.
  *
+ * <p>Not final only so that tests can break it on purpose (the dispatch stress test must fail on
+ * a broken limiter).
+ *
  * <p>Threading: each {@link Share} is marked by its task's stream thread only; acquires and
  * releases come from any thread (the stream thread, or the HTTP client's when a call completes).
  */
-public final class InFlightLimiter {
+public class InFlightLimiter {
 
   private final int capacity;
   private final Semaphore slots;

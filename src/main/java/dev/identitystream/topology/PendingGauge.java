@@ -15,6 +15,7 @@ public final class PendingGauge {
 
   private final Map<TaskId, AtomicInteger> byTask = new ConcurrentHashMap<>();
   private final AtomicInteger peakPerTask = new AtomicInteger();
+  private final AtomicInteger peakInMemoryPerTask = new AtomicInteger();
 
   /** Starts counting a task (its processor's {@code init()}); returns its counter. */
   AtomicInteger register(TaskId task) {
@@ -23,11 +24,14 @@ public final class PendingGauge {
     return count;
   }
 
-  /** Records a task's pending count. */
-  void update(AtomicInteger count, int pending) {
+  /** Records a task's pending count (all of it, and the part held in memory). */
+  void update(AtomicInteger count, int pending, int inMemory) {
     count.set(pending);
     if (pending > peakPerTask.get()) {
       peakPerTask.accumulateAndGet(pending, Math::max);
+    }
+    if (inMemory > peakInMemoryPerTask.get()) {
+      peakInMemoryPerTask.accumulateAndGet(inMemory, Math::max);
     }
   }
 
@@ -46,7 +50,15 @@ public final class PendingGauge {
     return byTask.size();
   }
 
-  /** The most pending requests any one task of this instance has held. */
+  /**
+   * The most pending requests any one task of this instance has held in memory (at most the cap:
+   * the rest wait parked in the pending store).
+   */
+  public int peakInMemoryPerTask() {
+    return peakInMemoryPerTask.get();
+  }
+
+  /** The most pending requests any one task of this instance has held (store and memory). */
   public int peakPerTask() {
     return peakPerTask.get();
   }

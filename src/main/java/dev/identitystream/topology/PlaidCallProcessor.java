@@ -1,97 +1,107 @@
 package dev.identitystream.topology;
 
+import dev.identitystream.event.DlqReason;
 import dev.identitystream.event.RequestValidator;
-import dev.identitystream.plaid.FailureKind;
 import dev.identitystream.plaid.LogContext;
 import dev.identitystream.plaid.PlaidClient;
 import dev.identitystream.plaid.PlaidResult;
 import java.util.ArrayDeque;
-import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The durable async call stage. Input: {@code identity-requests} records (key and value bytes).
- * Output: {@link OutputEvent}s, routed to their topics by the split that follows.
+ * Output: {@link StageOutput}s, serialized and size-checked, routed to their topics by the split.
  *
- * <p>{@code process()} validates a record (bad input goes straight to the DLQ), writes it to the
- * changelogged pending store and dispatches its call when its key has no call running and a global
- * slot is free. Completions are only queued by the client's threads; this stage forwards the
- * outputs and deletes the pending entry on the stream thread (in {@code process()} and in a short
- * wall-clock punctuator), so under {@code exactly_once_v2} outputs, store and offsets commit
- * together. {@code init()} re-dispatches what a restored store holds. Records with the same key are
- * called one at a time, in offset order.
+ * <p>Its parts: {@link PendingStore} (the changelogged pending requests, restored at init), {@link
+ * CallDispatcher} (per-key order, in-flight slots, answers), {@link WaitBudget} (backpressure),
+ * {@link OutcomeMapper} and {@link OutputEncoder} (what an answer becomes). The guarantees:
  *
- * <p>Backpressure: when the task holds {@code maxPendingPerTask} requests, {@code process()} waits
- * for completions (draining them) for at most {@code maxBlock}; after that it admits the record
- * anyway (durably, in the store) so the stream thread goes back to polling and the instance stays
- * in its group. The full tasks of one stream thread share that wait ({@link WaitRound}): a thread
- * waits about {@code maxBlock} per pass over its tasks, not {@code maxBlock} per full task.
- *
- * <p>Threading: every method runs on the task's stream thread, except the completion callback,
- * which runs on a client thread: it releases the global slot, enqueues the result and starts the
- * next ready call (of another key) with the freed slot. Outputs, the store and the per-key queues
- * are touched by the stream thread only.
+ * <ol>
+ *   <li><b>Durable.</b> {@code process()} writes a valid request to the pending store before its
+ *       call starts; its outputs are forwarded and the entry deleted together on the stream thread,
+ *       so under {@code exactly_once_v2} outputs, store and input offsets commit atomically: after a
+ *       crash, a rebalance or a revival every request yields its outputs exactly once. Plaid may be
+ *       called again for a request whose outputs were not committed (the endpoint is a read).
+ *   <li><b>Threads.</b> {@code init}, {@code process}, the punctuator and {@code close} run on the
+ *       task's stream thread, which alone forwards, touches the store, the per-key queues and starts
+ *       calls. Client threads only record an answer and queue it ({@link InFlightCall}).
+ *   <li><b>Lives.</b> Kafka Streams may {@code close()} this object and {@code init()} it again
+ *       (a task revived after {@code TaskCorruptedException}, a suspended task resumed). Each
+ *       {@code init()} starts a new life from the store alone: new queues, a new dispatcher and
+ *       limiter share, a new gauge counter; nothing of the earlier life is kept. An answer of an
+ *       earlier life goes to that life's dispatcher and is never forwarded.
+ *   <li><b>Close.</b> {@code close()} abandons the life's calls: their slots are released at once
+ *       and the calls cancelled (no more retries, no more waiting on an open breaker); the requests
+ *       stay in the store for whoever runs the task next.
+ *   <li><b>Per-key order.</b> Records with the same key are called one at a time in offset order
+ *       and their outputs appear in that order; different keys run concurrently.
+ *   <li><b>Bounded calls and answers.</b> At most {@code maxInFlight} calls per instance hold a slot,
+ *       from dispatch until the stream thread takes their answer: answers waiting for a busy stream
+ *       thread count against the cap, so they never exceed it (heap: about cap × the largest
+ *       response).
+ *   <li><b>Backpressure.</b> When the task holds {@code maxPendingPerTask} requests, {@code
+ *       process()} waits for answers (forwarding them), from a budget of {@code maxBlock} per
+ *       stream thread between two polls ({@link WaitBudget}); once it is spent the record is
+ *       admitted anyway (it is durable), so the thread returns to {@code poll()} in time.
+ *   <li><b>Poison.</b> An answer whose outputs cannot be written (larger than the topic accepts, or
+ *       not serializable) goes to the DLQ ({@code OUTPUT_TOO_LARGE}, {@code OUTPUT_INVALID}); so
+ *       does a request whose pending-store entry is too large for the changelog; a DLQ record that
+ *       is itself too large is truncated ({@link OutputEncoder#deadLetter}). Nothing it forwards
+ *       can be refused for its size, so no answer can stop the task.
+ *   <li><b>Client failures.</b> A call that fails with an exception instead of a result (a client
+ *       closing, a bug) is called again after {@link #CALL_AGAIN_DELAY_NANOS}; the request stays
+ *       pending and is never sent to the DLQ for it.
+ * </ol>
  *
  * <p>Logging: nothing per record at INFO. The lines about one request carry {@code request_id} and
- * {@code item_id} in the MDC ({@link LogContext}), set on the thread that writes them (the stream
- * thread for a completion, the client's thread in the callback) and cleared right after.
+ * {@code item_id} in the MDC ({@link LogContext}), set on the thread that writes them.
  */
-final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], OutputEvent> {
+final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], StageOutput> {
 
   private static final Logger LOG = LoggerFactory.getLogger(PlaidCallProcessor.class);
   private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
-  private static final int MAX_DISPATCH_PASSES = 3;
+  static final long CALL_AGAIN_DELAY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final StageSettings settings;
   private final PlaidClient client;
   private final InFlightLimiter limiter;
-  private final InFlightLimiter.Share share;
   private final OutcomeMapper mapper;
+  private final OutputEncoder encoder;
   private final RequestValidator validator;
   private final PendingGauge gauge;
-  private final ThreadLocal<WaitRound> waitRounds;
+  private final ThreadLocal<WaitBudget> waitBudgets;
   private final StageMetrics metrics;
 
-  private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
-  private final Map<Object, ArrayDeque<PendingCall>> byGroup = new HashMap<>();
-  /** Calls whose key has no call running, waiting for a slot: filled by the stream thread, taken by any. */
-  private final ConcurrentLinkedQueue<PendingCall> ready = new ConcurrentLinkedQueue<>();
-  /** Held while one thread takes slots for ready calls (a client thread or the stream thread). */
-  private final AtomicBoolean dispatching = new AtomicBoolean();
-  private final ArrayDeque<SourceRecord> restoredInvalid = new ArrayDeque<>();
-  private ProcessorContext<byte[], OutputEvent> context;
-  private KeyValueStore<Bytes, byte[]> store;
-  private Cancellable punctuator;
-  private int pending;
+  // One life, from init() to close(): all of it is replaced by the next init().
+  private ProcessorContext<byte[], StageOutput> context;
+  private PendingStore store;
+  private CallDispatcher calls;
+  private ArrayDeque<SourceRecord> restoredInvalid;
+  /** Requests in the store only (not in memory), and per partition the offset of the first. */
+  private int parked;
+  private Map<Integer, Long> parkedFrom;
   private AtomicInteger pendingCount;
+  private Cancellable punctuator;
+  private int pendingEntryLimit;
   private long overAdmitted;
-  private long lastWaitRound = -1;
-  private volatile boolean closed;
-
-  private record Completion(PendingCall call, PlaidResult result, long durationNanos) {}
+  private long clientFailures;
 
   PlaidCallProcessor(
       StageSettings settings, PlaidClient client, InFlightLimiter limiter, OutcomeMapper mapper) {
-    this(settings, client, limiter, mapper, new PendingGauge(), WaitRound.perThread(), StageMetrics.NONE);
+    this(settings, client, limiter, mapper, new PendingGauge(), WaitBudget.perThread(), StageMetrics.NONE);
   }
 
   PlaidCallProcessor(
@@ -100,314 +110,292 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Outp
       InFlightLimiter limiter,
       OutcomeMapper mapper,
       PendingGauge gauge,
-      ThreadLocal<WaitRound> waitRounds,
+      ThreadLocal<WaitBudget> waitBudgets,
       StageMetrics metrics) {
     this.settings = settings;
     this.client = client;
     this.limiter = limiter;
-    this.share = limiter.register();
     this.mapper = mapper;
+    this.encoder = new OutputEncoder(settings.topics(), settings.outputLimits());
     this.validator = new RequestValidator(settings.maxRecordBytes());
     this.gauge = gauge;
-    this.waitRounds = waitRounds;
+    this.waitBudgets = waitBudgets;
     this.metrics = metrics;
   }
 
   @Override
-  public void init(ProcessorContext<byte[], OutputEvent> context) {
-    this.context = context;
-    this.store = context.getStateStore(StageSettings.PENDING_STORE);
-    this.pendingCount = gauge.register(context.taskId());
-    restore();
-    dispatchReady();
-    if (!restoredInvalid.isEmpty()) {
-      schedulePunctuator();
+  public void init(ProcessorContext<byte[], StageOutput> context) {
+    if (calls != null) {
+      close(); // init without close: end the earlier life first
     }
+    this.context = context;
+    this.store = new PendingStore(context.getStateStore(StageSettings.PENDING_STORE));
+    this.calls = new CallDispatcher(client, limiter);
+    this.restoredInvalid = new ArrayDeque<>();
+    this.parkedFrom = new LinkedHashMap<>();
+    this.pendingCount = gauge.register(context.taskId());
+    this.punctuator = null;
+    this.overAdmitted = 0;
+    this.clientFailures = 0;
+    this.pendingEntryLimit =
+        settings.outputLimits().limitFor(StageSettings.changelogTopic(context.applicationId()));
+    PendingStore.Restored restored = store.restore(validator, settings.maxPendingPerTask());
+    restored.calls().forEach(calls::admit);
+    restoredInvalid.addAll(restored.invalid()); // forwarding is not allowed in init(): see drain()
+    parked = restored.parked();
+    parkedFrom.putAll(restored.parkedFrom());
+    updateGauge();
+    if (!restored.calls().isEmpty()) {
+      LOG.info("Task {} restored {} pending requests ({} of them parked in the store until there is room);"
+          + " calling again", context.taskId(), restored.calls().size() + parked, parked);
+    }
+    calls.dispatch();
+    scheduleOrCancelPunctuator();
   }
 
   @Override
   public void process(Record<byte[], byte[]> record) {
-    drainCompleted();
+    drain();
     SourceRecord source = SourceRecord.of(context.recordMetadata().orElseThrow(), record);
     RequestValidator.Result result = validator.validate(record.key(), record.value());
     if (result instanceof RequestValidator.Invalid invalid) {
-      forward(
-          DeadLetters.of(source, invalid.reason(), RequestValidator.class, invalid.message(), null),
+      forward(encoder.deadLetter(
+          DeadLetters.of(source, invalid.reason(), RequestValidator.class, invalid.message(), null)),
           source.timestamp());
       return;
     }
     PendingCall call = PendingCall.of(source, ((RequestValidator.Valid) result).request());
-    store.put(source.storeKey(), source.encode());
-    admit(call);
-    dispatchReady();
+    byte[] entry = source.encode();
+    long entrySize = OutputLimits.sizeOf(source.storeKey().get(), entry, new org.apache.kafka.common.header.Header[0]);
+    if (entrySize > pendingEntryLimit) {
+      String message = "the request's pending-store entry of about " + entrySize + " bytes exceeds the "
+          + pendingEntryLimit + "-byte limit of the changelog topic (max.request.size or its max.message.bytes)";
+      forward(encoder.deadLetter(
+          DeadLetters.of(source, DlqReason.OUTPUT_TOO_LARGE, PendingStore.class, message, call.requestId())),
+          source.timestamp());
+      return;
+    }
+    store.add(source, entry);
+    if (parkedFrom.containsKey(source.partition()) || calls.pending() >= settings.maxPendingPerTask()) {
+      parkedFrom.putIfAbsent(source.partition(), source.offset()); // behind what is parked already
+      parked++;
+    } else {
+      calls.admit(call);
+    }
+    updateGauge();
+    calls.dispatch();
+    scheduleOrCancelPunctuator();
     awaitRoom();
   }
 
   @Override
   public void close() {
-    closed = true;
-    limiter.markWaiting(share, false);
+    if (calls == null) {
+      return;
+    }
+    calls.close();
+    calls = null;
     if (punctuator != null) {
       punctuator.cancel();
       punctuator = null;
     }
-    if (pendingCount != null) {
-      gauge.unregister(context.taskId(), pendingCount);
-    }
-    // Calls in flight keep their slots until they complete; their results are dropped here and
-    // the requests stay in the store, so whoever owns the task next calls again.
+    gauge.unregister(context.taskId(), pendingCount);
+    restoredInvalid = null;
+    parkedFrom = null;
+    parked = 0;
+    store = null;
   }
 
-  /** Pending requests of this task (for tests and metrics). */
+  /** Pending requests of this life, in memory and parked (for tests and metrics); 0 when closed. */
   int pending() {
-    return pending;
+    return calls == null ? 0 : calls.pending() + parked;
   }
 
-  private void restore() {
-    int restored = 0;
-    try (KeyValueIterator<Bytes, byte[]> entries = store.all()) {
-      while (entries.hasNext()) {
-        KeyValue<Bytes, byte[]> entry = entries.next();
-        SourceRecord source = SourceRecord.decode(entry.value);
-        RequestValidator.Result result = validator.validate(source.key(), source.value());
-        if (result instanceof RequestValidator.Valid valid) {
-          admit(PendingCall.of(source, valid.request()));
-          restored++;
-        } else {
-          restoredInvalid.add(source); // forwarding is not allowed in init(): see drainCompleted()
-        }
-      }
+  /** Forwards what is ready: refused restored entries, answered calls; then dispatches. */
+  private void drain() {
+    while (!restoredInvalid.isEmpty()) {
+      rejectRestored(restoredInvalid.poll());
     }
-    if (restored > 0) {
-      LOG.info("Task {} restored {} pending requests; calling again", context.taskId(), restored);
+    InFlightCall answered;
+    while ((answered = takeAnswer(0)) != null) {
+      complete(answered);
     }
+    calls.releaseDue(System.nanoTime());
+    refill();
+    calls.dispatch();
+    scheduleOrCancelPunctuator();
   }
 
   /**
-   * The drain punctuator runs only while the task has pending requests: an idle task does not
-   * mark itself for commit every few milliseconds.
+   * Reads parked requests back from the store, oldest first, once there is room for a batch of
+   * them (a sixteenth of the cap, so that a backlog costs one store scan per batch, not per call).
    */
-  private void schedulePunctuator() {
-    if (punctuator == null) {
-      punctuator =
-          context.schedule(settings.drainInterval(), PunctuationType.WALL_CLOCK_TIME, now -> drain());
+  private void refill() {
+    int room = settings.maxPendingPerTask() - calls.pending();
+    if (parked == 0 || room < Math.min(parked, Math.max(1, settings.maxPendingPerTask() / 16))) {
+      return;
+    }
+    Iterator<Map.Entry<Integer, Long>> partitions = parkedFrom.entrySet().iterator();
+    while (room > 0 && partitions.hasNext()) {
+      Map.Entry<Integer, Long> partition = partitions.next();
+      List<SourceRecord> batch = store.load(partition.getKey(), partition.getValue(), room);
+      for (SourceRecord source : batch) {
+        parked--;
+        RequestValidator.Result result = validator.validate(source.key(), source.value());
+        if (result instanceof RequestValidator.Valid valid) {
+          calls.admit(PendingCall.of(source, valid.request()));
+        } else {
+          rejectRestored(source);
+        }
+      }
+      if (batch.size() < room) {
+        partitions.remove();
+      } else {
+        partition.setValue(batch.get(batch.size() - 1).offset() + 1);
+      }
+      room = settings.maxPendingPerTask() - calls.pending();
+    }
+    if (parkedFrom.isEmpty()) {
+      parked = 0;
+    }
+    updateGauge();
+  }
+
+  private InFlightCall takeAnswer(long timeoutNanos) {
+    try {
+      return calls.take(timeoutNanos);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
     }
   }
 
-  private void cancelPunctuatorIfIdle() {
-    if (pending == 0 && restoredInvalid.isEmpty() && punctuator != null) {
+  private void complete(InFlightCall answered) {
+    PendingCall call = answered.call;
+    PlaidResult result = answered.result();
+    if (result == null) {
+      callAgainLater(call, answered.error());
+      return;
+    }
+    List<StageOutput> outputs = outputsOf(call, result);
+    if (LOG.isDebugEnabled()) {
+      try (LogContext ignored = LogContext.of(call.requestId(), call.request().itemId())) {
+        LOG.debug("Request completed: {} after {} attempts; {} outputs",
+            OutcomeMapper.describe(result), result.attempts(), outputs.size());
+      }
+    }
+    metrics.onCallCompleted(result, System.nanoTime() - answered.startedNanos);
+    for (StageOutput output : outputs) {
+      forward(output, call.source().timestamp());
+    }
+    store.remove(call.source());
+    calls.ended(call);
+    updateGauge();
+  }
+
+  /** The outputs of a result; a DLQ record instead when they cannot be written. */
+  private List<StageOutput> outputsOf(PendingCall call, PlaidResult result) {
+    DlqReason reason;
+    String message;
+    try {
+      return encoder.encode(mapper.map(call, result));
+    } catch (OutputEncoder.TooLarge e) {
+      reason = DlqReason.OUTPUT_TOO_LARGE;
+      message = e.getMessage();
+    } catch (StreamsException e) {
+      throw e; // Kafka Streams' own signals (a task to revive or migrate) are not about the answer
+    } catch (RuntimeException e) {
+      reason = DlqReason.OUTPUT_INVALID;
+      message = "Plaid's answer (" + OutcomeMapper.describe(result) + ") could not be written as output records: "
+          + e.getClass().getSimpleName();
+    }
+    try (LogContext ignored = LogContext.of(call.requestId(), call.request().itemId())) {
+      LOG.warn("Request {} goes to the DLQ ({}): {}", call.requestId(), reason, message);
+    }
+    return List.of(encoder.deadLetter(
+        DeadLetters.of(call.source(), reason, OutputEncoder.class, message, call.requestId())));
+  }
+
+  /** A call that failed without a result: the request stays pending and is called again. */
+  private void callAgainLater(PendingCall call, Throwable error) {
+    clientFailures++;
+    if (Long.bitCount(clientFailures) == 1) {
+      try (LogContext ignored = LogContext.of(call.requestId(), call.request().itemId())) {
+        LOG.warn("Plaid client failed for request {} without a result ({}); it stays pending and is"
+                + " called again in {} ms ({} such failures in task {} so far)",
+            call.requestId(), error == null ? "no result" : error.getClass().getName(),
+            TimeUnit.NANOSECONDS.toMillis(CALL_AGAIN_DELAY_NANOS), clientFailures, context.taskId());
+      }
+    }
+    calls.callAgainLater(call, CALL_AGAIN_DELAY_NANOS);
+  }
+
+  /** A restored entry that a newer validator refuses: to the DLQ, out of the store. */
+  private void rejectRestored(SourceRecord source) {
+    RequestValidator.Invalid invalid = (RequestValidator.Invalid) validator.validate(source.key(), source.value());
+    forward(encoder.deadLetter(
+        DeadLetters.of(source, invalid.reason(), RequestValidator.class, invalid.message(), null)),
+        source.timestamp());
+    store.remove(source);
+  }
+
+  /**
+   * Backpressure: while the task is full, waits for answers (forwarding them) from the stream
+   * thread's budget for this pass; when it is spent, returns and the record stays admitted.
+   */
+  private void awaitRoom() {
+    int max = settings.maxPendingPerTask();
+    if (pending() < max) {
+      return;
+    }
+    WaitBudget budget = waitBudgets.get();
+    long maxBlock = settings.maxBlock().toNanos();
+    while (pending() >= max) {
+      long start = System.nanoTime();
+      long left = budget.remainingNanos(PollSignal.pollsOfThisThread(), start, maxBlock);
+      if (left <= 0) {
+        overAdmitted++;
+        if (Long.bitCount(overAdmitted) == 1) {
+          LOG.warn("Task {} is full ({} pending) and its stream thread spent its wait of {} since the last"
+                  + " poll; admitted anyway ({} times so far)",
+              context.taskId(), pending(), settings.maxBlock(), overAdmitted);
+        }
+        return;
+      }
+      InFlightCall answered = takeAnswer(Math.min(left, WAIT_SLICE_NANOS));
+      long end = System.nanoTime();
+      budget.spend(end - start, end);
+      if (Thread.currentThread().isInterrupted()) {
+        return;
+      }
+      if (answered != null) {
+        complete(answered);
+      }
+      drain();
+    }
+  }
+
+  /** The punctuator runs only while there is something to drain: an idle task does not wake up. */
+  private void scheduleOrCancelPunctuator() {
+    boolean needed = pending() > 0 || !restoredInvalid.isEmpty();
+    if (needed && punctuator == null) {
+      punctuator = context.schedule(settings.drainInterval(), PunctuationType.WALL_CLOCK_TIME, now -> drain());
+    } else if (!needed && punctuator != null) {
       punctuator.cancel();
       punctuator = null;
     }
   }
 
-  private void admit(PendingCall call) {
-    schedulePunctuator();
-    pending++;
-    gauge.update(pendingCount, pending);
-    ArrayDeque<PendingCall> queue = byGroup.computeIfAbsent(call.group(), g -> new ArrayDeque<>());
-    queue.add(call);
-    if (queue.size() == 1) {
-      ready.add(call);
-    }
+  private void updateGauge() {
+    gauge.update(pendingCount, pending(), calls.pending());
   }
 
-  /** Stream thread: calls what the free slots allow, and tells the limiter whether the task waits. */
-  private void dispatchReady() {
-    dispatchAvailable();
-    limiter.markWaiting(share, !ready.isEmpty());
-  }
-
-  /**
-   * Takes free slots for ready calls. Runs on the stream thread and, when a call completes, on the
-   * client's thread: a freed slot goes straight to the next ready call instead of waiting for the
-   * stream thread (which may be committing or polling). A thread that finds another one dispatching
-   * leaves it to that one (or to the next drain); a completion that is synchronous (a call answered
-   * on the calling thread) cannot recurse into here.
-   */
-  private void dispatchAvailable() {
-    // A slot released while another thread held the flag would stay idle until the next drain
-    // (10 ms or more when the stream thread commits): look again after letting go, a few times.
-    for (int pass = 0; pass < MAX_DISPATCH_PASSES; pass++) {
-      if (!dispatching.compareAndSet(false, true)) {
-        return;
-      }
-      try {
-        while (!closed && !ready.isEmpty() && limiter.tryAcquire(share)) {
-          PendingCall next = ready.poll();
-          if (next == null) {
-            limiter.release(share);
-            break;
-          }
-          call(next);
-        }
-      } finally {
-        dispatching.set(false);
-      }
-      if (closed || ready.isEmpty() || limiter.available() == 0) {
-        return;
-      }
-    }
-  }
-
-  private void call(PendingCall call) {
-    CompletionStage<PlaidResult> stage;
-    long started = System.nanoTime();
-    try {
-      stage = client.identityDocumentsUploadsGet(call.plaidRequest());
-    } catch (RuntimeException e) {
-      stage = CompletableFuture.failedFuture(e);
-    }
-    stage.whenComplete(
-        (result, error) -> {
-          limiter.release(share);
-          if (closed) {
-            return;
-          }
-          PlaidResult outcome = result;
-          if (outcome == null) {
-            try (LogContext ignored = LogContext.of(call.requestId(), call.request().itemId())) {
-              LOG.error(
-                  "Plaid client failed unexpectedly for request {}: {}",
-                  call.requestId(),
-                  error == null ? "null result" : error.getClass().getName());
-            }
-            outcome =
-                new PlaidResult.TransportFailure(
-                    FailureKind.CONNECTION, 0, "client failed unexpectedly", 1);
-          }
-          completions.add(new Completion(call, outcome, System.nanoTime() - started));
-          dispatchAvailable();
-        });
-  }
-
-  private void drain() {
-    drainCompleted();
-    dispatchReady();
-  }
-
-  private void drainCompleted() {
-    while (!restoredInvalid.isEmpty()) {
-      rejectRestored(restoredInvalid.poll());
-    }
-    Completion completion;
-    while ((completion = completions.poll()) != null) {
-      complete(completion);
-    }
-  }
-
-  private void complete(Completion completion) {
-    PendingCall call = completion.call();
-    List<OutputEvent> outputs = mapper.map(call, completion.result());
-    if (LOG.isDebugEnabled()) {
-      try (LogContext ignored = LogContext.of(call.requestId(), call.request().itemId())) {
-        LOG.debug(
-            "Request completed: {} after {} attempts; {} outputs",
-            describe(completion.result()),
-            completion.result().attempts(),
-            outputs.size());
-      }
-    }
-    metrics.onCallCompleted(completion.result(), completion.durationNanos());
-    for (OutputEvent output : outputs) {
-      forward(output, call.source().timestamp());
-    }
-    store.delete(call.source().storeKey());
-    pending--;
-    gauge.update(pendingCount, pending);
-    ArrayDeque<PendingCall> queue = byGroup.get(call.group());
-    queue.poll();
-    if (queue.isEmpty()) {
-      byGroup.remove(call.group());
-    } else {
-      ready.add(queue.peek());
-    }
-    cancelPunctuatorIfIdle();
-  }
-
-  /** A restored entry that a newer validator refuses: to the DLQ, out of the store. */
-  private void rejectRestored(SourceRecord source) {
-    RequestValidator.Result result = validator.validate(source.key(), source.value());
-    RequestValidator.Invalid invalid = (RequestValidator.Invalid) result;
-    forward(
-        DeadLetters.of(source, invalid.reason(), RequestValidator.class, invalid.message(), null),
-        source.timestamp());
-    store.delete(source.storeKey());
-  }
-
-  /**
-   * Backpressure: waits, draining completions, until the task has room or the stream thread's
-   * current wait round ends (at most maxBlock).
-   */
-  private void awaitRoom() {
-    if (pending < settings.maxPendingPerTask()) {
-      return;
-    }
-    WaitRound waitRound = waitRounds.get();
-    lastWaitRound = waitRound.join(lastWaitRound, System.nanoTime(), settings.maxBlock().toNanos());
-    long deadline = waitRound.deadlineNanos();
-    while (pending >= settings.maxPendingPerTask()) {
-      long remaining = deadline - System.nanoTime();
-      if (remaining <= 0) {
-        overAdmitted++;
-        if (Long.bitCount(overAdmitted) == 1) {
-          LOG.warn(
-              "Task {} is full ({} pending) and its stream thread waited {}; admitted anyway ({} times so far)",
-              context.taskId(),
-              pending,
-              settings.maxBlock(),
-              overAdmitted);
-        }
-        return;
-      }
-      Completion completion;
-      try {
-        completion = completions.poll(Math.min(remaining, WAIT_SLICE_NANOS), TimeUnit.NANOSECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-      if (completion != null) {
-        complete(completion);
-        drainCompleted();
-      }
-      dispatchReady();
-    }
-  }
-
-  /** A token-free summary of a result for the logs. */
-  private static String describe(PlaidResult result) {
-    if (result instanceof PlaidResult.Exhausted exhausted) {
-      return "retries exhausted, last " + describe(exhausted.last());
-    }
-    if (result instanceof PlaidResult.ErrorAnswer answer) {
-      return "HTTP " + answer.httpStatus() + " " + answer.error().errorType() + "/" + answer.error().errorCode();
-    }
-    if (result instanceof PlaidResult.TransportFailure failure) {
-      return failure.kind() + " (HTTP " + failure.httpStatus() + ")";
-    }
-    return "HTTP " + ((PlaidResult.Success) result).httpStatus();
-  }
-
-  private void forward(OutputEvent output, long timestamp) {
-    Record<byte[], OutputEvent> record =
-        output instanceof OutputEvent.DeadLetter dead
-            ? new Record<>(output.key(), output, timestamp, dead.headers())
+  private void forward(StageOutput output, long timestamp) {
+    Record<byte[], StageOutput> record =
+        output.headers() != null
+            ? new Record<>(output.key(), output, timestamp, output.headers())
             : new Record<>(output.key(), output, timestamp);
     context.forward(record);
-    metrics.onRecordOut(topicOf(output));
+    metrics.onRecordOut(encoder.topicOf(output.kind()));
   }
-
-  private String topicOf(OutputEvent output) {
-    Topics topics = settings.topics();
-    if (output instanceof OutputEvent.Account) {
-      return topics.accounts();
-    } else if (output instanceof OutputEvent.ItemStatus) {
-      return topics.items();
-    } else if (output instanceof OutputEvent.ItemError) {
-      return topics.itemErrors();
-    }
-    return topics.dlq();
-  }
-
 }

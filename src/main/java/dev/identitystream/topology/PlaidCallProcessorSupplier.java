@@ -13,7 +13,7 @@ import org.apache.kafka.streams.state.Stores;
 
 /** Creates one {@link PlaidCallProcessor} per task, all sharing one in-flight limiter and gauge. */
 final class PlaidCallProcessorSupplier
-    implements ProcessorSupplier<byte[], byte[], byte[], OutputEvent> {
+    implements ProcessorSupplier<byte[], byte[], byte[], StageOutput> {
 
   private final StageSettings settings;
   private final PlaidClient client;
@@ -22,7 +22,7 @@ final class PlaidCallProcessorSupplier
   private final PendingGauge gauge;
   private final StageMetrics metrics;
   /** Shared by the processors of all tasks, so each stream thread has one wait budget. */
-  private final ThreadLocal<WaitRound> waitRounds = WaitRound.perThread();
+  private final ThreadLocal<WaitBudget> waitBudgets = WaitBudget.perThread();
 
   PlaidCallProcessorSupplier(
       StageSettings settings,
@@ -40,8 +40,8 @@ final class PlaidCallProcessorSupplier
   }
 
   @Override
-  public Processor<byte[], byte[], byte[], OutputEvent> get() {
-    return new PlaidCallProcessor(settings, client, limiter, mapper, gauge, waitRounds, metrics);
+  public Processor<byte[], byte[], byte[], StageOutput> get() {
+    return new PlaidCallProcessor(settings, client, limiter, mapper, gauge, waitBudgets, metrics);
   }
 
   /** The changelogged pending store: key partition+offset, value the encoded source record. */

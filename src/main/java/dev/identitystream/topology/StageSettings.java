@@ -9,12 +9,13 @@ import java.util.Objects;
  * @param topics topic names
  * @param maxInFlight calls in flight at once, across all tasks of one instance
  * @param maxPendingPerTask pending requests per task before {@code process()} waits
- * @param maxBlock the longest {@code process()} waits for room; after it, the record is admitted
- *     anyway (stays durable in the store) so the instance is never evicted from its group. The
- *     full tasks of one stream thread share one such wait per pass over them ({@link WaitRound})
+ * @param maxBlock how long a stream thread may wait for room in total between two polls; after
+ *     it, records are admitted anyway (they stay durable in the store) so the thread returns to
+ *     {@code poll()} in time ({@link WaitBudget}). Must be positive: zero would turn backpressure off
  * @param drainInterval wall-clock period of the punctuator that forwards completed calls
  * @param maxRecordBytes the largest input record (key plus value) accepted
  * @param persistentStore RocksDB (true) or in-memory (false) pending store; both changelogged
+ * @param outputLimits the largest record each topic accepts from the job
  */
 public record StageSettings(
     Topics topics,
@@ -23,7 +24,8 @@ public record StageSettings(
     Duration maxBlock,
     Duration drainInterval,
     int maxRecordBytes,
-    boolean persistentStore) {
+    boolean persistentStore,
+    OutputLimits outputLimits) {
 
   public static final String PENDING_STORE = "plaid-pending-requests";
 
@@ -31,14 +33,15 @@ public record StageSettings(
     Objects.requireNonNull(topics, "topics");
     Objects.requireNonNull(maxBlock, "maxBlock");
     Objects.requireNonNull(drainInterval, "drainInterval");
+    Objects.requireNonNull(outputLimits, "outputLimits");
     if (maxInFlight < 1) {
       throw new IllegalArgumentException("maxInFlight must be at least 1");
     }
     if (maxPendingPerTask < 1) {
       throw new IllegalArgumentException("maxPendingPerTask must be at least 1");
     }
-    if (maxBlock.isNegative() || drainInterval.isNegative() || drainInterval.isZero()) {
-      throw new IllegalArgumentException("maxBlock must be >= 0 and drainInterval > 0");
+    if (maxBlock.isNegative() || maxBlock.isZero() || drainInterval.isNegative() || drainInterval.isZero()) {
+      throw new IllegalArgumentException("maxBlock and drainInterval must be positive");
     }
     if (maxRecordBytes < 1) {
       throw new IllegalArgumentException("maxRecordBytes must be positive");
@@ -48,30 +51,40 @@ public record StageSettings(
   /** Defaults suited to a single instance: 256 in flight, 2,048 pending per task. */
   public static StageSettings defaults() {
     return new StageSettings(
-        Topics.DEFAULTS, 256, 2048, Duration.ofSeconds(1), Duration.ofMillis(10), 1 << 20, true);
+        Topics.DEFAULTS, 256, 2048, Duration.ofSeconds(1), Duration.ofMillis(10), 1 << 20, true,
+        OutputLimits.defaults());
+  }
+
+  /** The pending store's changelog topic, as Kafka Streams names it. */
+  public static String changelogTopic(String applicationId) {
+    return applicationId + "-" + PENDING_STORE + "-changelog";
   }
 
   public StageSettings withTopics(Topics value) {
-    return new StageSettings(value, maxInFlight, maxPendingPerTask, maxBlock, drainInterval, maxRecordBytes, persistentStore);
+    return new StageSettings(value, maxInFlight, maxPendingPerTask, maxBlock, drainInterval, maxRecordBytes, persistentStore, outputLimits);
   }
 
   public StageSettings withMaxInFlight(int value) {
-    return new StageSettings(topics, value, maxPendingPerTask, maxBlock, drainInterval, maxRecordBytes, persistentStore);
+    return new StageSettings(topics, value, maxPendingPerTask, maxBlock, drainInterval, maxRecordBytes, persistentStore, outputLimits);
   }
 
   public StageSettings withMaxPendingPerTask(int value) {
-    return new StageSettings(topics, maxInFlight, value, maxBlock, drainInterval, maxRecordBytes, persistentStore);
+    return new StageSettings(topics, maxInFlight, value, maxBlock, drainInterval, maxRecordBytes, persistentStore, outputLimits);
   }
 
   public StageSettings withMaxBlock(Duration value) {
-    return new StageSettings(topics, maxInFlight, maxPendingPerTask, value, drainInterval, maxRecordBytes, persistentStore);
+    return new StageSettings(topics, maxInFlight, maxPendingPerTask, value, drainInterval, maxRecordBytes, persistentStore, outputLimits);
   }
 
   public StageSettings withMaxRecordBytes(int value) {
-    return new StageSettings(topics, maxInFlight, maxPendingPerTask, maxBlock, drainInterval, value, persistentStore);
+    return new StageSettings(topics, maxInFlight, maxPendingPerTask, maxBlock, drainInterval, value, persistentStore, outputLimits);
+  }
+
+  public StageSettings withOutputLimits(OutputLimits value) {
+    return new StageSettings(topics, maxInFlight, maxPendingPerTask, maxBlock, drainInterval, maxRecordBytes, persistentStore, value);
   }
 
   public StageSettings withPersistentStore(boolean value) {
-    return new StageSettings(topics, maxInFlight, maxPendingPerTask, maxBlock, drainInterval, maxRecordBytes, value);
+    return new StageSettings(topics, maxInFlight, maxPendingPerTask, maxBlock, drainInterval, maxRecordBytes, value, outputLimits);
   }
 }

@@ -42,11 +42,11 @@ class BackfillFailureIT {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void shouldExitWithFailureWhenAStreamThreadDiesBeforeCatchingUp() throws Exception {
-    // given requests whose account records are larger than the producer accepts: Kafka Streams'
-    // default production exception handler fails the stream thread, and the job shuts down
+    // given a transaction timeout above the broker's transaction.max.timeout.ms (15 min): the
+    // stream thread cannot initialize its transactional producer and dies, and the job shuts down
     Topics topics = JobTestSupport.uniqueTopics("backfill-fatal");
     Map<String, String> settings = settings(topics, Duration.ZERO);
-    settings.put("max.request.size", "600");
+    settings.put("producer.transaction.timeout.ms", "1000000");
     Path config = CliTestSupport.configFile(dir, settings);
     produce(topics, 20, "accounts5");
 
@@ -55,7 +55,7 @@ class BackfillFailureIT {
 
     // then
     assertThat(backfill.exitCode()).as(backfill.err()).isEqualTo(ExitCodes.FAILURE);
-    assertThat(backfill.err()).contains("The job stopped before catching up").contains("max.request.size");
+    assertThat(backfill.err()).contains("The job stopped before catching up").contains("transaction");
     assertThat(backfill.out()).doesNotContain("Backfill done");
   }
 

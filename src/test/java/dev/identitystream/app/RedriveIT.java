@@ -84,6 +84,17 @@ class RedriveIT {
     List<ConsumerRecord<String, String>> deadLetters = dlq(topics);
     assertThat(reasons(deadLetters)).containsEntry("RETRIES_EXHAUSTED", (long) EXHAUSTED).containsEntry("INVALID_JSON", (long) NOT_JSON);
     assertThat(TestClients.valuesToEnd(KAFKA.bootstrapServers(), topics.items(), IsolationLevel.READ_COMMITTED)).isEmpty();
+    // and a DLQ record that holds only a prefix of its original (as the job writes when an original
+    // does not fit the DLQ topic), with a reason that would be selected
+    try (KafkaProducer<String, String> producer = TestClients.producer(KAFKA.bootstrapServers())) {
+      ProducerRecord<String, String> truncated = new ProducerRecord<>(topics.dlq(), "item-big", "{\"access_token\":\"acc");
+      truncated.headers().add(DlqHeaders.REASON, "RETRIES_EXHAUSTED".getBytes(StandardCharsets.UTF_8));
+      truncated.headers().add(DlqHeaders.TRUNCATED, "true".getBytes(StandardCharsets.UTF_8));
+      truncated.headers().add(DlqHeaders.TOPIC, topics.requests().getBytes(StandardCharsets.UTF_8));
+      truncated.headers().add(DlqHeaders.PARTITION, "0".getBytes(StandardCharsets.UTF_8));
+      truncated.headers().add(DlqHeaders.OFFSET, "99".getBytes(StandardCharsets.UTF_8));
+      producer.send(truncated).get();
+    }
     long inputBefore = count(topics.requests());
 
     // when one reason is re-driven
@@ -92,7 +103,8 @@ class RedriveIT {
     // then it moved exactly those records, their original key, value and headers, to the input topic
     assertThat(first.exitCode()).as(first.err()).isEqualTo(ExitCodes.OK);
     assertThat(first.out()).containsPattern("moved +4  RETRIES_EXHAUSTED 4").containsPattern("not selected +3  INVALID_JSON 3")
-        .containsPattern("already re-driven +0");
+        .containsPattern("already re-driven +0")
+        .contains("truncated").contains("the originals are at " + topics.requests() + "/0/99");
     List<ConsumerRecord<String, String>> input = TestClients.readToEnd(KAFKA.bootstrapServers(), topics.requests(), IsolationLevel.READ_COMMITTED);
     List<ConsumerRecord<String, String>> copies = input.stream().filter(r -> r.headers().lastHeader(DlqRedrive.SOURCE_HEADER) != null).toList();
     assertThat(copies).hasSize(EXHAUSTED);
@@ -112,7 +124,7 @@ class RedriveIT {
     assertThat(TestClients.valuesToEnd(KAFKA.bootstrapServers(), topics.items(), IsolationLevel.READ_COMMITTED))
         .allMatch(v -> v.contains("\"status\":\"OK\""))
         .anyMatch(v -> v.contains("\"request_id\":\"again-0\""));
-    assertThat(dlq(topics)).hasSize(EXHAUSTED + NOT_JSON);
+    assertThat(dlq(topics)).hasSize(EXHAUSTED + NOT_JSON + 1);
 
     // and a second redrive of the same range moves nothing
     CliTestSupport.Run second = CliTestSupport.run("redrive", "-c", config.toString(), "--reason", "RETRIES_EXHAUSTED", "--since", "1h");
@@ -122,7 +134,7 @@ class RedriveIT {
 
     // and without --reason only the reasons that can succeed are considered: nothing left to move
     CliTestSupport.Run defaults = CliTestSupport.run("redrive", "-c", config.toString(), "--dry-run");
-    assertThat(defaults.out()).containsPattern("would move +0").contains("Input reasons were left alone");
+    assertThat(defaults.out()).containsPattern("would move +0").contains("Other reasons were left alone");
   }
 
   private static List<ConsumerRecord<String, String>> dlq(Topics topics) {

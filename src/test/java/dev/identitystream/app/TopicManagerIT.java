@@ -27,24 +27,26 @@ class TopicManagerIT {
   @Test
   void shouldCreateMissingTopicsWithTheItemsTopicCompacted() throws Exception {
     Topics topics = uniqueTopics();
-    TopicManager.ensure(Map.of("bootstrap.servers", KAFKA.bootstrapServers()), topics, true, 2, (short) -1);
+    TopicManager.ensure(Map.of("bootstrap.servers", KAFKA.bootstrapServers()), topics, new TopicManager.Creation(true, 2, (short) -1, 2_000_000), "tm-changelog");
     try (Admin admin = KAFKA.broker().createAdmin()) {
       Set<String> names = admin.listTopics().names().get();
       assertThat(names).contains(topics.requests(), topics.accounts(), topics.items(), topics.itemErrors(), topics.dlq());
       ConfigResource items = new ConfigResource(ConfigResource.Type.TOPIC, topics.items());
       Config config = admin.describeConfigs(List.of(items)).all().get().get(items);
       assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
+      assertThat(config.get("max.message.bytes").value()).isEqualTo("2000000");
       assertThat(admin.describeTopics(List.of(topics.accounts())).allTopicNames().get().get(topics.accounts()).partitions()).hasSize(2);
     }
-    // a second start finds them and changes nothing
-    TopicManager.ensure(Map.of("bootstrap.servers", KAFKA.bootstrapServers()), topics, false, 2, (short) -1);
+    // a second start finds them, changes nothing, and reports each output topic's record limit
+    Map<String, Integer> limits = TopicManager.ensure(Map.of("bootstrap.servers", KAFKA.bootstrapServers()), topics, new TopicManager.Creation(false, 2, (short) -1, 2_000_000), "tm-changelog");
+    assertThat(limits).containsOnlyKeys(topics.outputs()).containsValue(2_000_000);
   }
 
   @Test
   void shouldNameTheMissingTopicsWhenItMayNotCreateThem() {
     Topics topics = uniqueTopics();
     assertThatThrownBy(
-            () -> TopicManager.ensure(Map.of("bootstrap.servers", KAFKA.bootstrapServers()), topics, false, 1, (short) -1))
+            () -> TopicManager.ensure(Map.of("bootstrap.servers", KAFKA.bootstrapServers()), topics, new TopicManager.Creation(false, 1, (short) -1, 2_000_000), "tm-changelog"))
         .isInstanceOf(TopicManager.MissingTopicsException.class)
         .hasMessageContaining(topics.requests())
         .hasMessageContaining(topics.dlq())

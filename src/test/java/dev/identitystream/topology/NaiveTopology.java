@@ -25,7 +25,7 @@ public final class NaiveTopology {
 
   public static Topology build(StageSettings settings, PlaidClient client, Clock clock) {
     StreamsBuilder builder = new StreamsBuilder();
-    KStream<byte[], OutputEvent> outputs =
+    KStream<byte[], StageOutput> outputs =
         builder.stream(
                 settings.topics().requests(),
                 Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("read-requests"))
@@ -38,21 +38,23 @@ public final class NaiveTopology {
 
   /** Threading: runs on its stream thread; blocks it for the whole call. */
   private static final class BlockingCallProcessor
-      implements Processor<byte[], byte[], byte[], OutputEvent> {
+      implements Processor<byte[], byte[], byte[], StageOutput> {
 
     private final PlaidClient client;
     private final OutcomeMapper mapper;
     private final RequestValidator validator;
-    private ProcessorContext<byte[], OutputEvent> context;
+    private ProcessorContext<byte[], StageOutput> context;
+    private final OutputEncoder encoder;
 
     BlockingCallProcessor(StageSettings settings, PlaidClient client, OutcomeMapper mapper) {
       this.client = client;
       this.mapper = mapper;
       this.validator = new RequestValidator(settings.maxRecordBytes());
+      this.encoder = new OutputEncoder(settings.topics(), settings.outputLimits());
     }
 
     @Override
-    public void init(ProcessorContext<byte[], OutputEvent> context) {
+    public void init(ProcessorContext<byte[], StageOutput> context) {
       this.context = context;
     }
 
@@ -61,20 +63,25 @@ public final class NaiveTopology {
       SourceRecord source = SourceRecord.of(context.recordMetadata().orElseThrow(), record);
       RequestValidator.Result result = validator.validate(record.key(), record.value());
       if (result instanceof RequestValidator.Invalid invalid) {
-        forward(DeadLetters.of(source, invalid.reason(), RequestValidator.class, invalid.message(), null), source);
+        forward(encoder.deadLetter(
+            DeadLetters.of(source, invalid.reason(), RequestValidator.class, invalid.message(), null)), source);
         return;
       }
       PendingCall call = PendingCall.of(source, ((RequestValidator.Valid) result).request());
       PlaidResult answer = client.identityDocumentsUploadsGet(call.plaidRequest()).toCompletableFuture().join();
-      for (OutputEvent output : mapper.map(call, answer)) {
-        forward(output, source);
+      try {
+        for (StageOutput output : encoder.encode(mapper.map(call, answer))) {
+          forward(output, source);
+        }
+      } catch (OutputEncoder.TooLarge e) {
+        throw new IllegalStateException(e.getMessage(), e); // the naive baseline has no DLQ path for it
       }
     }
 
-    private void forward(OutputEvent output, SourceRecord source) {
+    private void forward(StageOutput output, SourceRecord source) {
       context.forward(
-          output instanceof OutputEvent.DeadLetter dead
-              ? new Record<>(output.key(), output, source.timestamp(), dead.headers())
+          output.headers() != null
+              ? new Record<>(output.key(), output, source.timestamp(), output.headers())
               : new Record<>(output.key(), output, source.timestamp()));
     }
   }

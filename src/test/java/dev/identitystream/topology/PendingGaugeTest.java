@@ -17,9 +17,9 @@ class PendingGaugeTest {
     AtomicInteger second = gauge.register(new TaskId(0, 1));
 
     // when
-    gauge.update(first, 5);
-    gauge.update(second, 3);
-    gauge.update(first, 2);
+    gauge.update(first, 5, 5);
+    gauge.update(second, 3, 3);
+    gauge.update(first, 2, 2);
 
     // then
     assertThat(gauge.total()).isEqualTo(5);
@@ -31,9 +31,9 @@ class PendingGaugeTest {
     // given
     TaskId task = new TaskId(0, 0);
     AtomicInteger closing = gauge.register(task);
-    gauge.update(closing, 4);
+    gauge.update(closing, 4, 4);
     AtomicInteger reopened = gauge.register(task);
-    gauge.update(reopened, 1);
+    gauge.update(reopened, 1, 1);
 
     // when
     gauge.unregister(task, closing);

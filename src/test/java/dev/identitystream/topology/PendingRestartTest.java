@@ -2,6 +2,7 @@ package dev.identitystream.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.identitystream.event.EventSerdes;
 import dev.identitystream.plaid.PlaidResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ class PendingRestartTest {
 
   /** One incarnation of the task: a context, the store reopened from disk, the processor. */
   private final class Incarnation implements AutoCloseable {
-    final MockProcessorContext<byte[], OutputEvent> context;
+    final MockProcessorContext<byte[], StageOutput> context;
     final KeyValueStore<Bytes, byte[]> store;
     final PlaidCallProcessor processor;
     final FakePlaidClient client = new FakePlaidClient();
@@ -79,8 +80,8 @@ class PendingRestartTest {
     List<String> answeredRequestIds() {
       return context.forwarded().stream()
           .map(f -> f.record().value())
-          .filter(OutputEvent.ItemStatus.class::isInstance)
-          .map(e -> ((OutputEvent.ItemStatus) e).value().requestId())
+          .filter(e -> e.kind() == StageOutput.Kind.ITEM)
+          .map(e -> EventSerdes.ITEM_STATUS.deserialize(null, e.value()).requestId())
           .toList();
     }
 

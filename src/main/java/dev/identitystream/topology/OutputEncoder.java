@@ -1,0 +1,133 @@
+package dev.identitystream.topology;
+
+import dev.identitystream.event.DlqHeaders;
+import dev.identitystream.event.EventSerdes;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Serializes the call stage's outputs and checks each against its topic's {@link OutputLimits}, so
+ * that nothing the stage forwards can be refused by the producer or the broker for its size.
+ *
+ * <p>Threading: stateless; called on stream threads.
+ */
+final class OutputEncoder {
+
+  /** Bytes of the original key and value kept in a truncated DLQ record. */
+  static final int DLQ_PREFIX_BYTES = 1024;
+
+  /** One record is over its topic's limit. */
+  static final class TooLarge extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    TooLarge(String what, String topic, long size, int limit) {
+      super(what + " of about " + size + " bytes exceeds the " + limit + "-byte limit of topic "
+          + topic + " (the producer's max.request.size or the topic's max.message.bytes)", null, false, false);
+    }
+  }
+
+  private final Topics topics;
+  private final OutputLimits limits;
+
+  OutputEncoder(Topics topics, OutputLimits limits) {
+    this.topics = topics;
+    this.limits = limits;
+  }
+
+  /**
+   * Serializes every output of one call.
+   *
+   * @throws TooLarge if any record would be refused for its size (then none is written)
+   * @throws RuntimeException if a value cannot be serialized
+   */
+  List<StageOutput> encode(List<OutputEvent> events) throws TooLarge {
+    List<StageOutput> out = new ArrayList<>(events.size());
+    for (OutputEvent event : events) {
+      StageOutput record = serialize(event);
+      if (record.kind() == StageOutput.Kind.DLQ) {
+        out.add(deadLetter((OutputEvent.DeadLetter) event));
+        continue;
+      }
+      String topic = topicOf(record.kind());
+      long size = OutputLimits.sizeOf(record.key(), record.value(), new Header[0]);
+      if (size > limits.limitFor(topic)) {
+        throw new TooLarge("a " + record.kind().name().toLowerCase() + " record", topic, size, limits.limitFor(topic));
+      }
+      out.add(record);
+    }
+    return out;
+  }
+
+  /**
+   * A DLQ record with the original bytes; when it does not fit the DLQ topic, a copy with the
+   * headers, {@link #DLQ_PREFIX_BYTES} of the key and value, and their sizes ({@link
+   * DlqHeaders#TRUNCATED}). The headers already name the original's topic, partition and offset.
+   */
+  StageOutput deadLetter(OutputEvent.DeadLetter dead) {
+    int limit = limits.limitFor(topics.dlq());
+    Header[] headers = dead.headers().toArray();
+    if (OutputLimits.sizeOf(dead.key(), dead.value(), headers) <= limit) {
+      return new StageOutput(StageOutput.Kind.DLQ, dead.key(), dead.value(), dead.headers());
+    }
+    byte[] key = prefix(dead.key());
+    byte[] value = prefix(dead.value());
+    Headers truncated = new RecordHeaders(headers);
+    addTruncation(truncated, dead);
+    if (OutputLimits.sizeOf(key, value, truncated.toArray()) > limit) {
+      // The original headers themselves are too large: keep only ours.
+      truncated = new RecordHeaders();
+      for (Header header : headers) {
+        if (header.key().startsWith("__streams.errors.")) {
+          truncated.add(header);
+        }
+      }
+      addTruncation(truncated, dead);
+    }
+    return new StageOutput(StageOutput.Kind.DLQ, key, value, truncated);
+  }
+
+  String topicOf(StageOutput.Kind kind) {
+    return switch (kind) {
+      case ACCOUNT -> topics.accounts();
+      case ITEM -> topics.items();
+      case ITEM_ERROR -> topics.itemErrors();
+      case DLQ -> topics.dlq();
+    };
+  }
+
+  private static StageOutput serialize(OutputEvent event) {
+    if (event instanceof OutputEvent.Account account) {
+      return new StageOutput(
+          StageOutput.Kind.ACCOUNT, account.key(), EventSerdes.ACCOUNT.serialize(null, account.value()), null);
+    }
+    if (event instanceof OutputEvent.ItemStatus status) {
+      return new StageOutput(
+          StageOutput.Kind.ITEM, status.key(), EventSerdes.ITEM_STATUS.serialize(null, status.value()), null);
+    }
+    if (event instanceof OutputEvent.ItemError error) {
+      return new StageOutput(
+          StageOutput.Kind.ITEM_ERROR, error.key(), EventSerdes.ITEM_ERROR.serialize(null, error.value()), null);
+    }
+    OutputEvent.DeadLetter dead = (OutputEvent.DeadLetter) event;
+    return new StageOutput(StageOutput.Kind.DLQ, dead.key(), dead.value(), dead.headers());
+  }
+
+  private static void addTruncation(Headers headers, OutputEvent.DeadLetter dead) {
+    headers.add(DlqHeaders.TRUNCATED, utf8("true"));
+    headers.add(DlqHeaders.KEY_SIZE, utf8(Integer.toString(dead.key() == null ? -1 : dead.key().length)));
+    headers.add(DlqHeaders.VALUE_SIZE, utf8(Integer.toString(dead.value() == null ? -1 : dead.value().length)));
+  }
+
+  private static byte[] prefix(byte[] bytes) {
+    return bytes == null || bytes.length <= DLQ_PREFIX_BYTES ? bytes : Arrays.copyOf(bytes, DLQ_PREFIX_BYTES);
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}

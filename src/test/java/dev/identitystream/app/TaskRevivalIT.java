@@ -1,0 +1,232 @@
+package dev.identitystream.app;
+
+import static dev.identitystream.local.TestClients.uniqueName;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.identitystream.LogCapture;
+import dev.identitystream.emulator.EmulatorOptions;
+import dev.identitystream.emulator.PlaidEmulator;
+import dev.identitystream.local.BrokerOptions;
+import dev.identitystream.local.ForkedKafkaBroker;
+import dev.identitystream.topology.Topics;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.streams.errors.TaskCorruptedException;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The revival path: under {@code exactly_once_v2} the broker goes away while calls are in flight,
+ * and Kafka Streams declares the tasks corrupted and revives them (the same processor objects:
+ * {@code close()} then {@code init()}), as it does when a commit times out during an outage. Timing
+ * decides whether a commit times out before something else happens (a batch that expires first
+ * puts the producer in an error state that Kafka Streams 4.4 treats as fatal), so the test drives
+ * the revival directly: during the outage the job's clock, read on the stream thread when a call's
+ * outputs are built, throws {@code TaskCorruptedException} once, which Kafka Streams handles exactly
+ * like a commit that timed out. When the broker is back, the job (never restarted) must finish
+ * every request exactly once, as a {@code read_committed} consumer sees it, and be RUNNING.
+ */
+class TaskRevivalIT {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TaskRevivalIT.class);
+
+  private static final int REQUESTS = 2_000;
+  private static final int PARTITIONS = 3;
+  private static final double STOP_AT = 0.2;
+  private static final Duration PLAID_LATENCY = Duration.ofMillis(50);
+  private static final Duration PROGRESS_TIMEOUT = Duration.ofSeconds(90);
+  private static final Duration REVIVAL_TIMEOUT = Duration.ofSeconds(90);
+  private static final Duration COMPLETE_TIMEOUT = Duration.ofSeconds(150);
+  private static final Duration QUIET_PERIOD = Duration.ofSeconds(3);
+  private static final Set<KafkaStreams.State> FAILED =
+      Set.of(KafkaStreams.State.PENDING_ERROR, KafkaStreams.State.ERROR,
+          KafkaStreams.State.PENDING_SHUTDOWN, KafkaStreams.State.NOT_RUNNING);
+
+  @TempDir Path tempDir;
+
+  private ForkedKafkaBroker broker;
+  private PlaidEmulator emulator;
+  private StreamingJob job;
+  private OutputWatch outputs;
+  private LogCapture logs;
+  private final CorruptingClock clock = new CorruptingClock();
+
+  /** The system clock, which throws {@code TaskCorruptedException} once when armed. */
+  private static final class CorruptingClock extends Clock {
+    private final AtomicBoolean armed = new AtomicBoolean();
+
+    @Override
+    public Instant instant() {
+      if (armed.compareAndSet(true, false)) {
+        Set<TaskId> all = IntStream.range(0, PARTITIONS).mapToObj(p -> new TaskId(0, p)).collect(Collectors.toSet());
+        throw new TaskCorruptedException(all);
+      }
+      return Instant.now();
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  @AfterEach
+  void cleanUp() {
+    if (job != null) {
+      job.close();
+    }
+    if (logs != null) {
+      logs.close();
+    }
+    if (outputs != null) {
+      outputs.close();
+    }
+    if (emulator != null) {
+      emulator.close();
+    }
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  @Test
+  void shouldFinishEveryRequestExactlyOnceAfterKafkaStreamsRevivesTheTasksDuringABrokerOutage() {
+    // given: a job well into its work, with calls in flight
+    broker = ForkedKafkaBroker.start(BrokerOptions.defaults());
+    emulator = PlaidEmulator.start(EmulatorOptions.builder().latency(PLAID_LATENCY).build());
+    Topics topics = CrashFeed.uniqueTopics("revive");
+    CrashFeed.createTopics(broker, topics, PARTITIONS);
+    CrashFeed feed = CrashFeed.of(REQUESTS);
+    feed.produce(broker.bootstrapServers(), topics.requests());
+    AppConfig config = config(topics);
+    job = new StreamingJob(config, PlaidClients.create(config), clock);
+    outputs = new OutputWatch(broker.bootstrapServers(), topics, feed, this::jobFailed, this::diagnostics);
+    int threshold = (int) (feed.expectedItems().size() * STOP_AT);
+    logs = LogCapture.start();
+    job.start();
+    outputs.until("at least " + threshold + " Item records", PROGRESS_TIMEOUT,
+        () -> outputs.progress().itemRecords() >= threshold);
+    await("Plaid calls in flight").atMost(PROGRESS_TIMEOUT).pollInterval(Duration.ofMillis(5))
+        .until(() -> emulator.stats().inFlight(), calls -> calls >= 4);
+
+    // when: the broker goes away with calls in flight; they are answered during the outage; the
+    // tasks are declared corrupted and revived at the stream thread's first drain (as soon as the
+    // stream thread, blocked in a commit while the broker is away, gets there); the broker is back
+    broker.kill9();
+    long stoppedAt = System.nanoTime();
+    clock.armed.set(true);
+    await("the calls in flight at the outage answered").atMost(PROGRESS_TIMEOUT)
+        .until(() -> emulator.stats().inFlight() == 0);
+    long callsBeforeRestart = emulator.stats().requests();
+    broker.restart();
+    try {
+      await("Kafka Streams declares the tasks corrupted and revives them")
+          .atMost(REVIVAL_TIMEOUT)
+          .pollInterval(Duration.ofMillis(200))
+          .failFast(this::jobFailed)
+          .until(() -> revivals() > 0);
+    } catch (org.awaitility.core.ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
+      throw new AssertionError("no revival: " + diagnostics(), e);
+    }
+    long revivedAfter = Duration.ofNanos(System.nanoTime() - stoppedAt).toMillis();
+    outputs.until("every expected output", COMPLETE_TIMEOUT, outputs.progress()::complete);
+    outputs.pollFor(QUIET_PERIOD);
+
+    // then
+    OutputTally committed = outputs.readCommitted();
+    long revivals = revivals();
+    logs.close(); // so that the summary reaches the console
+    LOG.info("Tasks revived {} ms after the broker was killed ({} log lines about it); {} Plaid calls before the restart, {} in all;"
+            + " committed: {}", revivedAfter, revivals, callsBeforeRestart, emulator.stats().requests(),
+        committed.summary());
+    assertThat(job.fatalError()).as("the job's fatal error").isNull();
+    assertThat(job.streams().state()).as(this::diagnostics).isEqualTo(KafkaStreams.State.RUNNING);
+    assertThat(emulator.stats().requests()).as("Plaid called again after the broker came back")
+        .isGreaterThan(callsBeforeRestart);
+    assertThat(committed.itemAnomalies()).as("Item status records not exactly once per request").isEmpty();
+    assertThat(committed.itemErrorAnomalies()).as("Item-error events not exactly once per error request").isEmpty();
+    assertThat(committed.deadLetterAnomalies()).as("DLQ records not exactly once per malformed record").isEmpty();
+    assertThat(committed.accountAnomalies()).as("account records not exactly once per request and account").isEmpty();
+    assertThat(Health.ready(job.streams().state()).status()).as("readiness").isEqualTo(200);
+  }
+
+  /** Log events of Kafka Streams about corrupted tasks (it revives them). */
+  private long revivals() {
+    return logs.events().stream()
+        .filter(e -> e.getLoggerName().startsWith("org.apache.kafka.streams"))
+        .filter(e -> e.getFormattedMessage().contains("TaskCorruptedException")
+            || (e.getThrowableProxy() != null && e.getThrowableProxy().getClassName().contains("TaskCorruptedException")))
+        .count();
+  }
+
+  private boolean jobFailed() {
+    return job.fatalError() != null || FAILED.contains(job.streams().state());
+  }
+
+  private String diagnostics() {
+    Throwable cause = job.fatalError();
+    StringBuilder causes = new StringBuilder();
+    while (cause != null) {
+      causes.append(" <- ").append(cause);
+      cause = cause.getCause();
+    }
+    return "Kafka Streams " + job.streams().state() + ", fatal error" + causes
+        + ", revivals seen " + revivals() + ", Plaid calls " + emulator.stats().requests()
+        + ", in flight " + emulator.stats().inFlight() + "; last warnings:\n" + lastWarnings(25);
+  }
+
+  private String lastWarnings(int count) {
+    java.util.List<String> lines = logs.events().stream()
+        .filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
+        .filter(e -> !e.getLoggerName().endsWith("NetworkClient"))
+        .map(e -> e.getThreadName() + " " + e.getLoggerName() + ": " + e.getFormattedMessage()
+            + (e.getThrowableProxy() == null ? "" : " [" + e.getThrowableProxy().getClassName() + ": "
+                + e.getThrowableProxy().getMessage() + "]"))
+        .toList();
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
+  }
+
+  private AppConfig config(Topics topics) {
+    Map<String, String> props = new HashMap<>();
+    props.put("bootstrap.servers", broker.bootstrapServers());
+    props.put("application.id", uniqueName("revive-app"));
+    props.put("state.dir", tempDir.resolve("state").toString());
+    props.put("session.timeout.ms", "6000");
+    props.put("heartbeat.interval.ms", "1000");
+    // A revival aborts the open transaction: with the broker away that waits max.block.ms (60 s
+    // by default); shorter keeps the test short. Batches must not expire during the outage.
+    props.put("producer.max.block.ms", "5000");
+    props.put(AppConfig.PLAID_BASE_URL_CONFIG, emulator.baseUrl());
+    props.put(AppConfig.PLAID_CLIENT_ID_CONFIG, "revive-client");
+    props.put(AppConfig.PLAID_SECRET_CONFIG, "revive-secret");
+    props.put(AppConfig.PLAID_MAX_IN_FLIGHT_CONFIG, "32");
+    props.put(AppConfig.TOPICS_PARTITIONS_CONFIG, Integer.toString(PARTITIONS));
+    props.put(AppConfig.TOPIC_REQUESTS_CONFIG, topics.requests());
+    props.put(AppConfig.TOPIC_ACCOUNTS_CONFIG, topics.accounts());
+    props.put(AppConfig.TOPIC_ITEMS_CONFIG, topics.items());
+    props.put(AppConfig.TOPIC_ITEM_ERRORS_CONFIG, topics.itemErrors());
+    props.put(AppConfig.TOPIC_DLQ_CONFIG, topics.dlq());
+    return new AppConfig(props);
+  }
+}
