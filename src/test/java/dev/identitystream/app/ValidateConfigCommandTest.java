@@ -139,6 +139,15 @@ class ValidateConfigCommandTest {
   }
 
   @Test
+  void shouldRefuseAStageWaitLongerThanKafkaAllowsAsTheJobWould() throws IOException {
+    Map<String, String> settings = valid();
+    settings.put(AppConfig.STAGE_MAX_BLOCK_MS_CONFIG, "100000");
+    CliTestSupport.Run run = validate(settings);
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.CONFIG);
+    assertThat(run.err()).contains("stage.max.block.ms=100000 must be at most a quarter of max.poll.interval.ms");
+  }
+
+  @Test
   void shouldListEveryProblemAtOnce() throws IOException {
     Map<String, String> settings = valid();
     settings.remove(AppConfig.PLAID_SECRET_CONFIG);
