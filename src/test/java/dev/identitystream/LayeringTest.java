@@ -25,10 +25,12 @@ class LayeringTest {
         .layer("event").definedBy("dev.identitystream.event..")
         .layer("emulator").definedBy("dev.identitystream.emulator..")
         .layer("local").definedBy("dev.identitystream.local..")
+        .layer("cli").definedBy("dev.identitystream.cli..")
         .whereLayer("app").mayNotBeAccessedByAnyLayer()
         .whereLayer("topology").mayOnlyBeAccessedByLayers("app")
         .whereLayer("emulator").mayOnlyBeAccessedByLayers("app")
         .whereLayer("local").mayOnlyBeAccessedByLayers("app")
+        .whereLayer("cli").mayOnlyBeAccessedByLayers("app", "emulator")
         .whereLayer("event").mayOnlyBeAccessedByLayers("app", "topology")
         .whereLayer("plaid").mayOnlyBeAccessedByLayers("app", "topology", "emulator")
         .check(classes);

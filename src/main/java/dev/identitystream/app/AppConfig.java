@@ -180,7 +180,8 @@ public final class AppConfig extends AbstractConfig {
 
   /** Whether a key belongs to the job rather than to Kafka. */
   public static boolean isAppKey(String key) {
-    return TOPIC_KEYS.contains(key) || APP_PREFIXES.stream().anyMatch(key::startsWith);
+    // Kafka's own metrics.* keys (metrics.recording.level, ...) share a prefix with ours.
+    return TOPIC_KEYS.contains(key) || (APP_PREFIXES.stream().anyMatch(key::startsWith) && !KafkaKeys.isKafkaKey(key));
   }
 
   private static Map<String, Object> appKeys(Map<String, ?> merged) {
@@ -188,9 +189,10 @@ public final class AppConfig extends AbstractConfig {
     for (Map.Entry<String, ?> entry : merged.entrySet()) {
       if (isAppKey(entry.getKey())) {
         if (!DEFINITION.names().contains(entry.getKey())) {
-          throw new ConfigException(
-              "Unknown setting '" + entry.getKey() + "'; the job's settings are "
-                  + new TreeMap<>(DEFINITION.configKeys()).keySet());
+          String hint = KafkaKeys.suggest(entry.getKey(), DEFINITION.names())
+              .map(near -> "; did you mean " + near + "?")
+              .orElse("; the job's settings are " + new TreeMap<>(DEFINITION.configKeys()).keySet());
+          throw new ConfigException("Unknown setting '" + entry.getKey() + "'" + hint);
         }
         app.put(entry.getKey(), entry.getValue());
       }

@@ -25,11 +25,12 @@ import picocli.CommandLine.Spec;
     },
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {
-      "0:caught up and stopped cleanly",
+      "0:caught up and stopped cleanly; or stopped cleanly by SIGTERM or Ctrl-C before (it says how far it"
+          + " got; run backfill again to finish the rest)",
       "1:a stream thread failed, or the outputs could not be read back",
       "2:bad usage",
-      "3:invalid configuration",
-      "4:Kafka unreachable or topics missing and not creatable"
+      "3:invalid configuration (the message names the key)",
+      "4:Kafka unreachable (within 15 s) or topics missing and not creatable"
     })
 public final class BackfillCommand implements Callable<Integer> {
 
@@ -42,6 +43,7 @@ public final class BackfillCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     AppConfig config = options.load();
+    ConfigChecks.require(ConfigChecks.forJob(config, true));
     BackfillRun run = new BackfillRun(
         config, spec.commandLine().getOut(), spec.commandLine().getErr(), Duration.ofSeconds(progressEverySeconds));
     return run.run(() -> PlaidClients.create(config), () -> null);

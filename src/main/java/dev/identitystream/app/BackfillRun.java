@@ -1,5 +1,6 @@
 package dev.identitystream.app;
 
+import dev.identitystream.cli.StopSignals;
 import dev.identitystream.plaid.PlaidClient;
 import dev.identitystream.topology.PendingGauge;
 import dev.identitystream.topology.Topics;
@@ -38,9 +39,11 @@ import org.apache.kafka.streams.StreamsConfig;
  * ({@code read_committed}) from their end offsets at launch to their end offsets at the finish, so
  * another writer to those topics meanwhile would be counted too.
  *
- * <p>Threading: {@link #run} on one thread (the command's). Ctrl-C or SIGTERM runs a shutdown hook
- * on the JVM's thread that closes the job; the run then returns {@link ExitCodes#FAILURE} (the JVM
- * exits with the signal's own status anyway).
+ * <p>Ctrl-C or SIGTERM ({@link StopSignals}) closes the job cleanly, leaving the group, and the run
+ * returns {@link ExitCodes#OK} after saying how far it got: a clean stop, as for {@code run}; the
+ * next backfill finishes the rest.
+ *
+ * <p>Threading: {@link #run} on one thread (the command's); the signal handler only sets a flag.
  */
 final class BackfillRun {
 
@@ -50,7 +53,8 @@ final class BackfillRun {
   private final PrintWriter out;
   private final PrintWriter err;
   private final Duration progressEvery;
-  private volatile boolean interrupted;
+  /** Input records consumed so far (committed offsets minus the start's). */
+  private long done;
 
   BackfillRun(AppConfig config, PrintWriter out, PrintWriter err, Duration progressEvery) {
     this.config = config;
@@ -64,15 +68,21 @@ final class BackfillRun {
    *
    * @param client builds the job's Plaid client once the topics are known to exist; the job closes it
    * @param abortReason checked about twice a second; a non-null reason stops the run (exit 1)
-   * @return {@link ExitCodes#OK} when caught up, {@link ExitCodes#FAILURE} when the job stopped or
-   *     was stopped before
+   * @return {@link ExitCodes#OK} when caught up or stopped by a signal, {@link ExitCodes#FAILURE}
+   *     when the job stopped by itself or {@code abortReason} stopped it
    */
   int run(Supplier<PlaidClient> client, Supplier<String> abortReason) throws Exception {
+    try (StopSignals signals = StopSignals.install()) {
+      return run(client, abortReason, signals);
+    }
+  }
+
+  private int run(Supplier<PlaidClient> client, Supplier<String> abortReason, StopSignals signals) throws Exception {
     Topics topics = config.topics();
     String groupId = StreamingJob.streamsProperties(config).getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
     StreamingJob.ensureTopics(config);
     long started = System.nanoTime();
-    try (Admin admin = Admin.create(StreamingJob.adminProps(config))) {
+    try (Admin admin = KafkaReachability.createAdmin(StreamingJob.adminProps(config))) {
       List<TopicPartition> inputs = partitions(admin, List.of(topics.requests()));
       List<TopicPartition> outputs = partitions(admin, topics.outputs());
       Map<TopicPartition, Long> inputEnds = offsets(admin, inputs, OffsetSpec.latest(), IsolationLevel.READ_UNCOMMITTED);
@@ -81,58 +91,24 @@ final class BackfillRun {
       Map<TopicPartition, Long> outputStarts = offsets(admin, outputs, OffsetSpec.latest(), IsolationLevel.READ_COMMITTED);
       long total = inputs.stream().mapToLong(p -> Math.max(0, inputEnds.get(p) - inputStarts.get(p))).sum();
       err.println("Backfill of " + topics.requests() + ": " + total + " request(s) to consume (group " + groupId + ")");
+      if (total == 0) {
+        err.println(nothingToConsume(groupId, inputEnds.values().stream().mapToLong(Long::longValue).sum()));
+      }
       err.flush();
       BackfillProgress progress = new BackfillProgress(err, System.console() != null, total, progressEvery);
-      long done = 0;
       try (StreamingJob job = new StreamingJob(config, client.get(), Clock.systemUTC())) {
-        // Ctrl-C or SIGTERM: close the job cleanly (what is in flight stays pending for the next run)
-        // and leave the group, so that the next backfill is assigned the partitions at once.
-        Runnable closeJob = job::closeAndLeaveGroup;
-        Thread hook = new Thread(() -> {
-          interrupted = true;
-          closeJob.run();
-        }, "backfill-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-          job.start();
-        } catch (RuntimeException e) {
-          removeHook(hook);
-          throw e;
-        }
-        try {
-          int caughtUpChecks = 0;
-          Map<TopicPartition, Long> committed = new HashMap<>();
-          while (true) {
-            if (job.awaitTermination(Duration.ofMillis(500))) {
-              err.println();
-              err.println(interrupted
-                  ? "Interrupted: the job closed cleanly; requests in flight stay pending for the next run"
-                  : "The job stopped before catching up: " + describe(job.fatalError()));
-              return ExitCodes.FAILURE;
-            }
-            String abort = abortReason.get();
-            if (abort != null) {
-              err.println();
-              err.println("Stopping before catching up: " + abort);
-              return ExitCodes.FAILURE;
-            }
-            // A partition whose offsets are in an open transaction may be missing from one answer:
-            // keep the highest offset seen (they only grow) so progress never goes backwards.
-            committed(admin, groupId, inputs).forEach((p, offset) -> committed.merge(p, offset, Math::max));
-            done = inputs.stream()
-                .mapToLong(p -> Math.max(0, Math.min(committed.getOrDefault(p, inputStarts.get(p)), inputEnds.get(p)) - inputStarts.get(p)))
-                .sum();
-            progress.update(done);
-            boolean offsetsReached = inputs.stream().allMatch(p -> committed.getOrDefault(p, inputStarts.get(p)) >= inputEnds.get(p));
-            caughtUpChecks = offsetsReached && idle(job) ? caughtUpChecks + 1 : 0;
-            if (caughtUpChecks >= 2) {
-              break;
-            }
+        job.start();
+        Integer stopped = awaitCaughtUp(job, admin, groupId, inputs, inputStarts, inputEnds, progress, abortReason, signals);
+        if (stopped != null) {
+          if (signals.received()) {
+            err.println("Stopped by " + signals.signalName() + " before catching up: " + done + " of " + total
+                + " request(s) consumed; the job closed cleanly and requests in flight stay pending."
+                + " Run backfill again to finish the rest.");
+            err.flush();
           }
-          progress.finish(done);
-        } finally {
-          removeHook(hook);
+          return stopped;
         }
+        progress.finish(done);
         job.closeAndLeaveGroup(); // the try's close() then finds it closed
       }
       Map<TopicPartition, Long> outputEnds = offsets(admin, outputs, OffsetSpec.latest(), IsolationLevel.READ_COMMITTED);
@@ -145,24 +121,62 @@ final class BackfillRun {
     }
   }
 
-  /** The error and, when it wraps another, its root cause (Kafka Streams wraps what failed). */
-  private static String describe(Throwable error) {
-    if (error == null) {
-      return "no error reported";
+  /**
+   * Polls until caught up (returns null), or returns the exit code when the job stopped by itself,
+   * {@code abortReason} gave a reason, or a signal asked to stop (the job then closed, leaving the
+   * group, so the next backfill is assigned the partitions at once).
+   */
+  private Integer awaitCaughtUp(StreamingJob job, Admin admin, String groupId, List<TopicPartition> inputs,
+      Map<TopicPartition, Long> inputStarts, Map<TopicPartition, Long> inputEnds, BackfillProgress progress,
+      Supplier<String> abortReason, StopSignals signals) throws Exception {
+    int caughtUpChecks = 0;
+    Map<TopicPartition, Long> committed = new HashMap<>();
+    while (true) {
+      if (signals.await(Duration.ofMillis(500))) {
+        job.closeAndLeaveGroup();
+        err.println();
+        return ExitCodes.OK;
+      }
+      if (job.awaitTermination(Duration.ZERO)) {
+        err.println();
+        err.println("The job stopped before catching up: " + describe(job.fatalError()));
+        return ExitCodes.FAILURE;
+      }
+      String abort = abortReason.get();
+      if (abort != null) {
+        err.println();
+        err.println("Stopping before catching up: " + abort);
+        return ExitCodes.FAILURE;
+      }
+      // A partition whose offsets are in an open transaction may be missing from one answer:
+      // keep the highest offset seen (they only grow) so progress never goes backwards.
+      committed(admin, groupId, inputs).forEach((p, offset) -> committed.merge(p, offset, Math::max));
+      done = inputs.stream()
+          .mapToLong(p -> Math.max(0, Math.min(committed.getOrDefault(p, inputStarts.get(p)), inputEnds.get(p)) - inputStarts.get(p)))
+          .sum();
+      progress.update(done);
+      boolean offsetsReached = inputs.stream().allMatch(p -> committed.getOrDefault(p, inputStarts.get(p)) >= inputEnds.get(p));
+      caughtUpChecks = offsetsReached && idle(job) ? caughtUpChecks + 1 : 0;
+      if (caughtUpChecks >= 2) {
+        return null;
+      }
     }
-    Throwable root = error;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root == error ? error.toString() : error + "; caused by " + root;
   }
 
-  private static void removeHook(Thread hook) {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException shutdownInProgress) {
-      // the hook is closing the job
-    }
+  /** The error and what caused it, in words (Kafka Streams wraps what failed). */
+  private static String describe(Throwable error) {
+    return error == null ? "no error reported" : ErrorText.describe(error);
+  }
+
+  /** Why a run consumes nothing, and what to do about it. */
+  private String nothingToConsume(String groupId, long inputRecords) {
+    String topic = config.topics().requests();
+    return inputRecords == 0
+        ? "Nothing to do: " + topic + " is empty. Enqueue requests first (enqueue --config FILE --input tokens.csv)."
+        : "Nothing to do: the group " + groupId + " has already consumed " + topic + " to its end (" + inputRecords
+            + " record(s) in it); a backfill, record or run of this application.id did. Enqueue new requests, or"
+            + " process these again under another application.id (--set application.id=NEW-ID; it starts from the"
+            + " beginning of the topic).";
   }
 
   /** RUNNING, every local active task's stage open, and nothing pending. */

@@ -1,20 +1,24 @@
 package dev.identitystream.app;
 
+import dev.identitystream.cli.StopSignals;
 import dev.identitystream.emulator.EmulatorOptions;
 import dev.identitystream.emulator.PlaidEmulator;
 import dev.identitystream.local.BrokerOptions;
 import dev.identitystream.local.EmbeddedKafkaBroker;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
@@ -25,17 +29,26 @@ import picocli.CommandLine.Spec;
 
 /**
  * The first run: a real local Kafka broker (in this JVM) and the Plaid emulator, the job on them,
- * sample requests fed in, and a readable summary of what came out.
+ * sample requests fed in, and a readable summary of what came out and why. Everything it creates
+ * lives in temporary directories that it deletes, also after Ctrl-C.
+ *
+ * <p>{@code --no-job} starts only the broker (127.0.0.1:9092) and the emulator (127.0.0.1:8089),
+ * the addresses of {@code config/local.properties}, for running your own {@code run} against them.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
       "Start an embedded Kafka broker and the Plaid emulator, run the job on sample requests",
-      "(successes, Item errors, malformed input) and print a summary. Needs nothing installed."
+      "(successes, Item errors, malformed input) and print a summary. Needs nothing installed.",
+      "With --no-job: only the broker and the emulator, on the addresses of config/local.properties."
     },
     exitCodeListHeading = "Exit codes:%n",
-    exitCodeList = {"0:the job produced every expected output", "1:it did not (the summary says what is missing)"})
+    exitCodeList = {
+      "0:the job produced every expected output (or, with --keep-running or --no-job, Ctrl-C or SIGTERM stopped it)",
+      "1:it did not (the summary says what is missing), or the broker or emulator could not start",
+      "2:bad usage"
+    })
 public final class DemoCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;
@@ -43,6 +56,15 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--keep-running", description = "Keep broker, emulator and job up until Ctrl-C.")
   boolean keepRunning;
+
+  @Option(names = "--no-job", description = "Start only the broker and the emulator (no job, no sample requests) until Ctrl-C, for your own run.")
+  boolean noJob;
+
+  @Option(names = "--broker-port", defaultValue = "9092", paramLabel = "PORT", description = "With --no-job: the broker's port (default: ${DEFAULT-VALUE}).")
+  int brokerPort;
+
+  @Option(names = "--emulator-port", defaultValue = "8089", paramLabel = "PORT", description = "With --no-job: the emulator's port (default: ${DEFAULT-VALUE}).")
+  int emulatorPort;
 
   @Option(names = "--requests", defaultValue = "20", description = "Successful sample requests (default: ${DEFAULT-VALUE}).")
   int requests;
@@ -55,20 +77,22 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    BrokerCommand.quietKafkaLogs();
+    try (StopSignals signals = StopSignals.install()) {
+      return noJob ? DemoServices.run(spec.commandLine(), brokerPort, emulatorPort, latencyMs, signals) : demo(signals);
+    }
+  }
+
+  private int demo(StopSignals signals) throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    quietKafkaLogs();
     Path stateDir = Files.createTempDirectory("plaid-identity-stream-demo-state");
     String clientId = "demo-client";
     String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
     out.println("Starting an embedded Kafka broker and the Plaid emulator...");
     out.flush();
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(BrokerOptions.defaults());
-        PlaidEmulator emulator =
-            PlaidEmulator.start(
-                EmulatorOptions.builder()
-                    .credentials(clientId, secret)
-                    .latency(Duration.ofMillis(latencyMs))
-                    .build())) {
+        PlaidEmulator emulator = PlaidEmulator.start(
+            EmulatorOptions.builder().credentials(clientId, secret).latency(Duration.ofMillis(latencyMs)).build())) {
       Map<String, String> defaults = new LinkedHashMap<>();
       defaults.put("bootstrap.servers", broker.bootstrapServers());
       defaults.put(StreamsConfig.APPLICATION_ID_CONFIG, "plaid-identity-stream-demo");
@@ -81,46 +105,50 @@ public final class DemoCommand implements Callable<Integer> {
       AppConfig config = options.load(defaults);
       out.println("Kafka: " + broker.bootstrapServers() + "   Plaid emulator: " + emulator.baseUrl());
       try (Observability observability = Observability.create(config);
-          StreamingJob job =
-              new StreamingJob(
-                  config,
-                  PlaidClients.create(config, observability.metrics()),
-                  Clock.systemUTC(),
-                  observability.metrics())) {
+          StreamingJob job = new StreamingJob(config, PlaidClients.create(config, observability.metrics()),
+              Clock.systemUTC(), observability.metrics())) {
         observability.bind(job);
         job.start();
         observability.url().ifPresent(url -> out.println("Metrics: " + url + "/metrics   Health: " + url + "/health/ready"));
-        DemoFeed feed = new DemoFeed(config, broker.bootstrapServers(), requests);
-        DemoFeed.Expected expected = feed.produce();
+        DemoFeed.Expected expected = new DemoFeed(config, broker.bootstrapServers(), requests).produce();
         out.println("Fed " + expected.describe() + " into " + config.topics().requests() + "; waiting for the job...");
         out.flush();
-        DemoSummary summary = DemoSummary.collect(config.topics(), broker.bootstrapServers(), expected, Duration.ofSeconds(timeoutSeconds));
+        DemoSummary summary = DemoSummary.collect(config.topics(), broker.bootstrapServers(), expected,
+            Duration.ofSeconds(timeoutSeconds), signals::received);
         summary.print(out);
-        if (keepRunning && job.streams().state() == KafkaStreams.State.RUNNING) {
-          out.println("Still running (Ctrl-C to stop). Produce to " + config.topics().requests() + " at " + broker.bootstrapServers());
-          out.flush();
-          awaitCtrlC(job);
+        if (signals.received()) {
+          out.println(signals.signalName() + " received: stopping and deleting the demo's temporary directories.");
+          return ExitCodes.OK;
         }
+        if (keepRunning && job.streams().state() == KafkaStreams.State.RUNNING) {
+          out.println("Still running (Ctrl-C to stop). Produce to " + config.topics().requests() + " at "
+              + broker.bootstrapServers() + ". This demo's job processes every request on this broker: to try"
+              + " your own run, stop this and use demo --no-job (or broker) instead.");
+          out.flush();
+          while (!signals.await(Duration.ofHours(1)) && !job.awaitTermination(Duration.ZERO)) {
+            // until Ctrl-C or SIGTERM
+          }
+          return ExitCodes.OK;
+        }
+        summary.printNextSteps(out);
         return summary.complete() ? ExitCodes.OK : ExitCodes.FAILURE;
       }
+    } finally {
+      deleteRecursively(stateDir);
+      out.flush();
     }
   }
 
-  /** The embedded broker's start-up warnings are noise in a first run; errors still show. */
-  private static void quietKafkaLogs() {
-    if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
-      context.getLogger("kafka").setLevel(ch.qos.logback.classic.Level.ERROR);
-      context.getLogger("org.apache.kafka").setLevel(ch.qos.logback.classic.Level.ERROR);
+  static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
     }
-  }
-
-  /** Blocks until Ctrl-C; the hook closes the job itself since the JVM only waits for hooks. */
-  private static void awaitCtrlC(StreamingJob job) throws InterruptedException {
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      job.close();
-      stopped.countDown();
-    }, "demo-stop"));
-    stopped.await();
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + dir, e);
+    }
   }
 }

@@ -5,7 +5,6 @@ import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** The demo's sample requests: successes, Item errors (emulator error tokens) and malformed input. */
 final class DemoFeed {
@@ -32,11 +31,11 @@ final class DemoFeed {
   }
 
   Expected produce() {
-    Map<String, Object> props =
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    // enqueue's producer settings: idempotent, acks=all and one request in flight, so a batch
+    // refused while a new partition's leader settles is retried in order (with 5 in flight the
+    // retried first batch can fail OutOfOrderSequence, an ERROR in a healthy first run).
+    Map<String, Object> props = EnqueueCommand.producerProps(
+        new AppConfig(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers)));
     String topic = config.topics().requests();
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
       for (int i = 0; i < successes; i++) {

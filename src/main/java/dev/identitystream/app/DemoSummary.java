@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -33,7 +34,9 @@ final class DemoSummary {
     topics.outputs().forEach(topic -> byTopic.put(topic, new ArrayList<>()));
   }
 
-  static DemoSummary collect(Topics topics, String bootstrapServers, DemoFeed.Expected expected, Duration timeout) {
+  /** Reads until every expected output arrived, {@code timeout} passed, or {@code stop} says so. */
+  static DemoSummary collect(
+      Topics topics, String bootstrapServers, DemoFeed.Expected expected, Duration timeout, BooleanSupplier stop) {
     DemoSummary summary = new DemoSummary(topics, expected);
     Map<String, Object> props =
         Map.of(
@@ -46,7 +49,7 @@ final class DemoSummary {
     long deadline = System.nanoTime() + timeout.toNanos();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
       consumer.subscribe(topics.outputs());
-      while (!summary.complete() && System.nanoTime() < deadline) {
+      while (!summary.complete() && System.nanoTime() < deadline && !stop.getAsBoolean()) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
           summary.byTopic.get(record.topic()).add(record);
         }
@@ -98,8 +101,38 @@ final class DemoSummary {
       out.println("Sample DLQ record (key " + text(r.key()) + "):");
       out.printf("  reason %s: %s%n", header(r, DlqHeaders.REASON), header(r, DlqHeaders.MESSAGE));
     });
+    printWhy(out, ok);
     out.println();
     out.println(complete() ? "Every expected output arrived." : "NOT every expected output arrived in time: " + expected.describe());
+    out.flush();
+  }
+
+  /** Why each topic holds what it holds, from the demo's inputs. */
+  private void printWhy(PrintWriter out, long ok) {
+    int refusedWithoutItem = expected.itemErrors() - expected.itemErrorsWithItem();
+    out.println();
+    out.println("Why these counts:");
+    out.printf("  %-24s one record per account of the %d successful requests (the emulator gives each Item 1 to 4 accounts)%n",
+        topics.accounts(), expected.successes());
+    out.printf("  %-24s %d OK (one per successful request) and %d ERROR: Plaid refused %d requests, but an Item status"
+        + " needs an item_id and %d of them had none (the PRODUCT_NOT_READY one)%n",
+        topics.items(), ok, count(topics.items()) - ok, expected.itemErrors(), refusedWithoutItem);
+    out.printf("  %-24s one event per refusal (ITEM_LOGIN_REQUIRED, INSTITUTION_DOWN, PRODUCT_NOT_READY), item_id or not%n",
+        topics.itemErrors());
+    out.printf("  %-24s the %d malformed records (not JSON, a number as token, account_ids not a list): original bytes,"
+        + " reason in the headers%n", topics.dlq(), expected.malformed());
+  }
+
+  /** What to try after the demo. */
+  void printNextSteps(PrintWriter out) {
+    String jar = "java -jar target/plaid-identity-stream.jar";
+    out.println();
+    out.println("Try next (README, \"From the demo to a local pipeline\"):");
+    out.println("  " + jar + " demo --no-job        # broker on 127.0.0.1:9092 + emulator on :8089, for your own job");
+    out.println("  " + jar + " broker               # or a broker whose data stays (./kafka-data)");
+    out.println("  PLAID_CLIENT_ID=local PLAID_SECRET=local-secret " + jar + " run --config config/local.properties");
+    out.println("  " + jar + " enqueue --config config/local.properties --input config/sample-tokens.csv");
+    out.println("  " + jar + " tail items --config config/local.properties --from-beginning");
     out.flush();
   }
 

@@ -54,8 +54,8 @@ import picocli.CommandLine.Spec;
       "0:every valid line was sent (invalid lines skipped, see the summary)",
       "1:Kafka refused a send",
       "2:bad usage",
-      "3:invalid configuration",
-      "4:Kafka unreachable or topics missing and not creatable",
+      "3:invalid configuration (the message names the key)",
+      "4:Kafka unreachable (within 15 s) or topics missing and not creatable",
       "5:the input could not be read, or --strict and a line is invalid (nothing sent)"
     })
 public final class EnqueueCommand implements Callable<Integer> {
@@ -85,6 +85,7 @@ public final class EnqueueCommand implements Callable<Integer> {
       return ExitCodes.USAGE;
     }
     AppConfig config = options.load();
+    ConfigChecks.require(ConfigChecks.forKafkaClients(config, true));
     RequestValidator validator = new RequestValidator(config.getInt(AppConfig.INPUT_MAX_RECORD_BYTES_CONFIG));
     Map<String, Long> skipped = new TreeMap<>();
     List<Prepared> valid = new ArrayList<>();

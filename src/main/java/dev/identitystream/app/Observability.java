@@ -10,16 +10,20 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * Metrics and health of one {@link StreamingJob}: the Prometheus registry, the job's own meters
  * ({@link JobMetrics}), Kafka Streams' metrics bound through Micrometer's Kafka binder, and the
  * HTTP endpoint ({@link MetricsServer}) unless {@code metrics.port} is -1.
  *
- * <p>Use: {@link #create}, pass {@link #metrics()} to the Plaid client and the job, {@link #bind}
- * the job after constructing it, close after the job.
+ * <p>Use: {@link #create} (which opens the endpoint at once, so a taken {@code metrics.port} fails
+ * before anything connects to Kafka), pass {@link #metrics()} to the Plaid client and the job,
+ * {@link #bind} the job after constructing it, close after the job. Until bound, liveness is UP
+ * and readiness DOWN (state CREATED).
  *
- * <p>Threading: create, bind and close from one thread (the CLI's).
+ * <p>Threading: create, bind and close from one thread (the CLI's); the endpoint reads the bound
+ * job through a volatile field.
  */
 public final class Observability implements AutoCloseable {
 
@@ -32,6 +36,7 @@ public final class Observability implements AutoCloseable {
   private ScheduledExecutorService scheduler;
   private KafkaStreamsMetrics streamsMetrics;
   private MetricsServer server;
+  private volatile StreamingJob job;
 
   private Observability(AppConfig config) {
     this.config = config;
@@ -39,8 +44,15 @@ public final class Observability implements AutoCloseable {
     this.metrics = new JobMetrics(registry);
   }
 
+  /**
+   * Creates the registry and starts the endpoint unless {@code metrics.port} is -1.
+   *
+   * @throws ConfigException naming {@code metrics.port} when the endpoint cannot listen
+   */
   public static Observability create(AppConfig config) {
-    return new Observability(config);
+    Observability observability = new Observability(config);
+    observability.startServer();
+    return observability;
   }
 
   public JobMetrics metrics() {
@@ -51,11 +63,7 @@ public final class Observability implements AutoCloseable {
     return registry;
   }
 
-  /**
-   * Binds the job's gauges and Kafka Streams' metrics, and starts the endpoint if configured.
-   *
-   * @throws ConfigException naming {@code metrics.port} when the endpoint cannot listen
-   */
+  /** Binds the job's gauges and Kafka Streams' metrics; the endpoint then reports its health. */
   public void bind(StreamingJob job) {
     metrics.bindStage(job.built());
     scheduler =
@@ -68,29 +76,36 @@ public final class Observability implements AutoCloseable {
     streamsMetrics =
         new KafkaStreamsMetrics(job.streams(), List.of(), scheduler, KAFKA_METRICS_REFRESH);
     streamsMetrics.bindTo(registry);
+    this.job = job;
+  }
+
+  private void startServer() {
     int port = config.getInt(AppConfig.METRICS_PORT_CONFIG);
     if (port < 0) {
       return;
     }
+    String address = config.getString(AppConfig.METRICS_BIND_ADDRESS_CONFIG);
     try {
       server =
           MetricsServer.start(
-              config.getString(AppConfig.METRICS_BIND_ADDRESS_CONFIG),
+              address,
               port,
               registry,
-              () -> Health.live(job.streams().state(), job.fatalError()),
-              () -> Health.ready(job.streams().state(), metrics.clientErrorPause()));
+              () -> {
+                StreamingJob bound = job;
+                return bound == null ? Health.live(KafkaStreams.State.CREATED, null) : Health.live(bound.streams().state(), bound.fatalError());
+              },
+              () -> {
+                StreamingJob bound = job;
+                return Health.ready(bound == null ? KafkaStreams.State.CREATED : bound.streams().state(), metrics.clientErrorPause());
+              });
     } catch (IOException e) {
+      registry.close();
       throw new ConfigException(
           AppConfig.METRICS_PORT_CONFIG,
           port,
-          "cannot listen on "
-              + config.getString(AppConfig.METRICS_BIND_ADDRESS_CONFIG)
-              + ":"
-              + port
-              + " ("
-              + e.getMessage()
-              + "); change it or set -1 to turn the endpoint off");
+          "cannot listen on " + address + ":" + port + " (" + ErrorText.describe(e)
+              + "); change it, use 0 for a free port, or -1 to turn the endpoint off");
     }
   }
 

@@ -41,11 +41,12 @@ import picocli.CommandLine.Spec;
     },
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {
-      "0:caught up and stopped cleanly; every call is in the cassette",
+      "0:caught up and stopped cleanly, or stopped cleanly by SIGTERM or Ctrl-C before; every call made is in"
+          + " the cassette",
       "1:a stream thread failed, the cassette could not be written, or the outputs could not be read back",
       "2:bad usage",
       "3:invalid configuration (cassette.key missing or not the key of the cassette appended to)",
-      "4:Kafka unreachable or topics missing and not creatable",
+      "4:Kafka unreachable (within 15 s) or topics missing and not creatable",
       "5:the cassette exists (without --append), cannot be created, or is not a valid cassette"
     })
 public final class RecordCommand implements Callable<Integer> {
@@ -67,6 +68,7 @@ public final class RecordCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     AppConfig config = options.load();
+    ConfigChecks.require(ConfigChecks.forJob(config, true));
     Fingerprinter fingerprinter = PlaidClients.fingerprinter(config);
     PlaidClients.httpConfig(config); // missing credentials fail before the cassette is touched
     boolean exists = Files.exists(cassette) && Files.size(cassette) > 0;
@@ -102,6 +104,11 @@ public final class RecordCommand implements Callable<Integer> {
         return ExitCodes.FAILURE;
       }
       out.printf("Recorded %d Plaid call(s) to %s (recorded_at %s)%n", writer.written(), cassette, recordedAt);
+      if (writer.written() == 0 && code == ExitCodes.OK) {
+        out.println("Nothing was recorded: the job made no Plaid call (nothing was left to consume, see the note"
+            + " on stderr, or every request consumed was invalid). record only calls Plaid for requests this"
+            + " application.id has not consumed yet.");
+      }
       out.flush();
       return code;
     }

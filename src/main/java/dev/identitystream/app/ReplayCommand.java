@@ -68,7 +68,7 @@ public final class ReplayCommand implements Callable<Integer> {
   @Mixin ConfigOptions options;
   @Spec CommandSpec spec;
 
-  @Option(names = {"-i", "--requests"}, required = true, paramLabel = "FILE", description = "Requests, CSV or JSONL as for enqueue.")
+  @Option(names = "--requests", required = true, paramLabel = "FILE", description = "Requests, CSV or JSONL as for enqueue.")
   Path requests;
 
   @Option(names = "--format", paramLabel = "csv|jsonl", description = "Requests format (default: from the file extension).")

@@ -1,16 +1,23 @@
 package dev.identitystream.app;
 
+import dev.identitystream.cli.StopSignals;
 import dev.identitystream.plaid.PlaidClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** Runs the streaming job against the configured cluster until SIGTERM or a fatal error. */
+/**
+ * Runs the streaming job against the configured cluster until SIGTERM, Ctrl-C or a fatal error.
+ *
+ * <p>Order of a start: every configuration check ({@link ConfigChecks#forJob}), the metrics
+ * endpoint (a taken port fails here), the Plaid client, then Kafka: reachable within 15 s, topics
+ * checked or created, Kafka Streams started. A signal closes the job (leaving the group) and the
+ * command returns 0.
+ */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
@@ -20,8 +27,8 @@ import picocli.CommandLine.Mixin;
       "0:stopped cleanly (SIGTERM or Ctrl-C; requests in flight stay pending)",
       "1:a stream thread failed",
       "2:bad usage",
-      "3:invalid configuration (the message names the key)",
-      "4:Kafka unreachable or topics missing and not creatable"
+      "3:invalid configuration, or metrics.port taken (the message names the key)",
+      "4:Kafka unreachable (within 15 s) or topics missing and not creatable"
     })
 public final class RunCommand implements Callable<Integer> {
 
@@ -32,42 +39,28 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     AppConfig config = options.load();
-    Observability observability = Observability.create(config);
-    PlaidClient client = PlaidClients.create(config, observability.metrics());
-    StreamingJob job = new StreamingJob(config, client, Clock.systemUTC(), observability.metrics());
-    AtomicBoolean signalled = new AtomicBoolean();
-    Thread hook =
-        new Thread(
-            () -> {
-              signalled.set(true);
-              job.close();
-              observability.close();
-            },
-            "shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
-      observability.bind(job);
-      job.start();
-    } catch (RuntimeException e) {
-      Runtime.getRuntime().removeShutdownHook(hook);
-      job.close();
-      observability.close();
-      throw e;
-    }
-    LOG.info("Running; reading {}", config.topics().requests());
-    observability.url().ifPresent(url -> LOG.info("Metrics at {}/metrics, health at {}/health/ready", url, url));
-    while (!job.awaitTermination(Duration.ofSeconds(1))) {
-      // runs until a fatal error stops Kafka Streams, or SIGTERM runs the hook
-    }
-    if (!signalled.get()) {
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shutdownInProgress) {
-        // SIGTERM arrived meanwhile: the hook closes the job
+    ConfigChecks.require(ConfigChecks.forJob(config, true));
+    try (StopSignals signals = StopSignals.install();
+        Observability observability = Observability.create(config)) {
+      // Before Kafka Streams' own clients exist (they would retry for minutes): fail within 15 s.
+      KafkaReachability.require(StreamingJob.adminProps(config), KafkaReachability.TIMEOUT);
+      PlaidClient client = PlaidClients.create(config, observability.metrics());
+      StreamingJob job = new StreamingJob(config, client, Clock.systemUTC(), observability.metrics());
+      try (job) {
+        observability.bind(job);
+        job.start();
+        LOG.info("Running; reading {} (Ctrl-C or SIGTERM stops it cleanly)", config.topics().requests());
+        observability.url().ifPresent(url -> LOG.info("Metrics at {}/metrics, health at {}/health/ready", url, url));
+        while (!signals.await(Duration.ofMillis(200))) {
+          if (job.awaitTermination(Duration.ZERO)) {
+            break; // a fatal error stopped Kafka Streams
+          }
+        }
+        if (signals.received()) {
+          LOG.info("{} received: closing cleanly", signals.signalName());
+        }
       }
-      job.close();
-      observability.close();
+      return job.fatalError() == null ? ExitCodes.OK : ExitCodes.FAILURE;
     }
-    return job.fatalError() == null ? ExitCodes.OK : ExitCodes.FAILURE;
   }
 }

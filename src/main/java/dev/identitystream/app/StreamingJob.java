@@ -183,7 +183,10 @@ public final class StreamingJob implements AutoCloseable {
     return String.valueOf(config.kafkaProps().getOrDefault(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID));
   }
 
-  /** Checks or creates the topics, then starts Kafka Streams. */
+  /**
+   * Checks that Kafka answers (within {@link KafkaReachability#TIMEOUT}), checks or creates the
+   * topics, says when the group still holds members of a previous start, then starts Kafka Streams.
+   */
   public void start() {
     Map<String, Integer> topicLimits = new HashMap<>(ensureTopics(config));
     // A changelog that does not exist yet is created by Kafka Streams with topic.max.message.bytes.
@@ -200,6 +203,9 @@ public final class StreamingJob implements AutoCloseable {
                 + " max.request.size): larger outputs go to the DLQ as OUTPUT_TOO_LARGE", topic, bytes, config.maxRequestSize());
       }
     });
+    Map<String, Object> streamsProps = new HashMap<>();
+    streamsProperties(config).forEach((key, value) -> streamsProps.put(key.toString(), value));
+    PreviousMembers.logIfAny(adminProps(config), streamsProps);
     streams.setUncaughtExceptionHandler(
         e -> {
           fatal = e;
@@ -247,11 +253,21 @@ public final class StreamingJob implements AutoCloseable {
     closeClientIfStopped();
   }
 
-  /** Closes Kafka Streams (committing what is done) and then the Plaid client. */
+  /**
+   * Closes Kafka Streams (committing what is done) and then the Plaid client. The instance leaves
+   * its group, so a restart (or another instance) is assigned its tasks at once instead of after
+   * {@code session.timeout.ms}; a static member ({@code group.instance.id} set) stays, as static
+   * membership intends.
+   */
   @Override
   public void close() {
     LOG.info("Stopping: requests in flight stay pending and are called again on the next start");
-    streams.close(Duration.ofSeconds(30));
+    boolean staticMember = config.kafkaProps().keySet().stream().anyMatch(k -> k.endsWith(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
+    streams.close(
+        org.apache.kafka.streams.CloseOptions.timeout(Duration.ofSeconds(30))
+            .withGroupMembershipOperation(staticMember
+                ? org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP
+                : org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     closeClientIfStopped();
   }
 

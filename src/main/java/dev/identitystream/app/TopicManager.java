@@ -56,9 +56,12 @@ final class TopicManager {
    * @param changelog the pending store's changelog topic (Kafka Streams creates it)
    * @return the effective {@code max.message.bytes} of the output topics and, if it exists, the
    *     changelog
+   * @throws KafkaReachability.UnreachableException when the cluster does not answer within {@link
+   *     KafkaReachability#TIMEOUT}
    */
   static Map<String, Integer> ensure(Map<String, Object> adminProps, Topics topics, Creation creation, String changelog) {
-    try (Admin admin = Admin.create(adminProps)) {
+    KafkaReachability.require(adminProps, KafkaReachability.TIMEOUT);
+    try (Admin admin = KafkaReachability.createAdmin(adminProps)) {
       Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       List<String> wanted = new ArrayList<>(List.of(topics.requests()));
       wanted.addAll(topics.outputs());
@@ -126,7 +129,13 @@ final class TopicManager {
       LOG.info("Created topics {}", missing);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof TopicExistsException) {
-        return; // another instance created them at the same time
+        // Another client (an instance, enqueue) created them meanwhile: wait for their leaders too.
+        try {
+          TopicReadiness.awaitLeaders(admin, missing, java.time.Duration.ofSeconds(TIMEOUT_SECONDS));
+        } catch (ExecutionException notReady) {
+          throw new MissingTopicsException("topics " + missing + " exist but have no leader: " + rootMessage(notReady), notReady);
+        }
+        return;
       }
       boolean denied =
           e.getCause() instanceof TopicAuthorizationException
@@ -143,6 +152,6 @@ final class TopicManager {
     while (cause.getCause() != null) {
       cause = cause.getCause();
     }
-    return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+    return ErrorText.describe(cause);
   }
 }

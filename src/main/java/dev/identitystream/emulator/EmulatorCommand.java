@@ -1,6 +1,9 @@
 package dev.identitystream.emulator;
 
+import dev.identitystream.cli.StopSignals;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,8 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,7 +31,14 @@ import picocli.CommandLine.Spec;
     name = "emulator",
     mixinStandardHelpOptions = true,
     description =
-        "Runs a local Plaid /identity/documents/uploads/get emulator (see docs/EMULATOR.md).")
+        "Runs a local Plaid /identity/documents/uploads/get emulator (see docs/EMULATOR.md) until"
+            + " SIGTERM or Ctrl-C.",
+    exitCodeListHeading = "Exit codes:%n",
+    exitCodeList = {
+      "0:stopped cleanly (SIGTERM or Ctrl-C)",
+      "1:could not start (e.g. the port is in use)",
+      "2:bad usage (unknown option, invalid value)"
+    })
 public final class EmulatorCommand implements Callable<Integer> {
 
   private static final EmulatorOptions DEFAULTS = EmulatorOptions.defaults();
@@ -141,24 +149,31 @@ public final class EmulatorCommand implements Callable<Integer> {
     System.exit(commandLine.execute(args));
   }
 
+  /** Runs until SIGTERM or Ctrl-C ({@link StopSignals}), then closes the emulator and returns 0. */
   @Override
   public Integer call() throws Exception {
-    CountDownLatch stopped = new CountDownLatch(1);
-    PlaidEmulator emulator = start();
     PrintWriter out = spec.commandLine().getOut();
-    Thread hook =
-        new Thread(
-            () -> {
-              out.println("stopping: " + summary(emulator.stats()));
-              out.flush();
-              emulator.close();
-              stopped.countDown();
-            },
-            "plaid-emulator-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    while (!stopped.await(Math.max(1, statsIntervalS), TimeUnit.SECONDS)) {
-      if (statsIntervalS > 0) {
-        out.println(summary(emulator.stats()));
+    EmulatorOptions options = toOptions(); // invalid values: usage error (2) before anything starts
+    try (StopSignals signals = StopSignals.install()) {
+      PlaidEmulator emulator;
+      try {
+        emulator = PlaidEmulator.start(options);
+      } catch (UncheckedIOException e) {
+        spec.commandLine().getErr().println("emulator: cannot listen on 127.0.0.1:" + port + ": "
+            + (e.getCause() instanceof BindException bind && String.valueOf(bind.getMessage()).contains("in use")
+                ? "the port is in use" : String.valueOf(e.getCause().getMessage()).toLowerCase(java.util.Locale.ROOT)));
+        return 1;
+      }
+      try (emulator) {
+        out.println("Plaid emulator listening on " + emulator.baseUrl() + " (Ctrl-C or SIGTERM stops it)");
+        out.flush();
+        while (!signals.await(Duration.ofSeconds(Math.max(1, statsIntervalS)))) {
+          if (statsIntervalS > 0) {
+            out.println(emulator.stats().summary());
+            out.flush();
+          }
+        }
+        out.println("stopping (" + signals.signalName() + "): " + emulator.stats().summary());
         out.flush();
       }
     }
@@ -174,8 +189,20 @@ public final class EmulatorCommand implements Callable<Integer> {
     return emulator;
   }
 
-  /** The emulator options these flags and the environment describe. */
+  /**
+   * The emulator options these flags and the environment describe.
+   *
+   * @throws CommandLine.ParameterException (a usage error, exit 2) for a value out of range
+   */
   EmulatorOptions toOptions() throws IOException {
+    try {
+      return buildOptions();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "invalid option value: " + e.getMessage());
+    }
+  }
+
+  private EmulatorOptions buildOptions() throws IOException {
     EmulatorOptions.Builder options =
         EmulatorOptions.builder()
             .port(port)
@@ -219,7 +246,13 @@ public final class EmulatorCommand implements Callable<Integer> {
       return env.get("PLAID_SECRET");
     }
     warnIfReadableByOthers(secretFile);
-    String secret = Files.readString(secretFile, StandardCharsets.UTF_8).strip();
+    String secret;
+    try {
+      secret = Files.readString(secretFile, StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "cannot read the secret file " + secretFile + (Files.exists(secretFile) ? "" : ": no such file"));
+    }
     if (secret.isEmpty()) {
       throw new CommandLine.ParameterException(spec.commandLine(), "the secret file is empty");
     }
@@ -236,18 +269,5 @@ public final class EmulatorCommand implements Callable<Integer> {
     } catch (UnsupportedOperationException | IOException e) {
       // Not a POSIX file system: nothing to check.
     }
-  }
-
-  private static String summary(EmulatorStats stats) {
-    return "requests="
-        + stats.requests()
-        + " inFlight="
-        + stats.inFlight()
-        + " maxConcurrent="
-        + stats.maxConcurrent()
-        + " byStatus="
-        + stats.byStatus()
-        + " byFault="
-        + stats.byFault();
   }
 }

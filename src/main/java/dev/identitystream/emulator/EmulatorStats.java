@@ -34,6 +34,12 @@ public record EmulatorStats(
     SortedMap<Long, Long> perSecond,
     List<Arrival> arrivals) {
 
+  /** One line for the console: requests, in flight, the most at once, answers by status, faults. */
+  public String summary() {
+    return "requests=" + requests + " inFlight=" + inFlight + " maxConcurrent=" + maxConcurrent
+        + " byStatus=" + byStatus + " byFault=" + byFault;
+  }
+
   /**
    * One request's arrival.
    *

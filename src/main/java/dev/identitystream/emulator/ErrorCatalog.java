@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * The Plaid errors the emulator can answer, with the {@code error_type} and HTTP status of {@code
- * shared/plaid/errors.md}, and Plaid-like messages (Plaid says messages are not for programmatic
+ * docs/PLAID-ERRORS.md}, and Plaid-like messages (Plaid says messages are not for programmatic
  * use; clients must branch on type and code).
  *
  * <p>A code not in the catalog gets {@link #UNKNOWN_TYPE} and HTTP 400, so clients can be tested
@@ -40,7 +40,7 @@ final class ErrorCatalog {
 
   /**
    * One row per code: type | code | HTTP status | docs page | error_message | display_message ("-"
-   * for null). Statuses and types from {@code shared/plaid/errors.md}; messages are Plaid-like.
+   * for null). Statuses and types from {@code docs/PLAID-ERRORS.md}; messages are Plaid-like.
    */
   private static final String TABLE =
       """

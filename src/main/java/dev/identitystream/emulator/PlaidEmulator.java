@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A local stand-in for Plaid's {@code POST /identity/documents/uploads/get}, answering per the
- * OpenAPI extract ({@code shared/plaid/}) on {@code http://127.0.0.1:PORT}: Plaid's header and body
+ * OpenAPI extract ({@code src/test/resources/plaid/}) on {@code http://127.0.0.1:PORT}: Plaid's header and body
  * checks and error bodies, realistic data derived from each access token, configurable latency and
  * fault injection ({@link EmulatorOptions}), a switchable outage, and counters ({@link #stats()}).
  *

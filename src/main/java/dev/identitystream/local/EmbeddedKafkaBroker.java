@@ -66,6 +66,23 @@ public final class EmbeddedKafkaBroker implements LocalKafkaBroker {
     }
   }
 
+  /** Whether {@code workDir} already holds a broker's data (a start there reuses it). */
+  public static boolean hasData(Path workDir) {
+    return KraftNode.hasData(workDir);
+  }
+
+  /**
+   * Why a broker cannot start as {@code options} say, in words, or empty: its port (or the
+   * controller port recorded in its work directory) is taken, or another broker uses the directory.
+   */
+  public static java.util.Optional<String> whyCannotStart(BrokerOptions options) {
+    if (options.workDir() == null) {
+      return java.util.Optional.ofNullable(options.port() != 0 && !FreePorts.isFree(options.port())
+          ? "port " + options.port() + " on 127.0.0.1 is in use" : null);
+    }
+    return java.util.Optional.ofNullable(KraftNode.whyCannotStart(options.workDir().toAbsolutePath(), options.port()));
+  }
+
   @Override
   public String bootstrapServers() {
     return node.bootstrapServers();

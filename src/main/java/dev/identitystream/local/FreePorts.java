@@ -14,6 +14,17 @@ final class FreePorts {
 
   private FreePorts() {}
 
+  /** Whether a server could listen on {@code port} of 127.0.0.1 right now. */
+  static boolean isFree(int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(true);
+      socket.bind(new java.net.InetSocketAddress(InetAddress.getByAddress(LOOPBACK), port), 1);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /**
    * Returns {@code count} distinct ports that were free a moment ago. Another process may still
    * take one before the broker binds it; callers then fail to start and may retry.

@@ -100,6 +100,43 @@ final class KraftNode {
     }
   }
 
+  /** Whether {@code workDir} holds a formatted log dir (a broker ran there before). */
+  static boolean hasData(Path workDir) {
+    return Files.exists(workDir.resolve(LOG_DIR).resolve("meta.properties"));
+  }
+
+  /**
+   * Why a broker cannot start in {@code workDir} on {@code port}, or null: the port (or the
+   * controller port recorded in the directory) is taken, or another broker holds the log dir's lock.
+   */
+  static String whyCannotStart(Path workDir, int port) {
+    try {
+      Properties saved = readIfPresent(workDir.resolve(PORTS_FILE));
+      if (port != 0 && !FreePorts.isFree(port)) {
+        return "port " + port + " on " + HOST + " is in use (another broker? pick one with --port)";
+      }
+      String controller = saved.getProperty("controller.port");
+      if (controller != null && !FreePorts.isFree(Integer.parseInt(controller.trim()))) {
+        return "the controller port " + controller.trim() + " recorded in " + workDir.resolve(PORTS_FILE)
+            + " is in use (is a broker already running on this data directory?)";
+      }
+      Path lock = workDir.resolve(LOG_DIR).resolve(".lock");
+      if (Files.exists(lock)) {
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lock, java.nio.file.StandardOpenOption.WRITE);
+            java.nio.channels.FileLock held = channel.tryLock()) {
+          if (held == null) {
+            return "another broker is using the data directory " + workDir;
+          }
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+          return "a broker in this process is using the data directory " + workDir;
+        }
+      }
+      return null;
+    } catch (IOException | NumberFormatException e) {
+      return "cannot use the data directory " + workDir + ": " + e.getMessage();
+    }
+  }
+
   String bootstrapServers() {
     return HOST + ":" + port;
   }

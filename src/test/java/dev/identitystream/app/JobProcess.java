@@ -55,10 +55,13 @@ final class JobProcess implements AutoCloseable {
   private int launches;
   private boolean hookInstalled;
 
-  private JobProcess(List<String> command, Map<String, String> environment, Path logFile) {
+  private final Path workDir;
+
+  private JobProcess(List<String> command, Map<String, String> environment, Path logFile, Path workDir) {
     this.command = List.copyOf(command);
     this.environment = Map.copyOf(environment);
     this.logFile = logFile;
+    this.workDir = workDir;
   }
 
   /**
@@ -76,14 +79,24 @@ final class JobProcess implements AutoCloseable {
    * #DEFAULT_JVM_OPTIONS}; the environment as for {@link #run}.
    */
   static JobProcess command(List<String> arguments, Map<String, String> environment, Path logFile) {
+    return command(arguments, environment, logFile, null, List.of());
+  }
+
+  /**
+   * As {@link #command(List, Map, Path)}, run in {@code workDir} (null: this JVM's) with extra JVM
+   * options (e.g. {@code -Djava.io.tmpdir=...}).
+   */
+  static JobProcess command(
+      List<String> arguments, Map<String, String> environment, Path logFile, Path workDir, List<String> jvmOptions) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(DEFAULT_JVM_OPTIONS);
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(absoluteClassPath());
     command.add(Main.class.getName());
     command.addAll(arguments);
-    return new JobProcess(command, environment, logFile);
+    return new JobProcess(command, environment, logFile, workDir);
   }
 
   /**
@@ -100,6 +113,9 @@ final class JobProcess implements AutoCloseable {
         new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(Redirect.appendTo(logFile.toFile()));
+    if (workDir != null) {
+      builder.directory(workDir.toFile());
+    }
     builder.environment().keySet().removeIf(name -> name.startsWith(ENV_OVERRIDE_PREFIX));
     builder.environment().putAll(environment);
     try {
@@ -150,19 +166,58 @@ final class JobProcess implements AutoCloseable {
    * @return whether it exited within the timeout (it is left running otherwise)
    */
   synchronized boolean interrupt(Duration timeout) {
+    return signal("INT", timeout);
+  }
+
+  /** Sends SIGTERM (as systemd or Kubernetes would) and waits for the process to exit. */
+  synchronized boolean terminate(Duration timeout) {
+    return signal("TERM", timeout);
+  }
+
+  /** Waits until the log file (all launches) contains {@code text}; fails with the log's tail. */
+  void awaitLog(String text, Duration timeout) {
+    org.awaitility.Awaitility.await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(200))
+        .failFast("the process exited without printing '" + text + "'; see " + logFile, () -> !isAlive() && !logContains(text))
+        .until(() -> logContains(text));
+  }
+
+  boolean logContains(String text) {
+    return logCount(text) > 0;
+  }
+
+  /** How many times the log file (all launches) contains {@code text}. */
+  int logCount(String text) {
+    try {
+      if (!Files.exists(logFile)) {
+        return 0;
+      }
+      String log = Files.readString(logFile, StandardCharsets.UTF_8);
+      int count = 0;
+      for (int at = log.indexOf(text); at >= 0; at = log.indexOf(text, at + text.length())) {
+        count++;
+      }
+      return count;
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  private synchronized boolean signal(String name, Duration timeout) {
     if (process == null || !process.isAlive()) {
       return true;
     }
     try {
-      Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start();
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
       if (kill.waitFor() != 0) {
-        throw new IllegalStateException("kill -INT " + process.pid() + " failed with " + kill.exitValue());
+        throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed with " + kill.exitValue());
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot run kill", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while sending SIGINT", e);
+      throw new IllegalStateException("interrupted while sending SIG" + name, e);
     }
     return awaitExit(timeout);
   }

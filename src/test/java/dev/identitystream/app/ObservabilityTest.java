@@ -35,17 +35,16 @@ class ObservabilityTest {
   }
 
   @Test
-  void shouldFailNamingTheKeyWhenThePortIsTaken() throws Exception {
+  void shouldFailNamingTheKeyWhenThePortIsTakenBeforeAnyJobExists() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       // given
       AppConfig config = config(Integer.toString(taken.getLocalPort()));
-      try (Observability observability = Observability.create(config);
-          StreamingJob job = job(config)) {
-        // when / then
-        assertThatThrownBy(() -> observability.bind(job))
-            .isInstanceOf(ConfigException.class)
-            .hasMessageContaining(AppConfig.METRICS_PORT_CONFIG);
-      }
+
+      // when / then: create() opens the endpoint, so the port fails before Kafka is touched
+      assertThatThrownBy(() -> Observability.create(config))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining(AppConfig.METRICS_PORT_CONFIG)
+          .hasMessageContaining(Integer.toString(taken.getLocalPort()));
     }
   }
 
