@@ -17,7 +17,8 @@ WORKDIR /build
 COPY pom.xml .
 RUN mvn -B -q dependency:go-offline
 COPY src ./src
-RUN mvn -B -q package -DskipTests
+# -Pimage: the same jar without native libraries for platforms this image never runs on (pom.xml).
+RUN mvn -B -q package -DskipTests -Pimage
 
 FROM eclipse-temurin:17.0.16_8-jre-noble
 # A fixed uid/gid (10001), so that files mounted into the container (secrets, state) can be given to it.

@@ -96,6 +96,50 @@ class DockerfileTest {
   }
 
   @Test
+  void shouldBuildTheImagesJarWithoutOtherPlatformsNativeLibraries() {
+    // the build stage packages with the image profile, tests skipped (they ran before the image)
+    assertThat(stages.get(0).all("RUN")).extracting(Instruction::args)
+        .contains("mvn -B -q package -DskipTests -Pimage");
+    // and the profile keeps RocksDB's natives for the base image's platforms (Linux, glibc, x86_64
+    // and aarch64) while dropping the others
+    String pom = read("pom.xml");
+    String profile = pom.substring(pom.indexOf("<id>image</id>"), pom.indexOf("</profile>", pom.indexOf("<id>image</id>")));
+    assertThat(runtime.image()).contains("-noble"); // Ubuntu: glibc
+    List<String> excluded = new ArrayList<>();
+    Matcher exclude = Pattern.compile("<exclude>([^<]+)</exclude>").matcher(profile);
+    while (exclude.find()) {
+      excluded.add(exclude.group(1));
+    }
+    List<String> kept = List.of("librocksdbjni-linux64.so", "librocksdbjni-linux-aarch64.so",
+        "linux/amd64/libzstd-jni-1.5.7-17.so", "linux/aarch64/libzstd-jni-1.5.7-17.so");
+    List<String> dropped = List.of("librocksdbjni-linux64-musl.so", "librocksdbjni-osx-arm64.jnilib",
+        "librocksdbjni-win64.dll", "librocksdbjni-linux-s390x.so", "darwin/aarch64/libzstd-jni-1.5.7-17.dylib");
+    for (String file : kept) {
+      assertThat(excluded).as(file).noneMatch(pattern -> glob(pattern).matcher(file).matches());
+    }
+    for (String file : dropped) {
+      assertThat(excluded).as(file).anyMatch(pattern -> glob(pattern).matcher(file).matches());
+    }
+  }
+
+  /** The shade plugin's include/exclude patterns: {@code **} any path, {@code *} within a name. */
+  private static Pattern glob(String pattern) {
+    StringBuilder regex = new StringBuilder();
+    for (int i = 0; i < pattern.length(); i++) {
+      char c = pattern.charAt(i);
+      if (c == '*' && i + 1 < pattern.length() && pattern.charAt(i + 1) == '*') {
+        regex.append(".*");
+        i++;
+      } else if (c == '*') {
+        regex.append("[^/]*");
+      } else {
+        regex.append(Pattern.quote(String.valueOf(c)));
+      }
+    }
+    return Pattern.compile(regex.toString());
+  }
+
+  @Test
   void shouldCopyOnlyTheRunnableJarIntoTheRuntimeStage() {
     assertThat(runtime.all("ADD")).isEmpty();
     assertThat(runtime.all("COPY"))
