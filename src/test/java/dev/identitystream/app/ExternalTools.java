@@ -30,6 +30,11 @@ final class ExternalTools {
 
   /** The program's path, installing it if needed; skips the calling test when it cannot be had. */
   static Path require(String command, String what) {
+    return require(command, what, System.err);
+  }
+
+  /** As {@link #require(String, String)}, saying why it skips on {@code out}. */
+  static Path require(String command, String what, java.io.PrintStream out) {
     Optional<Path> found = onPath(command);
     if (found.isEmpty()) {
       String output = installOnce();
@@ -37,7 +42,7 @@ final class ExternalTools {
       if (found.isEmpty()) {
         String reason = "SKIPPED: " + what + " was not checked: " + command + " is not installed and "
             + INSTALLER + " could not install it: " + lastLine(output);
-        System.err.println(reason);
+        out.println(reason);
         Assumptions.abort(reason);
       }
     }
