@@ -157,7 +157,7 @@ public final class AppConfig extends AbstractConfig {
           .define(PLAID_CLIENT_ERROR_PROBE_MS_CONFIG, Type.LONG, 30_000L, Range.atLeast(1), Importance.LOW, PLAID_CLIENT_ERROR_PROBE_MS_DOC)
           .define(STAGE_MAX_PENDING_CONFIG, Type.INT, 2048, Range.atLeast(1), Importance.MEDIUM, STAGE_MAX_PENDING_DOC)
           .define(STAGE_MAX_BLOCK_MS_CONFIG, Type.LONG, 1_000L, Range.atLeast(1), Importance.LOW, STAGE_MAX_BLOCK_MS_DOC)
-          .define(STAGE_DRAIN_INTERVAL_MS_CONFIG, Type.LONG, 10L, Range.atLeast(1), Importance.LOW, STAGE_DRAIN_INTERVAL_MS_DOC)
+          .define(STAGE_DRAIN_INTERVAL_MS_CONFIG, Type.LONG, 2L, Range.atLeast(1), Importance.LOW, STAGE_DRAIN_INTERVAL_MS_DOC)
           .define(STAGE_STORE_CONFIG, Type.STRING, "rocksdb", ValidString.in("rocksdb", "memory"), Importance.LOW, STAGE_STORE_DOC)
           .define(INPUT_MAX_RECORD_BYTES_CONFIG, Type.INT, 1024 * 1024, Range.atLeast(64), Importance.MEDIUM, INPUT_MAX_RECORD_BYTES_DOC)
           .define(METRICS_PORT_CONFIG, Type.INT, 9464, Range.between(-1, 65_535), Importance.MEDIUM, METRICS_PORT_DOC)

@@ -1,6 +1,7 @@
 package dev.identitystream.app;
 
 import dev.identitystream.plaid.HttpPlaidClient;
+import dev.identitystream.plaid.OffloadedPlaidClient;
 import dev.identitystream.plaid.PlaidClient;
 import dev.identitystream.plaid.PlaidClientConfig;
 import dev.identitystream.plaid.PlaidEnvironment;
@@ -72,7 +73,8 @@ public final class PlaidClients {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("invalid retry or breaker settings: " + e.getMessage());
     }
-    return new ResilientPlaidClient(new HttpPlaidClient(http), resilience, listener);
+    // Calls start on a thread of their own, so the stream thread that dispatches them only decides.
+    return new OffloadedPlaidClient(new ResilientPlaidClient(new HttpPlaidClient(http), resilience, listener));
   }
 
   /**

@@ -108,7 +108,7 @@ public final class StreamingJob implements AutoCloseable {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     // Completed calls are drained by a wall-clock punctuator; a short poll keeps it timely when idle.
-    props.put(StreamsConfig.POLL_MS_CONFIG, 10L);
+    props.put(StreamsConfig.POLL_MS_CONFIG, 2L);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.putAll(config.kafkaProps());
     // Eleven output records per call: 128 KiB batches (not 16 KiB) cut the broker's and the

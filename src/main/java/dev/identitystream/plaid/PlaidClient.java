@@ -7,10 +7,19 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>The returned stage never completes exceptionally for an expected failure: a Plaid error
  * answer, a timeout, a refused connection, a malformed or oversize body are all values of {@link
- * PlaidResult}. It may complete exceptionally only on a programming error.
+ * PlaidResult}. It completes exceptionally only when there is no result at all: the client is
+ * closing, or a programming error (the call stage then keeps the request pending and calls again).
  *
- * <p>Threading: implementations are called from Kafka Streams threads and must not block them;
- * stages complete on the implementation's own threads.
+ * <p>Cancellation: a caller that no longer wants the result may cancel the returned stage (if it
+ * is a {@link java.util.concurrent.Future}); an implementation should then stop retrying and
+ * waiting, and free what it holds for the call. An implementation whose stage is not cancellable
+ * is still correct: the caller ignores the late result.
+ *
+ * <p>Threading: {@link #identityDocumentsUploadsGet} may be called from any thread (the call
+ * stage calls it from stream threads; decorators such as {@link ResilientPlaidClient} from their
+ * own scheduler or completion threads) and must return without blocking. Its stage may complete on
+ * any thread, including synchronously on the calling thread before the method returns (a cassette,
+ * a test double, an immediate refusal): callers must not assume otherwise.
  */
 public interface PlaidClient extends AutoCloseable {
 

@@ -51,7 +51,7 @@ public record StageSettings(
   /** Defaults suited to a single instance: 256 in flight, 2,048 pending per task. */
   public static StageSettings defaults() {
     return new StageSettings(
-        Topics.DEFAULTS, 256, 2048, Duration.ofSeconds(1), Duration.ofMillis(10), 1 << 20, true,
+        Topics.DEFAULTS, 256, 2048, Duration.ofSeconds(1), Duration.ofMillis(2), 1 << 20, true,
         OutputLimits.defaults());
   }
 

@@ -8,6 +8,7 @@ import dev.identitystream.app.JobTestSupport.ItemStatus;
 import dev.identitystream.emulator.PlaidEmulator;
 import dev.identitystream.local.KafkaBrokerExtension;
 import dev.identitystream.plaid.PlaidClient;
+import dev.identitystream.plaid.OffloadedPlaidClient;
 import dev.identitystream.plaid.ResilientPlaidClient;
 import dev.identitystream.topology.Topics;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -91,7 +92,8 @@ class PlaidOutageIT {
     JobTestSupport.produceRequests(KAFKA.bootstrapServers(), topics.requests(), run, KEYS, 0, PER_KEY);
     AppConfig config = new AppConfig(config());
     PlaidClient client = PlaidClients.create(config);
-    assertThat(client).isInstanceOf(ResilientPlaidClient.class);
+    assertThat(client).isInstanceOf(OffloadedPlaidClient.class);
+    ResilientPlaidClient resilient = (ResilientPlaidClient) ((OffloadedPlaidClient) client).delegate();
     StreamingJob job = resources.add(new StreamingJob(config, client, Clock.systemUTC()));
     job.start();
     await().atMost(Duration.ofSeconds(60)).until(() -> job.streams().state() == KafkaStreams.State.RUNNING);
@@ -105,7 +107,7 @@ class PlaidOutageIT {
     emulator.setOutage(true);
     await("breaker opens")
         .atMost(Duration.ofSeconds(30))
-        .until(() -> ((ResilientPlaidClient) client).breakerState() == CircuitBreaker.State.OPEN);
+        .until(() -> resilient.breakerState() == CircuitBreaker.State.OPEN);
     await("instance stays RUNNING through the outage")
         .during(OUTAGE)
         .atMost(OUTAGE.plusSeconds(5))

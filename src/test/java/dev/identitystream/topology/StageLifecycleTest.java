@@ -120,4 +120,36 @@ class StageLifecycleTest {
     assertThat(task.answered()).containsExactly("a0", "b0");
     assertThat(busy.available()).isEqualTo(1);
   }
+
+  @Test
+  void shouldKeepARequestPendingAndCallItAgainWhenTheClientFailsWithoutAResult() {
+    // given: a client that fails its first call with an exception (closing, or a bug)
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    dev.identitystream.plaid.PlaidClient flaky = request -> calls.incrementAndGet() == 1
+        ? java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("client is closed"))
+        : java.util.concurrent.CompletableFuture.completedFuture(answer.apply(request.requestId()));
+    PlaidCallProcessor processor = new PlaidCallProcessor(
+        TopologyHarness.settings().withMaxInFlight(CAP), flaky, limiter,
+        new OutcomeMapper(Clock.fixed(TopologyHarness.NOW, ZoneOffset.UTC)));
+    StageTask task = new StageTask(processor, 2, stateDir);
+    task.init();
+
+    // when
+    task.process(0, "A", "f0");
+    task.process(1, "A", "f1");
+    task.punctuate();
+
+    // then: nothing is forwarded for it (no DLQ), it stays pending, and the key waits behind it
+    assertThat(task.context.forwarded()).isEmpty();
+    assertThat(task.processor.pending()).isEqualTo(2);
+    assertThat(calls).hasValue(1);
+
+    // and a second later it is called again and both complete, in order
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> {
+      task.punctuate();
+      assertThat(task.answered()).containsExactly("f0", "f1");
+    });
+    assertThat(task.context.forwarded()).noneMatch(f -> f.record().value().kind() == StageOutput.Kind.DLQ);
+    assertThat(limiter.available()).isEqualTo(CAP);
+  }
 }
