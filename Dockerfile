@@ -1,29 +1,38 @@
 # plaid-identity-stream: build the shaded jar with Maven, run it on a JRE 17 as a non-root user.
 #
-#   docker build -t plaid-identity-stream .
-#   docker compose up            # Kafka (KRaft), topic init, the Plaid emulator and the job
+#   docker build -t plaid-identity-stream:local .
+#   docker compose --profile local up --build     # see docker-compose.yml and the README's Docker section
 #
 # The image runs `java -jar /app/plaid-identity-stream.jar <command>`; the default command is `run`
 # with the configuration mounted at /etc/plaid-identity-stream/job.properties. Credentials come from
-# the environment (PLAID_CLIENT_ID, PLAID_SECRET), never from the command line.
+# the environment (PLAID_CLIENT_ID, PLAID_SECRET) or from files named by PLAID_CLIENT_ID_FILE and
+# PLAID_SECRET_FILE, never from the command line.
+#
+# Base images are pinned by exact tag (DockerfileTest refuses floating ones). The image declares no
+# VOLUME: Kafka Streams' state goes to /var/lib/plaid-identity-stream, which compose mounts as the
+# named volume job-state (a run without a mount keeps it in the container's own layer).
 
-FROM maven:3.9-eclipse-temurin-17 AS build
+FROM maven:3.9.11-eclipse-temurin-17 AS build
 WORKDIR /build
 COPY pom.xml .
 RUN mvn -B -q dependency:go-offline
 COPY src ./src
-RUN mvn -B -q package -DskipTests
+# -Pimage: the same jar without native libraries for platforms this image never runs on (pom.xml).
+RUN mvn -B -q package -DskipTests -Pimage
 
-FROM eclipse-temurin:17-jre
-RUN groupadd --system pis \
- && useradd --system --gid pis --home-dir /app --shell /usr/sbin/nologin pis \
+FROM eclipse-temurin:17.0.16_8-jre-noble
+# A fixed uid/gid (10001), so that files mounted into the container (secrets, state) can be given to it.
+RUN groupadd --system --gid 10001 pis \
+ && useradd --system --uid 10001 --gid pis --home-dir /app --shell /usr/sbin/nologin pis \
  && mkdir -p /app /etc/plaid-identity-stream /var/lib/plaid-identity-stream \
  && chown pis:pis /var/lib/plaid-identity-stream
+# Only the runnable jar leaves the build stage (no sources, no Maven repository).
 COPY --from=build /build/target/plaid-identity-stream.jar /app/plaid-identity-stream.jar
-# Kafka Streams state (the pending-request store): set state.dir=/var/lib/plaid-identity-stream/state.
-VOLUME ["/var/lib/plaid-identity-stream"]
-USER pis
+USER 10001:10001
 WORKDIR /app
 ENV PIS_LOG_FORMAT=text
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/plaid-identity-stream.jar"]
+# ExitOnOutOfMemoryError: a JVM out of heap exits (and the restart policy starts it again) instead of
+# limping on with stream threads that died of the error. Pending requests are in the changelogged
+# store, so a restart loses none.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/plaid-identity-stream.jar"]
 CMD ["run", "--config", "/etc/plaid-identity-stream/job.properties"]

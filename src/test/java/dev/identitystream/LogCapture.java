@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.AppenderBase;
+import dev.identitystream.app.Rfc3339JsonEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #assertNoneContains} checks, for every event, the raw message, the formatted message,
  * every argument, the MDC, key-value pairs, logger and thread names, and the throwable (messages,
- * causes, suppressed and stack trace text), plus the whole event rendered by logback's {@link
- * JsonEncoder} (what {@code PIS_LOG_FORMAT=json} writes).
+ * causes, suppressed and stack trace text), plus the whole event rendered by the job's {@link
+ * Rfc3339JsonEncoder} (what {@code PIS_LOG_FORMAT=json} writes).
  *
  * <p>Threading: events may arrive from any thread; the list is concurrent.
  */
@@ -46,7 +46,7 @@ public final class LogCapture implements AutoCloseable {
           events.add(event);
         }
       };
-  private final JsonEncoder json = new JsonEncoder();
+  private final Rfc3339JsonEncoder json = new Rfc3339JsonEncoder();
 
   private LogCapture(List<String> traceLoggers) {
     json.setContext(context);

@@ -104,11 +104,13 @@ public final class ConfigChecks {
   private static void credentials(AppConfig config, List<Problem> problems) {
     if (config.getString(AppConfig.PLAID_CLIENT_ID_CONFIG).isBlank()) {
       problems.add(new Problem(AppConfig.PLAID_CLIENT_ID_CONFIG,
-          "not set; set " + ConfigLoader.ENV_CLIENT_ID + " in the environment (or the key in a file readable only by its owner)"));
+          "not set; set " + ConfigLoader.ENV_CLIENT_ID + " in the environment (or " + ConfigLoader.ENV_CLIENT_ID_FILE
+              + " to a file holding it, or the key in a file readable only by its owner)"));
     }
     if (config.plaidSecret().value().isEmpty()) {
       problems.add(new Problem(AppConfig.PLAID_SECRET_CONFIG,
-          "not set; set " + ConfigLoader.ENV_SECRET + " in the environment (or the key in a file readable only by its owner)"));
+          "not set; set " + ConfigLoader.ENV_SECRET + " in the environment (or " + ConfigLoader.ENV_SECRET_FILE
+              + " to a file holding it, or the key in a file readable only by its owner)"));
     }
   }
 

@@ -10,6 +10,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.common.config.ConfigDef;
@@ -22,8 +23,10 @@ import org.apache.kafka.common.config.ConfigException;
  * <p>Environment: {@code PIS_<KEY>} where the key is upper-cased and {@code .} becomes {@code _},
  * {@code -} becomes {@code ___} and {@code _} becomes {@code __} (e.g. {@code
  * PIS_BOOTSTRAP_SERVERS}, {@code PIS_TOPIC_ITEM___ERRORS}); and {@code PLAID_CLIENT_ID}, {@code
- * PLAID_SECRET} for the credentials. Secrets are refused as flags, and a file holding one must be
- * readable by its owner only. {@code PIS_LOG_FORMAT} and {@code PIS_LOG_LEVEL} belong to the logging
+ * PLAID_SECRET} for the credentials, or, where those are unset or empty, {@code PLAID_CLIENT_ID_FILE}
+ * and {@code PLAID_SECRET_FILE}: the path of a file holding the value alone (Docker and Kubernetes
+ * secrets; surrounding whitespace and the final newline are dropped). Secrets are refused as flags,
+ * and a properties file holding one must be readable by its owner only. {@code PIS_LOG_FORMAT} and {@code PIS_LOG_LEVEL} belong to the logging
  * configuration ({@code logback.xml}) and are not settings.
  */
 public final class ConfigLoader {
@@ -31,6 +34,12 @@ public final class ConfigLoader {
   public static final String ENV_PREFIX = "PIS_";
   public static final String ENV_CLIENT_ID = "PLAID_CLIENT_ID";
   public static final String ENV_SECRET = "PLAID_SECRET";
+  /** The path of a file holding the client id alone, read when {@code PLAID_CLIENT_ID} is unset or empty. */
+  public static final String ENV_CLIENT_ID_FILE = "PLAID_CLIENT_ID_FILE";
+  /** The path of a file holding the secret alone, read when {@code PLAID_SECRET} is unset or empty. */
+  public static final String ENV_SECRET_FILE = "PLAID_SECRET_FILE";
+  /** A credential file larger than this is not a credential. */
+  static final int MAX_CREDENTIAL_FILE_BYTES = 4096;
   /** Read by {@code logback.xml}, not by the job: {@code text} (default) or {@code json}. */
   public static final String ENV_LOG_FORMAT = "PIS_LOG_FORMAT";
   /** Read by {@code logback.xml}, not by the job: the level of {@code dev.identitystream}. */
@@ -65,12 +74,10 @@ public final class ConfigLoader {
             merged.put(envToKey(name.substring(ENV_PREFIX.length())), value);
           }
         });
-    if (env.containsKey(ENV_CLIENT_ID)) {
-      merged.put(AppConfig.PLAID_CLIENT_ID_CONFIG, env.get(ENV_CLIENT_ID));
-    }
-    if (env.containsKey(ENV_SECRET)) {
-      merged.put(AppConfig.PLAID_SECRET_CONFIG, env.get(ENV_SECRET));
-    }
+    credential(env, ENV_CLIENT_ID, ENV_CLIENT_ID_FILE)
+        .ifPresent(value -> merged.put(AppConfig.PLAID_CLIENT_ID_CONFIG, value));
+    credential(env, ENV_SECRET, ENV_SECRET_FILE)
+        .ifPresent(value -> merged.put(AppConfig.PLAID_SECRET_CONFIG, value));
     flags.forEach(
         (key, value) -> {
           if (isSecret(key)) {
@@ -80,6 +87,47 @@ public final class ConfigLoader {
           merged.put(key, value);
         });
     return merged;
+  }
+
+  /**
+   * A credential from the environment: the variable itself when set and non-empty, else the file
+   * that {@code fileVariable} names, else the variable as set (possibly empty), else nothing.
+   *
+   * @throws ConfigException naming the file variable and the path (never the value) when the file
+   *     is missing, unreadable, empty or too large
+   */
+  static Optional<String> credential(Map<String, String> env, String variable, String fileVariable) {
+    String direct = env.get(variable);
+    String file = env.get(fileVariable);
+    if ((direct == null || direct.isEmpty()) && file != null && !file.isBlank()) {
+      return Optional.of(readCredentialFile(fileVariable, Path.of(file.strip()), variable));
+    }
+    return Optional.ofNullable(direct);
+  }
+
+  private static String readCredentialFile(String fileVariable, Path path, String variable) {
+    String alternative = "; put the value alone in it, or set " + variable;
+    if (!Files.isRegularFile(path)) {
+      throw new ConfigException(fileVariable, path.toString(), "names no file" + alternative);
+    }
+    byte[] bytes;
+    try {
+      if (Files.size(path) > MAX_CREDENTIAL_FILE_BYTES) {
+        throw new ConfigException(
+            fileVariable, path.toString(), "is larger than " + MAX_CREDENTIAL_FILE_BYTES + " bytes: not a credential");
+      }
+      bytes = Files.readAllBytes(path);
+    } catch (IOException e) {
+      // the exception's text names the path and the cause (e.g. AccessDeniedException), never content
+      throw new ConfigException(
+          fileVariable, path.toString(), "cannot be read (" + e.getClass().getSimpleName()
+              + "; the job runs as user " + System.getProperty("user.name") + ")" + alternative);
+    }
+    String value = new String(bytes, StandardCharsets.UTF_8).strip();
+    if (value.isEmpty()) {
+      throw new ConfigException(fileVariable, path.toString(), "names an empty file" + alternative);
+    }
+    return value;
   }
 
   /** A setting whose value is secret: ours of type PASSWORD, or a Kafka password / JAAS setting. */

@@ -4,11 +4,13 @@ import dev.identitystream.plaid.PlaidResult;
 import dev.identitystream.plaid.ResilienceListener;
 import dev.identitystream.topology.IdentityTopology;
 import dev.identitystream.topology.StageMetrics;
+import dev.identitystream.topology.Topics;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,10 +22,16 @@ import java.util.regex.Pattern;
  * The job's own meters, fed by the call stage ({@link StageMetrics}) and the resilient Plaid client
  * ({@link ResilienceListener}). Names are listed in the README ("Metrics and health").
  *
- * <p>Labels are only {@code outcome}, {@code error_type}, {@code error_code}, {@code topic} and
- * {@code state}. Plaid's type and code strings are reduced to {@code [A-Z0-9_]} (at most 64
- * characters; anything else becomes {@code OTHER}), so a body can never put free text, let alone a
- * token, into a label.
+ * <p>Every counter and timer exists from the start, at zero: {@code plaid_requests_total} and the
+ * durations for each outcome (with {@code error_type}/{@code error_code} {@code none}), retries and
+ * client-error pauses with {@code none}/{@code none}, breaker transitions for each state, records out
+ * for each output topic (once the stage is bound), so {@code rate()} and {@code increase()} have a
+ * series to work on before the first request.
+ *
+ * <p>Labels are only {@code outcome}, {@code error_type}, {@code error_code}, {@code topic}, {@code
+ * state}, {@code task} (a Kafka Streams task id such as {@code 0_1}) and {@code version}. Plaid's
+ * type and code strings are reduced to {@code [A-Z0-9_]} (at most 64 characters; anything else
+ * becomes {@code OTHER}), so a body can never put free text, let alone a token, into a label.
  *
  * <p>Threading: every method may be called from any thread, concurrently (Micrometer meters are
  * thread-safe; the breaker state is an atomic reference).
@@ -44,7 +52,13 @@ public final class JobMetrics implements StageMetrics, ResilienceListener {
   public static final String IN_FLIGHT_CAPACITY = "stage.in.flight.capacity";
   public static final String PENDING = "stage.pending";
   public static final String PENDING_PEAK_PER_TASK = "stage.pending.peak.per.task";
+  public static final String PENDING_CAPACITY_PER_TASK = "stage.pending.capacity.per.task";
   public static final String RECORDS_OUT = "stage.records.out";
+  public static final String DLQ_RECORDS = "stage.dlq.records";
+  public static final String BUILD_INFO = "plaid.identity.stream.build.info";
+
+  /** The outcomes of {@link Labels#of}, registered at zero. */
+  static final List<String> OUTCOMES = List.of("success", "error_answer", "transport_failure", "exhausted");
 
   static final String NONE = "none";
   static final String OTHER = "OTHER";
@@ -59,13 +73,28 @@ public final class JobMetrics implements StageMetrics, ResilienceListener {
   private final Map<String, Timer> requestDurations = new ConcurrentHashMap<>();
   private final Map<String, Timer> attemptDurations = new ConcurrentHashMap<>();
   private final Map<String, Counter> recordsOut = new ConcurrentHashMap<>();
+  private final Map<Labels, Counter> retries = new ConcurrentHashMap<>();
+  private final Map<Labels, Counter> pauses = new ConcurrentHashMap<>();
+  private final Map<CircuitBreaker.State, Counter> transitions = new ConcurrentHashMap<>();
+  private final Counter dlqRecords;
+  /** The DLQ topic's name once the stage is bound: its records also count in {@link #DLQ_RECORDS}. */
+  private volatile String dlqTopic;
   private final Timer rateLimiterWait;
   private final Timer breakerWait;
   /** Why Plaid refuses the client while calls are paused ({@code TYPE/CODE}), else null. */
   private final AtomicReference<String> clientErrorPause = new AtomicReference<>();
 
   public JobMetrics(MeterRegistry registry) {
+    this(registry, Main.version());
+  }
+
+  /** @param version the job's version, the {@code version} label of the build-info gauge */
+  JobMetrics(MeterRegistry registry, String version) {
     this.registry = registry;
+    Gauge.builder(BUILD_INFO, () -> 1)
+        .description("Always 1; the version label is the job's version (the pom's)")
+        .tag("version", version)
+        .register(registry);
     for (CircuitBreaker.State state : CircuitBreaker.State.values()) {
       Gauge.builder(BREAKER_STATE, breakerState, current -> current.get() == state ? 1 : 0)
           .description("1 for the circuit breaker's current state, 0 for the others")
@@ -83,6 +112,21 @@ public final class JobMetrics implements StageMetrics, ResilienceListener {
     Gauge.builder(CLIENT_ERROR_PAUSED, clientErrorPause, pause -> pause.get() == null ? 0 : 1)
         .description("1 while every Plaid call is paused because Plaid refuses this job's client")
         .register(registry);
+    dlqRecords =
+        Counter.builder(DLQ_RECORDS)
+            .description("Records the call stage sent to the dead-letter topic")
+            .register(registry);
+    Labels none = new Labels(NONE, NONE, NONE);
+    for (String outcome : OUTCOMES) {
+      requestCounter(new Labels(outcome, NONE, NONE));
+      requestDuration(outcome);
+      attemptDuration(outcome);
+    }
+    retryCounter(none);
+    pauseCounter(none);
+    for (CircuitBreaker.State state : CircuitBreaker.State.values()) {
+      transitionCounter(state);
+    }
   }
 
   /**
@@ -91,6 +135,19 @@ public final class JobMetrics implements StageMetrics, ResilienceListener {
    */
   public String clientErrorPause() {
     return clientErrorPause.get();
+  }
+
+  /**
+   * Gauges over the stage's shared limiter and pending counts, and the records-out counters of its
+   * output topics at zero (call once per built topology).
+   */
+  public void bindStage(IdentityTopology.Built built, Topics topics, int maxPendingPerTask) {
+    bindStage(built);
+    dlqTopic = topics.dlq();
+    topics.outputs().forEach(this::recordsOutCounter);
+    Gauge.builder(PENDING_CAPACITY_PER_TASK, () -> maxPendingPerTask)
+        .description("Most pending requests one task admits before backpressure (stage.max.pending)")
+        .register(registry);
   }
 
   /** Gauges over the stage's shared limiter and pending counts (call once per built topology). */
@@ -112,65 +169,26 @@ public final class JobMetrics implements StageMetrics, ResilienceListener {
   @Override
   public void onCallCompleted(PlaidResult result, long durationNanos) {
     Labels labels = Labels.of(result);
-    requests
-        .computeIfAbsent(
-            labels,
-            l ->
-                Counter.builder(REQUESTS)
-                    .description("Logical Plaid calls by final outcome")
-                    .tag("outcome", l.outcome())
-                    .tag("error_type", l.errorType())
-                    .tag("error_code", l.errorCode())
-                    .register(registry))
-        .increment();
-    requestDurations
-        .computeIfAbsent(
-            labels.outcome(),
-            outcome ->
-                Timer.builder(REQUEST_DURATION)
-                    .description("Logical Plaid call latency, attempts and waits included")
-                    .tag("outcome", outcome)
-                    .publishPercentileHistogram()
-                    .register(registry))
-        .record(durationNanos, TimeUnit.NANOSECONDS);
+    requestCounter(labels).increment();
+    requestDuration(labels.outcome()).record(durationNanos, TimeUnit.NANOSECONDS);
   }
 
   @Override
   public void onRecordOut(String topic) {
-    recordsOut
-        .computeIfAbsent(
-            topic,
-            t ->
-                Counter.builder(RECORDS_OUT)
-                    .description("Records the call stage forwarded, per output topic")
-                    .tag("topic", t)
-                    .register(registry))
-        .increment();
+    recordsOutCounter(topic).increment();
+    if (topic.equals(dlqTopic)) {
+      dlqRecords.increment();
+    }
   }
 
   @Override
   public void onAttempt(PlaidResult outcome, long durationNanos) {
-    attemptDurations
-        .computeIfAbsent(
-            Labels.of(outcome).outcome(),
-            label ->
-                Timer.builder(ATTEMPT_DURATION)
-                    .description("One HTTP attempt to Plaid")
-                    .tag("outcome", label)
-                    .publishPercentileHistogram()
-                    .register(registry))
-        .record(durationNanos, TimeUnit.NANOSECONDS);
+    attemptDuration(Labels.of(outcome).outcome()).record(durationNanos, TimeUnit.NANOSECONDS);
   }
 
   @Override
   public void onRetry(int failedAttempts, long delayMillis, PlaidResult cause) {
-    Labels labels = Labels.of(cause);
-    Counter.builder(RETRIES)
-        .description("Attempts retried after a transient failure")
-        .tag("error_type", labels.errorType())
-        .tag("error_code", labels.errorCode())
-        .register(registry)
-        .increment();
+    retryCounter(Labels.of(cause)).increment();
   }
 
   @Override
@@ -186,28 +204,95 @@ public final class JobMetrics implements StageMetrics, ResilienceListener {
   @Override
   public void onBreakerTransition(CircuitBreaker.State from, CircuitBreaker.State to) {
     breakerState.set(to);
-    Counter.builder(BREAKER_TRANSITIONS)
-        .description("Circuit breaker state changes, by the state entered")
-        .tag("state", to.name().toLowerCase(Locale.ROOT))
-        .register(registry)
-        .increment();
+    transitionCounter(to).increment();
   }
 
   @Override
   public void onClientErrorPause(PlaidResult cause) {
     Labels labels = Labels.of(cause);
     clientErrorPause.set(labels.errorType() + "/" + labels.errorCode());
-    Counter.builder(CLIENT_ERROR_PAUSES)
-        .description("Pauses of every Plaid call because Plaid refused this job's client, by the error")
-        .tag("error_type", labels.errorType())
-        .tag("error_code", labels.errorCode())
-        .register(registry)
-        .increment();
+    pauseCounter(labels).increment();
   }
 
   @Override
   public void onClientErrorResume(long pausedNanos) {
     clientErrorPause.set(null);
+  }
+
+  private Counter requestCounter(Labels labels) {
+    return requests.computeIfAbsent(
+        labels,
+        l ->
+            Counter.builder(REQUESTS)
+                .description("Logical Plaid calls by final outcome")
+                .tag("outcome", l.outcome())
+                .tag("error_type", l.errorType())
+                .tag("error_code", l.errorCode())
+                .register(registry));
+  }
+
+  private Timer requestDuration(String outcome) {
+    return requestDurations.computeIfAbsent(
+        outcome,
+        o ->
+            Timer.builder(REQUEST_DURATION)
+                .description("Logical Plaid call latency, attempts and waits included")
+                .tag("outcome", o)
+                .publishPercentileHistogram()
+                .register(registry));
+  }
+
+  private Timer attemptDuration(String outcome) {
+    return attemptDurations.computeIfAbsent(
+        outcome,
+        o ->
+            Timer.builder(ATTEMPT_DURATION)
+                .description("One HTTP attempt to Plaid")
+                .tag("outcome", o)
+                .publishPercentileHistogram()
+                .register(registry));
+  }
+
+  private Counter recordsOutCounter(String topic) {
+    return recordsOut.computeIfAbsent(
+        topic,
+        t ->
+            Counter.builder(RECORDS_OUT)
+                .description("Records the call stage forwarded, per output topic")
+                .tag("topic", t)
+                .register(registry));
+  }
+
+  private Counter retryCounter(Labels labels) {
+    return retries.computeIfAbsent(
+        labels,
+        l ->
+            Counter.builder(RETRIES)
+                .description("Attempts retried after a transient failure")
+                .tag("error_type", l.errorType())
+                .tag("error_code", l.errorCode())
+                .register(registry));
+  }
+
+  private Counter pauseCounter(Labels labels) {
+    return pauses.computeIfAbsent(
+        labels,
+        l ->
+            Counter.builder(CLIENT_ERROR_PAUSES)
+                .description("Pauses of every Plaid call because Plaid refused this job's client, by the error")
+                .tag("error_type", l.errorType())
+                .tag("error_code", l.errorCode())
+                .register(registry));
+  }
+
+  private Counter transitionCounter(CircuitBreaker.State state) {
+    return transitions.computeIfAbsent(
+        state,
+        st ->
+            Counter.builder(BREAKER_TRANSITIONS)
+                .description("Circuit breaker state changes, by the state entered")
+                .tag("state", st.name().toLowerCase(Locale.ROOT))
+                .register(registry));
   }
 
   /** The labels of one result: outcome, error type and error code (both "none" on success). */

@@ -35,6 +35,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class StreamingJob implements AutoCloseable {
 
+  /**
+   * How long a stop waits for Kafka Streams to close (commit, leave the group). Whatever stops the
+   * process must wait longer before killing it (docker-compose.yml's stop_grace_period).
+   */
+  public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
   private static final Logger LOG = LoggerFactory.getLogger(StreamingJob.class);
   public static final String DEFAULT_APPLICATION_ID = "plaid-identity-stream";
   static final int DEFAULT_PRODUCER_BATCH_BYTES = 128 * 1024;
@@ -248,7 +254,7 @@ public final class StreamingJob implements AutoCloseable {
   public void closeAndLeaveGroup() {
     LOG.info("Stopping and leaving the group");
     streams.close(
-        org.apache.kafka.streams.CloseOptions.timeout(Duration.ofSeconds(30))
+        org.apache.kafka.streams.CloseOptions.timeout(CLOSE_TIMEOUT)
             .withGroupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     closeClientIfStopped();
   }
@@ -264,7 +270,7 @@ public final class StreamingJob implements AutoCloseable {
     LOG.info("Stopping: requests in flight stay pending and are called again on the next start");
     boolean staticMember = config.kafkaProps().keySet().stream().anyMatch(k -> k.endsWith(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
     streams.close(
-        org.apache.kafka.streams.CloseOptions.timeout(Duration.ofSeconds(30))
+        org.apache.kafka.streams.CloseOptions.timeout(CLOSE_TIMEOUT)
             .withGroupMembershipOperation(staticMember
                 ? org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP
                 : org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));

@@ -387,7 +387,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Stag
   }
 
   private void updateGauge() {
-    gauge.update(pendingCount, pending(), calls.pending());
+    gauge.update(pendingCount, pending(), calls.pending(), calls.holding());
   }
 
   private void forward(StageOutput output, long timestamp) {

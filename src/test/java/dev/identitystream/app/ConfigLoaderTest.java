@@ -105,4 +105,63 @@ class ConfigLoaderTest {
     assertThat(ConfigLoader.envToKey("TOPIC_ITEM___ERRORS")).isEqualTo("topic.item-errors");
     assertThat(ConfigLoader.envToKey("SOME__UNDERSCORE_KEY")).isEqualTo("some_underscore.key");
   }
+
+  @Test
+  void shouldReadCredentialsFromTheFilesTheFileVariablesNameWhenTheVariablesAreUnset() throws IOException {
+    // given: Docker-style secret files (the value alone, a final newline)
+    Path id = Files.writeString(dir.resolve("client_id"), "id-from-file\n");
+    Path secret = Files.writeString(dir.resolve("secret"), "  s3cr3t-from-file\r\n");
+    Map<String, String> env =
+        Map.of(ConfigLoader.ENV_CLIENT_ID_FILE, id.toString(), ConfigLoader.ENV_SECRET_FILE, secret.toString());
+
+    // when
+    AppConfig fromFiles = ConfigLoader.load(null, env, Map.of());
+    Map<String, String> withEmptyVariable = new java.util.HashMap<>(env);
+    withEmptyVariable.put(ConfigLoader.ENV_SECRET, "");
+    AppConfig emptyVariable = ConfigLoader.load(null, withEmptyVariable, Map.of());
+
+    // then the files are read, trimmed; an empty variable (compose passes an unset one as empty) does not hide them
+    assertThat(fromFiles.getString(AppConfig.PLAID_CLIENT_ID_CONFIG)).isEqualTo("id-from-file");
+    assertThat(fromFiles.plaidSecret().value()).isEqualTo("s3cr3t-from-file");
+    assertThat(emptyVariable.plaidSecret().value()).isEqualTo("s3cr3t-from-file");
+  }
+
+  @Test
+  void shouldPreferTheVariablesOverTheFilesAndNotReadAFileThatIsNotNeeded() throws IOException {
+    Path secret = Files.writeString(dir.resolve("secret"), "from-file\n");
+    AppConfig config =
+        ConfigLoader.load(
+            null,
+            Map.of(ConfigLoader.ENV_SECRET, "from-env", ConfigLoader.ENV_SECRET_FILE, secret.toString(),
+                ConfigLoader.ENV_CLIENT_ID, "id", ConfigLoader.ENV_CLIENT_ID_FILE, dir.resolve("missing").toString()),
+            Map.of());
+    assertThat(config.plaidSecret().value()).isEqualTo("from-env");
+    assertThat(config.getString(AppConfig.PLAID_CLIENT_ID_CONFIG)).isEqualTo("id");
+  }
+
+  @Test
+  void shouldRefuseAMissingEmptyOrOversizeCredentialFileNamingThePathNeverTheContent() throws IOException {
+    Path missing = dir.resolve("missing");
+    Path empty = Files.writeString(dir.resolve("empty"), " \n");
+    Path huge = Files.writeString(dir.resolve("huge"), "s3cr3t".repeat(1000));
+    Path unreadable = Files.writeString(dir.resolve("unreadable"), "s3cr3t");
+    Files.setPosixFilePermissions(unreadable, PosixFilePermissions.fromString("---------"));
+
+    for (Path file : java.util.List.of(missing, empty, huge)) {
+      assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(ConfigLoader.ENV_SECRET_FILE, file.toString()), Map.of()))
+          .as(file.toString())
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining(ConfigLoader.ENV_SECRET_FILE)
+          .hasMessageContaining(file.toString())
+          .hasMessageContaining(ConfigLoader.ENV_SECRET)
+          .hasMessageNotContaining("s3cr3t");
+    }
+    boolean root = "root".equals(System.getProperty("user.name")); // root reads any file
+    if (!root) {
+      assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(ConfigLoader.ENV_SECRET_FILE, unreadable.toString()), Map.of()))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("cannot be read")
+          .hasMessageNotContaining("s3cr3t");
+    }
+  }
 }

@@ -11,6 +11,7 @@ import dev.identitystream.plaid.PlaidResult;
 import dev.identitystream.topology.IdentityTopology;
 import dev.identitystream.topology.InFlightLimiter;
 import dev.identitystream.topology.PendingGauge;
+import dev.identitystream.topology.Topics;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.search.RequiredSearch;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -145,5 +146,51 @@ class JobMetricsTest {
     assertThat(registry.get(JobMetrics.IN_FLIGHT).gauge().value()).isZero();
     assertThat(registry.get(JobMetrics.IN_FLIGHT_CAPACITY).gauge().value()).isEqualTo(8.0);
     assertThat(registry.get(JobMetrics.PENDING).gauge().value()).isZero();
+  }
+
+  @Test
+  void shouldCountDeadLettersOfTheBoundDlqTopicOnly() {
+    // given
+    Topics topics = Topics.DEFAULTS;
+    metrics.bindStage(new IdentityTopology.Built(new Topology(), new InFlightLimiter(4), new PendingGauge()), topics, 100);
+
+    // when
+    metrics.onRecordOut(topics.dlq());
+    metrics.onRecordOut(topics.items());
+    metrics.onRecordOut(topics.dlq());
+
+    // then
+    assertThat(registry.get(JobMetrics.DLQ_RECORDS).counter().count()).isEqualTo(2.0);
+    assertThat(registry.get(JobMetrics.RECORDS_OUT).tag("topic", topics.items()).counter().count()).isEqualTo(1.0);
+    assertThat(registry.get(JobMetrics.RECORDS_OUT).tag("topic", topics.accounts()).counter().count()).isZero();
+    assertThat(registry.get(JobMetrics.PENDING_CAPACITY_PER_TASK).gauge().value()).isEqualTo(100.0);
+  }
+
+  @Test
+  void shouldCountOnTheCountersRegisteredAtZero() {
+    // given: the zero series exist before anything happens
+    assertThat(requests("success", "none", "none")).isZero();
+    assertThat(registry.get(JobMetrics.RETRIES).tags("error_type", "none", "error_code", "none").counter().count()).isZero();
+    assertThat(registry.get(JobMetrics.BREAKER_TRANSITIONS).tag("state", "half_open").counter().count()).isZero();
+
+    // when
+    metrics.onCallCompleted(success(), 1_000);
+    metrics.onBreakerTransition(CircuitBreaker.State.OPEN, CircuitBreaker.State.HALF_OPEN);
+
+    // then the same series move
+    assertThat(requests("success", "none", "none")).isEqualTo(1.0);
+    assertThat(registry.get(JobMetrics.BREAKER_TRANSITIONS).tag("state", "half_open").counter().count()).isEqualTo(1.0);
+    assertThat(registry.find(JobMetrics.REQUESTS).counters()).hasSize(JobMetrics.OUTCOMES.size());
+  }
+
+  @Test
+  void shouldExposeTheVersionAsBuildInfo() {
+    PrometheusMeterRegistry other = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try {
+      new JobMetrics(other, "1.2.3-test");
+      assertThat(other.scrape()).containsPattern("(?m)^plaid_identity_stream_build_info\\{version=\"1\\.2\\.3-test\"\\} 1(\\.0)?$");
+    } finally {
+      other.close();
+    }
   }
 }

@@ -81,9 +81,47 @@ class MetricsIT {
           .contains("kafka_consumer_fetch_manager_records_lag_max")
           .doesNotContain("access-sandbox")
           .doesNotContain(secret);
+      // (Kafka's per-partition metrics are picked up every 10 s after the partitions are assigned)
+      await().atMost(Duration.ofSeconds(60))
+          .untilAsserted(() -> assertReadmeTableIsWhatMetricsServes(get(url + "/metrics").body()));
       HttpResponse<String> ready = get(url + "/health/ready");
       assertThat(ready.statusCode()).isEqualTo(200);
       assertThat(get(url + "/health/live").statusCode()).isEqualTo(200);
+    }
+  }
+
+  /**
+   * The README's metric tables ("Metrics and health") name exactly the job's own series that
+   * /metrics serves, and every JVM, process and Kafka name they list is served.
+   */
+  private static void assertReadmeTableIsWhatMetricsServes(String scrape) throws Exception {
+    String readme = java.nio.file.Files.readString(Path.of(System.getProperty("user.dir"), "README.md"));
+    String section = readme.substring(readme.indexOf("## Metrics and health"), readme.indexOf("## Project layout"));
+    java.util.Set<String> documented = new java.util.TreeSet<>();
+    Matcher row = Pattern.compile("(?m)^\\| ([^|]*`[a-z_]+`[^|]*) \\|").matcher(section);
+    while (row.find()) {
+      Matcher name = Pattern.compile("`([a-z][a-z0-9_]*)`").matcher(row.group(1));
+      while (name.find()) {
+        documented.add(name.group(1));
+      }
+    }
+    java.util.Set<String> served = new java.util.TreeSet<>();
+    Matcher sample = Pattern.compile("(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)[{ ]").matcher(scrape);
+    while (sample.find()) {
+      served.add(sample.group(1));
+    }
+    java.util.function.BiPredicate<String, String> sameFamily = (servedName, documentedName) ->
+        servedName.equals(documentedName)
+            || servedName.matches(Pattern.quote(documentedName) + "_(bucket|count|sum|max)");
+    assertThat(documented).as("names in the README's metric tables").hasSizeGreaterThan(25);
+    documented.remove("jvm_gc_pause_seconds"); // documented as appearing at the first collection
+    for (String name : documented) {
+      assertThat(served).as("README names " + name).anyMatch(s -> sameFamily.test(s, name));
+    }
+    for (String name : served) {
+      if (name.startsWith("plaid_") || name.startsWith("stage_")) {
+        assertThat(documented).as("/metrics serves " + name).anyMatch(d -> sameFamily.test(name, d));
+      }
     }
   }
 

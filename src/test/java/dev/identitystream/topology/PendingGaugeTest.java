@@ -44,4 +44,26 @@ class PendingGaugeTest {
     assertThat(gauge.total()).isZero();
     assertThat(gauge.peakPerTask()).isEqualTo(4);
   }
+
+  @Test
+  void shouldReportEachOpenTasksPendingAndInFlight() {
+    // given
+    TaskId first = new TaskId(0, 0);
+    TaskId second = new TaskId(0, 1);
+    AtomicInteger firstCount = gauge.register(first);
+    AtomicInteger secondCount = gauge.register(second);
+
+    // when
+    gauge.update(firstCount, 7, 7, 3);
+    gauge.update(secondCount, 2, 2, 0);
+    gauge.update(secondCount, 1, 1); // an update without slots keeps the last in-flight count
+
+    // then
+    assertThat(gauge.byTask())
+        .containsExactly(
+            java.util.Map.entry(first, new PendingGauge.TaskLoad(7, 3)),
+            java.util.Map.entry(second, new PendingGauge.TaskLoad(1, 0)));
+    gauge.unregister(first, firstCount);
+    assertThat(gauge.byTask()).containsOnlyKeys(second);
+  }
 }

@@ -1,0 +1,189 @@
+package dev.identitystream.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Dockerfile's invariants, read as Docker parses it (instructions, continuation lines joined;
+ * hadolint and Docker itself cannot run here): base images pinned to exact versions on the pom's
+ * Java release, only the runnable jar copied into the runtime stage, a numeric non-root user, no
+ * VOLUME (no anonymous volumes), an exec-form entry point running {@code java -jar} on the jar the
+ * pom builds, with {@code -XX:+ExitOnOutOfMemoryError}, and a build context holding only the
+ * sources.
+ */
+class DockerfileTest {
+
+  private static final Path ROOT = Path.of(System.getProperty("user.dir"));
+  private static final Pattern FROM = Pattern.compile("FROM\\s+(\\S+)(?:\\s+AS\\s+(\\S+))?", Pattern.CASE_INSENSITIVE);
+
+  /** One instruction: its keyword (upper case) and its arguments. */
+  record Instruction(String keyword, String args) {}
+
+  /** A build stage: its base image, its name, its instructions. */
+  record Stage(String image, String name, List<Instruction> instructions) {
+    List<Instruction> all(String keyword) {
+      return instructions.stream().filter(i -> i.keyword().equals(keyword)).toList();
+    }
+  }
+
+  static List<Stage> stages(String dockerfile) {
+    List<Stage> stages = new ArrayList<>();
+    StringBuilder logical = new StringBuilder();
+    List<String> lines = new ArrayList<>();
+    for (String line : dockerfile.split("\n", -1)) {
+      String trimmed = line.strip();
+      if (trimmed.startsWith("#") && logical.length() == 0) {
+        continue;
+      }
+      if (trimmed.endsWith("\\")) {
+        logical.append(trimmed, 0, trimmed.length() - 1).append(' ');
+      } else {
+        logical.append(trimmed);
+        if (!logical.toString().isBlank()) {
+          lines.add(logical.toString().strip());
+        }
+        logical.setLength(0);
+      }
+    }
+    for (String line : lines) {
+      int space = line.indexOf(' ');
+      String keyword = (space < 0 ? line : line.substring(0, space)).toUpperCase();
+      String args = space < 0 ? "" : line.substring(space + 1).strip();
+      if (keyword.equals("FROM")) {
+        Matcher m = FROM.matcher(line);
+        assertThat(m.matches()).as(line).isTrue();
+        stages.add(new Stage(m.group(1), m.group(2), new ArrayList<>()));
+      } else {
+        assertThat(stages).as("an instruction before FROM: " + line).isNotEmpty();
+        stages.get(stages.size() - 1).instructions().add(new Instruction(keyword, args));
+      }
+    }
+    return stages;
+  }
+
+  private final List<Stage> stages = stages(read("Dockerfile"));
+  private final Stage runtime = stages.get(stages.size() - 1);
+
+  private static String read(String file) {
+    try {
+      return Files.readString(ROOT.resolve(file));
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void shouldPinEveryBaseImageToAnExactVersionOnThePomsJavaRelease() {
+    String release = PomVersions.property("maven.compiler.release");
+    assertThat(stages).hasSize(2);
+    for (Stage stage : stages) {
+      assertThat(stage.image()).as(stage.image())
+          .doesNotContain(":latest")
+          .matches("[a-z0-9./-]+:\\d+\\.\\d+\\.\\d+[._-][A-Za-z0-9._-]+(@sha256:[0-9a-f]{64})?");
+    }
+    assertThat(stages.get(0).image()).startsWith("maven:3.").contains("-eclipse-temurin-" + release);
+    assertThat(runtime.image()).startsWith("eclipse-temurin:" + release + ".").contains("-jre-");
+    assertThat(stages.get(0).name()).isEqualTo("build");
+  }
+
+  @Test
+  void shouldBuildTheImagesJarWithoutOtherPlatformsNativeLibraries() {
+    // the build stage packages with the image profile, tests skipped (they ran before the image)
+    assertThat(stages.get(0).all("RUN")).extracting(Instruction::args)
+        .contains("mvn -B -q package -DskipTests -Pimage");
+    // and the profile keeps RocksDB's natives for the base image's platforms (Linux, glibc, x86_64
+    // and aarch64) while dropping the others
+    String pom = read("pom.xml");
+    String profile = pom.substring(pom.indexOf("<id>image</id>"), pom.indexOf("</profile>", pom.indexOf("<id>image</id>")));
+    assertThat(runtime.image()).contains("-noble"); // Ubuntu: glibc
+    List<String> excluded = new ArrayList<>();
+    Matcher exclude = Pattern.compile("<exclude>([^<]+)</exclude>").matcher(profile);
+    while (exclude.find()) {
+      excluded.add(exclude.group(1));
+    }
+    List<String> kept = List.of("librocksdbjni-linux64.so", "librocksdbjni-linux-aarch64.so",
+        "linux/amd64/libzstd-jni-1.5.7-17.so", "linux/aarch64/libzstd-jni-1.5.7-17.so");
+    List<String> dropped = List.of("librocksdbjni-linux64-musl.so", "librocksdbjni-osx-arm64.jnilib",
+        "librocksdbjni-win64.dll", "librocksdbjni-linux-s390x.so", "darwin/aarch64/libzstd-jni-1.5.7-17.dylib");
+    for (String file : kept) {
+      assertThat(excluded).as(file).noneMatch(pattern -> glob(pattern).matcher(file).matches());
+    }
+    for (String file : dropped) {
+      assertThat(excluded).as(file).anyMatch(pattern -> glob(pattern).matcher(file).matches());
+    }
+  }
+
+  /** The shade plugin's include/exclude patterns: {@code **} any path, {@code *} within a name. */
+  private static Pattern glob(String pattern) {
+    StringBuilder regex = new StringBuilder();
+    for (int i = 0; i < pattern.length(); i++) {
+      char c = pattern.charAt(i);
+      if (c == '*' && i + 1 < pattern.length() && pattern.charAt(i + 1) == '*') {
+        regex.append(".*");
+        i++;
+      } else if (c == '*') {
+        regex.append("[^/]*");
+      } else {
+        regex.append(Pattern.quote(String.valueOf(c)));
+      }
+    }
+    return Pattern.compile(regex.toString());
+  }
+
+  @Test
+  void shouldCopyOnlyTheRunnableJarIntoTheRuntimeStage() {
+    assertThat(runtime.all("ADD")).isEmpty();
+    assertThat(runtime.all("COPY"))
+        .extracting(Instruction::args)
+        .containsExactly("--from=build /build/target/" + jarName() + " /app/" + jarName());
+  }
+
+  @Test
+  void shouldRunAsANumericNonRootUserWithoutAnonymousVolumes() {
+    List<Instruction> users = runtime.all("USER");
+    assertThat(users).hasSize(1);
+    assertThat(users.get(0).args()).matches("[1-9]\\d{3,}(:[1-9]\\d{3,})?");
+    String uid = users.get(0).args().split(":")[0];
+    assertThat(runtime.all("RUN")).anyMatch(run -> run.args().contains("useradd") && run.args().contains("--uid " + uid));
+    assertThat(stages).allSatisfy(stage -> assertThat(stage.all("VOLUME")).as(stage.image()).isEmpty());
+  }
+
+  @Test
+  void shouldRunTheJarAsPidOneExitingOnOutOfMemory() throws IOException {
+    List<Instruction> entrypoints = runtime.all("ENTRYPOINT");
+    assertThat(entrypoints).hasSize(1);
+    // exec form: java is PID 1 and receives SIGTERM from `docker stop` itself
+    List<String> entrypoint = List.of(new ObjectMapper().readValue(entrypoints.get(0).args(), String[].class));
+    assertThat(entrypoint.get(0)).isEqualTo("java");
+    assertThat(entrypoint).contains("-XX:+ExitOnOutOfMemoryError")
+        .endsWith("-jar", "/app/" + jarName());
+    List<String> command = List.of(new ObjectMapper().readValue(runtime.all("CMD").get(0).args(), String[].class));
+    assertThat(command).containsExactly("run", "--config", "/etc/plaid-identity-stream/job.properties");
+    assertThat(runtime.all("HEALTHCHECK")).as("the same image runs the emulator: checks are per service, in compose").isEmpty();
+  }
+
+  @Test
+  void shouldBuildFromTheSourcesOnly() {
+    List<String> ignore = read(".dockerignore").lines().map(String::strip)
+        .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    // everything is excluded, then only the pom and the main sources come back: no secrets/, no target/
+    assertThat(ignore.get(0)).isEqualTo("*");
+    assertThat(ignore.stream().filter(l -> l.startsWith("!"))).containsExactlyInAnyOrder("!pom.xml", "!src/");
+    assertThat(ignore).contains("src/test/");
+  }
+
+  private static String jarName() {
+    Matcher m = Pattern.compile("<finalName>([^<]+)</finalName>").matcher(read("pom.xml"));
+    assertThat(m.find()).isTrue();
+    return m.group(1) + ".jar";
+  }
+}
