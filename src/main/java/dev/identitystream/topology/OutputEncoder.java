@@ -54,7 +54,7 @@ final class OutputEncoder {
         continue;
       }
       String topic = topicOf(record.kind());
-      long size = OutputLimits.sizeOf(record.key(), record.value(), new Header[0]);
+      long size = OutputLimits.sizeOf(record.key(), record.value());
       if (size > limits.limitFor(topic)) {
         throw new TooLarge("a " + record.kind().name().toLowerCase() + " record", topic, size, limits.limitFor(topic));
       }

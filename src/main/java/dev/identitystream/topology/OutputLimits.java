@@ -49,9 +49,14 @@ public final class OutputLimits {
     return Math.min(maxRequestSize, topicLimits.getOrDefault(topic, Integer.MAX_VALUE));
   }
 
+  /** As {@link #sizeOf(byte[], byte[], Header[])} for a record without headers. */
+  public static long sizeOf(byte[] key, byte[] value) {
+    return BATCH_OVERHEAD + RECORD_OVERHEAD + length(key) + length(value) + VARINT_MAX;
+  }
+
   /** An upper bound of the bytes a record takes in a batch of its own. */
   public static long sizeOf(byte[] key, byte[] value, Header[] headers) {
-    long size = BATCH_OVERHEAD + RECORD_OVERHEAD + length(key) + length(value) + VARINT_MAX;
+    long size = sizeOf(key, value);
     for (Header header : headers) {
       size += VARINT_MAX + header.key().length() * 3L + VARINT_MAX + length(header.value());
     }

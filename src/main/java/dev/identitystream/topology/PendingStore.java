@@ -42,8 +42,9 @@ final class PendingStore {
     this.store = store;
   }
 
-  void add(SourceRecord source, byte[] encoded) {
-    store.put(source.storeKey(), encoded);
+  /** @param key the entry's {@link SourceRecord#storeKey()} */
+  void add(Bytes key, byte[] encoded) {
+    store.put(key, encoded);
   }
 
   void remove(SourceRecord source) {

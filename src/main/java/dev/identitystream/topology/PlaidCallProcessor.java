@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -159,23 +160,20 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Stag
     SourceRecord source = SourceRecord.of(context.recordMetadata().orElseThrow(), record);
     RequestValidator.Result result = validator.validate(record.key(), record.value());
     if (result instanceof RequestValidator.Invalid invalid) {
-      forward(encoder.deadLetter(
-          DeadLetters.of(source, invalid.reason(), RequestValidator.class, invalid.message(), null)),
-          source.timestamp());
+      deadLetter(source, invalid.reason(), RequestValidator.class, invalid.message(), null);
       return;
     }
     PendingCall call = PendingCall.of(source, ((RequestValidator.Valid) result).request());
+    Bytes key = source.storeKey();
     byte[] entry = source.encode();
-    long entrySize = OutputLimits.sizeOf(source.storeKey().get(), entry, new org.apache.kafka.common.header.Header[0]);
+    long entrySize = OutputLimits.sizeOf(key.get(), entry);
     if (entrySize > pendingEntryLimit) {
       String message = "the request's pending-store entry of about " + entrySize + " bytes exceeds the "
           + pendingEntryLimit + "-byte limit of the changelog topic (max.request.size or its max.message.bytes)";
-      forward(encoder.deadLetter(
-          DeadLetters.of(source, DlqReason.OUTPUT_TOO_LARGE, PendingStore.class, message, call.requestId())),
-          source.timestamp());
+      deadLetter(source, DlqReason.OUTPUT_TOO_LARGE, PendingStore.class, message, call.requestId());
       return;
     }
-    store.add(source, entry);
+    store.add(key, entry);
     if (parkedFrom.containsKey(source.partition()) || calls.pending() >= settings.maxPendingPerTask()) {
       parkedFrom.putIfAbsent(source.partition(), source.offset()); // behind what is parked already
       parked++;
@@ -333,9 +331,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Stag
   /** A restored entry that a newer validator refuses: to the DLQ, out of the store. */
   private void rejectRestored(SourceRecord source) {
     RequestValidator.Invalid invalid = (RequestValidator.Invalid) validator.validate(source.key(), source.value());
-    forward(encoder.deadLetter(
-        DeadLetters.of(source, invalid.reason(), RequestValidator.class, invalid.message(), null)),
-        source.timestamp());
+    deadLetter(source, invalid.reason(), RequestValidator.class, invalid.message(), null);
     store.remove(source);
   }
 
@@ -388,6 +384,11 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Stag
 
   private void updateGauge() {
     gauge.update(pendingCount, pending(), calls.pending(), calls.holding());
+  }
+
+  /** Forwards a DLQ record for the source (truncated if the DLQ topic cannot hold it whole). */
+  private void deadLetter(SourceRecord source, DlqReason reason, Class<?> failedBy, String message, String requestId) {
+    forward(encoder.deadLetter(DeadLetters.of(source, reason, failedBy, message, requestId)), source.timestamp());
   }
 
   private void forward(StageOutput output, long timestamp) {
