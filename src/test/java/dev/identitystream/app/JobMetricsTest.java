@@ -140,7 +140,7 @@ class JobMetricsTest {
   void shouldReadInFlightAndPendingFromTheStage() {
     // given
     InFlightLimiter limiter = new InFlightLimiter(8);
-    metrics.bindStage(new IdentityTopology.Built(new Topology(), limiter, new PendingGauge()));
+    metrics.bindStage(new IdentityTopology.Built(new Topology(), limiter, new PendingGauge(), new dev.identitystream.topology.FleetShare()));
     // then
     assertThat(registry.get(JobMetrics.IN_FLIGHT).gauge().value()).isZero();
     assertThat(registry.get(JobMetrics.IN_FLIGHT_CAPACITY).gauge().value()).isEqualTo(8.0);
