@@ -98,7 +98,8 @@ class AdaptiveConcurrencyIT {
             + " after the raise: limit {}, {} attempts/s", lowest, highest, String.format("%.1f", rate), LOW / 60,
         refused, attempts, String.format("%.2f", 100.0 * refused / attempts), limiter.limit(),
         String.format("%.1f", rateAfter));
-    assertThat(highest).as("settled concurrency limit").isLessThan(CAP / 2);
+    // 50 a second at 500 ms is 25 calls on the wire, plus the calls waiting in backoff after a 429
+    assertThat(highest).as("settled concurrency limit (the cap is %d)", CAP).isLessThanOrEqualTo(40);
     assertThat(rate).as("attempts a second once settled").isBetween(LOW / 60 * 0.6, LOW / 60 * 1.1);
     assertThat((double) refused / attempts).as("share of 429s once settled").isLessThan(0.02);
     assertThat(rateAfter).as("attempts a second after the raise").isGreaterThan(LOW / 60 * 1.5);
