@@ -26,9 +26,12 @@ public record SourceRecord(
     headers = headers == null ? new Header[0] : headers.clone();
   }
 
-  /** The pending-store key: partition then offset, big-endian, so the store iterates in offset order. */
+  /**
+   * The pending-store key of this record as a live request: partition then offset, big-endian, so
+   * the store iterates in offset order (bulk requests' keys carry a prefix: {@link PendingStore#keyOf}).
+   */
   public Bytes storeKey() {
-    return Bytes.wrap(ByteBuffer.allocate(12).putInt(partition).putLong(offset).array());
+    return PendingStore.keyOf(Lane.LIVE, partition, offset);
   }
 
   /** The request id used when the request names none: {@code <topic>-<partition>-<offset>}. */
