@@ -24,7 +24,7 @@ import org.apache.kafka.common.config.types.Password;
  * properties file is a Kafka key and passes straight through to Kafka Streams (and its clients).
  *
  * <p>App keys are those starting with {@code plaid.}, {@code input.}, {@code stage.}, {@code
- * metrics.}, {@code topics.} or {@code cassette.}, plus the five {@code topic.<name>} keys. An unknown app key fails
+ * metrics.}, {@code topics.} or {@code cassette.}, plus the six {@code topic.<name>} keys. An unknown app key fails
  * at start with a message naming it. Other {@code topic.*} keys are Kafka Streams' own prefix for
  * internal-topic settings and pass through.
  */
@@ -35,6 +35,11 @@ public final class AppConfig extends AbstractConfig {
   public static final String TOPIC_ITEMS_CONFIG = "topic.items";
   public static final String TOPIC_ITEM_ERRORS_CONFIG = "topic.item-errors";
   public static final String TOPIC_DLQ_CONFIG = "topic.dlq";
+  public static final String TOPIC_BULK_REQUESTS_CONFIG = "topic.backfill-requests";
+  private static final String TOPIC_BULK_REQUESTS_DOC =
+      "Name of the bulk input topic (backfills): same contract as topic.requests, read by the same"
+          + " topology at lower priority; enqueue and backfill use it by default. Unset, it is named"
+          + " after topic.requests (x-requests: x-backfill-requests).";
   private static final String TOPIC_DOC = "Name of the %s topic.";
 
   public static final String TOPICS_CREATE_CONFIG = "topics.create";
@@ -59,10 +64,28 @@ public final class AppConfig extends AbstractConfig {
   private static final String PLAID_SECRET_DOC =
       "Plaid secret. Prefer PLAID_SECRET; in a file, the file must be readable by its owner only.";
   public static final String PLAID_MAX_IN_FLIGHT_CONFIG = "plaid.max.in.flight";
-  private static final String PLAID_MAX_IN_FLIGHT_DOC = "Plaid calls in flight per instance.";
+  private static final String PLAID_MAX_IN_FLIGHT_DOC =
+      "Plaid calls in flight per instance at most (the adaptive limit's ceiling).";
   public static final String PLAID_REQUESTS_PER_MINUTE_CONFIG = "plaid.requests.per.minute";
   private static final String PLAID_REQUESTS_PER_MINUTE_DOC =
-      "Client-side rate limit per instance, attempts included; 0 turns it off.";
+      "Client-side rate limit of the whole application (all instances of one application.id),"
+          + " attempts and retries included; each instance paces the share of its tasks among all"
+          + " input partitions, re-computed at every rebalance. 0 turns it off.";
+  public static final String PLAID_LIVE_RESERVE_PERCENT_CONFIG = "plaid.live.reserve.percent";
+  private static final String PLAID_LIVE_RESERVE_PERCENT_DOC =
+      "Part of the budget (rate, and in-flight slots) that bulk requests leave free for live ones"
+          + " while live traffic runs; live requests are always dispatched first.";
+  public static final String PLAID_CONCURRENCY_ADAPTIVE_CONFIG = "plaid.concurrency.adaptive";
+  private static final String PLAID_CONCURRENCY_ADAPTIVE_DOC =
+      "Adapt the calls in flight between plaid.concurrency.min and plaid.max.in.flight: back off on"
+          + " Plaid's client-level RATE_LIMIT_EXCEEDED and timeouts, and on rising latency; grow"
+          + " again when they stop. false keeps plaid.max.in.flight.";
+  public static final String PLAID_CONCURRENCY_MIN_CONFIG = "plaid.concurrency.min";
+  private static final String PLAID_CONCURRENCY_MIN_DOC = "Floor of the adaptive concurrency limit, per instance.";
+  public static final String PLAID_ITEM_SPACING_MS_CONFIG = "plaid.item.rate.limit.spacing.ms";
+  private static final String PLAID_ITEM_SPACING_MS_DOC =
+      "After Plaid answers an Item-level rate limit (IDENTITY_LIMIT and kin), the least time between"
+          + " two attempts for that Item during the next minute; 0 turns it off.";
   public static final String PLAID_TIMEOUT_MS_CONFIG = "plaid.timeout.ms";
   private static final String PLAID_TIMEOUT_MS_DOC = "Timeout of one HTTP attempt.";
   public static final String PLAID_DEADLINE_MS_CONFIG = "plaid.deadline.ms";
@@ -137,6 +160,7 @@ public final class AppConfig extends AbstractConfig {
           .define(TOPIC_ITEMS_CONFIG, Type.STRING, Topics.DEFAULTS.items(), new ConfigDef.NonEmptyString(), Importance.HIGH, TOPIC_DOC.formatted("Item status (compacted)"))
           .define(TOPIC_ITEM_ERRORS_CONFIG, Type.STRING, Topics.DEFAULTS.itemErrors(), new ConfigDef.NonEmptyString(), Importance.HIGH, TOPIC_DOC.formatted("Item-error"))
           .define(TOPIC_DLQ_CONFIG, Type.STRING, Topics.DEFAULTS.dlq(), new ConfigDef.NonEmptyString(), Importance.HIGH, TOPIC_DOC.formatted("dead-letter"))
+          .define(TOPIC_BULK_REQUESTS_CONFIG, Type.STRING, Topics.DEFAULTS.bulkRequests(), new ConfigDef.NonEmptyString(), Importance.HIGH, TOPIC_BULK_REQUESTS_DOC)
           .define(TOPICS_CREATE_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, TOPICS_CREATE_DOC)
           .define(TOPICS_PARTITIONS_CONFIG, Type.INT, 6, Range.atLeast(1), Importance.LOW, TOPICS_PARTITIONS_DOC)
           .define(TOPICS_REPLICATION_CONFIG, Type.SHORT, (short) -1, Importance.LOW, TOPICS_REPLICATION_DOC)
@@ -146,6 +170,10 @@ public final class AppConfig extends AbstractConfig {
           .define(PLAID_SECRET_CONFIG, Type.PASSWORD, "", Importance.HIGH, PLAID_SECRET_DOC)
           .define(PLAID_MAX_IN_FLIGHT_CONFIG, Type.INT, 256, Range.between(1, 100_000), Importance.HIGH, PLAID_MAX_IN_FLIGHT_DOC)
           .define(PLAID_REQUESTS_PER_MINUTE_CONFIG, Type.INT, 0, Range.atLeast(0), Importance.HIGH, PLAID_REQUESTS_PER_MINUTE_DOC)
+          .define(PLAID_LIVE_RESERVE_PERCENT_CONFIG, Type.INT, 20, Range.between(0, 100), Importance.MEDIUM, PLAID_LIVE_RESERVE_PERCENT_DOC)
+          .define(PLAID_CONCURRENCY_ADAPTIVE_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, PLAID_CONCURRENCY_ADAPTIVE_DOC)
+          .define(PLAID_CONCURRENCY_MIN_CONFIG, Type.INT, 4, Range.between(1, 100_000), Importance.LOW, PLAID_CONCURRENCY_MIN_DOC)
+          .define(PLAID_ITEM_SPACING_MS_CONFIG, Type.LONG, 4_000L, Range.atLeast(0), Importance.LOW, PLAID_ITEM_SPACING_MS_DOC)
           .define(PLAID_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(1), Importance.MEDIUM, PLAID_TIMEOUT_MS_DOC)
           .define(PLAID_DEADLINE_MS_CONFIG, Type.LONG, 120_000L, Range.atLeast(1), Importance.MEDIUM, PLAID_DEADLINE_MS_DOC)
           .define(PLAID_MAX_RESPONSE_BYTES_CONFIG, Type.INT, 2 * 1024 * 1024, Range.atLeast(1024), Importance.LOW, PLAID_MAX_RESPONSE_BYTES_DOC)
@@ -165,7 +193,8 @@ public final class AppConfig extends AbstractConfig {
           .define(CASSETTE_KEY_CONFIG, Type.PASSWORD, "", Importance.LOW, CASSETTE_KEY_DOC);
 
   private static final Set<String> TOPIC_KEYS =
-      Set.of(TOPIC_REQUESTS_CONFIG, TOPIC_ACCOUNTS_CONFIG, TOPIC_ITEMS_CONFIG, TOPIC_ITEM_ERRORS_CONFIG, TOPIC_DLQ_CONFIG);
+      Set.of(TOPIC_REQUESTS_CONFIG, TOPIC_ACCOUNTS_CONFIG, TOPIC_ITEMS_CONFIG, TOPIC_ITEM_ERRORS_CONFIG, TOPIC_DLQ_CONFIG,
+          TOPIC_BULK_REQUESTS_CONFIG);
 
   private final Map<String, Object> kafkaProps;
 
@@ -221,7 +250,11 @@ public final class AppConfig extends AbstractConfig {
         getString(TOPIC_ACCOUNTS_CONFIG),
         getString(TOPIC_ITEMS_CONFIG),
         getString(TOPIC_ITEM_ERRORS_CONFIG),
-        getString(TOPIC_DLQ_CONFIG));
+        getString(TOPIC_DLQ_CONFIG),
+        // Unset, the bulk topic is named after the live one (the default for the default).
+        originals().containsKey(TOPIC_BULK_REQUESTS_CONFIG)
+            ? getString(TOPIC_BULK_REQUESTS_CONFIG)
+            : Topics.bulkNameFor(getString(TOPIC_REQUESTS_CONFIG)));
   }
 
   /** Room for the fields around the largest answer or input in one output record. */
@@ -262,7 +295,13 @@ public final class AppConfig extends AbstractConfig {
         Duration.ofMillis(getLong(STAGE_DRAIN_INTERVAL_MS_CONFIG)),
         getInt(INPUT_MAX_RECORD_BYTES_CONFIG),
         "rocksdb".equals(getString(STAGE_STORE_CONFIG)),
-        new OutputLimits(maxRequestSize()));
+        new OutputLimits(maxRequestSize()),
+        liveReserve());
+  }
+
+  /** {@code plaid.live.reserve.percent} as a fraction. */
+  public double liveReserve() {
+    return getInt(PLAID_LIVE_RESERVE_PERCENT_CONFIG) / 100.0;
   }
 
   public Password plaidSecret() {

@@ -27,8 +27,9 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * One run of the job until it has consumed the input topic up to the end offsets seen at start and
- * nothing is pending; then it stops cleanly and prints what it wrote. The loop of {@code backfill},
+ * One run of the job until it has consumed both input topics (the bulk topic {@code
+ * topic.backfill-requests}, where {@code enqueue} writes, and the live {@code topic.requests}) up to
+ * the end offsets seen at start and nothing is pending; then it stops cleanly and prints what it wrote. The loop of {@code backfill},
  * shared by {@code record} (which only wraps the Plaid client).
  *
  * <p>Caught up means, on two checks in a row: the application's committed offsets (read with
@@ -83,14 +84,15 @@ final class BackfillRun {
     StreamingJob.ensureTopics(config);
     long started = System.nanoTime();
     try (Admin admin = KafkaReachability.createAdmin(StreamingJob.adminProps(config))) {
-      List<TopicPartition> inputs = partitions(admin, List.of(topics.requests()));
+      List<TopicPartition> inputs = partitions(admin, List.of(topics.bulkRequests(), topics.requests()));
       List<TopicPartition> outputs = partitions(admin, topics.outputs());
       Map<TopicPartition, Long> inputEnds = offsets(admin, inputs, OffsetSpec.latest(), IsolationLevel.READ_UNCOMMITTED);
       Map<TopicPartition, Long> inputStarts = new HashMap<>(offsets(admin, inputs, OffsetSpec.earliest(), IsolationLevel.READ_UNCOMMITTED));
       inputStarts.putAll(committed(admin, groupId, inputs));
       Map<TopicPartition, Long> outputStarts = offsets(admin, outputs, OffsetSpec.latest(), IsolationLevel.READ_COMMITTED);
       long total = inputs.stream().mapToLong(p -> Math.max(0, inputEnds.get(p) - inputStarts.get(p))).sum();
-      err.println("Backfill of " + topics.requests() + ": " + total + " request(s) to consume (group " + groupId + ")");
+      err.println("Backfill of " + topics.bulkRequests() + " (and " + topics.requests() + "): " + total
+          + " request(s) to consume (group " + groupId + ")");
       if (total == 0) {
         err.println(nothingToConsume(groupId, inputEnds.values().stream().mapToLong(Long::longValue).sum()));
       }
@@ -170,9 +172,9 @@ final class BackfillRun {
 
   /** Why a run consumes nothing, and what to do about it. */
   private String nothingToConsume(String groupId, long inputRecords) {
-    String topic = config.topics().requests();
+    String topic = config.topics().bulkRequests() + " and " + config.topics().requests();
     return inputRecords == 0
-        ? "Nothing to do: " + topic + " is empty. Enqueue requests first (enqueue --config FILE --input tokens.csv)."
+        ? "Nothing to do: " + topic + " are empty. Enqueue requests first (enqueue --config FILE --input tokens.csv)."
         : "Nothing to do: the group " + groupId + " has already consumed " + topic + " to its end (" + inputRecords
             + " record(s) in it); a backfill, record or run of this application.id did. Enqueue new requests, or"
             + " process these again under another application.id (--set application.id=NEW-ID; it starts from the"

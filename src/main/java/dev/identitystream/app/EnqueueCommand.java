@@ -29,8 +29,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Reads access tokens (CSV or JSON Lines) and produces one request event per valid line to {@code
- * topic.requests}, checked by the job's own {@link RequestValidator}.
+ * Reads access tokens (CSV or JSON Lines) and produces one request event per valid line to the bulk
+ * topic {@code topic.backfill-requests} (with {@code --live}, to {@code topic.requests}), checked by
+ * the job's own {@link RequestValidator}. The job serves live requests first, so a large enqueue
+ * never delays them.
  *
  * <p>Key: the line's {@code item_id}, else its {@code request_id}, else none. Never the token, nor
  * anything derived from it (a hash of a token is still a handle on it). Lines are sent in file order
@@ -40,7 +42,8 @@ import picocli.CommandLine.Spec;
     name = "enqueue",
     mixinStandardHelpOptions = true,
     description = {
-      "Produce identity requests from a CSV or JSON Lines file of access tokens to topic.requests.",
+      "Produce identity requests from a CSV or JSON Lines file of access tokens to the bulk topic"
+          + " (topic.backfill-requests), or with --live to topic.requests.",
       "",
       "CSV: a header with access_token (required), item_id, account_ids (a;b or a|b), attributes"
           + " (JSON object or k=v;k=v) and request_id. JSONL: one request value per line.",
@@ -71,6 +74,9 @@ public final class EnqueueCommand implements Callable<Integer> {
 
   @Option(names = "--strict", description = "Abort before sending anything when any line is invalid.")
   boolean strict;
+
+  @Option(names = "--live", description = "Send to the live topic (topic.requests) instead of the bulk topic (topic.backfill-requests).")
+  boolean live;
 
   /** A valid line, ready to send. */
   private record Prepared(byte[] key, byte[] value) {}
@@ -120,7 +126,7 @@ public final class EnqueueCommand implements Callable<Integer> {
       return ExitCodes.INPUT;
     }
     StreamingJob.ensureTopics(config); // also waits until new partitions' leaders serve
-    String topic = config.topics().requests();
+    String topic = live ? config.topics().requests() : config.topics().bulkRequests();
     long started = System.nanoTime();
     AtomicLong failed = new AtomicLong();
     AtomicReference<Exception> firstFailure = new AtomicReference<>();

@@ -50,6 +50,9 @@ public final class JobMetrics implements StageMetrics, ResilienceListener {
   public static final String CLIENT_ERROR_PAUSES = "plaid.client.error.pauses";
   public static final String IN_FLIGHT = "stage.in.flight";
   public static final String IN_FLIGHT_CAPACITY = "stage.in.flight.capacity";
+  public static final String CONCURRENCY_LIMIT = "stage.concurrency.limit";
+  public static final String BULK_IN_FLIGHT = "stage.bulk.in.flight";
+  public static final String FLEET_SHARE = "plaid.fleet.share";
   public static final String PENDING = "stage.pending";
   public static final String PENDING_PEAK_PER_TASK = "stage.pending.peak.per.task";
   public static final String PENDING_CAPACITY_PER_TASK = "stage.pending.capacity.per.task";
@@ -157,6 +160,16 @@ public final class JobMetrics implements StageMetrics, ResilienceListener {
         .register(registry);
     Gauge.builder(IN_FLIGHT_CAPACITY, built.limiter(), limiter -> limiter.capacity())
         .description("Most Plaid calls in flight on this instance (plaid.max.in.flight)")
+        .register(registry);
+    Gauge.builder(CONCURRENCY_LIMIT, built.limiter(), limiter -> limiter.limit())
+        .description("Plaid calls this instance lets be in flight now: the adaptive limit"
+            + " (plaid.concurrency.adaptive), else plaid.max.in.flight")
+        .register(registry);
+    Gauge.builder(BULK_IN_FLIGHT, built.limiter(), limiter -> limiter.bulkInFlight())
+        .description("Plaid calls for bulk (backfill) requests in flight on this instance")
+        .register(registry);
+    Gauge.builder(FLEET_SHARE, built.fleet(), fleet -> fleet.share())
+        .description("This instance's share of plaid.requests.per.minute: its tasks among all input partitions")
         .register(registry);
     Gauge.builder(PENDING, built.pending(), pending -> pending.total())
         .description("Requests in the pending stores of this instance's tasks")

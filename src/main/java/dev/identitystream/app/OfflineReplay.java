@@ -66,8 +66,10 @@ final class OfflineReplay {
     Path stateDir = Files.createTempDirectory("pis-replay-");
     try {
       try (TopologyTestDriver driver = new TopologyTestDriver(built.topology(), properties(stateDir), at)) {
+        // The bulk topic, where enqueue writes the same file: the outputs (DLQ headers too) are then
+        // what the job writes for an enqueued file.
         TestInputTopic<byte[], byte[]> input = driver.createInputTopic(
-            topics.requests(), new ByteArraySerializer(), new ByteArraySerializer(), at, Duration.ZERO);
+            topics.bulkRequests(), new ByteArraySerializer(), new ByteArraySerializer(), at, Duration.ZERO);
         Map<String, TestOutputTopic<byte[], byte[]>> outputs = new LinkedHashMap<>();
         for (String topic : topics.outputs()) {
           outputs.put(topic, driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer()));

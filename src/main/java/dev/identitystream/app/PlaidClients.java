@@ -56,6 +56,12 @@ public final class PlaidClients {
         .breakerFailureRatePercent(config.getDouble(AppConfig.PLAID_BREAKER_FAILURE_RATE_CONFIG).floatValue())
         .breakerOpenDuration(Duration.ofMillis(config.getLong(AppConfig.PLAID_BREAKER_OPEN_MS_CONFIG)))
         .clientErrorProbeInterval(Duration.ofMillis(config.getLong(AppConfig.PLAID_CLIENT_ERROR_PROBE_MS_CONFIG)))
+        .liveReserve(config.liveReserve())
+        .itemRateLimitSpacing(Duration.ofMillis(config.getLong(AppConfig.PLAID_ITEM_SPACING_MS_CONFIG)))
+        .concurrency(
+            config.getBoolean(AppConfig.PLAID_CONCURRENCY_ADAPTIVE_CONFIG),
+            config.getInt(AppConfig.PLAID_CONCURRENCY_MIN_CONFIG),
+            config.getInt(AppConfig.PLAID_MAX_IN_FLIGHT_CONFIG))
         .build();
   }
 

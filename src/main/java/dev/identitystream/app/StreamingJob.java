@@ -51,6 +51,13 @@ public final class StreamingJob implements AutoCloseable {
   private final StageSettings stage;
   private final IdentityTopology.Built built;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  /** Reads the input partition count after rebalances, off Kafka Streams' threads. */
+  private final java.util.concurrent.ExecutorService fleetRefresh =
+      java.util.concurrent.Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "fleet-share-refresh");
+        thread.setDaemon(true);
+        return thread;
+      });
   private volatile Throwable fatal;
 
   public StreamingJob(AppConfig config, PlaidClient client, Clock clock) {
@@ -66,6 +73,11 @@ public final class StreamingJob implements AutoCloseable {
     this.stage = config.stageSettings();
     this.built = IdentityTopology.buildWithLimiter(stage, client, clock, metrics);
     this.streams = new KafkaStreams(built.topology(), properties);
+    client.controls().ifPresent(controls -> {
+      built.limiter().limitBy(controls.concurrency());
+      controls.concurrency().countInFlight(built.limiter()::inFlight);
+      controls.rate().ifPresent(rate -> built.fleet().onChange(rate::setShare));
+    });
   }
 
   /**
@@ -218,14 +230,34 @@ public final class StreamingJob implements AutoCloseable {
           LOG.error("Stream thread failed; shutting the job down: {}", e.toString());
           return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
+    refreshInputPartitions();
     streams.setStateListener(
         (now, before) -> {
           LOG.info("Kafka Streams {} -> {}", before, now);
+          if (now == KafkaStreams.State.RUNNING) {
+            fleetRefresh.execute(this::refreshInputPartitions); // partitions may have been added
+          }
           if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
             stopped.countDown();
+            fleetRefresh.shutdown();
           }
         });
     streams.start();
+  }
+
+  /**
+   * Tells the fleet share how many input partitions (so stage tasks) the application has: at start
+   * and after each rebalance. A failure keeps the last count (the share then rests on the highest
+   * task partition seen, see {@code FleetShare}).
+   */
+  private void refreshInputPartitions() {
+    try (org.apache.kafka.clients.admin.Admin admin = KafkaReachability.createAdmin(adminProps(config))) {
+      built.fleet().inputPartitions(TopicManager.inputPartitions(admin, config.topics()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      LOG.warn("Could not read the input topics' partition counts for the fleet share: {}", ErrorText.describe(e));
+    }
   }
 
   public KafkaStreams streams() {

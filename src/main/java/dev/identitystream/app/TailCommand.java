@@ -51,7 +51,7 @@ public final class TailCommand implements Callable<Integer> {
   @Mixin ConfigOptions options;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "TOPIC", description = "requests, accounts, items, item-errors, dlq, or a topic name.")
+  @Parameters(index = "0", paramLabel = "TOPIC", description = "requests, backfill-requests, accounts, items, item-errors, dlq, or a topic name.")
   String topicName;
 
   @Option(names = "--from-beginning", description = "Start at the beginning of the topic.")
@@ -159,6 +159,7 @@ public final class TailCommand implements Callable<Integer> {
   static String resolve(Topics topics, String name) {
     return switch (name) {
       case "requests" -> topics.requests();
+      case "backfill-requests" -> topics.bulkRequests();
       case "accounts" -> topics.accounts();
       case "items" -> topics.items();
       case "item-errors" -> topics.itemErrors();

@@ -63,11 +63,11 @@ final class TopicManager {
     KafkaReachability.require(adminProps, KafkaReachability.TIMEOUT);
     try (Admin admin = KafkaReachability.createAdmin(adminProps)) {
       Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      List<String> wanted = new ArrayList<>(List.of(topics.requests()));
+      List<String> wanted = new ArrayList<>(topics.inputs());
       wanted.addAll(topics.outputs());
       List<String> missing = wanted.stream().filter(t -> !existing.contains(t)).toList();
       if (!missing.isEmpty()) {
-        create(admin, topics, creation, missing);
+        create(admin, topics, creation, missing, inputPartitions(admin, topics, existing, creation));
       }
       List<String> limited = new ArrayList<>(topics.outputs());
       if (existing.contains(changelog)) {
@@ -80,6 +80,29 @@ final class TopicManager {
     } catch (ExecutionException | TimeoutException e) {
       throw new MissingTopicsException("cannot list topics: " + rootMessage(e), e);
     }
+  }
+
+  /**
+   * The partition count of a missing input topic: that of the other input topic if it exists, so
+   * that a key's live and bulk requests share a task ({@code IdentityTopology}); else the default.
+   */
+  private static int inputPartitions(Admin admin, Topics topics, Set<String> existing, Creation creation)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    List<String> present = topics.inputs().stream().filter(existing::contains).toList();
+    if (present.size() != 1) {
+      return creation.partitions();
+    }
+    return admin.describeTopics(present).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        .get(present.get(0)).partitions().size();
+  }
+
+  /**
+   * The number of tasks of the call stage: the larger partition count of the two input topics
+   * (Kafka Streams makes one task per partition number).
+   */
+  static int inputPartitions(Admin admin, Topics topics) throws InterruptedException, ExecutionException, TimeoutException {
+    return admin.describeTopics(topics.inputs()).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        .values().stream().mapToInt(d -> d.partitions().size()).max().orElse(0);
   }
 
   /** Each topic's effective {@code max.message.bytes} (its own, or the broker's default). */
@@ -99,7 +122,7 @@ final class TopicManager {
     return limits;
   }
 
-  private static void create(Admin admin, Topics topics, Creation creation, List<String> missing)
+  private static void create(Admin admin, Topics topics, Creation creation, List<String> missing, int inputPartitions)
       throws InterruptedException, TimeoutException {
     if (!creation.create()) {
       throw new MissingTopicsException(
@@ -109,7 +132,8 @@ final class TopicManager {
     List<NewTopic> newTopics = new ArrayList<>();
     for (String name : missing) {
       NewTopic topic =
-          new NewTopic(name, Optional.of(creation.partitions()), Optional.of(creation.replication()));
+          new NewTopic(name, Optional.of(topics.inputs().contains(name) ? inputPartitions : creation.partitions()),
+              Optional.of(creation.replication()));
       Map<String, String> configs = new HashMap<>();
       configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(creation.maxMessageBytes()));
       if (name.equals(topics.items())) {

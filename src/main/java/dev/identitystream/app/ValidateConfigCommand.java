@@ -78,7 +78,7 @@ public final class ValidateConfigCommand implements Callable<Integer> {
     KafkaReachability.require(adminProps, KafkaReachability.TIMEOUT);
     out.println("# Kafka answered at " + adminProps.get("bootstrap.servers"));
     Topics topics = config.topics();
-    List<String> wanted = new ArrayList<>(List.of(topics.requests()));
+    List<String> wanted = new ArrayList<>(topics.inputs());
     wanted.addAll(topics.outputs());
     boolean create = config.getBoolean(AppConfig.TOPICS_CREATE_CONFIG);
     List<String> missing = new ArrayList<>();

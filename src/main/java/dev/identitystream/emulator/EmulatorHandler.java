@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * <p>Decision order: path and method (404 NOT_FOUND), maintenance outage (503) or keys outage
  * (400 INVALID_API_KEYS), {@link
  * RequestChecks}, token format (INVALID_ACCESS_TOKEN), per-client then per-Item rate limits (429
- * RATE_LIMIT), fault rates, token conventions (error / fail tokens), {@code options.account_ids}
+ * RATE_LIMIT, then 429 IDENTITY_LIMIT), fault rates, token conventions (error / fail tokens), {@code options.account_ids}
  * (INVALID_ACCOUNT_ID), then the Item's data.
  *
  * <p>Threading: {@link #handle} runs on the JDK server's executor threads; answers are written
@@ -44,7 +44,7 @@ final class EmulatorHandler implements HttpHandler {
   private final RequestChecks checks;
   private final FixtureGenerator fixtures;
   private final FailCounters failCounters;
-  private final RateLimiter clientLimiter;
+  private volatile RateLimiter clientLimiter;
   private final RateLimiter itemLimiter;
   private final PlaidIds ids;
   private final ReplyWriter writer;
@@ -73,6 +73,11 @@ final class EmulatorHandler implements HttpHandler {
     this.scheduler = scheduler;
     this.outage = outage;
     this.stats = stats;
+  }
+
+  /** Replaces the per-client limit: {@code perMinute} (0 = off), bursts of up to {@code burst} requests. */
+  void clientLimit(int perMinute, double burst) {
+    clientLimiter = new RateLimiter(perMinute, burst, options.tokenMemory());
   }
 
   @Override
@@ -148,7 +153,7 @@ final class EmulatorHandler implements HttpHandler {
           "RATE_LIMIT", "rate limit exceeded for this client. please try again later", null);
     }
     if (!itemLimiter.tryAcquire(token.hex(), now)) {
-      return error("RATE_LIMIT", null, null);
+      return error("IDENTITY_LIMIT", null, null); // Plaid's per-Item limits answer the product's code
     }
     FaultKind fault = options.faults().pick(Mix64.unit(Mix64.draw(options.seed() ^ FAULT_SALT, k)));
     if (fault == null

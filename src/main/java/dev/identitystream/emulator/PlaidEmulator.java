@@ -116,6 +116,15 @@ public final class PlaidEmulator implements AutoCloseable {
     stats = new StatsRecorder(options.arrivalHistory());
   }
 
+  /**
+   * Changes the per-client limit at run time (as Plaid may): {@code perMinute} requests a minute (0
+   * turns it off), in bursts of at most {@code burst} worth of that pace (e.g. 2 s: {@code
+   * perMinute / 30} requests). The bucket starts full.
+   */
+  public void setClientLimit(int perMinute, java.time.Duration burst) {
+    handler.clientLimit(perMinute, perMinute * burst.toMillis() / 60_000.0);
+  }
+
   /** {@code true}: every call answers 503 PLANNED_MAINTENANCE; {@code false}: normal service. */
   public void setOutage(boolean down) {
     setOutage(down ? OutageMode.MAINTENANCE : OutageMode.NONE);

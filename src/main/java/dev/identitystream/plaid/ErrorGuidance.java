@@ -83,6 +83,41 @@ public enum ErrorGuidance {
     };
   }
 
+  /**
+   * Rate-limit codes about one Item rather than the client ({@code shared/plaid/errors.md}: Plaid's
+   * per-Item limits per product; which of them this endpoint answers is not documented, so every
+   * product's is here, an inference). {@code RATE_LIMIT} and any other code count as the client's.
+   */
+  static final Set<String> ITEM_RATE_LIMIT_CODES =
+      Set.of(
+          "IDENTITY_LIMIT",
+          "ACCOUNTS_LIMIT",
+          "AUTH_LIMIT",
+          "BALANCE_LIMIT",
+          "ITEM_GET_LIMIT",
+          "TRANSACTIONS_LIMIT");
+
+  /** Whether an error is Plaid's rate limit for one Item ({@link #ITEM_RATE_LIMIT_CODES}). */
+  public static boolean isItemRateLimit(PlaidError error) {
+    return "RATE_LIMIT_EXCEEDED".equals(error.errorType()) && ITEM_RATE_LIMIT_CODES.contains(error.errorCode());
+  }
+
+  /**
+   * Whether a result says the client as a whole sends too much: a {@code RATE_LIMIT_EXCEEDED} answer
+   * that is {@link #RETRY_NOW} and not about one Item ({@code RATE_LIMIT}, an unknown code; not
+   * {@code INSTITUTION_RATE_LIMIT}, which is about a bank), or a 429 without a Plaid body.
+   */
+  public static boolean isClientRateLimit(PlaidResult result) {
+    if (result instanceof PlaidResult.ErrorAnswer answer) {
+      PlaidError error = answer.error();
+      return "RATE_LIMIT_EXCEEDED".equals(error.errorType())
+          && of(error) == RETRY_NOW
+          && !isItemRateLimit(error)
+          && !"INSTITUTION_RATE_LIMIT".equals(error.errorCode());
+    }
+    return result instanceof PlaidResult.TransportFailure failure && failure.httpStatus() == 429;
+  }
+
   /** The Item-error event's {@code retryable}: whether trying again (now or later) may succeed. */
   public boolean retryable() {
     return this == RETRY_NOW || this == RETRY_LATER;

@@ -80,6 +80,12 @@ public final class OffloadedPlaidClient implements PlaidClient {
     });
   }
 
+  /** The delegate's controls (fleet rate, adaptive concurrency): starting calls elsewhere changes neither. */
+  @Override
+  public java.util.Optional<PlaidControls> controls() {
+    return delegate.controls();
+  }
+
   /** The client this one starts calls of. */
   public PlaidClient delegate() {
     return delegate;

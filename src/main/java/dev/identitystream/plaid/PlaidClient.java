@@ -1,5 +1,6 @@
 package dev.identitystream.plaid;
 
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -25,6 +26,14 @@ public interface PlaidClient extends AutoCloseable {
 
   /** Starts one logical call (one or more attempts, as the implementation decides). */
   CompletionStage<PlaidResult> identityDocumentsUploadsGet(PlaidRequest request);
+
+  /**
+   * The budget controls of a client that paces and limits itself ({@link ResilientPlaidClient});
+   * empty for one that does not. Wrappers pass their delegate's on.
+   */
+  default Optional<PlaidControls> controls() {
+    return Optional.empty();
+  }
 
   /** Releases threads and connections. Calls in flight may complete or be abandoned. */
   @Override

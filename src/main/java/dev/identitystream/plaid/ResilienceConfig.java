@@ -12,8 +12,9 @@ import java.util.Objects;
  * @param maxAttempts attempts per request at most, the first included (default 10)
  * @param baseBackoff full-jitter backoff base (default 200 ms)
  * @param maxBackoff full-jitter backoff cap (default 10 s)
- * @param requestsPerMinute client-side limit on attempts per minute for this instance, retries
- *     included; 0 turns it off (default 0)
+ * @param requestsPerMinute client-side limit on attempts per minute for the whole application
+ *     (every instance of its {@code application.id}), retries included; each instance paces its
+ *     share ({@link FleetRate}); 0 turns it off (default 0)
  * @param breakerFailureRatePercent the breaker opens at this share of failures in its window
  *     (default 50)
  * @param breakerWindowSize the breaker's window, in calls (default 50)
@@ -24,6 +25,16 @@ import java.util.Objects;
  *     between half and all of it (default 500 ms)
  * @param clientErrorProbeInterval while Plaid refuses this job's client, how often one waiting
  *     request is sent again to see whether it still does (default 30 s)
+ * @param liveReserve the part of the rate that bulk attempts leave free while live traffic runs,
+ *     in [0, 1] (default 0.2)
+ * @param itemRateLimitSpacing after an Item-level rate limit, the least time between two attempts
+ *     for that Item during the next minute; zero turns it off (default 4 s: Plaid's per-Item limit
+ *     of 15 a minute)
+ * @param adaptiveConcurrency whether the concurrency limit adapts ({@link AdaptiveConcurrency});
+ *     off, it is {@code concurrencyMax} (default on)
+ * @param concurrencyFloor the lowest adaptive concurrency limit (default 4)
+ * @param concurrencyMax the in-flight cap the adaptive limit starts at and never exceeds
+ *     (default 256)
  */
 public record ResilienceConfig(
     Duration deadline,
@@ -37,7 +48,12 @@ public record ResilienceConfig(
     Duration breakerOpenDuration,
     int breakerHalfOpenCalls,
     Duration breakerRecheckInterval,
-    Duration clientErrorProbeInterval) {
+    Duration clientErrorProbeInterval,
+    double liveReserve,
+    Duration itemRateLimitSpacing,
+    boolean adaptiveConcurrency,
+    int concurrencyFloor,
+    int concurrencyMax) {
 
   public ResilienceConfig {
     positive(deadline, "deadline");
@@ -59,6 +75,15 @@ public record ResilienceConfig(
     atLeast(breakerHalfOpenCalls, 1, "breakerHalfOpenCalls");
     positive(breakerRecheckInterval, "breakerRecheckInterval");
     positive(clientErrorProbeInterval, "clientErrorProbeInterval");
+    if (!(liveReserve >= 0 && liveReserve <= 1)) {
+      throw new IllegalArgumentException("liveReserve must be in [0, 1], got " + liveReserve);
+    }
+    Objects.requireNonNull(itemRateLimitSpacing, "itemRateLimitSpacing must be set");
+    if (itemRateLimitSpacing.isNegative()) {
+      throw new IllegalArgumentException("itemRateLimitSpacing must not be negative");
+    }
+    atLeast(concurrencyFloor, 1, "concurrencyFloor");
+    atLeast(concurrencyMax, 1, "concurrencyMax");
   }
 
   public static Builder builder() {
@@ -81,7 +106,10 @@ public record ResilienceConfig(
         .breakerOpenDuration(breakerOpenDuration)
         .breakerHalfOpenCalls(breakerHalfOpenCalls)
         .breakerRecheckInterval(breakerRecheckInterval)
-        .clientErrorProbeInterval(clientErrorProbeInterval);
+        .clientErrorProbeInterval(clientErrorProbeInterval)
+        .liveReserve(liveReserve)
+        .itemRateLimitSpacing(itemRateLimitSpacing)
+        .concurrency(adaptiveConcurrency, concurrencyFloor, concurrencyMax);
   }
 
   private static void positive(Duration value, String name) {
@@ -111,8 +139,31 @@ public record ResilienceConfig(
     private int breakerHalfOpenCalls = 3;
     private Duration breakerRecheckInterval = Duration.ofMillis(500);
     private Duration clientErrorProbeInterval = Duration.ofSeconds(30);
+    private double liveReserve = 0.2;
+    private Duration itemRateLimitSpacing = Duration.ofSeconds(4);
+    private boolean adaptiveConcurrency = true;
+    private int concurrencyFloor = 4;
+    private int concurrencyMax = 256;
 
     private Builder() {}
+
+    public Builder liveReserve(double share) {
+      this.liveReserve = share;
+      return this;
+    }
+
+    public Builder itemRateLimitSpacing(Duration spacing) {
+      this.itemRateLimitSpacing = spacing;
+      return this;
+    }
+
+    /** Whether the concurrency limit adapts, its floor, and the cap (the stage's in-flight cap). */
+    public Builder concurrency(boolean adaptive, int floor, int max) {
+      this.adaptiveConcurrency = adaptive;
+      this.concurrencyFloor = floor;
+      this.concurrencyMax = max;
+      return this;
+    }
 
     public Builder deadline(Duration deadline) {
       this.deadline = deadline;
@@ -179,7 +230,12 @@ public record ResilienceConfig(
           breakerOpenDuration,
           breakerHalfOpenCalls,
           breakerRecheckInterval,
-          clientErrorProbeInterval);
+          clientErrorProbeInterval,
+          liveReserve,
+          itemRateLimitSpacing,
+          adaptiveConcurrency,
+          concurrencyFloor,
+          concurrencyMax);
     }
   }
 }

@@ -1,7 +1,6 @@
 package dev.identitystream.plaid;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.ratelimiter.RateLimiter;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -10,8 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One logical request of {@link ResilientPlaidClient}: each {@link #attempt()} (called by
- * Resilience4j's Retry) passes the client-error gate, the breaker, then the rate limiter, then
- * calls the delegate. While Plaid refuses the client, the attempt waits at the {@link
+ * Resilience4j's Retry) passes the client-error gate, the Item's spacing, the breaker, then the
+ * fleet rate (live or bulk, {@link FleetRate}), then calls the delegate. While Plaid refuses the client, the attempt waits at the {@link
  * ClientErrorGate} (before starting, just before sending, or after a refused answer) and is resumed
  * by it.
  *
@@ -38,6 +37,8 @@ final class ResilientCall {
   private volatile long breakerWaitSince;
   private volatile boolean waitingForBreaker;
   private volatile int attempts;
+  /** Whether this bulk request waits to ask the fleet rate again (counted there while it does). */
+  private volatile boolean bulkWaiting;
   /** Whether the current attempt is the client-error gate's probe (sent although it is closed). */
   private volatile boolean probe;
 
@@ -135,11 +136,21 @@ final class ResilientCall {
   }
 
   private void passBreaker(CompletableFuture<Attempt> done) {
+    if (bulkWaiting) {
+      bulkWaiting = false;
+      owner.rate.bulkWaitEnded();
+    }
     if (abandoned()) {
       done.completeExceptionally(new java.util.concurrent.CancellationException("request abandoned"));
       return;
     }
     long now = System.nanoTime();
+    long spacing = owner.itemSpacing.waitNanos(request.accessToken(), now);
+    if (spacing > 0) { // the Item was rate-limited lately: our own pacing, not charged to the deadline
+      excludedNanos += spacing;
+      owner.schedule(() -> passBreaker(done), spacing);
+      return;
+    }
     if (!owner.breaker.tryAcquirePermission()) {
       if (!waitingForBreaker) {
         waitingForBreaker = true;
@@ -158,21 +169,24 @@ final class ResilientCall {
   }
 
   private void passRateLimiter(CompletableFuture<Attempt> done) {
-    RateLimiter limiter = owner.rateLimiter;
-    if (limiter == null) {
+    FleetRate rate = owner.rate;
+    if (rate == null) {
       send(done);
       return;
     }
-    long waitNanos = limiter.reservePermission();
+    long waitNanos = request.bulk() ? rate.reserveBulk() : rate.reserveLive();
     if (waitNanos == 0) {
       send(done);
     } else if (waitNanos > 0) {
       excludedNanos += waitNanos;
       owner.listener.onRateLimiterWait(waitNanos);
       owner.schedule(() -> sendUnlessBreakerOpened(done), waitNanos);
-    } else { // the limiter's queue is longer than its maximum wait: ask again later
+    } else { // no permit for this lane within the horizon: ask again later, not charged to the deadline
       owner.breaker.releasePermission();
-      owner.schedule(() -> passBreaker(done), owner.breakerRecheckNanos());
+      long again = request.bulk() ? rate.bulkRecheckNanos() : owner.breakerRecheckNanos();
+      bulkWaiting = request.bulk();
+      excludedNanos += again;
+      owner.schedule(() -> passBreaker(done), again);
     }
   }
 
@@ -217,6 +231,10 @@ final class ResilientCall {
           }
           attempts++;
           owner.breaker.onResult(took, TimeUnit.NANOSECONDS, result);
+          owner.concurrency.onAttempt(result, sentAt, took);
+          if (result instanceof PlaidResult.ErrorAnswer answer && ErrorGuidance.isItemRateLimit(answer.error())) {
+            owner.itemSpacing.limited(request.accessToken(), System.nanoTime());
+          }
           owner.listener.onAttempt(result, took);
           boolean wasProbe = probe;
           probe = false;

@@ -2,11 +2,10 @@ package dev.identitystream.plaid;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
@@ -31,8 +30,13 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Deadline</b>: when it passes (or {@code maxAttempts} is reached) while attempts still
  *       fail transiently, the result is {@link PlaidResult.Exhausted} with the last failure. Every
  *       final result carries the number of HTTP attempts made.
- *   <li><b>Rate limit</b> (optional): every attempt, retries included, takes a permit; a request
- *       waiting for one waits on the scheduler, never on the caller's thread.
+ *   <li><b>Rate limit</b> (optional): every attempt, retries included, takes a permit of this
+ *       instance's share of the application's budget ({@link FleetRate}), live attempts before bulk
+ *       ones; a request waiting for one waits on the scheduler, never on the caller's thread.
+ *   <li><b>Per-Item spacing</b>: after an Item-level rate limit, that Item's attempts are spaced
+ *       ({@link ItemSpacing}), retries included.
+ *   <li><b>Adaptive concurrency</b>: every answered attempt is a sample of {@link
+ *       AdaptiveConcurrency}, whose limit the caller (the stage) applies to its calls in flight.
  *   <li><b>Circuit breaker</b>: counts transient transport failures and {@code API_ERROR} answers
  *       (not 429s: a per-Item rate limit says nothing about Plaid's health). While it is open no
  *       call is made; requests <em>wait</em>, re-asking the breaker every {@code
@@ -51,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * <p>Cancelling the returned future abandons the request: no further attempt is made, a wait for
  * the breaker or for a rate permit ends, and the attempt on the wire is cancelled. A permit reserved
  * for it is not returned (Resilience4j cannot), which is why permits are reserved at most {@link
- * #RATE_RESERVATION_HORIZON} ahead; farther waits re-check later.
+ * FleetRate#horizon()} ahead (a second, or two periods); farther waits re-check later.
  *
  * <p>Threading: {@link #identityDocumentsUploadsGet} may be called from any thread and returns at
  * once (the first attempt is started on the caller's thread only when no wait is needed). Waits
@@ -63,17 +67,16 @@ public final class ResilientPlaidClient implements PlaidClient {
 
   private static final Logger LOG = LoggerFactory.getLogger(ResilientPlaidClient.class);
   private static final AtomicInteger INSTANCES = new AtomicInteger();
-  /**
-   * A rate permit is reserved at most this far ahead (or two periods, if longer); a request that
-   * would wait longer asks again later, so an abandoned request wastes at most this much budget.
-   */
-  static final Duration RATE_RESERVATION_HORIZON = Duration.ofSeconds(1);
+  /** How long the per-Item spacing lasts after an Item-level rate limit. */
+  static final Duration ITEM_SPACING_HOT = Duration.ofMinutes(1);
 
   final PlaidClient delegate;
   final ResilienceConfig config;
   final ResilienceListener listener;
   final CircuitBreaker breaker;
-  final RateLimiter rateLimiter; // null when off
+  final FleetRate rate; // null when off
+  final ItemSpacing itemSpacing;
+  final AdaptiveConcurrency concurrency;
   final FullJitterBackoff backoff;
   final ClientErrorGate gate;
   private final ScheduledExecutorService scheduler;
@@ -100,8 +103,13 @@ public final class ResilientPlaidClient implements PlaidClient {
     this.gate = new ClientErrorGate(scheduler, config.clientErrorProbeInterval(), this.listener);
     this.retry = Retry.of("plaid-" + instance, retryConfig());
     this.breaker = CircuitBreaker.of("plaid-" + instance, breakerConfig(config));
-    this.rateLimiter =
-        config.requestsPerMinute() == 0 ? null : RateLimiter.of("plaid-" + instance, rateLimiterConfig(config));
+    this.rate =
+        config.requestsPerMinute() == 0
+            ? null
+            : new FleetRate("plaid-" + instance, config.requestsPerMinute(), config.liveReserve());
+    this.itemSpacing = new ItemSpacing(config.itemRateLimitSpacing(), ITEM_SPACING_HOT);
+    this.concurrency = new AdaptiveConcurrency(
+        config.adaptiveConcurrency(), config.concurrencyFloor(), config.concurrencyMax(), config.deadline().toNanos());
     breaker.getEventPublisher().onStateTransition(event -> {
       CircuitBreaker.State from = event.getStateTransition().getFromState();
       CircuitBreaker.State to = event.getStateTransition().getToState();
@@ -137,6 +145,11 @@ public final class ResilientPlaidClient implements PlaidClient {
       }
     });
     return result;
+  }
+
+  @Override
+  public Optional<PlaidControls> controls() {
+    return Optional.of(new PlaidControls(Optional.ofNullable(rate), concurrency));
   }
 
   /** The breaker's current state (for health checks). */
@@ -209,18 +222,4 @@ public final class ResilientPlaidClient implements PlaidClient {
         .build();
   }
 
-  private static Duration maxDuration(Duration a, Duration b) {
-    return a.compareTo(b) >= 0 ? a : b;
-  }
-
-  /** One permit per period of 60 s / rpm: an even pace, no burst above the limit. */
-  private static RateLimiterConfig rateLimiterConfig(ResilienceConfig config) {
-    long periodNanos = (60_000_000_000L + config.requestsPerMinute() - 1) / config.requestsPerMinute();
-    return RateLimiterConfig.custom()
-        .limitForPeriod(1)
-        .limitRefreshPeriod(Duration.ofNanos(periodNanos))
-        .timeoutDuration(maxDuration(RATE_RESERVATION_HORIZON, Duration.ofNanos(2 * periodNanos)))
-        .writableStackTraceEnabled(false)
-        .build();
-  }
 }

@@ -16,6 +16,9 @@ import java.util.concurrent.TimeUnit;
  * InFlightLimiter} gives slots, and hands answered calls back to the stream thread.
  *
  * <ul>
+ *   <li>Live before bulk: a ready bulk call starts only when no live call of the task is ready, and
+ *       only if the limiter lets bulk work have a slot (no live call of another task waits, bulk
+ *       below its share of the slots).
  *   <li>A slot is held from dispatch until the stream thread takes the answer, so calls in flight
  *       plus answers waiting for the stream thread never exceed the in-flight cap, however long the
  *       stream thread is busy (a long commit, a rebalance).
@@ -64,20 +67,33 @@ final class CallDispatcher {
     return order.size();
   }
 
+  /** Calls of one lane admitted and not yet ended. */
+  int pending(Lane lane) {
+    return order.size(lane);
+  }
+
   /** Calls holding a slot (in flight or answered, not taken). */
   int holding() {
     return holding.size();
   }
 
-  /** Starts ready calls while slots are free; tells the limiter whether this task still waits. */
+  /**
+   * Starts ready calls, live first, while slots are free; tells the limiter whether this task still
+   * waits, and whether for live calls.
+   */
   void dispatch() {
     if (closed) {
       return;
     }
-    while (order.hasReady() && limiter.tryAcquire(share)) {
-      start(order.pollReady());
+    while (true) {
+      Lane lane = order.hasReady(Lane.LIVE) ? Lane.LIVE : order.hasReady(Lane.BULK) ? Lane.BULK : null;
+      if (lane == null || !limiter.tryAcquire(share, lane)) {
+        break;
+      }
+      start(order.pollReady(lane));
     }
-    limiter.markWaiting(share, order.hasReady());
+    boolean liveWaiting = order.hasReady(Lane.LIVE);
+    limiter.markWaiting(share, liveWaiting || order.hasReady(Lane.BULK), liveWaiting);
   }
 
   private void start(PendingCall call) {
@@ -110,7 +126,7 @@ final class CallDispatcher {
     }
     if (flight != null) {
       holding.remove(flight);
-      limiter.release(share);
+      limiter.release(share, flight.call.lane());
     }
     return flight;
   }
@@ -148,12 +164,12 @@ final class CallDispatcher {
     closed = true;
     for (InFlightCall flight : holding) {
       if (flight.abandon()) {
-        limiter.release(share);
+        limiter.release(share, flight.call.lane());
       }
     }
     holding.clear();
     answered.clear();
     later.clear();
-    limiter.markWaiting(share, false);
+    limiter.markWaiting(share, false, false);
   }
 }

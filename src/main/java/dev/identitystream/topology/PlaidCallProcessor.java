@@ -6,10 +6,7 @@ import dev.identitystream.plaid.LogContext;
 import dev.identitystream.plaid.PlaidClient;
 import dev.identitystream.plaid.PlaidResult;
 import java.util.ArrayDeque;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.utils.Bytes;
@@ -23,7 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The durable async call stage. Input: {@code identity-requests} records (key and value bytes).
+ * The durable async call stage. Input: {@code identity-requests} and {@code
+ * identity-backfill-requests} records (key and value bytes; the topic gives the {@link Lane}).
  * Output: {@link StageOutput}s, serialized and size-checked, routed to their topics by the split.
  *
  * <p>Its parts: {@link PendingStore} (the changelogged pending requests, restored at init), {@link
@@ -47,16 +45,28 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Close.</b> {@code close()} abandons the life's calls: their slots are released at once
  *       and the calls cancelled (no more retries, no more waiting on an open breaker); the requests
  *       stay in the store for whoever runs the task next.
- *   <li><b>Per-key order.</b> Records with the same key are called one at a time in offset order
- *       and their outputs appear in that order; different keys run concurrently.
+ *   <li><b>Per-key order.</b> Records with the same key are called one at a time; within each
+ *       input topic in offset order, and their outputs appear in that order; different keys run
+ *       concurrently. Across the two topics a key's live requests go before its bulk requests that
+ *       have not started ({@link KeyOrder}).
+ *   <li><b>Live before bulk.</b> Live requests are dispatched first whenever both wait ({@link
+ *       CallDispatcher}, {@link InFlightLimiter}). Bulk requests hold at most half of the task's
+ *       in-memory cap and never make the stream thread wait: beyond it they park at once, so a
+ *       backfill's backlog is copied to the pending store at read speed and live records behind
+ *       it in the same poll are not delayed.
  *   <li><b>Bounded calls and answers.</b> At most {@code maxInFlight} calls per instance hold a slot,
  *       from dispatch until the stream thread takes their answer: answers waiting for a busy stream
  *       thread count against the cap, so they never exceed it (heap: about cap × the largest
  *       response).
- *   <li><b>Backpressure.</b> When the task holds {@code maxPendingPerTask} requests, {@code
- *       process()} waits for answers (forwarding them), from a budget of {@code maxBlock} per
- *       stream thread between two polls ({@link WaitBudget}); once it is spent the record is
- *       admitted anyway (it is durable), so the thread returns to {@code poll()} in time.
+ *   <li><b>Backpressure.</b> When the task holds {@code maxPendingPerTask} requests in memory
+ *       (and live ones parked), {@code process()} of a live record waits for answers (forwarding
+ *       them), from a budget of {@code maxBlock} per stream thread between two polls ({@link
+ *       WaitBudget}); once it is spent the record is admitted anyway (it is durable, parked), so the
+ *       thread returns to {@code poll()} in time.
+ *   <li><b>Parking.</b> Records beyond the in-memory caps wait in the store only ({@link Parking})
+ *       and are read back per lane and partition in offset order, live first, as room frees up.
+ *   <li><b>Fleet share.</b> {@code init()} and {@code close()} tell the {@link FleetShare} which
+ *       tasks this instance runs, from which its part of the application's Plaid budget follows.
  *   <li><b>Poison.</b> An answer whose outputs cannot be written (larger than the topic accepts, or
  *       not serializable) goes to the DLQ ({@code OUTPUT_TOO_LARGE}, {@code OUTPUT_INVALID}); so
  *       does a request whose pending-store entry is too large for the changelog; a DLQ record that
@@ -85,15 +95,14 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Stag
   private final PendingGauge gauge;
   private final ThreadLocal<WaitBudget> waitBudgets;
   private final StageMetrics metrics;
+  private final FleetShare fleet;
 
   // One life, from init() to close(): all of it is replaced by the next init().
   private ProcessorContext<byte[], StageOutput> context;
   private PendingStore store;
   private CallDispatcher calls;
-  private ArrayDeque<SourceRecord> restoredInvalid;
-  /** Requests in the store only (not in memory), and per partition the offset of the first. */
-  private int parked;
-  private Map<Integer, Long> parkedFrom;
+  private ArrayDeque<PendingStore.Stored> restoredInvalid;
+  private Parking parking;
   private AtomicInteger pendingCount;
   private Cancellable punctuator;
   private int pendingEntryLimit;
@@ -102,7 +111,8 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Stag
 
   PlaidCallProcessor(
       StageSettings settings, PlaidClient client, InFlightLimiter limiter, OutcomeMapper mapper) {
-    this(settings, client, limiter, mapper, new PendingGauge(), WaitBudget.perThread(), StageMetrics.NONE);
+    this(settings, client, limiter, mapper, new PendingGauge(), WaitBudget.perThread(), StageMetrics.NONE,
+        new FleetShare());
   }
 
   PlaidCallProcessor(
@@ -112,7 +122,8 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Stag
       OutcomeMapper mapper,
       PendingGauge gauge,
       ThreadLocal<WaitBudget> waitBudgets,
-      StageMetrics metrics) {
+      StageMetrics metrics,
+      FleetShare fleet) {
     this.settings = settings;
     this.client = client;
     this.limiter = limiter;
@@ -122,6 +133,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Stag
     this.gauge = gauge;
     this.waitBudgets = waitBudgets;
     this.metrics = metrics;
+    this.fleet = fleet;
   }
 
   @Override
@@ -133,22 +145,23 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Stag
     this.store = new PendingStore(context.getStateStore(StageSettings.PENDING_STORE));
     this.calls = new CallDispatcher(client, limiter);
     this.restoredInvalid = new ArrayDeque<>();
-    this.parkedFrom = new LinkedHashMap<>();
     this.pendingCount = gauge.register(context.taskId());
     this.punctuator = null;
     this.overAdmitted = 0;
     this.clientFailures = 0;
     this.pendingEntryLimit =
         settings.outputLimits().limitFor(StageSettings.changelogTopic(context.applicationId()));
-    PendingStore.Restored restored = store.restore(validator, settings.maxPendingPerTask());
+    PendingStore.Restored restored = store.restore(validator, (lane, live, bulk) -> lane == Lane.LIVE
+        ? live + bulk < settings.maxPendingPerTask()
+        : bulk < settings.maxBulkInMemoryPerTask() && live + bulk < settings.maxPendingPerTask());
     restored.calls().forEach(calls::admit);
     restoredInvalid.addAll(restored.invalid()); // forwarding is not allowed in init(): see drain()
-    parked = restored.parked();
-    parkedFrom.putAll(restored.parkedFrom());
+    parking = new Parking(restored);
+    fleet.opened(context.taskId());
     updateGauge();
     if (!restored.calls().isEmpty()) {
       LOG.info("Task {} restored {} pending requests ({} of them parked in the store until there is room);"
-          + " calling again", context.taskId(), restored.calls().size() + parked, parked);
+          + " calling again", context.taskId(), restored.calls().size() + parking.total(), parking.total());
     }
     calls.dispatch();
     scheduleOrCancelPunctuator();
@@ -163,8 +176,9 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Stag
       deadLetter(source, invalid.reason(), RequestValidator.class, invalid.message(), null);
       return;
     }
-    PendingCall call = PendingCall.of(source, ((RequestValidator.Valid) result).request());
-    Bytes key = source.storeKey();
+    Lane lane = Lane.of(source.topic(), settings.topics());
+    PendingCall call = PendingCall.of(source, ((RequestValidator.Valid) result).request(), lane);
+    Bytes key = PendingStore.keyOf(lane, source.partition(), source.offset());
     byte[] entry = source.encode();
     long entrySize = OutputLimits.sizeOf(key.get(), entry);
     if (entrySize > pendingEntryLimit) {
@@ -174,16 +188,28 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Stag
       return;
     }
     store.add(key, entry);
-    if (parkedFrom.containsKey(source.partition()) || calls.pending() >= settings.maxPendingPerTask()) {
-      parkedFrom.putIfAbsent(source.partition(), source.offset()); // behind what is parked already
-      parked++;
+    if (parking.holds(lane, source.partition()) || roomFor(lane) <= 0) {
+      parking.park(lane, source.partition(), source.offset()); // behind what is parked already
     } else {
       calls.admit(call);
     }
     updateGauge();
     calls.dispatch();
     scheduleOrCancelPunctuator();
-    awaitRoom();
+    if (lane == Lane.LIVE) {
+      awaitRoom(); // bulk records never wait: see the class comment
+    }
+  }
+
+  /** How many more requests of a lane this task may hold in memory now. */
+  private int roomFor(Lane lane) {
+    int room = settings.maxPendingPerTask() - calls.pending();
+    return lane == Lane.LIVE ? room : Math.min(room, settings.maxBulkInMemoryPerTask() - calls.pending(Lane.BULK));
+  }
+
+  /** Whether a live record must wait: memory is full, or live requests are parked already. */
+  private boolean fullForLive() {
+    return calls.pending() + parking.count(Lane.LIVE) >= settings.maxPendingPerTask();
   }
 
   @Override
@@ -198,15 +224,15 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Stag
       punctuator = null;
     }
     gauge.unregister(context.taskId(), pendingCount);
+    fleet.closed(context.taskId());
     restoredInvalid = null;
-    parkedFrom = null;
-    parked = 0;
+    parking = null;
     store = null;
   }
 
   /** Pending requests of this life, in memory and parked (for tests and metrics); 0 when closed. */
   int pending() {
-    return calls == null ? 0 : calls.pending() + parked;
+    return calls == null ? 0 : calls.pending() + parking.total();
   }
 
   /** Forwards what is ready: refused restored entries, answered calls; then dispatches. */
@@ -224,37 +250,18 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Stag
     scheduleOrCancelPunctuator();
   }
 
-  /**
-   * Reads parked requests back from the store, oldest first, once there is room for a batch of
-   * them (a sixteenth of the cap, so that a backlog costs one store scan per batch, not per call).
-   */
+  /** Reads parked requests back from the store as room frees up: live first, then bulk. */
   private void refill() {
-    int room = settings.maxPendingPerTask() - calls.pending();
-    if (parked == 0 || room < Math.min(parked, Math.max(1, settings.maxPendingPerTask() / 16))) {
-      return;
-    }
-    Iterator<Map.Entry<Integer, Long>> partitions = parkedFrom.entrySet().iterator();
-    while (room > 0 && partitions.hasNext()) {
-      Map.Entry<Integer, Long> partition = partitions.next();
-      List<SourceRecord> batch = store.load(partition.getKey(), partition.getValue(), room);
-      for (SourceRecord source : batch) {
-        parked--;
+    int batch = settings.maxPendingPerTask() / 16;
+    for (Lane lane : Lane.values()) {
+      parking.refill(store, lane, () -> roomFor(lane), batch, source -> {
         RequestValidator.Result result = validator.validate(source.key(), source.value());
         if (result instanceof RequestValidator.Valid valid) {
-          calls.admit(PendingCall.of(source, valid.request()));
+          calls.admit(PendingCall.of(source, valid.request(), lane));
         } else {
-          rejectRestored(source);
+          rejectRestored(new PendingStore.Stored(source, lane));
         }
-      }
-      if (batch.size() < room) {
-        partitions.remove();
-      } else {
-        partition.setValue(batch.get(batch.size() - 1).offset() + 1);
-      }
-      room = settings.maxPendingPerTask() - calls.pending();
-    }
-    if (parkedFrom.isEmpty()) {
-      parked = 0;
+      });
     }
     updateGauge();
   }
@@ -286,7 +293,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Stag
     for (StageOutput output : outputs) {
       forward(output, call.source().timestamp());
     }
-    store.remove(call.source());
+    store.remove(call.source(), call.lane());
     calls.ended(call);
     updateGauge();
   }
@@ -329,24 +336,25 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Stag
   }
 
   /** A restored entry that a newer validator refuses: to the DLQ, out of the store. */
-  private void rejectRestored(SourceRecord source) {
+  private void rejectRestored(PendingStore.Stored stored) {
+    SourceRecord source = stored.source();
     RequestValidator.Invalid invalid = (RequestValidator.Invalid) validator.validate(source.key(), source.value());
     deadLetter(source, invalid.reason(), RequestValidator.class, invalid.message(), null);
-    store.remove(source);
+    store.remove(source, stored.lane());
   }
 
   /**
-   * Backpressure: while the task is full, waits for answers (forwarding them) from the stream
-   * thread's budget for this pass; when it is spent, returns and the record stays admitted.
+   * Backpressure for live records: while the task is full, waits for answers (forwarding them) from
+   * the stream thread's budget for this pass; when it is spent, returns and the record stays
+   * admitted.
    */
   private void awaitRoom() {
-    int max = settings.maxPendingPerTask();
-    if (pending() < max) {
+    if (!fullForLive()) {
       return;
     }
     WaitBudget budget = waitBudgets.get();
     long maxBlock = settings.maxBlock().toNanos();
-    while (pending() >= max) {
+    while (fullForLive()) {
       long start = System.nanoTime();
       long left = budget.remainingNanos(PollSignal.pollsOfThisThread(), start, maxBlock);
       if (left <= 0) {

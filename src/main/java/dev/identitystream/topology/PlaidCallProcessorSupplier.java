@@ -11,7 +11,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
-/** Creates one {@link PlaidCallProcessor} per task, all sharing one in-flight limiter and gauge. */
+/**
+ * Creates one {@link PlaidCallProcessor} per task, all sharing one in-flight limiter, gauge and
+ * fleet share.
+ */
 final class PlaidCallProcessorSupplier
     implements ProcessorSupplier<byte[], byte[], byte[], StageOutput> {
 
@@ -21,6 +24,7 @@ final class PlaidCallProcessorSupplier
   private final OutcomeMapper mapper;
   private final PendingGauge gauge;
   private final StageMetrics metrics;
+  private final FleetShare fleet;
   /** Shared by the processors of all tasks, so each stream thread has one wait budget. */
   private final ThreadLocal<WaitBudget> waitBudgets = WaitBudget.perThread();
 
@@ -30,21 +34,23 @@ final class PlaidCallProcessorSupplier
       InFlightLimiter limiter,
       OutcomeMapper mapper,
       PendingGauge gauge,
-      StageMetrics metrics) {
+      StageMetrics metrics,
+      FleetShare fleet) {
     this.settings = settings;
     this.client = client;
     this.limiter = limiter;
     this.mapper = mapper;
     this.gauge = gauge;
     this.metrics = metrics;
+    this.fleet = fleet;
   }
 
   @Override
   public Processor<byte[], byte[], byte[], StageOutput> get() {
-    return new PlaidCallProcessor(settings, client, limiter, mapper, gauge, waitBudgets, metrics);
+    return new PlaidCallProcessor(settings, client, limiter, mapper, gauge, waitBudgets, metrics, fleet);
   }
 
-  /** The changelogged pending store: key partition+offset, value the encoded source record. */
+  /** The changelogged pending store: key lane+partition+offset ({@link PendingStore}), value the encoded source record. */
   @Override
   public Set<StoreBuilder<?>> stores() {
     KeyValueBytesStoreSupplier supplier =

@@ -7,7 +7,6 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.utils.Bytes;
 
 /**
  * An input record as it arrived: where it came from and its exact bytes. This is what the pending
@@ -24,11 +23,6 @@ public record SourceRecord(
   public SourceRecord {
     Objects.requireNonNull(topic, "topic");
     headers = headers == null ? new Header[0] : headers.clone();
-  }
-
-  /** The pending-store key: partition then offset, big-endian, so the store iterates in offset order. */
-  public Bytes storeKey() {
-    return Bytes.wrap(ByteBuffer.allocate(12).putInt(partition).putLong(offset).array());
   }
 
   /** The request id used when the request names none: {@code <topic>-<partition>-<offset>}. */

@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param maxRecordBytes the largest input record (key plus value) accepted
  * @param persistentStore RocksDB (true) or in-memory (false) pending store; both changelogged
  * @param outputLimits the largest record each topic accepts from the job
+ * @param liveReserve the part of the budget kept for live requests, in [0, 1]: bulk calls hold at
+ *     most the rest of the in-flight slots (at least one), and of the rate while live traffic runs
  */
 public record StageSettings(
     Topics topics,
@@ -25,7 +27,8 @@ public record StageSettings(
     Duration drainInterval,
     int maxRecordBytes,
     boolean persistentStore,
-    OutputLimits outputLimits) {
+    OutputLimits outputLimits,
+    double liveReserve) {
 
   public static final String PENDING_STORE = "plaid-pending-requests";
 
@@ -46,13 +49,24 @@ public record StageSettings(
     if (maxRecordBytes < 1) {
       throw new IllegalArgumentException("maxRecordBytes must be positive");
     }
+    if (!(liveReserve >= 0 && liveReserve <= 1)) {
+      throw new IllegalArgumentException("liveReserve must be in [0, 1]");
+    }
   }
 
   /** Defaults suited to a single instance: 256 in flight, 2,048 pending per task. */
   public static StageSettings defaults() {
     return new StageSettings(
         Topics.DEFAULTS, 256, 2048, Duration.ofSeconds(1), Duration.ofMillis(2), 1 << 20, true,
-        OutputLimits.defaults());
+        OutputLimits.defaults(), 0.2);
+  }
+
+  /**
+   * Bulk requests a task holds in memory at most: half of {@link #maxPendingPerTask()} (at least 1),
+   * so that live requests always find room; the rest of a bulk backlog waits parked in the store.
+   */
+  public int maxBulkInMemoryPerTask() {
+    return Math.max(1, maxPendingPerTask / 2);
   }
 
   /** The pending store's changelog topic, as Kafka Streams names it. */
@@ -61,30 +75,34 @@ public record StageSettings(
   }
 
   public StageSettings withTopics(Topics value) {
-    return new StageSettings(value, maxInFlight, maxPendingPerTask, maxBlock, drainInterval, maxRecordBytes, persistentStore, outputLimits);
+    return new StageSettings(value, maxInFlight, maxPendingPerTask, maxBlock, drainInterval, maxRecordBytes, persistentStore, outputLimits, liveReserve);
   }
 
   public StageSettings withMaxInFlight(int value) {
-    return new StageSettings(topics, value, maxPendingPerTask, maxBlock, drainInterval, maxRecordBytes, persistentStore, outputLimits);
+    return new StageSettings(topics, value, maxPendingPerTask, maxBlock, drainInterval, maxRecordBytes, persistentStore, outputLimits, liveReserve);
   }
 
   public StageSettings withMaxPendingPerTask(int value) {
-    return new StageSettings(topics, maxInFlight, value, maxBlock, drainInterval, maxRecordBytes, persistentStore, outputLimits);
+    return new StageSettings(topics, maxInFlight, value, maxBlock, drainInterval, maxRecordBytes, persistentStore, outputLimits, liveReserve);
   }
 
   public StageSettings withMaxBlock(Duration value) {
-    return new StageSettings(topics, maxInFlight, maxPendingPerTask, value, drainInterval, maxRecordBytes, persistentStore, outputLimits);
+    return new StageSettings(topics, maxInFlight, maxPendingPerTask, value, drainInterval, maxRecordBytes, persistentStore, outputLimits, liveReserve);
   }
 
   public StageSettings withMaxRecordBytes(int value) {
-    return new StageSettings(topics, maxInFlight, maxPendingPerTask, maxBlock, drainInterval, value, persistentStore, outputLimits);
+    return new StageSettings(topics, maxInFlight, maxPendingPerTask, maxBlock, drainInterval, value, persistentStore, outputLimits, liveReserve);
   }
 
   public StageSettings withOutputLimits(OutputLimits value) {
-    return new StageSettings(topics, maxInFlight, maxPendingPerTask, maxBlock, drainInterval, maxRecordBytes, persistentStore, value);
+    return new StageSettings(topics, maxInFlight, maxPendingPerTask, maxBlock, drainInterval, maxRecordBytes, persistentStore, value, liveReserve);
+  }
+
+  public StageSettings withLiveReserve(double value) {
+    return new StageSettings(topics, maxInFlight, maxPendingPerTask, maxBlock, drainInterval, maxRecordBytes, persistentStore, outputLimits, value);
   }
 
   public StageSettings withPersistentStore(boolean value) {
-    return new StageSettings(topics, maxInFlight, maxPendingPerTask, maxBlock, drainInterval, maxRecordBytes, value, outputLimits);
+    return new StageSettings(topics, maxInFlight, maxPendingPerTask, maxBlock, drainInterval, maxRecordBytes, value, outputLimits, liveReserve);
   }
 }

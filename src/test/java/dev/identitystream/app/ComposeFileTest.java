@@ -173,7 +173,7 @@ class ComposeFileTest {
 
     // then
     Topics defaults = Topics.DEFAULTS;
-    List<String> expected = new ArrayList<>(List.of(defaults.requests()));
+    List<String> expected = new ArrayList<>(defaults.inputs());
     expected.addAll(defaults.outputs());
     assertThat(created.keySet()).containsExactlyInAnyOrderElementsOf(expected);
     created.forEach((topic, line) -> {

@@ -61,11 +61,13 @@ class EnqueueCommandIT {
 
     // then
     assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
-    assertThat(run.out()).contains("Sent 3 request(s)").contains("skipped 2 invalid line(s)")
+    assertThat(run.out()).contains("Sent 3 request(s) to " + topics.bulkRequests()).contains("skipped 2 invalid line(s)")
         .contains("INVALID_ACCESS_TOKEN").contains("CSV_FORMAT");
     assertThat(run.err()).contains("line 5: INVALID_ACCESS_TOKEN").contains("line 6: attributes")
         .doesNotContain("SECRETVALUE").doesNotContain("access-sandbox");
-    List<ConsumerRecord<String, String>> records = byValue(TestClients.readToEnd(KAFKA.bootstrapServers(), topics.requests(), IsolationLevel.READ_COMMITTED));
+    // by default to the bulk topic: nothing on the live one
+    assertThat(TestClients.readToEnd(KAFKA.bootstrapServers(), topics.requests(), IsolationLevel.READ_COMMITTED)).isEmpty();
+    List<ConsumerRecord<String, String>> records = byValue(TestClients.readToEnd(KAFKA.bootstrapServers(), topics.bulkRequests(), IsolationLevel.READ_COMMITTED));
     assertThat(records).extracting(ConsumerRecord::key).containsExactly("item-1", "req-2", null);
     assertThat(records).extracting(ConsumerRecord::value).containsExactly(
         "{\"access_token\":\"access-sandbox-aaa1\",\"item_id\":\"item-1\",\"account_ids\":[\"acc-1\",\"acc-2\"],\"attributes\":{\"tenant\":\"acme\",\"trace\":\"t1\"}}",
@@ -82,11 +84,12 @@ class EnqueueCommandIT {
     Files.writeString(jsonl, first + "\n\n{\"access_token\":\"access-sandbox-LEAKY\n" + second + "\n"
         + "{\"access_token\":\"access-sandbox-x3\",\"item_id\":\"access-sandbox-x3\"}\n");
 
-    // when
-    CliTestSupport.Run run = CliTestSupport.run("enqueue", "-c", config.toString(), "-i", jsonl.toString());
+    // when: to the live topic
+    CliTestSupport.Run run = CliTestSupport.run("enqueue", "-c", config.toString(), "-i", jsonl.toString(), "--live");
 
     // then
     assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
+    assertThat(run.out()).contains("to " + topics.requests());
     assertThat(run.err()).contains("line 3: INVALID_JSON").contains("line 5: ACCESS_TOKEN_IN_PASSTHROUGH")
         .doesNotContain("LEAKY").doesNotContain("x3");
     List<ConsumerRecord<String, String>> records = byValue(TestClients.readToEnd(KAFKA.bootstrapServers(), topics.requests(), IsolationLevel.READ_COMMITTED));
@@ -107,7 +110,7 @@ class EnqueueCommandIT {
     // then
     assertThat(run.exitCode()).isEqualTo(ExitCodes.INPUT);
     assertThat(run.err()).contains("line 2: MISSING_ACCESS_TOKEN").contains("nothing sent");
-    assertThat(TestClients.readToEnd(KAFKA.bootstrapServers(), topics.requests(), IsolationLevel.READ_COMMITTED)).isEmpty();
+    assertThat(TestClients.readToEnd(KAFKA.bootstrapServers(), topics.bulkRequests(), IsolationLevel.READ_COMMITTED)).isEmpty();
   }
 
   @Test

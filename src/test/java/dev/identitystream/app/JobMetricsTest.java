@@ -141,7 +141,7 @@ class JobMetricsTest {
   void shouldReadInFlightAndPendingFromTheStage() {
     // given
     InFlightLimiter limiter = new InFlightLimiter(8);
-    metrics.bindStage(new IdentityTopology.Built(new Topology(), limiter, new PendingGauge()));
+    metrics.bindStage(new IdentityTopology.Built(new Topology(), limiter, new PendingGauge(), new dev.identitystream.topology.FleetShare()));
     // then
     assertThat(registry.get(JobMetrics.IN_FLIGHT).gauge().value()).isZero();
     assertThat(registry.get(JobMetrics.IN_FLIGHT_CAPACITY).gauge().value()).isEqualTo(8.0);
@@ -152,7 +152,7 @@ class JobMetricsTest {
   void shouldCountDeadLettersOfTheBoundDlqTopicOnly() {
     // given
     Topics topics = Topics.DEFAULTS;
-    metrics.bindStage(new IdentityTopology.Built(new Topology(), new InFlightLimiter(4), new PendingGauge()), topics, 100);
+    metrics.bindStage(new IdentityTopology.Built(new Topology(), new InFlightLimiter(4), new PendingGauge(), new dev.identitystream.topology.FleetShare()), topics, 100);
 
     // when
     metrics.onRecordOut(topics.dlq());

@@ -65,6 +65,7 @@ final class JobTestSupport {
     config.put(AppConfig.TOPIC_ITEMS_CONFIG, topics.items());
     config.put(AppConfig.TOPIC_ITEM_ERRORS_CONFIG, topics.itemErrors());
     config.put(AppConfig.TOPIC_DLQ_CONFIG, topics.dlq());
+    config.put(AppConfig.TOPIC_BULK_REQUESTS_CONFIG, topics.bulkRequests());
     config.put(AppConfig.PLAID_BASE_URL_CONFIG, emulator.baseUrl());
     config.put(AppConfig.PLAID_CLIENT_ID_CONFIG, CLIENT_ID);
     config.put(AppConfig.PLAID_SECRET_CONFIG, secret);

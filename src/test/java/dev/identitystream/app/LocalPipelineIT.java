@@ -68,7 +68,7 @@ class LocalPipelineIT {
 
       // then every request that can complete quickly has its Item status, and tail shows them
       assertThat(enqueue.exitCode()).as(enqueue.err()).isEqualTo(ExitCodes.OK);
-      assertThat(enqueue.out()).contains("Sent 6 request(s) to identity-requests");
+      assertThat(enqueue.out()).contains("Sent 6 request(s) to identity-backfill-requests");
       await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
           assertThat(tail(bootstrap, "items", "--from-beginning", "--compact").out()).contains(COMPLETED));
       CliTestSupport.Run items = tail(bootstrap, "items", "--from-beginning", "--compact");
@@ -76,7 +76,7 @@ class LocalPipelineIT {
       assertThat(items.out()).contains("\"status\":\"ERROR\"").doesNotContain("access-sandbox");
       assertThat(tail(bootstrap, "item-errors", "--from-beginning").out())
           .contains("\"error_code\" : \"ITEM_LOGIN_REQUIRED\"").contains("\"request_id\" : \"req-dave\"");
-      assertThat(tail(bootstrap, "requests", "--max", "2", "--from-beginning").out())
+      assertThat(tail(bootstrap, "backfill-requests", "--max", "2", "--from-beginning").out())
           .contains("\"access_token\" : \"[redacted]\"").doesNotContain("access-sandbox");
       follow.awaitLog("req-erin", Duration.ofSeconds(30));
 

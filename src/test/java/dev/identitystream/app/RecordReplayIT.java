@@ -109,7 +109,7 @@ class RecordReplayIT {
     // and a second record of the same requests says why it records nothing
     CliTestSupport.Run again = CliTestSupport.run("record", "-c", jobConfig.toString(), "--cassette", cassette.toString(), "--append");
     assertThat(again.exitCode()).as(again.err()).isEqualTo(ExitCodes.OK);
-    assertThat(again.err()).contains("has already consumed " + topics.requests() + " to its end").contains("application.id");
+    assertThat(again.err()).contains("has already consumed " + topics.bulkRequests() + " and " + topics.requests() + " to its end").contains("application.id");
     assertThat(again.out()).contains("Recorded 0 Plaid call(s)").contains("Nothing was recorded");
   }
 

@@ -43,6 +43,23 @@ class TopicManagerIT {
   }
 
   @Test
+  void shouldCreateAMissingBulkTopicWithTheLiveTopicsPartitionCount() throws Exception {
+    // given: an existing live topic of 3 partitions, and a default of 6 for new topics
+    Topics topics = uniqueTopics();
+    KAFKA.broker().createTopic(topics.requests(), 3);
+    // when
+    TopicManager.ensure(Map.of("bootstrap.servers", KAFKA.bootstrapServers()), topics,
+        new TopicManager.Creation(true, 6, (short) -1, 2_000_000), "tm-changelog");
+    // then: the bulk topic is co-partitioned with the live one (a key's requests meet in one task)
+    try (Admin admin = KAFKA.broker().createAdmin()) {
+      assertThat(admin.describeTopics(List.of(topics.bulkRequests())).allTopicNames().get()
+          .get(topics.bulkRequests()).partitions()).hasSize(3);
+      assertThat(admin.describeTopics(List.of(topics.dlq())).allTopicNames().get().get(topics.dlq()).partitions()).hasSize(6);
+      assertThat(TopicManager.inputPartitions(admin, topics)).isEqualTo(3);
+    }
+  }
+
+  @Test
   void shouldNameTheMissingTopicsWhenItMayNotCreateThem() {
     Topics topics = uniqueTopics();
     assertThatThrownBy(

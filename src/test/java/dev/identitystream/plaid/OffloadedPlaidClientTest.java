@@ -80,6 +80,25 @@ class OffloadedPlaidClientTest {
     assertThat(catchCause(late)).isInstanceOf(IllegalStateException.class);
   }
 
+  @Test
+  void shouldPassTheDelegatesControlsThrough() {
+    PlaidControls controls = new PlaidControls(java.util.Optional.empty(), new AdaptiveConcurrency(true, 1, 8, 1_000_000_000L));
+    PlaidClient controlled = new PlaidClient() {
+      @Override
+      public CompletionStage<PlaidResult> identityDocumentsUploadsGet(PlaidRequest request) {
+        return new CompletableFuture<>();
+      }
+
+      @Override
+      public java.util.Optional<PlaidControls> controls() {
+        return java.util.Optional.of(controls);
+      }
+    };
+    try (OffloadedPlaidClient offloaded = new OffloadedPlaidClient(controlled)) {
+      assertThat(offloaded.controls()).containsSame(controls);
+    }
+  }
+
   private static Throwable catchCause(CompletableFuture<?> future) {
     try {
       future.get();

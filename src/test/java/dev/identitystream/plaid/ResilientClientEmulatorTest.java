@@ -237,6 +237,30 @@ class ResilientClientEmulatorTest {
   }
 
   @Test
+  void shouldSpaceAnItemsAttemptsAfterAnItemLevelRateLimitInsteadOfRetryingAtOnce() {
+    // given Plaid allowing one call a minute per Item, and a client whose backoff is 1-5 ms but that
+    // spaces a rate-limited Item's attempts 400 ms apart
+    emulator(EmulatorOptions.builder().itemRequestsPerMinute(1));
+    client(fast().maxAttempts(3).itemRateLimitSpacing(Duration.ofMillis(400)));
+    assertThat(call("access-sandbox-busy")).isInstanceOf(Success.class);
+
+    // when the Item is asked again within the minute
+    PlaidResult result = call("access-sandbox-busy");
+
+    // then three attempts, each refused with the per-Item code, at least 400 ms apart
+    assertThat(result).isInstanceOf(Exhausted.class);
+    assertThat(describe(((Exhausted) result).last())).isEqualTo("429 RATE_LIMIT_EXCEEDED/IDENTITY_LIMIT");
+    List<EmulatorStats.Arrival> arrivals = emulator.stats().arrivals();
+    assertThat(arrivals).hasSize(4);
+    for (int k = 2; k < arrivals.size(); k++) {
+      assertThat(Duration.between(arrivals.get(k - 1).at(), arrivals.get(k).at()))
+          .as("attempt %d after the one before", k).isGreaterThanOrEqualTo(Duration.ofMillis(390));
+    }
+    // and another Item is not held back
+    assertThat(call("access-sandbox-quiet")).isInstanceOf(Success.class);
+  }
+
+  @Test
   void shouldOpenTheBreakerStopCallingThenHalfOpenAndCloseWhenTheOutageEnds() {
     // given a breaker that opens after 4 failures of 4 calls for 1.5 s, and Plaid in maintenance
     emulator(EmulatorOptions.builder());

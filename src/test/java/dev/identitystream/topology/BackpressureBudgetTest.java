@@ -31,7 +31,7 @@ class BackpressureBudgetTest {
     for (int t = 0; t < count; t++) {
       PlaidCallProcessor processor = new PlaidCallProcessor(
           settings, client, limiter, new OutcomeMapper(Clock.fixed(TopologyHarness.NOW, ZoneOffset.UTC)),
-          new PendingGauge(), budgets, StageMetrics.NONE);
+          new PendingGauge(), budgets, StageMetrics.NONE, new FleetShare());
       StageTask task = new StageTask(processor, t, stateDir.resolve("t" + t));
       task.init();
       tasks.add(task);

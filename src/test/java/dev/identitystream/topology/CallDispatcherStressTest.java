@@ -7,6 +7,7 @@ import dev.identitystream.plaid.PlaidClient;
 import dev.identitystream.plaid.PlaidRequest;
 import dev.identitystream.plaid.PlaidResult;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +26,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Races the dispatch and slot code: client threads answer in random order and at random times
- * while one stream thread admits, dispatches, takes, calls again later, and ends task lives (close,
- * then a new dispatcher re-admitting what is left, as a revival does). After every step: slots
- * never above the cap nor below zero; one call per key at a time within a life; at the end no slot
- * leaked and every request ended exactly once. It must also catch deliberately broken variants.
+ * while one stream thread admits live and bulk calls, dispatches, takes, calls again later, and
+ * ends task lives (close, then a new dispatcher re-admitting what is left, as a revival does). After
+ * every step: slots never above the cap nor below zero; one call per key at a time within a life
+ * (live and bulk together); no bulk call starts while a live call is ready; each key's calls of
+ * one lane end in admission order; at the end no slot leaked and every request ended exactly once.
+ * It must also catch deliberately broken variants.
  */
 class CallDispatcherStressTest {
 
@@ -41,14 +44,19 @@ class CallDispatcherStressTest {
     private final ScheduledExecutorService http;
     private final Map<String, AtomicInteger> perKey = new ConcurrentHashMap<>();
     private final StressRun run;
+    private final KeyOrder order;
 
-    RacingClient(ScheduledExecutorService http, StressRun run) {
+    RacingClient(ScheduledExecutorService http, StressRun run, KeyOrder order) {
       this.http = http;
       this.run = run;
+      this.order = order;
     }
 
     @Override
     public CompletionStage<PlaidResult> identityDocumentsUploadsGet(PlaidRequest request) {
+      if (request.bulk() && order.hasReady(Lane.LIVE)) { // called on the stream thread, in dispatch()
+        run.violation("a bulk call started while a live call was ready: " + request.requestId());
+      }
       String key = request.requestId().substring(0, request.requestId().indexOf(':'));
       AtomicInteger calls = perKey.computeIfAbsent(key, k -> new AtomicInteger());
       if (calls.incrementAndGet() > 1) {
@@ -77,12 +85,15 @@ class CallDispatcherStressTest {
     }
   }
 
+  /** Every third call is bulk; keys are shared by both lanes. */
   private static PendingCall call(int n) {
     String key = "k" + (n % KEYS);
+    Lane lane = n % 3 == 0 ? Lane.BULK : Lane.LIVE;
     SourceRecord source = new SourceRecord(
-        "identity-requests", 0, n, 0L, key.getBytes(StandardCharsets.UTF_8), new byte[] {'{', '}'}, null);
+        lane == Lane.BULK ? "identity-backfill-requests" : "identity-requests", 0, n, 0L,
+        key.getBytes(StandardCharsets.UTF_8), new byte[] {'{', '}'}, null);
     IdentityRequest request = new IdentityRequest("access-sandbox-x", key + ":" + n, null, List.of(), Map.of());
-    return PendingCall.of(source, request);
+    return PendingCall.of(source, request, lane);
   }
 
   private static Optional<String> race(InFlightLimiter limiter, Supplier<KeyOrder> orders, long seed)
@@ -92,7 +103,9 @@ class CallDispatcherStressTest {
     Random random = new Random(seed);
     Map<String, PendingCall> open = new LinkedHashMap<>(); // admitted, not ended, in offset order
     Map<String, Integer> ended = new ConcurrentHashMap<>();
-    CallDispatcher calls = new CallDispatcher(new RacingClient(http, run), limiter, orders.get());
+    Map<String, Long> lastEnded = new HashMap<>(); // per key and lane: the offset that ended last
+    KeyOrder order = orders.get();
+    CallDispatcher calls = new CallDispatcher(new RacingClient(http, run, order), limiter, order);
     int next = 0;
     long step = 0;
     try {
@@ -112,6 +125,11 @@ class CallDispatcherStressTest {
             calls.ended(answered.call);
             open.remove(answered.call.requestId());
             ended.merge(answered.call.requestId(), 1, Integer::sum);
+            String keyLane = new String(answered.call.source().key(), StandardCharsets.UTF_8) + answered.call.lane();
+            Long before = lastEnded.put(keyLane, answered.call.source().offset());
+            if (before != null && before > answered.call.source().offset()) {
+              run.violation("calls of " + keyLane + " ended out of order: " + before + " then " + answered.call.source().offset());
+            }
           }
         }
         calls.releaseDue(System.nanoTime());
@@ -119,7 +137,8 @@ class CallDispatcherStressTest {
         if (step % 500 == 0) { // the task's life ends; the next one starts from what is left
           calls.close();
           check(run, limiter, calls);
-          calls = new CallDispatcher(new RacingClient(http, run), limiter, orders.get());
+          order = orders.get();
+          calls = new CallDispatcher(new RacingClient(http, run, order), limiter, order);
           open.values().forEach(calls::admit);
         }
       }
@@ -170,12 +189,44 @@ class CallDispatcherStressTest {
   }
 
   @Test
+  void shouldCatchAKeyOrderThatServesBulkBeforeLive() throws InterruptedException {
+    Supplier<KeyOrder> broken = () -> new KeyOrder() {
+      @Override
+      PendingCall pollReady(Lane lane) {
+        return super.pollReady(lane == Lane.LIVE && hasReady(Lane.BULK) ? Lane.BULK : lane);
+      }
+    };
+    assertThat(race(new InFlightLimiter(CAP), broken, 1)).hasValueSatisfying(v -> assertThat(v).contains("bulk"));
+  }
+
+  @Test
+  void shouldCatchAKeyOrderThatReordersALane() throws InterruptedException {
+    Supplier<KeyOrder> broken = () -> new KeyOrder() {
+      private PendingCall held;
+
+      @Override
+      void add(PendingCall call) {
+        if (call.lane() == Lane.BULK && held == null) {
+          held = call; // admitted after the key's next bulk call
+          return;
+        }
+        super.add(call);
+        if (held != null && held.group().equals(call.group()) && call.lane() == Lane.BULK) {
+          super.add(held);
+          held = null;
+        }
+      }
+    };
+    assertThat(race(new InFlightLimiter(CAP), broken, 1)).hasValueSatisfying(v -> assertThat(v).contains("out of order"));
+  }
+
+  @Test
   void shouldCatchALimiterThatReleasesTwice() throws InterruptedException {
     InFlightLimiter broken = new InFlightLimiter(CAP) {
       @Override
-      void release(Share share) {
-        super.release(share);
-        super.release(share);
+      void release(Share share, Lane lane) {
+        super.release(share, lane);
+        super.release(share, lane);
       }
     };
     assertThat(race(broken, KeyOrder::new, 1)).hasValueSatisfying(v -> assertThat(v).contains("bounds"));

@@ -292,6 +292,25 @@ class IdentityTopologyTest {
   }
 
   @Test
+  void shouldReadTheBulkTopicWithTheSameContract(@TempDir Path bulkDir) {
+    // given
+    FakePlaidClient bulkClient = new FakePlaidClient();
+    try (TopologyHarness bulk = new TopologyHarness(TopologyHarness.settings(), bulkClient, bulkDir)) {
+      // when: a valid and an invalid request on the bulk topic
+      bulk.sendBulk("k1", "{\"access_token\":\"access-sandbox-b1\",\"request_id\":\"bulk-1\"}");
+      bulk.sendBulk("k2", "not json");
+      bulkClient.complete("bulk-1", Answers.success("item-b1", 2));
+      bulk.drain();
+      // then: outputs as for a live request, the call marked bulk, the DLQ naming the bulk topic
+      assertThat(bulk.accounts()).hasSize(2);
+      assertThat(bulk.items()).hasSize(1);
+      assertThat(bulkClient.calls()).singleElement().satisfies(call -> assertThat(call.bulk()).isTrue());
+      assertThat(bulk.dlq()).singleElement().satisfies(record ->
+          assertThat(TopologyHarness.header(record, "__streams.errors.topic")).isEqualTo(Topics.DEFAULTS.bulkRequests()));
+    }
+  }
+
+  @Test
   void shouldNameEveryBranchInTheTopology() {
     String description =
         IdentityTopology.build(TopologyHarness.settings(), new FakePlaidClient(), java.time.Clock.systemUTC())

@@ -29,7 +29,7 @@ class ParkingTest {
     PlaidCallProcessor processor = new PlaidCallProcessor(
         TopologyHarness.settings().withMaxPendingPerTask(CAP).withMaxBlock(Duration.ofMillis(1)),
         client, new InFlightLimiter(100), new OutcomeMapper(Clock.fixed(TopologyHarness.NOW, ZoneOffset.UTC)),
-        gauge, WaitBudget.perThread(), StageMetrics.NONE);
+        gauge, WaitBudget.perThread(), StageMetrics.NONE, new FleetShare());
     return new StageTask(processor, 0, stateDir.resolve(name));
   }
 

@@ -58,6 +58,12 @@ final class TopologyHarness implements AutoCloseable {
     return StageSettings.defaults().withPersistentStore(false).withMaxBlock(Duration.ofMillis(50));
   }
 
+  /** Sends a request to the bulk topic. */
+  void sendBulk(String key, String value) {
+    driver.createInputTopic(topics.bulkRequests(), new ByteArraySerializer(), new ByteArraySerializer())
+        .pipeInput(key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
+  }
+
   void send(String key, String value) {
     send(
         key == null ? null : key.getBytes(StandardCharsets.UTF_8),

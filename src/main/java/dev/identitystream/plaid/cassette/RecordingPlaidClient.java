@@ -40,6 +40,11 @@ public final class RecordingPlaidClient implements PlaidClient {
   }
 
   @Override
+  public java.util.Optional<dev.identitystream.plaid.PlaidControls> controls() {
+    return delegate.controls();
+  }
+
+  @Override
   public void close() {
     delegate.close();
   }
