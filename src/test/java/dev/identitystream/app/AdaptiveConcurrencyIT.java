@@ -69,7 +69,7 @@ class AdaptiveConcurrencyIT {
     // when: Plaid lowers the limit to LOW a minute
     emulator.setClientLimit(LOW, Duration.ofSeconds(2));
     await("the limit backs off").atMost(Duration.ofSeconds(60)).until(() -> limiter.limit() < CAP / 2);
-    waitFor(Duration.ofSeconds(15)); // settling
+    waitFor(Duration.ofSeconds(20)); // settling
     EmulatorStats before = emulator.stats();
     Instant from = Instant.now();
     int lowest = CAP;
