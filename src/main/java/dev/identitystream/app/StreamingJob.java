@@ -22,7 +22,6 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +58,7 @@ public final class StreamingJob implements AutoCloseable {
         return thread;
       });
   private volatile Throwable fatal;
+  private final ThreadFailurePolicy threadFailures = new ThreadFailurePolicy(error -> fatal = error);
 
   public StreamingJob(AppConfig config, PlaidClient client, Clock clock) {
     this(config, client, clock, StageMetrics.NONE);
@@ -224,12 +224,7 @@ public final class StreamingJob implements AutoCloseable {
     Map<String, Object> streamsProps = new HashMap<>();
     streamsProperties(config).forEach((key, value) -> streamsProps.put(key.toString(), value));
     PreviousMembers.logIfAny(adminProps(config), streamsProps);
-    streams.setUncaughtExceptionHandler(
-        e -> {
-          fatal = e;
-          LOG.error("Stream thread failed; shutting the job down: {}", e.toString());
-          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
+    streams.setUncaughtExceptionHandler(threadFailures);
     refreshInputPartitions();
     streams.setStateListener(
         (now, before) -> {
@@ -271,6 +266,11 @@ public final class StreamingJob implements AutoCloseable {
   /** Waits until the job stops by itself (a fatal error) or the timeout passes; true if stopped. */
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
     return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Stream threads replaced after a transient Kafka error ({@link ThreadFailurePolicy}). */
+  public long threadReplacements() {
+    return threadFailures.replaced();
   }
 
   /** The error that stopped the job, or null. */

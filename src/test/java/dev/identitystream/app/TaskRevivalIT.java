@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * and Kafka Streams declares the tasks corrupted and revives them (the same processor objects:
  * {@code close()} then {@code init()}), as it does when a commit times out during an outage. Timing
  * decides whether a commit times out before something else happens (a batch that expires first
- * puts the producer in an error state that Kafka Streams 4.4 treats as fatal), so the test drives
+ * puts the producer in an error state that kills the stream thread, which the job then replaces:
+ * {@link ThreadReplacementIT}), so the test drives
  * the revival directly: during the outage the job's clock, read on the stream thread when a call's
  * outputs are built, throws {@code TaskCorruptedException} once, which Kafka Streams handles exactly
  * like a commit that timed out. When the broker is back, the job (never restarted) must finish
@@ -155,9 +156,9 @@ class TaskRevivalIT {
     OutputTally committed = outputs.readCommitted();
     long revivals = revivals();
     logs.close(); // so that the summary reaches the console
-    LOG.info("Tasks revived {} ms after the broker was killed ({} log lines about it); {} Plaid calls before the restart, {} in all;"
-            + " committed: {}", revivedAfter, revivals, callsBeforeRestart, emulator.stats().requests(),
-        committed.summary());
+    LOG.info("Tasks revived {} ms after the broker was killed ({} log lines about it, {} stream threads replaced);"
+            + " {} Plaid calls before the restart, {} in all; committed: {}", revivedAfter, revivals,
+        job.threadReplacements(), callsBeforeRestart, emulator.stats().requests(), committed.summary());
     assertThat(job.fatalError()).as("the job's fatal error").isNull();
     assertThat(job.streams().state()).as(this::diagnostics).isEqualTo(KafkaStreams.State.RUNNING);
     assertThat(emulator.stats().requests()).as("Plaid called again after the broker came back")
