@@ -6,10 +6,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -43,41 +45,83 @@ public record IdentityDocumentsResponse(List<RawAccount> accounts, RawItem item,
    * One account of a body.
    *
    * @param accountId its {@code account_id}
-   * @param json the account object as compact JSON text (the bytes as received, minus the
-   *     whitespace between tokens)
+   * @param utf8 the account object as compact JSON, UTF-8 (the bytes as received, minus the
+   *     whitespace between tokens); never modified
    */
-  public record RawAccount(String accountId, String json) {
+  public record RawAccount(String accountId, byte[] utf8) {
 
     public RawAccount {
       Objects.requireNonNull(accountId, "accountId");
-      Objects.requireNonNull(json, "json");
+      Objects.requireNonNull(utf8, "utf8");
+    }
+
+    /** The account as JSON text (tests, tools; the job writes {@link #utf8} as it is). */
+    public String json() {
+      return new String(utf8, StandardCharsets.UTF_8);
     }
 
     /** The account as a tree (for tests; the job never needs it). */
     public ObjectNode toNode() {
-      return (ObjectNode) tree(json);
+      return (ObjectNode) tree(json());
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof RawAccount that && accountId.equals(that.accountId) && Arrays.equals(utf8, that.utf8);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * accountId.hashCode() + Arrays.hashCode(utf8);
+    }
+
+    @Override
+    public String toString() {
+      return "RawAccount[accountId=" + accountId + ", " + utf8.length + " bytes]";
     }
   }
 
   /**
    * The Item of a body.
    *
-   * @param json the Item object as compact JSON text, like an account's
+   * @param utf8 the Item object as compact JSON, UTF-8, like an account's; never modified
    * @param itemId {@code item_id}, a non-empty string
    * @param institutionId {@code institution_id} when it is a string, else null
    * @param institutionName {@code institution_name} when it is a string, else null
    * @param error {@code item.error} when present and not null (of any shape), else null
    */
-  public record RawItem(String json, String itemId, String institutionId, String institutionName, PlaidError error) {
+  public record RawItem(byte[] utf8, String itemId, String institutionId, String institutionName, PlaidError error) {
 
     public RawItem {
-      Objects.requireNonNull(json, "json");
+      Objects.requireNonNull(utf8, "utf8");
       Objects.requireNonNull(itemId, "itemId");
+    }
+
+    /** The Item as JSON text (tests, tools). */
+    public String json() {
+      return new String(utf8, StandardCharsets.UTF_8);
     }
 
     /** The Item as a tree (for tests; the job never needs it). */
     public ObjectNode toNode() {
-      return (ObjectNode) tree(json);
+      return (ObjectNode) tree(json());
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof RawItem that && Arrays.equals(utf8, that.utf8) && itemId.equals(that.itemId)
+          && Objects.equals(institutionId, that.institutionId) && Objects.equals(institutionName, that.institutionName)
+          && Objects.equals(error, that.error);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(Arrays.hashCode(utf8), itemId, institutionId, institutionName, error);
+    }
+
+    @Override
+    public String toString() {
+      return "RawItem[itemId=" + itemId + ", " + utf8.length + " bytes, error=" + (error != null) + "]";
     }
   }
 
@@ -150,18 +194,24 @@ public record IdentityDocumentsResponse(List<RawAccount> accounts, RawItem item,
    * (this is what a cassette stores).
    */
   public String rawBody() {
-    StringBuilder out = new StringBuilder(64 + item.json().length() + 1024 * accounts.size());
-    out.append("{\"accounts\":[");
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + item.utf8().length + 1024 * accounts.size());
+    out.writeBytes("{\"accounts\":[".getBytes(StandardCharsets.UTF_8));
     for (int i = 0; i < accounts.size(); i++) {
-      out.append(i == 0 ? "" : ",").append(accounts.get(i).json());
+      if (i > 0) {
+        out.write(',');
+      }
+      out.writeBytes(accounts.get(i).utf8());
     }
-    out.append("],\"item\":").append(item.json()).append(",\"request_id\":");
+    out.writeBytes("],\"item\":".getBytes(StandardCharsets.UTF_8));
+    out.writeBytes(item.utf8());
+    out.writeBytes(",\"request_id\":".getBytes(StandardCharsets.UTF_8));
     try {
-      out.append(PlaidJson.mapper().writeValueAsString(requestId));
+      out.writeBytes(PlaidJson.mapper().writeValueAsBytes(requestId));
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e); // a string always serializes
     }
-    return out.append('}').toString();
+    out.write('}');
+    return out.toString(StandardCharsets.UTF_8);
   }
 
   /** {@link #rawBody()} as a tree (tests). */

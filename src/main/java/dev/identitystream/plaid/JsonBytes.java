@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Byte-level rules for response bodies, shared by the 200 and error readers:
@@ -99,7 +98,7 @@ final class JsonBytes {
    * The JSON text in {@code body[start, end)} without the whitespace between tokens. The parser has
    * already checked it is well-formed, so only strings (and their escapes) need tracking.
    */
-  static String compact(byte[] body, int start, int end) {
+  static byte[] compact(byte[] body, int start, int end) {
     byte[] out = new byte[end - start];
     int n = 0;
     boolean inString = false;
@@ -121,7 +120,7 @@ final class JsonBytes {
       }
       out[n++] = b;
     }
-    return new String(out, 0, n, StandardCharsets.UTF_8);
+    return n == out.length ? out : java.util.Arrays.copyOf(out, n);
   }
 
   /**

@@ -146,7 +146,7 @@ public record PlaidError(
       if (wholeBody && parser.nextToken() != null) {
         throw new JsonParseException(parser, "trailing content after the error body");
       }
-      String json = JsonBytes.compact(body, start, wholeBody ? valueEnd : end);
+      String json = new String(JsonBytes.compact(body, start, wholeBody ? valueEnd : end), StandardCharsets.UTF_8);
       return new PlaidError(fields.type, fields.code, fields.codeReason, fields.message, fields.display,
           fields.requestId, fields.documentationUrl, fields.suggestedAction, json);
     } catch (IOException e) {

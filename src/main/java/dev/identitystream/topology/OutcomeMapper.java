@@ -95,12 +95,12 @@ final class OutcomeMapper {
                   institutionName,
                   now,
                   attributes,
-                  new RawJson(account.json()))));
+                  new RawJson(account.utf8()))));
     }
     Optional<PlaidError> itemError = response.itemError();
     ErrorSummary summary =
         itemError.map(error -> summary(success.httpStatus(), error)).orElse(null);
-    RawJson item = new RawJson(response.item().json());
+    RawJson item = new RawJson(response.item().utf8());
     out.add(itemStatus(call, itemId, item, summary, response.requestId(), now));
     itemError.ifPresent(
         error ->
