@@ -27,8 +27,9 @@ import java.util.concurrent.TimeUnit;
  * <p>No retries here: wrap it in {@link ResilientPlaidClient}.
  *
  * <p>Threading: {@link #identityDocumentsUploadsGet} may be called from any thread and returns at
- * once; stages complete on this client's own daemon threads ({@code plaid-http-N}), where the
- * response is also parsed. {@link #close()} shuts them down.
+ * once; stages complete on the transport's own daemon threads ({@code plaid-http-N-M}), where the
+ * response is also parsed; a timed-out or cancelled stage cancels its exchange (the transport closes
+ * its connection). {@link #close()} shuts the transport down.
  */
 public final class HttpPlaidClient implements PlaidClient {
 
@@ -39,8 +40,9 @@ public final class HttpPlaidClient implements PlaidClient {
   private final TransportFailure timedOut;
   private volatile boolean closed;
 
+  /** A client on the transport that {@link PlaidClientConfig#transport()} names. */
   public HttpPlaidClient(PlaidClientConfig config) {
-    this(config, new JdkTransport(config));
+    this(config, transport(config));
   }
 
   /** A client on the given transport (built from the same {@code config}); it closes it. */
@@ -52,6 +54,13 @@ public final class HttpPlaidClient implements PlaidClient {
     this.timedOut =
         new TransportFailure(
             FailureKind.TIMEOUT, 0, "no complete response within " + config.attemptTimeout(), 1);
+  }
+
+  private static PlaidTransport transport(PlaidClientConfig config) {
+    return switch (config.transport()) {
+      case APACHE -> new ApacheTransport(config);
+      case JDK -> new JdkTransport(config);
+    };
   }
 
   public PlaidClientConfig config() {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
@@ -17,21 +18,31 @@ import java.util.concurrent.Flow;
  * {@link PlaidTransport} on the JDK {@link HttpClient} ({@code sendAsync}) with an executor of
  * {@link PlaidClientConfig#ioThreads()} threads; {@link HttpRequest#timeout} bounds the wait for
  * the headers. The client's own selector thread ({@code HttpClient-N-SelectorManager}) is named by
- * the JDK.
+ * the JDK, and ends only when the client is garbage-collected (JDK 17's client has no {@code
+ * close()}).
  *
- * <p>Threading: see {@link PlaidTransport}; bodies are collected on the executor's threads.
+ * <p>Threading: see {@link PlaidTransport}; bodies are collected on the executor's threads. The
+ * future that {@code sendAsync} returns completes in the JDK's common pool, and so does the
+ * response's classification and parsing in {@link HttpPlaidClient}: with two cores or fewer that
+ * pool has no threads and {@code CompletableFuture} starts a new thread per call ({@code
+ * Thread-N}), one reason this transport costs about three times the CPU of {@link ApacheTransport}
+ * here (BENCHMARKS.md, "HTTP client comparison").
  */
 final class JdkTransport implements PlaidTransport {
 
   private final int maxBytes;
-  private final ExecutorService executor;
+  private final ExecutorService executor; // null when the executor is not this transport's own
   private final HttpClient http;
   private final HttpRequest.Builder template;
 
   JdkTransport(PlaidClientConfig config) {
+    this(config, Executors.newFixedThreadPool(config.ioThreads(), TransportThreads.daemon(TransportThreads.newPrefix())));
+  }
+
+  /** On the given executor; closed with this transport when it is an {@link ExecutorService}. */
+  JdkTransport(PlaidClientConfig config, Executor executor) {
     this.maxBytes = config.maxResponseBytes();
-    this.executor =
-        Executors.newFixedThreadPool(config.ioThreads(), TransportThreads.daemon(TransportThreads.newPrefix()));
+    this.executor = executor instanceof ExecutorService owned ? owned : null;
     this.http =
         HttpClient.newBuilder()
             .executor(executor)
@@ -65,7 +76,9 @@ final class JdkTransport implements PlaidTransport {
   /** Stops the executor; exchanges in flight are abandoned. Idempotent. */
   @Override
   public void close() {
-    executor.shutdownNow();
+    if (executor != null) {
+      executor.shutdownNow();
+    }
   }
 
   /**
