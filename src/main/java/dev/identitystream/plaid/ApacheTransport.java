@@ -3,7 +3,9 @@ package dev.identitystream.plaid;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.SocketTimeoutException;
 import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.charset.Charset;
@@ -150,10 +152,17 @@ final class ApacheTransport implements PlaidTransport {
     }
   }
 
-  /** The failure as {@link Failures} reads it: the JDK's connect-timeout type; I/O failures as they are. */
+  /**
+   * The failure as {@link Failures} reads it, with the JDK transport's types for timeouts (so that a
+   * socket timeout counts as a {@code TIMEOUT}, as the attempt's own timeout does); other I/O
+   * failures as they are.
+   */
   static Throwable understood(Exception e) {
     if (e instanceof ConnectTimeoutException) {
       return new HttpConnectTimeoutException("connect timed out");
+    }
+    if (e instanceof SocketTimeoutException) {
+      return new HttpTimeoutException("no data within the attempt's timeout");
     }
     if (e instanceof IOException) {
       return e;

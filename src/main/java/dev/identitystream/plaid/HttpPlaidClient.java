@@ -14,9 +14,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One HTTP attempt per call to Plaid's {@code POST /identity/documents/uploads/get}, on the JDK
- * {@link PlaidTransport} (the JDK {@code HttpClient} by default). Every expected failure is a {@link PlaidResult} value (see {@link
- * PlaidClient}): 2xx with a valid body is {@code Success}; non-2xx with a Plaid error body is
+ * One HTTP attempt per call to Plaid's {@code POST /identity/documents/uploads/get}, on a
+ * {@link PlaidTransport}: {@link ApacheTransport} by default, or {@link JdkTransport} ({@link
+ * PlaidClientConfig#transport()}); what an answer means is decided here, the same for both. Every
+ * expected failure is a {@link PlaidResult} value (see {@link PlaidClient}): 2xx with a valid body is {@code Success}; non-2xx with a Plaid error body is
  * {@code ErrorAnswer}; anything else is a {@code TransportFailure} ({@code TIMEOUT}, {@code
  * CONNECTION}, {@code HTTP_STATUS} for 408, 429 and 5xx without a Plaid body, {@code REFUSED} for
  * other statuses without one, {@code MALFORMED_BODY}, {@code UNUSABLE_BODY}, {@code

@@ -36,6 +36,16 @@ class ApacheTransportTest {
   }
 
   @Test
+  void shouldReportASocketTimeoutAsATimeout() {
+    // when
+    TransportFailure failure =
+        Failures.fromException(ApacheTransport.understood(new java.net.SocketTimeoutException("5 SECONDS")), request, config);
+
+    // then
+    assertThat(failure.kind()).isEqualTo(FailureKind.TIMEOUT);
+  }
+
+  @Test
   void shouldReportAProtocolViolationAsAnIoFailureWithoutItsMessage() {
     // when
     Throwable understood = ApacheTransport.understood(new ProtocolException("Invalid header: s3cret"));
