@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * TLS). TLS uses the JVM's default trust store and verifies the host name. No redirects, retries,
  * cookies, authentication caching or content decoding.
  *
- * <p>Threading: see {@link PlaidTransport}. The reactor threads are {@code plaid-http-N-M} daemon
- * threads.
+ * <p>Threading: see {@link PlaidTransport}. The reactor threads, and the one that starts them, are
+ * {@code plaid-http-N-M} daemon threads; {@link #close()} ends them all.
  */
 final class ApacheTransport implements PlaidTransport {
 
@@ -96,6 +96,7 @@ final class ApacheTransport implements PlaidTransport {
             .build();
     http.start();
   }
+
   @Override
   public CompletableFuture<Response> post(byte[] jsonBody) {
     AsyncRequestBuilder builder = AsyncRequestBuilder.post(endpoint).setEntity(jsonBody, JSON);
