@@ -23,7 +23,8 @@ import java.util.concurrent.CompletableFuture;
  *       returned to the pool); the caller enforces the per-attempt timeout that way;
  *   <li>{@code https} verifies the server's certificate and host name; redirects are not followed;
  *   <li>threads are daemon threads named {@code plaid-http-…}; {@link #close()} releases every
- *       thread and connection and is idempotent.
+ *       thread and connection and is idempotent (the JDK transport cannot fully: see {@link
+ *       JdkTransport}).
  * </ul>
  *
  * <p>Threading: {@link #post} may be called from any thread and returns at once; its future
