@@ -92,6 +92,10 @@ public final class AppConfig extends AbstractConfig {
   private static final String PLAID_DEADLINE_MS_DOC =
       "Overall deadline of one request's attempts; when it passes on transient failures the"
           + " request goes to the DLQ with RETRIES_EXHAUSTED.";
+  public static final String PLAID_HTTP_CLIENT_CONFIG = "plaid.http.client";
+  private static final String PLAID_HTTP_CLIENT_DOC =
+      "HTTP client under the Plaid client: apache (Apache HttpClient 5 async, the default: about a"
+          + " third of the JDK client's CPU per call) or jdk (java.net.http.HttpClient).";
   public static final String PLAID_MAX_RESPONSE_BYTES_CONFIG = "plaid.max.response.bytes";
   private static final String PLAID_MAX_RESPONSE_BYTES_DOC = "Largest response body read.";
 
@@ -176,6 +180,7 @@ public final class AppConfig extends AbstractConfig {
           .define(PLAID_ITEM_SPACING_MS_CONFIG, Type.LONG, 4_000L, Range.atLeast(0), Importance.LOW, PLAID_ITEM_SPACING_MS_DOC)
           .define(PLAID_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(1), Importance.MEDIUM, PLAID_TIMEOUT_MS_DOC)
           .define(PLAID_DEADLINE_MS_CONFIG, Type.LONG, 120_000L, Range.atLeast(1), Importance.MEDIUM, PLAID_DEADLINE_MS_DOC)
+          .define(PLAID_HTTP_CLIENT_CONFIG, Type.STRING, "apache", ValidString.in("apache", "jdk"), Importance.LOW, PLAID_HTTP_CLIENT_DOC)
           .define(PLAID_MAX_RESPONSE_BYTES_CONFIG, Type.INT, 2 * 1024 * 1024, Range.atLeast(1024), Importance.LOW, PLAID_MAX_RESPONSE_BYTES_DOC)
           .define(PLAID_RETRY_MAX_ATTEMPTS_CONFIG, Type.INT, 10, Range.atLeast(1), Importance.MEDIUM, PLAID_RETRY_MAX_ATTEMPTS_DOC)
           .define(PLAID_RETRY_BACKOFF_MS_CONFIG, Type.LONG, 200L, Range.atLeast(1), Importance.LOW, PLAID_RETRY_BACKOFF_MS_DOC)

@@ -12,6 +12,7 @@ import dev.identitystream.plaid.Secret;
 import dev.identitystream.plaid.cassette.Fingerprinter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import org.apache.kafka.common.config.ConfigException;
 
 /** Builds the job's Plaid client (HTTP client inside the resilient decorator) from configuration. */
@@ -33,7 +34,11 @@ public final class PlaidClients {
             .clientId(clientId)
             .secret(Secret.of(secret))
             .attemptTimeout(Duration.ofMillis(config.getLong(AppConfig.PLAID_TIMEOUT_MS_CONFIG)))
-            .maxResponseBytes(config.getInt(AppConfig.PLAID_MAX_RESPONSE_BYTES_CONFIG));
+            .maxResponseBytes(config.getInt(AppConfig.PLAID_MAX_RESPONSE_BYTES_CONFIG))
+            .transport(
+                PlaidClientConfig.Transport.valueOf(
+                    config.getString(AppConfig.PLAID_HTTP_CLIENT_CONFIG).toUpperCase(Locale.ROOT)))
+            .maxConnections(config.getInt(AppConfig.PLAID_MAX_IN_FLIGHT_CONFIG));
     String baseUrl = config.getString(AppConfig.PLAID_BASE_URL_CONFIG);
     if (!baseUrl.isBlank()) {
       builder.baseUrl(baseUrl);

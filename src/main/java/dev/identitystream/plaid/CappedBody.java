@@ -1,13 +1,7 @@
 package dev.identitystream.plaid;
 
-import java.io.IOException;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Flow;
 
 /**
  * A response body read into one array, or the note that it exceeded the cap.
@@ -26,109 +20,64 @@ record CappedBody(byte[] bytes, int length, boolean tooLarge) {
   }
 
   /**
-   * A body handler reading at most {@code maxBytes}: a larger declared {@code Content-Length} is
-   * refused before reading; a body that grows past the cap is cancelled as soon as it does (the
-   * connection is closed, the rest never read).
+   * Collects the chunks of one body into one array, copying each chunk once, and says as soon as
+   * the body passes {@code maxBytes} so that the transport stops reading (and closes the
+   * connection) instead of buffering the rest. Every {@link PlaidTransport} reads through one.
    *
-   * <p>Threading: one handler per attempt. {@link #abort} may be called from any thread.
+   * <p>Threading: one collector per attempt, fed by one thread at a time (the transport's read
+   * events are ordered and happen-before each other).
    */
-  static final class Handler implements HttpResponse.BodyHandler<CappedBody> {
+  static final class Collector {
     private final int maxBytes;
-    private volatile Subscriber subscriber;
-    private volatile boolean aborted;
-
-    Handler(int maxBytes) {
-      this.maxBytes = maxBytes;
-    }
-
-    @Override
-    public HttpResponse.BodySubscriber<CappedBody> apply(HttpResponse.ResponseInfo info) {
-      long declared = info.headers().firstValueAsLong("content-length").orElse(-1L);
-      Subscriber created = new Subscriber(maxBytes, declared);
-      subscriber = created;
-      if (aborted) {
-        created.abort();
-      }
-      return created;
-    }
-
-    /** Stops reading (the per-attempt timeout passed): cancels the body, fails the exchange. */
-    void abort() {
-      aborted = true;
-      Subscriber current = subscriber;
-      if (current != null) {
-        current.abort();
-      }
-    }
-  }
-
-  /** Collects the body into one array, copying each buffer once. */
-  static final class Subscriber implements HttpResponse.BodySubscriber<CappedBody> {
-    private final CompletableFuture<CappedBody> result = new CompletableFuture<>();
-    private final int maxBytes;
-    private final long declaredLength;
-    private volatile Flow.Subscription subscription;
     private byte[] buffer;
     private int length;
+    private boolean exceeded;
 
-    Subscriber(int maxBytes, long declaredLength) {
+    /**
+     * @param declaredLength the {@code Content-Length}, or -1 when the body is chunked or the
+     *     header is absent; a declared length over the cap makes the collector exceeded at once
+     */
+    Collector(int maxBytes, long declaredLength) {
       this.maxBytes = maxBytes;
-      this.declaredLength = declaredLength;
-    }
-
-    @Override
-    public void onSubscribe(Flow.Subscription s) {
-      subscription = s;
       if (declaredLength > maxBytes) {
-        s.cancel();
-        result.complete(exceeded());
-        return;
-      }
-      buffer = new byte[declaredLength >= 0 ? (int) declaredLength : Math.min(INITIAL_CAPACITY, maxBytes)];
-      s.request(Long.MAX_VALUE);
-    }
-
-    @Override
-    public void onNext(List<ByteBuffer> items) {
-      if (result.isDone()) {
-        return;
-      }
-      for (ByteBuffer item : items) {
-        int n = item.remaining();
-        if (n > maxBytes - length) {
-          subscription.cancel();
-          result.complete(exceeded());
-          return;
-        }
-        if (n > buffer.length - length) {
-          buffer = Arrays.copyOf(buffer, (int) Math.min(maxBytes, Math.max(2L * buffer.length, (long) length + n)));
-        }
-        item.get(buffer, length, n);
-        length += n;
+        exceeded = true;
+        buffer = EMPTY;
+      } else {
+        buffer = new byte[declaredLength >= 0 ? (int) declaredLength : Math.min(INITIAL_CAPACITY, maxBytes)];
       }
     }
 
-    @Override
-    public void onError(Throwable throwable) {
-      result.completeExceptionally(throwable);
+    /** Whether the body is already known to be over the cap (stop reading). */
+    boolean exceeded() {
+      return exceeded;
     }
 
-    @Override
-    public void onComplete() {
-      result.complete(new CappedBody(buffer, length, false));
-    }
-
-    @Override
-    public CompletionStage<CappedBody> getBody() {
-      return result;
-    }
-
-    void abort() {
-      Flow.Subscription s = subscription;
-      if (s != null) {
-        s.cancel();
+    /**
+     * Appends the remaining bytes of {@code chunk} (consuming them).
+     *
+     * @return false when the body now exceeds the cap: the caller must stop reading
+     */
+    boolean add(ByteBuffer chunk) {
+      if (exceeded) {
+        return false;
       }
-      result.completeExceptionally(new IOException("response body aborted"));
+      int n = chunk.remaining();
+      if (n > maxBytes - length) {
+        exceeded = true;
+        buffer = EMPTY;
+        return false;
+      }
+      if (n > buffer.length - length) {
+        buffer = Arrays.copyOf(buffer, (int) Math.min(maxBytes, Math.max(2L * buffer.length, (long) length + n)));
+      }
+      chunk.get(buffer, length, n);
+      length += n;
+      return true;
+    }
+
+    /** The body read so far, complete: call once the transport saw its end. */
+    CappedBody finish() {
+      return exceeded ? CappedBody.exceeded() : new CappedBody(buffer, length, false);
     }
   }
 }

@@ -7,23 +7,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.identitystream.plaid.IdentityDocumentsResponse.MalformedResponseException;
 import dev.identitystream.plaid.PlaidResult.TransportFailure;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One HTTP attempt per call to Plaid's {@code POST /identity/documents/uploads/get}, on the JDK
- * {@link HttpClient}. Every expected failure is a {@link PlaidResult} value (see {@link
- * PlaidClient}): 2xx with a valid body is {@code Success}; non-2xx with a Plaid error body is
+ * One HTTP attempt per call to Plaid's {@code POST /identity/documents/uploads/get}, on a
+ * {@link PlaidTransport}: {@link ApacheTransport} by default, or {@link JdkTransport} ({@link
+ * PlaidClientConfig#transport()}); what an answer means is decided here, the same for both. Every
+ * expected failure is a {@link PlaidResult} value (see {@link PlaidClient}): 2xx with a valid body is {@code Success}; non-2xx with a Plaid error body is
  * {@code ErrorAnswer}; anything else is a {@code TransportFailure} ({@code TIMEOUT}, {@code
  * CONNECTION}, {@code HTTP_STATUS} for 408, 429 and 5xx without a Plaid body, {@code REFUSED} for
  * other statuses without one, {@code MALFORMED_BODY}, {@code UNUSABLE_BODY}, {@code
@@ -34,45 +28,40 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>No retries here: wrap it in {@link ResilientPlaidClient}.
  *
  * <p>Threading: {@link #identityDocumentsUploadsGet} may be called from any thread and returns at
- * once; stages complete on this client's own daemon threads ({@code plaid-http-N}), where the
- * response is also parsed. {@link #close()} shuts them down.
+ * once; stages complete on the transport's own daemon threads ({@code plaid-http-N-M}), where the
+ * response is also parsed; a timed-out or cancelled stage cancels its exchange (the transport closes
+ * its connection). {@link #close()} shuts the transport down.
  */
 public final class HttpPlaidClient implements PlaidClient {
 
-  private static final AtomicInteger CLIENTS = new AtomicInteger();
-
   private final PlaidClientConfig config;
-  private final ExecutorService executor;
-  private final HttpClient http;
-  private final HttpRequest.Builder template;
+  private final PlaidTransport transport;
   private final ObjectWriter bodyWriter;
   private final long timeoutNanos;
   private final TransportFailure timedOut;
   private volatile boolean closed;
 
+  /** A client on the transport that {@link PlaidClientConfig#transport()} names. */
   public HttpPlaidClient(PlaidClientConfig config) {
+    this(config, transport(config));
+  }
+
+  /** A client on the given transport (built from the same {@code config}); it closes it. */
+  HttpPlaidClient(PlaidClientConfig config, PlaidTransport transport) {
     this.config = config;
-    this.executor = Executors.newFixedThreadPool(config.ioThreads(), daemonThreads());
-    this.http =
-        HttpClient.newBuilder()
-            .executor(executor)
-            .connectTimeout(config.connectTimeout())
-            .version(config.httpVersion())
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
-    this.template =
-        HttpRequest.newBuilder(config.endpoint())
-            .timeout(config.attemptTimeout())
-            .header("Content-Type", "application/json")
-            .header("User-Agent", config.userAgent())
-            .header("Plaid-Version", config.plaidVersion())
-            .header("PLAID-CLIENT-ID", config.clientId())
-            .header("PLAID-SECRET", config.secret().reveal());
+    this.transport = transport;
     this.bodyWriter = PlaidJson.mapper().writerFor(RequestBody.class);
     this.timeoutNanos = config.attemptTimeout().toNanos();
     this.timedOut =
         new TransportFailure(
             FailureKind.TIMEOUT, 0, "no complete response within " + config.attemptTimeout(), 1);
+  }
+
+  private static PlaidTransport transport(PlaidClientConfig config) {
+    return switch (config.transport()) {
+      case APACHE -> new ApacheTransport(config);
+      case JDK -> new JdkTransport(config);
+    };
   }
 
   public PlaidClientConfig config() {
@@ -84,20 +73,17 @@ public final class HttpPlaidClient implements PlaidClient {
     if (closed) {
       return CompletableFuture.failedFuture(new IllegalStateException("HttpPlaidClient is closed"));
     }
-    HttpRequest httpRequest =
-        template.copy().POST(HttpRequest.BodyPublishers.ofByteArray(serialize(request))).build();
-    CappedBody.Handler handler = new CappedBody.Handler(config.maxResponseBytes());
-    CompletableFuture<HttpResponse<CappedBody>> exchange = http.sendAsync(httpRequest, handler);
+    CompletableFuture<PlaidTransport.Response> exchange = transport.post(serialize(request));
     CompletableFuture<PlaidResult> result =
         exchange.handle(
             (response, error) ->
                 error == null ? toResult(response) : Failures.fromException(error, request, config));
-    // HttpRequest.timeout covers the wait for the headers only; this also covers a hung body.
+    // The transport's own timeouts cover connecting and the wait for the headers; this also covers
+    // a hung body.
     result.completeOnTimeout(timedOut, timeoutNanos, TimeUnit.NANOSECONDS);
     result.whenComplete(
         (r, error) -> {
           if (r == timedOut || result.isCancelled()) { // timed out, or the caller gave up
-            handler.abort();
             exchange.cancel(true);
           }
         });
@@ -114,8 +100,8 @@ public final class HttpPlaidClient implements PlaidClient {
     }
   }
 
-  private PlaidResult toResult(HttpResponse<CappedBody> response) {
-    int status = response.statusCode();
+  private PlaidResult toResult(PlaidTransport.Response response) {
+    int status = response.status();
     CappedBody body = response.body();
     boolean ok = status >= 200 && status < 300;
     if (body.tooLarge()) {
@@ -165,26 +151,16 @@ public final class HttpPlaidClient implements PlaidClient {
     return new TransportFailure(kind, status, detail, 1);
   }
 
-  /** Stops the executor; calls in flight are abandoned, later calls fail. Idempotent. */
+  /** Closes the transport (threads, connections); calls in flight are abandoned, later calls fail. Idempotent. */
   @Override
   public void close() {
     closed = true;
-    executor.shutdownNow();
+    transport.close();
   }
 
   @Override
   public String toString() {
     return "HttpPlaidClient[" + config.endpoint() + "]";
-  }
-
-  private static ThreadFactory daemonThreads() {
-    int client = CLIENTS.incrementAndGet();
-    AtomicInteger n = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, "plaid-http-" + client + "-" + n.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 
   /** The request body: exactly {@code access_token} and, when ids are given, {@code options}. */

@@ -24,7 +24,14 @@ import java.util.regex.Pattern;
  * @param userAgent the {@code User-Agent} header
  * @param httpVersion HTTP/1.1 by default (many connections, no head-of-line blocking); HTTP/2 is
  *     negotiated over TLS only when asked for
- * @param ioThreads threads of the client's own executor (default 2)
+ * @param ioThreads the transport's I/O threads (default 2): Apache's reactor threads, which also
+ *     read and parse the answers; for the JDK transport, the threads of its executor (beside the
+ *     JDK's own selector thread)
+ * @param transport the HTTP client underneath (default {@link Transport#APACHE}; see BENCHMARKS.md,
+ *     "HTTP client comparison")
+ * @param maxConnections connections to Plaid at most (default 256; the job sets {@code
+ *     plaid.max.in.flight}); an attempt beyond them waits for a free one within its timeout. The JDK
+ *     transport has no such bound
  */
 public record PlaidClientConfig(
     URI baseUrl,
@@ -36,13 +43,24 @@ public record PlaidClientConfig(
     String plaidVersion,
     String userAgent,
     HttpClient.Version httpVersion,
-    int ioThreads) {
+    int ioThreads,
+    Transport transport,
+    int maxConnections) {
+
+  /** The HTTP client under {@link HttpPlaidClient}. */
+  public enum Transport {
+    /** Apache HttpClient 5 async: the least CPU per call of the clients measured. */
+    APACHE,
+    /** The JDK's {@code java.net.http.HttpClient}: no dependency, about three times the CPU per call. */
+    JDK
+  }
 
   public static final String DEFAULT_PLAID_VERSION = "2020-09-14";
   public static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   public static final int DEFAULT_MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
-  public static final String DEFAULT_USER_AGENT = "plaid-identity-stream/0.1 (Java HttpClient)";
+  public static final String DEFAULT_USER_AGENT = "plaid-identity-stream/0.1";
+  public static final int DEFAULT_MAX_CONNECTIONS = 256;
   /** Upper bound for {@link #maxResponseBytes}. */
   public static final int MAX_RESPONSE_BYTES_LIMIT = 256 * 1024 * 1024;
 
@@ -74,6 +92,10 @@ public record PlaidClientConfig(
     Objects.requireNonNull(httpVersion, "httpVersion must be set");
     if (ioThreads < 1) {
       throw new IllegalArgumentException("ioThreads must be at least 1, got " + ioThreads);
+    }
+    Objects.requireNonNull(transport, "transport must be set");
+    if (maxConnections < 1) {
+      throw new IllegalArgumentException("maxConnections must be at least 1, got " + maxConnections);
     }
   }
 
@@ -148,6 +170,8 @@ public record PlaidClientConfig(
     private String userAgent = DEFAULT_USER_AGENT;
     private HttpClient.Version httpVersion = HttpClient.Version.HTTP_1_1;
     private int ioThreads = 2;
+    private Transport transport = Transport.APACHE;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
 
     private Builder() {}
 
@@ -211,6 +235,16 @@ public record PlaidClientConfig(
       return this;
     }
 
+    public Builder transport(Transport transport) {
+      this.transport = transport;
+      return this;
+    }
+
+    public Builder maxConnections(int maxConnections) {
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
     public PlaidClientConfig build() {
       return new PlaidClientConfig(
           baseUrl != null ? baseUrl : environment.baseUrl(),
@@ -222,7 +256,9 @@ public record PlaidClientConfig(
           plaidVersion,
           userAgent,
           httpVersion,
-          ioThreads);
+          ioThreads,
+          transport,
+          maxConnections);
     }
   }
 }

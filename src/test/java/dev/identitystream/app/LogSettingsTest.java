@@ -68,4 +68,21 @@ class LogSettingsTest {
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     return new Result(process.exitValue(), output);
   }
+
+  @Test
+  void shouldKeepTheHttpClientsHeaderAndWireLogsOffEvenAtTrace() throws Exception {
+    // given the shipped logback.xml, with everything the job logs turned up to TRACE
+    ch.qos.logback.classic.LoggerContext context = new ch.qos.logback.classic.LoggerContext();
+    context.putProperty("PIS_LOG_LEVEL", "TRACE");
+    ch.qos.logback.classic.joran.JoranConfigurator configurator = new ch.qos.logback.classic.joran.JoranConfigurator();
+    configurator.setContext(context);
+    configurator.doConfigure(LogSettingsTest.class.getResource("/logback.xml"));
+    context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.TRACE);
+
+    // then Apache HttpClient's loggers that print headers (PLAID-SECRET) and bodies (access_token) stay off
+    assertThat(context.getLogger("org.apache.hc.client5.http.headers").isErrorEnabled()).isFalse();
+    assertThat(context.getLogger("org.apache.hc.client5.http.wire").isErrorEnabled()).isFalse();
+    assertThat(context.getLogger("dev.identitystream").isTraceEnabled()).isTrue();
+    context.stop();
+  }
 }

@@ -17,13 +17,17 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The client's contract on its default transport (Apache HttpClient 5); {@link
+ * JdkTransportHttpPlaidClientTest} runs every test again on the JDK transport.
+ */
 class HttpPlaidClientTest {
 
   static final String TOKEN = "access-sandbox-5ecret-t0ken";
   static final String SECRET = "s3cr3t-plaid-value";
 
   private final StubPlaidServer stub = StubPlaidServer.start();
-  private HttpPlaidClient client = new HttpPlaidClient(config(stub).build());
+  private HttpPlaidClient client = open(config(stub));
 
   static PlaidClientConfig.Builder config(StubPlaidServer stub) {
     return PlaidClientConfig.builder()
@@ -32,6 +36,15 @@ class HttpPlaidClientTest {
         .secret(Secret.of(SECRET))
         .attemptTimeout(Duration.ofSeconds(2))
         .connectTimeout(Duration.ofSeconds(1));
+  }
+
+  /** The transport under test. */
+  PlaidClientConfig.Transport transport() {
+    return PlaidClientConfig.Transport.APACHE;
+  }
+
+  HttpPlaidClient open(PlaidClientConfig.Builder config) {
+    return new HttpPlaidClient(config.transport(transport()).build());
   }
 
   static PlaidResult call(PlaidClient client, PlaidRequest request) {
@@ -183,7 +196,7 @@ class HttpPlaidClientTest {
   void shouldRefuseAnOversizeBodyWithoutReadingItAll() {
     // given a 64 KiB cap and bodies of 64 MiB, one with Content-Length, one chunked
     client.close();
-    client = new HttpPlaidClient(config(stub).maxResponseBytes(64 * 1024).build());
+    client = open(config(stub).maxResponseBytes(64 * 1024));
     long size = 64L * 1024 * 1024;
     stub.script("t-declared", Reply.oversize(size, true));
     stub.script("t-chunked", Reply.oversize(size, false));
@@ -204,7 +217,7 @@ class HttpPlaidClientTest {
     // given
     String body = StubPlaidServer.successBody("item-1", "acc-1");
     client.close();
-    client = new HttpPlaidClient(config(stub).maxResponseBytes(body.length()).build());
+    client = open(config(stub).maxResponseBytes(body.length()));
     stub.script(TOKEN, Reply.raw(200, "application/json", body), Reply.raw(200, "application/json", body + " "));
 
     // when / then
@@ -216,7 +229,7 @@ class HttpPlaidClientTest {
   void shouldTimeOutWhenNoResponseArrivesOrTheBodyHangs() {
     // given
     client.close();
-    client = new HttpPlaidClient(config(stub).attemptTimeout(Duration.ofMillis(300)).build());
+    client = open(config(stub).attemptTimeout(Duration.ofMillis(300)));
     stub.script("t-slow", Reply.delayed(Duration.ofSeconds(30), Reply.ok()));
     stub.script("t-hung", Reply.hungBody());
 
@@ -234,8 +247,7 @@ class HttpPlaidClientTest {
     }
     client.close();
     client =
-        new HttpPlaidClient(
-            config(stub).baseUrl("http://127.0.0.1:" + port).build());
+        open(config(stub).baseUrl("http://127.0.0.1:" + port));
 
     // when
     PlaidResult result = call(client, request(TOKEN));
@@ -254,12 +266,12 @@ class HttpPlaidClientTest {
         Reply.ok("{\"accounts\":[{\"account_id\":\"" + TOKEN + "\"}],\"request_id\":\"r\"}"),
         Reply.delayed(Duration.ofSeconds(30), Reply.ok()));
     client.close();
-    client = new HttpPlaidClient(config(stub).attemptTimeout(Duration.ofMillis(300)).build());
+    client = open(config(stub).attemptTimeout(Duration.ofMillis(300)));
     int port;
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     }
-    PlaidClientConfig refusedConfig = config(stub).baseUrl("http://127.0.0.1:" + port).build();
+    PlaidClientConfig refusedConfig = config(stub).baseUrl("http://127.0.0.1:" + port).transport(transport()).build();
     PlaidRequest request = request(TOKEN);
 
     // when
@@ -282,6 +294,102 @@ class HttpPlaidClientTest {
     texts.add(Secret.of(SECRET).toString());
     assertThat(texts).allSatisfy(text -> assertThat(text).doesNotContain(TOKEN).doesNotContain(SECRET));
     assertThat(refusedConfig.toString()).contains("secret=[hidden]");
+  }
+
+  @Test
+  void shouldCloseTheConnectionWhenTheCallerCancels() throws IOException {
+    // given a call whose body never ends, through a relay that counts open connections
+    stub.script("t-hung", Reply.hungBody());
+    try (CountingTcpProxy proxy = CountingTcpProxy.to(stub.baseUrl().getPort())) {
+      client.close();
+      client = open(config(stub).baseUrl(proxy.baseUrl()).attemptTimeout(Duration.ofSeconds(30)));
+      CompletableFuture<PlaidResult> hung = client.identityDocumentsUploadsGet(request("t-hung")).toCompletableFuture();
+      await().atMost(Duration.ofSeconds(5)).until(() -> proxy.openConnections() == 1 && proxy.bytesToClient() > 0);
+
+      // when the caller gives up (as ResilientPlaidClient does)
+      hung.cancel(false);
+
+      // then the exchange is dropped with its connection, long before the attempt's timeout
+      await().atMost(Duration.ofSeconds(5)).until(() -> proxy.openConnections() == 0);
+    }
+  }
+
+  @Test
+  void shouldRunOnNamedDaemonThreadsAndStopThemOnClose() {
+    // given threads that existed before the client
+    client.close();
+    java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+    client = open(config(stub));
+    java.util.concurrent.atomic.AtomicReference<String> completedOn = new java.util.concurrent.atomic.AtomicReference<>();
+
+    // when a call completes (a little later, so that the callback is registered before)
+    stub.script(TOKEN, Reply.delayed(Duration.ofMillis(200), Reply.ok()));
+    CompletableFuture<PlaidResult> done = client.identityDocumentsUploadsGet(request(TOKEN)).toCompletableFuture();
+    done.whenComplete((r, e) -> completedOn.compareAndSet(null, Thread.currentThread().getName()));
+    await().atMost(Duration.ofSeconds(5)).until(done::isDone);
+    List<Thread> started = Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> !before.contains(t) && !t.getName().startsWith("stub-plaid") && !t.getName().startsWith("awaitility"))
+        .toList();
+
+    // then it completed on one of the client's threads, all daemon, all gone after close
+    await().atMost(Duration.ofSeconds(5)).until(() -> completedOn.get() != null);
+    assertThat(completedOn.get()).matches(completionThreads());
+    assertThat(started).isNotEmpty().allSatisfy(t -> assertThat(t.isDaemon()).as(t.getName()).isTrue());
+    client.close();
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> started.stream().filter(t -> !outlivesClose(t)).noneMatch(Thread::isAlive));
+  }
+
+  /** Names of the threads the client's stages complete on. */
+  String completionThreads() {
+    return "plaid-http-\\d+-\\d+";
+  }
+
+  /** A thread of the client that {@link HttpPlaidClient#close()} cannot stop. */
+  boolean outlivesClose(Thread thread) {
+    return false;
+  }
+
+  @Test
+  void shouldRefuseAServerWhoseCertificateIsNotTrusted() throws Exception {
+    // given an https server with a self-signed certificate (not in the JVM's trust store)
+    try (SelfSignedHttpsServer server = SelfSignedHttpsServer.start()) {
+      client.close();
+      client = open(config(stub).baseUrl(server.baseUrl()));
+
+      // when
+      PlaidResult result = call(client, request(TOKEN));
+
+      // then no answer was taken from it
+      assertFailure(result, FailureKind.CONNECTION, 0);
+      assertThat(server.requestsServed()).isZero();
+    }
+  }
+
+  @Test
+  void shouldReportAGarbledAnswerAsAConnectionFailure() throws Exception {
+    // given a server that answers with bytes that are not HTTP
+    try (ServerSocket garbler = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread answer = new Thread(() -> {
+        try (java.net.Socket socket = garbler.accept()) {
+          socket.getInputStream().read(new byte[4096]);
+          socket.getOutputStream().write("HTTP/1.1 two hundred\r\nno header here\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          socket.getOutputStream().flush();
+        } catch (IOException e) {
+          // the client hung up first
+        }
+      }, "garbler");
+      answer.setDaemon(true);
+      answer.start();
+      client.close();
+      client = open(config(stub).baseUrl("http://127.0.0.1:" + garbler.getLocalPort()));
+
+      // when
+      PlaidResult result = call(client, request(TOKEN));
+
+      // then a value, not an exceptional stage
+      assertFailure(result, FailureKind.CONNECTION, 0);
+    }
   }
 
   static PlaidRequest request(String token) {

@@ -26,6 +26,8 @@ class PlaidClientConfigTest {
     assertThat(config.attemptTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.maxResponseBytes()).isEqualTo(2 * 1024 * 1024);
     assertThat(config.plaidVersion()).isEqualTo("2020-09-14");
+    assertThat(config.transport()).isEqualTo(PlaidClientConfig.Transport.APACHE);
+    assertThat(config.maxConnections()).isEqualTo(256);
   }
 
   @Test
@@ -65,6 +67,8 @@ class PlaidClientConfigTest {
         .hasMessageNotContaining("abc");
     assertThatThrownBy(() -> valid().attemptTimeout(Duration.ZERO).build()).hasMessageContaining("attemptTimeout");
     assertThatThrownBy(() -> valid().maxResponseBytes(0).build()).hasMessageContaining("maxResponseBytes");
+    assertThatThrownBy(() -> valid().maxConnections(0).build()).hasMessageContaining("maxConnections");
+    assertThatThrownBy(() -> valid().transport(null).build()).hasMessageContaining("transport");
     assertThatThrownBy(() -> PlaidEnvironment.fromName("development")).hasMessageContaining("sandbox");
     assertThatThrownBy(() -> Secret.of("")).hasMessageContaining("empty");
   }
