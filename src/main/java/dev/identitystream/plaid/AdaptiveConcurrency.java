@@ -15,7 +15,7 @@ import java.util.function.IntSupplier;
  * <ul>
  *   <li>Loss: {@link AIMDLimit}, × {@value #BACKOFF} for each half-second window with a drop
  *       (Plaid's client-level {@code RATE_LIMIT_EXCEEDED}, {@link ErrorGuidance#isClientRateLimit},
- *       or an attempt timeout), + 1 for each second without one, while at least half the limit was
+ *       or an attempt timeout), + 1 for each 1.5 s without one, while at least half the limit was
  *       in use. Cutting fast and growing slowly matters against a rate limit: Plaid's limit is a
  *       bucket that hides an excess until it is empty, so the refusals come in a burst, which lasts
  *       until the cut.
@@ -93,7 +93,7 @@ public final class AdaptiveConcurrency implements IntSupplier {
     this.loss = window(500).build(new SlowGrowth(AIMDLimit.newBuilder()
         .minLimit(low).initialLimit(max).maxLimit(max).backoffRatio(BACKOFF)
         .timeout(Math.max(1, dropAfterNanos), TimeUnit.NANOSECONDS)
-        .build(), 2));
+        .build(), 3));
     this.latency = window(1000).build(Gradient2Limit.newBuilder()
         .minLimit(low).initialLimit(max).maxConcurrency(max).rttTolerance(2.0)
         .build());
