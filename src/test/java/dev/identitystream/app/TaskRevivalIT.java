@@ -10,14 +10,9 @@ import dev.identitystream.local.BrokerOptions;
 import dev.identitystream.local.ForkedKafkaBroker;
 import dev.identitystream.topology.Topics;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.streams.errors.TaskCorruptedException;
@@ -64,36 +59,7 @@ class TaskRevivalIT {
   private StreamingJob job;
   private OutputWatch outputs;
   private LogCapture logs;
-  private final CorruptingClock clock = new CorruptingClock();
-
-  /**
-   * The system clock, which throws {@code TaskCorruptedException} (naming every task) once when
-   * armed, unless Kafka Streams has declared a task corrupted by itself already (a send that timed
-   * out while the broker restarts): the revival path is then under way, and naming a task that is
-   * being revived would be a signal Kafka Streams never sends (it fails with "Task unknown").
-   */
-  private final class CorruptingClock extends Clock {
-    private final AtomicBoolean armed = new AtomicBoolean();
-
-    @Override
-    public Instant instant() {
-      if (armed.compareAndSet(true, false) && revivals() == 0) {
-        Set<TaskId> all = IntStream.range(0, PARTITIONS).mapToObj(p -> new TaskId(0, p)).collect(Collectors.toSet());
-        throw new TaskCorruptedException(all);
-      }
-      return Instant.now();
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
-  }
+  private final ArmedClock clock = new ArmedClock();
 
   @AfterEach
   void cleanUp() {
@@ -139,7 +105,11 @@ class TaskRevivalIT {
     // stream thread, blocked in a commit while the broker is away, gets there); the broker is back
     broker.kill9();
     long stoppedAt = System.nanoTime();
-    clock.armed.set(true);
+    // Only if Kafka Streams has not declared a task corrupted by itself already (a send that timed
+    // out while the broker restarts): the revival path is then under way, and naming a task that is
+    // being revived would be a signal Kafka Streams never sends (it fails with "Task unknown").
+    clock.arm(() -> revivals() > 0 ? null : new TaskCorruptedException(
+        IntStream.range(0, PARTITIONS).mapToObj(p -> new TaskId(0, p)).collect(Collectors.toSet())));
     await("the calls in flight at the outage answered").atMost(PROGRESS_TIMEOUT)
         .until(() -> emulator.stats().inFlight() == 0);
     long callsBeforeRestart = emulator.stats().requests();

@@ -8,13 +8,8 @@ import dev.identitystream.emulator.PlaidEmulator;
 import dev.identitystream.local.KafkaBrokerExtension;
 import dev.identitystream.topology.Topics;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsException;
@@ -49,30 +44,7 @@ class ThreadReplacementIT {
   private PlaidEmulator emulator;
   private StreamingJob job;
   private OutputWatch outputs;
-  private final FailingClock clock = new FailingClock();
-
-  /** The system clock, which throws once when armed (as Kafka Streams' own code would, from a send). */
-  private static final class FailingClock extends Clock {
-    private final AtomicBoolean armed = new AtomicBoolean();
-
-    @Override
-    public Instant instant() {
-      if (armed.compareAndSet(true, false)) {
-        throw new StreamsException("injected", new TimeoutException("injected: the broker did not answer in time"));
-      }
-      return Instant.now();
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
-  }
+  private final ArmedClock clock = new ArmedClock();
 
   @AfterEach
   void cleanUp() {
@@ -107,7 +79,7 @@ class ThreadReplacementIT {
         .until(() -> emulator.stats().inFlight(), calls -> calls >= 4);
 
     // when: the stream thread dies of a transient Kafka error
-    clock.armed.set(true);
+    clock.arm(() -> new StreamsException("injected", new TimeoutException("injected: the broker did not answer in time")));
     await("the stream thread replaced").atMost(TIMEOUT).failFast(this::jobFailed)
         .until(() -> job.threadReplacements() == 1);
 
