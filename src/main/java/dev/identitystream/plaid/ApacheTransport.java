@@ -7,7 +7,6 @@ import java.net.SocketTimeoutException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedSelectorException;
 import java.nio.charset.Charset;
 import java.util.List;
 import java.util.Map;
@@ -125,8 +124,11 @@ final class ApacheTransport implements PlaidTransport {
 
   /** An exception that escaped the reactor (the exchange it belonged to fails on its own). */
   private void reactorFailed(Exception e) {
-    if (closing && e instanceof ClosedSelectorException) {
-      return; // closing at once races the reactor's own clean-up: expected
+    if (closing) {
+      // Closing at once races the reactor's own clean-up (seen: ClosedSelectorException,
+      // ConcurrentModificationException); every exchange has ended by then: nothing to report.
+      LOG.debug("Plaid HTTP client: I/O reactor failure while closing ({})", e.getClass().getName());
+      return;
     }
     LOG.warn("Plaid HTTP client: I/O reactor failure ({})", e.getClass().getName());
   }
