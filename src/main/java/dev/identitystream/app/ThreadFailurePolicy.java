@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * exactly_once_v2} the open transaction is aborted and the tasks restart from their last commit;
  * the pending requests are in the changelogged store), so nothing is lost and nothing is written
  * twice. Transient means: a {@link TimeoutException}, {@link TransactionAbortableException} or
- * other {@link RetriableException} anywhere in the cause chain.
+ * other {@link RetriableException} anywhere in the cause chain, or the producer's refusal to begin
+ * a transaction after an abort that timed out (seen after a revival during a broker outage).
  *
  * <p>Replacements are bounded ({@link #MAX_REPLACEMENTS} per {@link #WINDOW}) so that an error
  * that only looks transient cannot loop for ever: past the bound the job shuts down as for any
@@ -92,11 +93,21 @@ final class ThreadFailurePolicy implements StreamsUncaughtExceptionHandler {
     int depth = 0;
     for (Throwable cause = error; cause != null && depth < MAX_CAUSES; cause = cause.getCause(), depth++) {
       if (cause instanceof TimeoutException || cause instanceof TransactionAbortableException
-          || cause instanceof RetriableException) {
+          || cause instanceof RetriableException || isAbortThatTimedOut(cause)) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * The transactional producer's refusal to begin a transaction after an abort that timed out
+   * (Kafka Streams swallows the abort's timeout while the broker is away, and the thread's next
+   * transaction fails). Only a new producer gets past it, which a new thread has.
+   */
+  private static boolean isAbortThatTimedOut(Throwable cause) {
+    return cause instanceof IllegalStateException && cause.getMessage() != null
+        && cause.getMessage().contains("abortTransaction` timed out and must be retried");
   }
 
   /** The error and its causes on one line (messages only: they name topics, never record content). */

@@ -37,6 +37,16 @@ class ThreadFailurePolicyTest {
   }
 
   @Test
+  void shouldReplaceAThreadWhoseProducerCannotBeginAfterAnAbortThatTimedOut() {
+    ThreadFailurePolicy policy = new ThreadFailurePolicy(fatal::add);
+    StreamsException error = new StreamsException("Exception caught in process. taskId=0_0",
+        new IllegalStateException("Cannot attempt operation `beginTransaction` because the previous call to"
+            + " `abortTransaction` timed out and must be retried"));
+
+    assertThat(policy.handle(error)).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
+  }
+
+  @Test
   void shouldShutDownOnAnErrorThatIsNotTransient() {
     ThreadFailurePolicy policy = new ThreadFailurePolicy(fatal::add);
     StreamsException error = new StreamsException("bug", new IllegalStateException("a bug of ours"));
