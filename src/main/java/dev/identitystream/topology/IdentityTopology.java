@@ -2,24 +2,18 @@ package dev.identitystream.topology;
 
 import dev.identitystream.plaid.PlaidClient;
 import java.time.Clock;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.Branched;
-import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Predicate;
-import org.apache.kafka.streams.kstream.Produced;
 
 /**
  * The job as a pure function of settings, a Plaid client and a clock:
  *
  * <pre>
- * requests, bulk requests ──► plaid-call (validate, pending store, async calls) ──► route-accounts    ──► accounts
- *                                                                  ├─► route-items       ──► items
- *                                                                  ├─► route-item-errors ──► item-errors
- *                                                                  └─► route-dlq         ──► dlq
+ * requests, bulk requests ──► plaid-call (validate, pending store, async calls) ──► write-accounts    ──► accounts
+ *                                                                  ├─► write-items       ──► items
+ *                                                                  ├─► write-item-errors ──► item-errors
+ *                                                                  └─► write-dlq         ──► dlq
  * </pre>
  *
  * <p>Keys and values per topic: see {@link Topics}. One source node reads both input topics, so a
@@ -30,6 +24,11 @@ import org.apache.kafka.streams.kstream.Produced;
  * only, and a key's live and bulk requests may be called at the same time.
  */
 public final class IdentityTopology {
+
+  /** The source node (both input topics) and the call stage's node. */
+  static final String SOURCE = "read-requests";
+
+  static final String STAGE = "plaid-call";
 
   private IdentityTopology() {}
 
@@ -50,44 +49,34 @@ public final class IdentityTopology {
   /** As {@link #buildWithLimiter(StageSettings, PlaidClient, Clock)}, reporting to {@code metrics}. */
   public static Built buildWithLimiter(
       StageSettings settings, PlaidClient client, Clock clock, StageMetrics metrics) {
-    Topics topics = settings.topics();
     InFlightLimiter limiter = new InFlightLimiter(settings.maxInFlight(), 1 - settings.liveReserve());
     PendingGauge pending = new PendingGauge();
     FleetShare fleet = new FleetShare();
-    StreamsBuilder builder = new StreamsBuilder();
-    KStream<byte[], StageOutput> outputs =
-        builder.stream(
-                topics.inputs(),
-                Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("read-requests"))
-            .process(
-                new PlaidCallProcessorSupplier(
-                    settings, client, limiter, new OutcomeMapper(clock), pending, metrics, fleet),
-                Named.as("plaid-call"));
-    route(outputs, topics);
-    return new Built(builder.build(), limiter, pending, fleet);
+    Topology topology = new Topology();
+    topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+        settings.topics().inputs().toArray(String[]::new));
+    topology.addProcessor(
+        STAGE,
+        new PlaidCallProcessorSupplier(settings, client, limiter, new OutcomeMapper(clock), pending, metrics, fleet),
+        SOURCE);
+    addSinks(topology, settings.topics(), STAGE);
+    return new Built(topology, limiter, pending, fleet);
   }
 
-  /** Routes the call stage's serialized outputs to their topics (also used by the benchmarks' naive job). */
-  static void route(KStream<byte[], StageOutput> outputs, Topics topics) {
-    outputs
-        .split(Named.as("route-"))
-        .branch(kind(StageOutput.Kind.ACCOUNT), to(topics.accounts(), "account-value", "write-accounts", "accounts"))
-        .branch(kind(StageOutput.Kind.ITEM), to(topics.items(), "item-value", "write-items", "items"))
-        .branch(kind(StageOutput.Kind.ITEM_ERROR),
-            to(topics.itemErrors(), "item-error-value", "write-item-errors", "item-errors"))
-        .defaultBranch(to(topics.dlq(), "dlq-value", "write-dlq", "dlq"));
-  }
-
-  private static Predicate<byte[], StageOutput> kind(StageOutput.Kind kind) {
-    return (key, output) -> output.kind() == kind;
-  }
-
-  private static Branched<byte[], StageOutput> to(String topic, String valueName, String sinkName, String branch) {
-    return Branched.withConsumer(
-        stream ->
-            stream
-                .mapValues(StageOutput::value, Named.as(valueName))
-                .to(topic, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(sinkName)),
-        branch);
+  /**
+   * One sink per output topic, children of {@code parent}, named by {@link StageOutput.Kind#sink()}:
+   * the stage forwards each serialized record straight to its topic's sink (no routing nodes in
+   * between: eleven records per call pass one node each). Also used by the benchmarks' naive job.
+   */
+  static void addSinks(Topology topology, Topics topics, String parent) {
+    for (StageOutput.Kind kind : StageOutput.Kind.values()) {
+      String topic = switch (kind) {
+        case ACCOUNT -> topics.accounts();
+        case ITEM -> topics.items();
+        case ITEM_ERROR -> topics.itemErrors();
+        case DLQ -> topics.dlq();
+      };
+      topology.addSink(kind.sink(), topic, new ByteArraySerializer(), new ByteArraySerializer(), parent);
+    }
   }
 }

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The durable async call stage. Input: {@code identity-requests} and {@code
  * identity-backfill-requests} records (key and value bytes; the topic gives the {@link Lane}).
- * Output: {@link StageOutput}s, serialized and size-checked, routed to their topics by the split.
+ * Output: {@link StageOutput}s, serialized and size-checked, forwarded as key and value bytes to
+ * the sink of their topic ({@link StageOutput.Kind#sink()}).
  *
  * <p>Its parts: {@link PendingStore} (the changelogged pending requests, restored at init), {@link
  * CallDispatcher} (per-key order, in-flight slots, answers), {@link WaitBudget} (backpressure),
@@ -80,7 +81,7 @@ import org.slf4j.LoggerFactory;
  * <p>Logging: nothing per record at INFO. The lines about one request carry {@code request_id} and
  * {@code item_id} in the MDC ({@link LogContext}), set on the thread that writes them.
  */
-final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], StageOutput> {
+final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
   private static final Logger LOG = LoggerFactory.getLogger(PlaidCallProcessor.class);
   private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
@@ -98,7 +99,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Stag
   private final FleetShare fleet;
 
   // One life, from init() to close(): all of it is replaced by the next init().
-  private ProcessorContext<byte[], StageOutput> context;
+  private ProcessorContext<byte[], byte[]> context;
   private PendingStore store;
   private CallDispatcher calls;
   private ArrayDeque<PendingStore.Stored> restoredInvalid;
@@ -137,7 +138,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Stag
   }
 
   @Override
-  public void init(ProcessorContext<byte[], StageOutput> context) {
+  public void init(ProcessorContext<byte[], byte[]> context) {
     if (calls != null) {
       close(); // init without close: end the earlier life first
     }
@@ -400,11 +401,11 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], Stag
   }
 
   private void forward(StageOutput output, long timestamp) {
-    Record<byte[], StageOutput> record =
+    Record<byte[], byte[]> record =
         output.headers() != null
-            ? new Record<>(output.key(), output, timestamp, output.headers())
-            : new Record<>(output.key(), output, timestamp);
-    context.forward(record);
+            ? new Record<>(output.key(), output.value(), timestamp, output.headers())
+            : new Record<>(output.key(), output.value(), timestamp);
+    context.forward(record, output.kind().sink());
     metrics.onRecordOut(encoder.topicOf(output.kind()));
   }
 }

@@ -16,7 +16,7 @@ import org.apache.kafka.streams.state.Stores;
  * fleet share.
  */
 final class PlaidCallProcessorSupplier
-    implements ProcessorSupplier<byte[], byte[], byte[], StageOutput> {
+    implements ProcessorSupplier<byte[], byte[], byte[], byte[]> {
 
   private final StageSettings settings;
   private final PlaidClient client;
@@ -46,7 +46,7 @@ final class PlaidCallProcessorSupplier
   }
 
   @Override
-  public Processor<byte[], byte[], byte[], StageOutput> get() {
+  public Processor<byte[], byte[], byte[], byte[]> get() {
     return new PlaidCallProcessor(settings, client, limiter, mapper, gauge, waitBudgets, metrics, fleet);
   }
 

@@ -12,8 +12,12 @@ import dev.identitystream.plaid.PlaidResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -311,14 +315,22 @@ class IdentityTopologyTest {
   }
 
   @Test
-  void shouldNameEveryBranchInTheTopology() {
-    String description =
+  void shouldForwardFromTheStageStraightToOneSinkPerOutputTopic() {
+    TopologyDescription description =
         IdentityTopology.build(TopologyHarness.settings(), new FakePlaidClient(), java.time.Clock.systemUTC())
-            .describe()
-            .toString();
-    assertThat(description)
-        .contains("read-requests", "plaid-call", "route-accounts", "route-items", "route-item-errors", "route-dlq")
-        .contains("write-accounts", "write-items", "write-item-errors", "write-dlq");
+            .describe();
+    assertThat(description.subtopologies()).hasSize(1);
+    Set<TopologyDescription.Node> nodes = description.subtopologies().iterator().next().nodes();
+    TopologyDescription.Node stage = nodes.stream().filter(n -> n.name().equals("plaid-call")).findFirst().orElseThrow();
+    assertThat(stage.predecessors()).extracting(TopologyDescription.Node::name).containsExactly("read-requests");
+    Map<String, String> sinks = new HashMap<>();
+    stage.successors().forEach(n -> sinks.put(n.name(), ((TopologyDescription.Sink) n).topic()));
+    assertThat(sinks).isEqualTo(Map.of(
+        "write-accounts", Topics.DEFAULTS.accounts(),
+        "write-items", Topics.DEFAULTS.items(),
+        "write-item-errors", Topics.DEFAULTS.itemErrors(),
+        "write-dlq", Topics.DEFAULTS.dlq()));
+    assertThat(nodes).hasSize(6); // the source, the stage and its four sinks: nothing in between
   }
 
   static void assertNoToken(List<TestRecord<byte[], byte[]>> records) {

@@ -4,12 +4,8 @@ import dev.identitystream.event.RequestValidator;
 import dev.identitystream.plaid.PlaidClient;
 import dev.identitystream.plaid.PlaidResult;
 import java.time.Clock;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -24,26 +20,23 @@ public final class NaiveTopology {
   private NaiveTopology() {}
 
   public static Topology build(StageSettings settings, PlaidClient client, Clock clock) {
-    StreamsBuilder builder = new StreamsBuilder();
-    KStream<byte[], StageOutput> outputs =
-        builder.stream(
-                settings.topics().requests(),
-                Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("read-requests"))
-            .process(
-                () -> new BlockingCallProcessor(settings, client, new OutcomeMapper(clock)),
-                Named.as("plaid-call"));
-    IdentityTopology.route(outputs, settings.topics());
-    return builder.build();
+    Topology topology = new Topology();
+    topology.addSource(IdentityTopology.SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+        settings.topics().requests());
+    topology.addProcessor(IdentityTopology.STAGE,
+        () -> new BlockingCallProcessor(settings, client, new OutcomeMapper(clock)), IdentityTopology.SOURCE);
+    IdentityTopology.addSinks(topology, settings.topics(), IdentityTopology.STAGE);
+    return topology;
   }
 
   /** Threading: runs on its stream thread; blocks it for the whole call. */
   private static final class BlockingCallProcessor
-      implements Processor<byte[], byte[], byte[], StageOutput> {
+      implements Processor<byte[], byte[], byte[], byte[]> {
 
     private final PlaidClient client;
     private final OutcomeMapper mapper;
     private final RequestValidator validator;
-    private ProcessorContext<byte[], StageOutput> context;
+    private ProcessorContext<byte[], byte[]> context;
     private final OutputEncoder encoder;
 
     BlockingCallProcessor(StageSettings settings, PlaidClient client, OutcomeMapper mapper) {
@@ -54,7 +47,7 @@ public final class NaiveTopology {
     }
 
     @Override
-    public void init(ProcessorContext<byte[], StageOutput> context) {
+    public void init(ProcessorContext<byte[], byte[]> context) {
       this.context = context;
     }
 
@@ -81,8 +74,9 @@ public final class NaiveTopology {
     private void forward(StageOutput output, SourceRecord source) {
       context.forward(
           output.headers() != null
-              ? new Record<>(output.key(), output, source.timestamp(), output.headers())
-              : new Record<>(output.key(), output, source.timestamp()));
+              ? new Record<>(output.key(), output.value(), source.timestamp(), output.headers())
+              : new Record<>(output.key(), output.value(), source.timestamp()),
+          output.kind().sink());
     }
   }
 }

@@ -35,7 +35,7 @@ class PendingRestartTest {
 
   /** One incarnation of the task: a context, the store reopened from disk, the processor. */
   private final class Incarnation implements AutoCloseable {
-    final MockProcessorContext<byte[], StageOutput> context;
+    final MockProcessorContext<byte[], byte[]> context;
     final KeyValueStore<Bytes, byte[]> store;
     final PlaidCallProcessor processor;
     final FakePlaidClient client = new FakePlaidClient();
@@ -79,9 +79,8 @@ class PendingRestartTest {
     /** Request ids of the Item status records forwarded so far (one per answered request). */
     List<String> answeredRequestIds() {
       return context.forwarded().stream()
-          .map(f -> f.record().value())
-          .filter(e -> e.kind() == StageOutput.Kind.ITEM)
-          .map(e -> EventSerdes.ITEM_STATUS.deserialize(null, e.value()).requestId())
+          .filter(f -> StageOutput.Kind.ITEM.sink().equals(f.childName().orElse(null)))
+          .map(f -> EventSerdes.ITEM_STATUS.deserialize(null, f.record().value()).requestId())
           .toList();
     }
 

@@ -32,7 +32,7 @@ class PendingStoreCompatibilityTest {
 
   @TempDir Path stateDir;
 
-  private MockProcessorContext<byte[], StageOutput> context;
+  private MockProcessorContext<byte[], byte[]> context;
   private KeyValueStore<Bytes, byte[]> store;
   private PlaidCallProcessor processor;
   private final FakePlaidClient client = new FakePlaidClient();
@@ -89,9 +89,8 @@ class PendingStoreCompatibilityTest {
       context.scheduledPunctuators().stream().filter(p -> !p.cancelled()).forEach(p -> p.getPunctuator().punctuate(0L));
     }
     return context.forwarded().stream()
-        .map(f -> f.record().value())
-        .filter(e -> e.kind() == StageOutput.Kind.ITEM)
-        .map(e -> EventSerdes.ITEM_STATUS.deserialize(null, e.value()).requestId())
+        .filter(f -> StageOutput.Kind.ITEM.sink().equals(f.childName().orElse(null)))
+        .map(f -> EventSerdes.ITEM_STATUS.deserialize(null, f.record().value()).requestId())
         .toList();
   }
 

@@ -21,7 +21,7 @@ import org.apache.kafka.streams.state.Stores;
  */
 final class StageTask {
 
-  final MockProcessorContext<byte[], StageOutput> context;
+  final MockProcessorContext<byte[], byte[]> context;
   final KeyValueStore<Bytes, byte[]> store;
   final PlaidCallProcessor processor;
   private final int partition;
@@ -68,9 +68,8 @@ final class StageTask {
   /** Request ids of the Item status records forwarded so far, in order (one per answered request). */
   List<String> answered() {
     return context.forwarded().stream()
-        .map(f -> f.record().value())
-        .filter(e -> e.kind() == StageOutput.Kind.ITEM)
-        .map(e -> dev.identitystream.event.EventSerdes.ITEM_STATUS.deserialize(null, e.value()).requestId())
+        .filter(f -> StageOutput.Kind.ITEM.sink().equals(f.childName().orElse(null)))
+        .map(f -> dev.identitystream.event.EventSerdes.ITEM_STATUS.deserialize(null, f.record().value()).requestId())
         .toList();
   }
 }
