@@ -4,9 +4,14 @@
 #   bench/run.sh                                  # everything
 #   bench/run.sh --suites sweep --runs 1          # one suite, one run
 #   bench/run.sh --help                           # all options
+#   bench/run.sh peers                            # beside Parallel Consumer, same run: bench/peers.sh (its env)
 # Results: target/bench/results.jsonl, target/bench/summary.md, target/bench/throughput.png
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = peers ]; then
+  shift
+  exec bench/peers.sh "$@"
+fi
 mvn -B -q -DskipTests package test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 exec java -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \

@@ -96,6 +96,10 @@ public final class AppConfig extends AbstractConfig {
   private static final String PLAID_HTTP_CLIENT_DOC =
       "HTTP client under the Plaid client: apache (Apache HttpClient 5 async, the default: about a"
           + " third of the JDK client's CPU per call) or jdk (java.net.http.HttpClient).";
+  public static final String PLAID_HTTP_IO_THREADS_CONFIG = "plaid.http.io.threads";
+  private static final String PLAID_HTTP_IO_THREADS_DOC =
+      "Threads of the HTTP client that read and parse Plaid's answers (Apache's I/O reactor threads; the"
+          + " executor threads of the jdk client). Two keep up with several thousand calls per second.";
   public static final String PLAID_MAX_RESPONSE_BYTES_CONFIG = "plaid.max.response.bytes";
   private static final String PLAID_MAX_RESPONSE_BYTES_DOC = "Largest response body read.";
 
@@ -181,6 +185,7 @@ public final class AppConfig extends AbstractConfig {
           .define(PLAID_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(1), Importance.MEDIUM, PLAID_TIMEOUT_MS_DOC)
           .define(PLAID_DEADLINE_MS_CONFIG, Type.LONG, 120_000L, Range.atLeast(1), Importance.MEDIUM, PLAID_DEADLINE_MS_DOC)
           .define(PLAID_HTTP_CLIENT_CONFIG, Type.STRING, "apache", ValidString.in("apache", "jdk"), Importance.LOW, PLAID_HTTP_CLIENT_DOC)
+          .define(PLAID_HTTP_IO_THREADS_CONFIG, Type.INT, 2, Range.between(1, 64), Importance.LOW, PLAID_HTTP_IO_THREADS_DOC)
           .define(PLAID_MAX_RESPONSE_BYTES_CONFIG, Type.INT, 2 * 1024 * 1024, Range.atLeast(1024), Importance.LOW, PLAID_MAX_RESPONSE_BYTES_DOC)
           .define(PLAID_RETRY_MAX_ATTEMPTS_CONFIG, Type.INT, 10, Range.atLeast(1), Importance.MEDIUM, PLAID_RETRY_MAX_ATTEMPTS_DOC)
           .define(PLAID_RETRY_BACKOFF_MS_CONFIG, Type.LONG, 200L, Range.atLeast(1), Importance.LOW, PLAID_RETRY_BACKOFF_MS_DOC)

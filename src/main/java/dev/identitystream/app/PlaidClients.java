@@ -38,6 +38,7 @@ public final class PlaidClients {
             .transport(
                 PlaidClientConfig.Transport.valueOf(
                     config.getString(AppConfig.PLAID_HTTP_CLIENT_CONFIG).toUpperCase(Locale.ROOT)))
+            .ioThreads(config.getInt(AppConfig.PLAID_HTTP_IO_THREADS_CONFIG))
             .maxConnections(config.getInt(AppConfig.PLAID_MAX_IN_FLIGHT_CONFIG));
     String baseUrl = config.getString(AppConfig.PLAID_BASE_URL_CONFIG);
     if (!baseUrl.isBlank()) {

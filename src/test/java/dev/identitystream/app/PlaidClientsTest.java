@@ -39,4 +39,20 @@ class PlaidClientsTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("plaid.http.client");
   }
+
+  @Test
+  void shouldGiveTheHttpClientTheConfiguredIoThreads() {
+    // when
+    PlaidClientConfig http = PlaidClients.httpConfig(ConfigLoader.load(null, CREDENTIALS, Map.of("plaid.http.io.threads", "3")));
+
+    // then
+    assertThat(http.ioThreads()).isEqualTo(3);
+  }
+
+  @Test
+  void shouldRefuseZeroIoThreadsNamingTheKey() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, CREDENTIALS, Map.of("plaid.http.io.threads", "0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("plaid.http.io.threads");
+  }
 }

@@ -74,7 +74,8 @@ final class ScenarioRunner {
   Result run(Scenario scenario, int runIndex, String emulatorUrl) throws Exception {
     String id = "bench-" + System.currentTimeMillis() + "-" + runIndex;
     Path dir = Files.createDirectories(workDir.resolve(id));
-    List<String> topics = List.of(id + "-requests", id + "-accounts", id + "-items", id + "-item-errors", id + "-dlq");
+    List<String> topics = List.of(id + "-requests", id + "-accounts", id + "-items", id + "-item-errors", id + "-dlq",
+        id + "-backfill-requests");
     createTopics(topics);
     if (scenario.paceRate() == 0) {
       produce(topics.get(0), scenario, 0, new AtomicBoolean(false));
@@ -173,7 +174,11 @@ final class ScenarioRunner {
 
   private void createTopics(List<String> topics) throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-      admin.createTopics(topics.stream().map(t -> new NewTopic(t, partitions, (short) 1)).toList()).all().get();
+      // the Item topic compacted, as the job requires of the topics it does not create itself
+      admin.createTopics(topics.stream()
+          .map(t -> new NewTopic(t, partitions, (short) 1)
+              .configs(t.endsWith("-items") ? Map.of("cleanup.policy", "compact") : Map.of()))
+          .toList()).all().get();
       dev.identitystream.local.TopicReadiness.awaitLeaders(admin, topics, Duration.ofSeconds(60));
     }
   }
@@ -232,6 +237,7 @@ final class ScenarioRunner {
     c.put("topic.items", topics.get(2));
     c.put("topic.item-errors", topics.get(3));
     c.put("topic.dlq", topics.get(4));
+    c.put("topic.backfill-requests", topics.get(5));
     c.put("topics.create", "false");
     c.put("metrics.port", Integer.toString(metricsPort));
     c.putAll(extraConfig);
