@@ -38,6 +38,12 @@ class StreamingJobPropertiesTest {
   }
 
   @Test
+  void shouldNotIdleTasksForAnEmptyInputPartitionUnlessTheUserAsks() {
+    assertThat(propertiesWith(Map.of())).containsEntry("max.task.idle.ms", -1L);
+    assertThat(propertiesWith(Map.of("max.task.idle.ms", "500"))).containsEntry("max.task.idle.ms", "500");
+  }
+
+  @Test
   void shouldDefaultToExactlyOnce() {
     assertThat(propertiesWith(Map.of())).containsEntry("processing.guarantee", "exactly_once_v2");
   }
