@@ -8,12 +8,14 @@
 #   cpu_life_s   the peer's process CPU (user + system) from launch to now, seconds: start-up, JIT and work
 #   running_s    launch to the job's first "-> RUNNING" log line (Kafka Streams running; -1 if none, as for
 #                Parallel Consumer); from the log's wall-clock time of day, so not across midnight
+#   rss_peak_mb  the peer's peak resident set (VmHWM), MiB
 #   req_5s, req_10s   requests done at the watcher's first progress line at or after 5 s and 10 s (output
 #                records / 10), counted from the watcher's start, a fraction of a second after the launch
 set -euo pipefail
 pid=$1 launch_ms=$2 log=$3 peer_log=$4
 now_ms=$(date +%s%3N)
 ticks=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$pid/stat" 2>/dev/null || echo 0)  # utime+stime, 100 Hz
+rss_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)
 running=$(grep -m1 -E -- '-> RUNNING' "$peer_log" 2>/dev/null | grep -oE '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}' || true)
 running_s=-1
 if [ -n "$running" ]; then
@@ -26,5 +28,5 @@ at() {  # $1 = seconds: requests done at the first progress line at or after it
     if (t + 0 >= s) { printf "%d", a / 10; found = 1; exit } }
     END { if (!found) printf "-1" }' "$log"
 }
-awk -v l="$((now_ms - launch_ms))" -v t="$ticks" -v r="$running_s" -v a="$(at 5)" -v b="$(at 10)" \
-  'BEGIN { printf "life_s=%.2f cpu_life_s=%.2f running_s=%s req_5s=%s req_10s=%s\n", l / 1000, t / 100, r, a, b }'
+awk -v l="$((now_ms - launch_ms))" -v t="$ticks" -v m="${rss_kb:-0}" -v r="$running_s" -v a="$(at 5)" -v b="$(at 10)" \
+  'BEGIN { printf "life_s=%.2f cpu_life_s=%.2f rss_peak_mb=%.0f running_s=%s req_5s=%s req_10s=%s\n", l / 1000, t / 100, m / 1024, r, a, b }'

@@ -15,7 +15,8 @@
 #                                                    the job under several JVMs or options in one invocation,
 #                                                    one variant a line: NAME JAVA [OPTIONS...] (NAME in
 #                                                    [A-Za-z0-9._-]); every job run of every repetition runs
-#                                                    once per variant, in this order, and a second table
+#                                                    once per variant, repetition r starting at the r-th (so
+#                                                    no variant always runs first), and a second table
 #                                                    compares them with the first (JOB_JAVA/JOB_JAVA_OPTS unused)
 # It copies the peer bench (PEERS_SRC, default ../shared/peers beside the project) to target/peers, builds
 # it, starts its broker (127.0.0.1:39092, or BROKER_PORT) and fake Plaid (L = 100 ms, port 39180 or FAKE_PORT)
@@ -39,11 +40,12 @@ fi
 mkdir -p "$P"
 cp -r "$PEERS_SRC"/. "$P"/
 # The peer bench starts the job with fixed settings. Hooks added to its run.sh: the job's java and JVM options,
-# settings, a loop over the variants (work/variants.tsv: NAME, java, options, tab-separated; NAME "-" for none),
+# settings, a loop over the variants (work/variants.tsv: NAME, java, options, tab-separated; NAME "-" for none;
+# rotated by one per repetition),
 # each variant's name in the run's id and kind, and the warm-up figures appended to every RESULT line.
 sed -i 's|java -Xms256m -Xmx1g -jar "${JOB_JAR|${JOB_JAVA:-java} -Xms256m -Xmx1g ${JOB_JAVA_OPTS:-} -jar "${JOB_JAR|' "$P/run.sh"
 sed -i 's|^state.dir=$W/state/$id$|state.dir=$W/state/$id\n${JOB_PROPS:-}|' "$P/run.sh"
-sed -i 's|do peer "job-$m" "$c" "$rep"; done|do while IFS=$'"'\\\\t'"' read -r v j o <\&3; do JOB_VARIANT=${v#-} JOB_JAVA=$j JOB_JAVA_OPTS=$o peer "job-$m" "$c" "$rep"; done 3< "$JOB_VARIANTS"; done|' "$P/run.sh"
+sed -i 's|do peer "job-$m" "$c" "$rep"; done|do while IFS=$'"'\\\\t'"' read -r v j o <\&3; do JOB_VARIANT=${v#-} JOB_JAVA=$j JOB_JAVA_OPTS=$o peer "job-$m" "$c" "$rep"; done 3< <(awk -v r="$rep" '"'"'{ l[NR] = $0 } END { for (i = 0; i < NR; i++) print l[(i + r - 1) % NR + 1] }'"'"' "$JOB_VARIANTS"); done|' "$P/run.sh"
 sed -i 's|id="$kind-c$c-r$rep-|id="$kind${JOB_VARIANT:+-$JOB_VARIANT}-c$c-r$rep-|' "$P/run.sh"
 sed -i 's|PEER_PID=$!; echo "$PEER_PID" > "$W/peer.pid"|&; LAUNCH_MS=$(date +%s%3N)|' "$P/run.sh"
 sed -i 's|^  stop_pid "$PEER_PID"; PEER_PID=""$|  LIFE=$("$PEERS_WARMUP" "$PEER_PID" "$LAUNCH_MS" "$log" "$LOGS/$id.peer.log" \|\| true)\n&|' "$P/run.sh"
@@ -55,7 +57,7 @@ for port in "$BROKER_PORT" "$((BROKER_PORT + 1))" "${FAKE_PORT:-39180}"; do
     echo "port $port is taken (another bench?): set BROKER_PORT / FAKE_PORT" >&2; exit 2
   fi
 done
-for hook in '${JOB_JAVA:-java} -Xms256m -Xmx1g ${JOB_JAVA_OPTS:-}' '${JOB_PROPS:-}' 'done 3< "$JOB_VARIANTS"' \
+for hook in '${JOB_JAVA:-java} -Xms256m -Xmx1g ${JOB_JAVA_OPTS:-}' '${JOB_PROPS:-}' '"$JOB_VARIANTS"); done' \
     'id="$kind${JOB_VARIANT:+-$JOB_VARIANT}' 'LAUNCH_MS=$(date' 'LIFE=$("$PEERS_WARMUP"' '"$kind${JOB_VARIANT:+@$JOB_VARIANT}"' '${LIFE:-}"'; do
   grep -qF -- "$hook" "$P/run.sh" || { echo "the peer bench's run.sh changed: cannot add the hook $hook" >&2; exit 2; }
 done
@@ -103,7 +105,7 @@ awk -F'\t' '
     n = field($6, "n"); span = field($6, "span_s")
     rps[k] += field($6, "rps"); mid[k] += field($6, "rps_mid"); busy[k] += field($6, "sys_busy")
     cpu[k] += field($6, "cpu_peer") / 100 * span / n * 1000
-    up[k] += field($6, "running_s"); r10[k] += field($6, "req_10s"); life[k] += field($6, "cpu_life_s")
+    up[k] += field($6, "running_s"); r10[k] += field($6, "req_10s"); life[k] += field($6, "cpu_life_s"); rss[k] += field($6, "rss_peak_mb")
   }
   $6 !~ /status=DONE/ { failed[$1 SUBSEP $2]++ }
   function mean(sum, k) { return sum[k] / runs[k] }
@@ -127,16 +129,16 @@ awk -F'\t' '
       }
     }
     if (!variants) exit
-    printf "\n| C | variant | runs | req/s | steady req/s | CPU ms/req | vs %s (req/s, steady, CPU ms/req) | to RUNNING, s | requests by 10 s | process CPU s, launch to done |\n", jobs[1]
-    printf "|---|---|---:|---:|---:|---:|---|---:|---:|---:|\n"
+    printf "\n| C | variant | runs | req/s | steady req/s | CPU ms/req | vs %s (req/s, steady, CPU ms/req) | to RUNNING, s | requests by 10 s | process CPU s, launch to done | peak RSS MiB |\n", jobs[1]
+    printf "|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|\n"
     for (i = 1; i <= nc; i++) {
       c = order[i]; b = jobs[1] SUBSEP c
       for (x = 1; x <= njobs; x++) {
         k = jobs[x] SUBSEP c
-        if (!(k in runs)) { printf "| %d | %s | 0 | failed | | | | | | |\n", c, jobs[x]; continue }
+        if (!(k in runs)) { printf "| %d | %s | 0 | failed | | | | | | | |\n", c, jobs[x]; continue }
         vb = (b in runs) ? sprintf("%.2fx, %.2fx, %.2fx", mean(rps, k) / mean(rps, b), mean(mid, k) / mean(mid, b), mean(cpu, k) / mean(cpu, b)) : ""
-        printf "| %d | %s | %d | %.0f | %.0f | %.2f | %s | %.2f | %.0f | %.1f |\n", c, jobs[x], runs[k], mean(rps, k), mean(mid, k),
-          mean(cpu, k), vb, mean(up, k), mean(r10, k), mean(life, k)
+        printf "| %d | %s | %d | %.0f | %.0f | %.2f | %s | %.2f | %.0f | %.1f | %.0f |\n", c, jobs[x], runs[k], mean(rps, k), mean(mid, k),
+          mean(cpu, k), vb, mean(up, k), mean(r10, k), mean(life, k), mean(rss, k)
       }
     }
   }' "$results" | tee "$P/work/side-$stamp.md"
