@@ -8,9 +8,22 @@
 #   JOB_JAR=/path/to.jar bench/peers.sh              another build of the job (default: package this tree)
 #   JOB_PROPS=$'stage.store=memory' bench/peers.sh   extra job settings, one per line
 #   JOB_JAVA_OPTS="-XX:StartFlightRecording=..."     extra JVM options of the job only
+#   JOB_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java   the job's java (default: java on PATH)
+#   BROKER_PORT=49092 FAKE_PORT=49180 bench/peers.sh other ports for the broker (controller: BROKER_PORT + 1)
+#                                                    and the fake Plaid, when the defaults are taken
+#   VARIANTS=$'jdk17 java\njdk25-coh /usr/lib/jvm/temurin-25-jdk-amd64/bin/java -XX:+UseCompactObjectHeaders'
+#                                                    the job under several JVMs or options in one invocation,
+#                                                    one variant a line: NAME JAVA [OPTIONS...] (NAME in
+#                                                    [A-Za-z0-9._-]); every job run of every repetition runs
+#                                                    once per variant, repetition r starting at the r-th (so
+#                                                    no variant always runs first), and a second table
+#                                                    compares them with the first (JOB_JAVA/JOB_JAVA_OPTS unused)
 # It copies the peer bench (PEERS_SRC, default ../shared/peers beside the project) to target/peers, builds
-# it, starts its broker (127.0.0.1:39092) and fake Plaid (L = 100 ms) and stops them at the end.
-# Results: target/peers/work/side-<time>.tsv (one RESULT line per run) and side-<time>.md (the table).
+# it, starts its broker (127.0.0.1:39092, or BROKER_PORT) and fake Plaid (L = 100 ms, port 39180 or FAKE_PORT)
+# and stops them at the end.
+# Results: target/peers/work/side-<time>.tsv (one RESULT line per run) and side-<time>.md (the tables).
+# Each RESULT line also carries the run's warm-up figures from bench/peers-warmup.sh (start-up to RUNNING,
+# requests done 5 and 10 s in, process CPU from launch to done); a variant's runs are named job-MODE@NAME.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -26,11 +39,28 @@ if [ -z "${JOB_JAR:-}" ]; then
 fi
 mkdir -p "$P"
 cp -r "$PEERS_SRC"/. "$P"/
-# The peer bench starts the job with fixed settings; two hooks let this script add JVM options and settings.
-sed -i 's|java -Xms256m -Xmx1g -jar "${JOB_JAR|java -Xms256m -Xmx1g ${JOB_JAVA_OPTS:-} -jar "${JOB_JAR|' "$P/run.sh"
+# The peer bench starts the job with fixed settings. Hooks added to its run.sh: the job's java and JVM options,
+# settings, a loop over the variants (work/variants.tsv: NAME, java, options, tab-separated; NAME "-" for none;
+# rotated by one per repetition),
+# each variant's name in the run's id and kind, and the warm-up figures appended to every RESULT line.
+sed -i 's|java -Xms256m -Xmx1g -jar "${JOB_JAR|${JOB_JAVA:-java} -Xms256m -Xmx1g ${JOB_JAVA_OPTS:-} -jar "${JOB_JAR|' "$P/run.sh"
 sed -i 's|^state.dir=$W/state/$id$|state.dir=$W/state/$id\n${JOB_PROPS:-}|' "$P/run.sh"
-grep -q 'JOB_JAVA_OPTS' "$P/run.sh" && grep -q 'JOB_PROPS' "$P/run.sh" \
-  || { echo "the peer bench's run.sh changed: cannot add JOB_JAVA_OPTS/JOB_PROPS" >&2; exit 2; }
+sed -i 's|do peer "job-$m" "$c" "$rep"; done|do while IFS=$'"'\\\\t'"' read -r v j o <\&3; do JOB_VARIANT=${v#-} JOB_JAVA=$j JOB_JAVA_OPTS=$o peer "job-$m" "$c" "$rep"; done 3< <(awk -v r="$rep" '"'"'{ l[NR] = $0 } END { for (i = 0; i < NR; i++) print l[(i + r - 1) % NR + 1] }'"'"' "$JOB_VARIANTS"); done|' "$P/run.sh"
+sed -i 's|id="$kind-c$c-r$rep-|id="$kind${JOB_VARIANT:+-$JOB_VARIANT}-c$c-r$rep-|' "$P/run.sh"
+sed -i 's|PEER_PID=$!; echo "$PEER_PID" > "$W/peer.pid"|&; LAUNCH_MS=$(date +%s%3N)|' "$P/run.sh"
+sed -i 's|^  stop_pid "$PEER_PID"; PEER_PID=""$|  LIFE=$("$PEERS_WARMUP" "$PEER_PID" "$LAUNCH_MS" "$log" "$LOGS/$id.peer.log" \|\| true)\n&|' "$P/run.sh"
+sed -i 's|"$kind" "$c" "$L" "$rep" "$n" "$(grep '"'"'^RESULT'"'"' "$log" \| tail -1)"|"$kind${JOB_VARIANT:+@$JOB_VARIANT}" "$c" "$L" "$rep" "$n" "$(grep '"'"'^RESULT'"'"' "$log" \| tail -1) ${LIFE:-}"|' "$P/run.sh"
+BROKER_PORT=${BROKER_PORT:-39092}
+sed -i "s|39092|$BROKER_PORT|g; s|39093|$((BROKER_PORT + 1))|g" "$P/run.sh"
+for port in "$BROKER_PORT" "$((BROKER_PORT + 1))" "${FAKE_PORT:-39180}"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "port $port is taken (another bench?): set BROKER_PORT / FAKE_PORT" >&2; exit 2
+  fi
+done
+for hook in '${JOB_JAVA:-java} -Xms256m -Xmx1g ${JOB_JAVA_OPTS:-}' '${JOB_PROPS:-}' '"$JOB_VARIANTS"); done' \
+    'id="$kind${JOB_VARIANT:+-$JOB_VARIANT}' 'LAUNCH_MS=$(date' 'LIFE=$("$PEERS_WARMUP"' '"$kind${JOB_VARIANT:+@$JOB_VARIANT}"' '${LIFE:-}"'; do
+  grep -qF -- "$hook" "$P/run.sh" || { echo "the peer bench's run.sh changed: cannot add the hook $hook" >&2; exit 2; }
+done
 cd "$P"
 [ -d target/pc ] && [ -d target/streams ] || ./run.sh build
 stamp=$(date +%Y%m%d-%H%M%S)
@@ -39,7 +69,17 @@ mkdir -p work
 ./run.sh broker reset >/dev/null
 ./run.sh broker start
 trap './run.sh broker stop >/dev/null 2>&1 || true' EXIT
-export JOB_JAR JOB_PROPS="${JOB_PROPS:-}" JOB_JAVA_OPTS="${JOB_JAVA_OPTS:-}" WORK_S RESULTS=$results
+JOB_VARIANTS=$P/work/variants.tsv
+if [ -n "${VARIANTS:-}" ]; then
+  printf '%s\n' "$VARIANTS" | awk '
+    NF == 0 { next }
+    NF < 2 || $1 !~ /^[A-Za-z0-9._-]+$/ || $1 == "-" { print "VARIANTS: not NAME JAVA [OPTIONS...]: " $0 > "/dev/stderr"; exit 2 }
+    $1 in seen { print "VARIANTS: " $1 " twice" > "/dev/stderr"; exit 2 }
+    { seen[$1] = 1; name = $1; java = $2; $1 = ""; $2 = ""; sub(/^ +/, ""); print name "\t" java "\t" $0 }' > "$JOB_VARIANTS"
+else
+  printf -- '-\t%s\t%s\n' "${JOB_JAVA:-java}" "${JOB_JAVA_OPTS:-}" > "$JOB_VARIANTS"
+fi
+export JOB_JAR JOB_PROPS="${JOB_PROPS:-}" JOB_VARIANTS PEERS_WARMUP=$ROOT/bench/peers-warmup.sh WORK_S RESULTS=$results
 pc_modes=""; job_modes=""
 for m in $MODES; do
   case $m in
@@ -50,37 +90,55 @@ for m in $MODES; do
 done
 PC_CS="$CS" PC_MODES="$pc_modes" JOB_MODES="$job_modes" STREAMS_THREADS="" REPS="$REPS" ./run.sh peers
 
-# The table: means over the repetitions; CPU ms per request = process CPU over the run / requests.
+# The tables: means over the repetitions; CPU ms per request = process CPU over the run / requests.
+# The first has every configuration beside Parallel Consumer; with VARIANTS, the second compares each variant
+# with the first one (same C, same invocation) and adds the warm-up figures of bench/peers-warmup.sh.
 awk -F'\t' '
   function field(line, key,   i, n, parts) {
     n = split(line, parts, " ")
     for (i = 1; i <= n; i++) if (index(parts[i], key "=") == 1) return substr(parts[i], length(key) + 2)
     return ""
   }
+  !($1 in seen) { seen[$1] = 1; if ($1 ~ /^job-/) jobs[++njobs] = $1; if ($1 ~ /@/) variants = 1 }
   $6 ~ /status=DONE/ {
-    k = $1 SUBSEP $2; runs[k]++; cs[$2] = 1; kinds[$1] = 1
+    k = $1 SUBSEP $2; runs[k]++; cs[$2] = 1
     n = field($6, "n"); span = field($6, "span_s")
     rps[k] += field($6, "rps"); mid[k] += field($6, "rps_mid"); busy[k] += field($6, "sys_busy")
     cpu[k] += field($6, "cpu_peer") / 100 * span / n * 1000
+    up[k] += field($6, "running_s"); r10[k] += field($6, "req_10s"); life[k] += field($6, "cpu_life_s"); rss[k] += field($6, "rss_peak_mb")
   }
   $6 !~ /status=DONE/ { failed[$1 SUBSEP $2]++ }
+  function mean(sum, k) { return sum[k] / runs[k] }
   END {
-    printf "| C (bound) | configuration | runs | req/s | steady req/s | CPU ms/req | machine busy %% | vs PC async (req/s, CPU) | vs PC tx (req/s) |\n"
-    printf "|---|---|---:|---:|---:|---:|---:|---|---|\n"
     nc = 0; for (c in cs) order[++nc] = c + 0
     for (i = 1; i <= nc; i++) for (j = i + 1; j <= nc; j++) if (order[j] < order[i]) { t = order[i]; order[i] = order[j]; order[j] = t }
-    split("pc-async pc-tx job-eos job-alo", ks, " ")
+    nk = 0; ks[++nk] = "pc-async"; ks[++nk] = "pc-tx"; for (x = 1; x <= njobs; x++) ks[++nk] = jobs[x]
+    printf "| C (bound) | configuration | runs | req/s | steady req/s | CPU ms/req | machine busy %% | vs PC async (req/s, CPU) | vs PC tx (req/s) |\n"
+    printf "|---|---|---:|---:|---:|---:|---:|---|---|\n"
     for (i = 1; i <= nc; i++) {
       c = order[i]
-      for (x = 1; x <= 4; x++) {
+      for (x = 1; x <= nk; x++) {
         kind = ks[x]; k = kind SUBSEP c
         if (!(k in runs)) { if (k in failed) printf "| %d (%d) | %s | 0 | failed | | | | | |\n", c, c * 10, kind; continue }
-        r = rps[k] / runs[k]; m = mid[k] / runs[k]; u = cpu[k] / runs[k]; b = busy[k] / runs[k]
+        r = mean(rps, k); u = mean(cpu, k)
         va = ""; vt = ""
         a = "pc-async" SUBSEP c; t = "pc-tx" SUBSEP c
-        if (kind ~ /^job/ && (a in runs)) va = sprintf("%.2fx, %.2fx", r / (rps[a] / runs[a]), u / (cpu[a] / runs[a]))
-        if (kind ~ /^job/ && (t in runs)) vt = sprintf("%.2fx", r / (rps[t] / runs[t]))
-        printf "| %d (%d) | %s | %d | %.0f | %.0f | %.2f | %.0f | %s | %s |\n", c, c * 10, kind, runs[k], r, m, u, b, va, vt
+        if (kind ~ /^job/ && (a in runs)) va = sprintf("%.2fx, %.2fx", r / mean(rps, a), u / mean(cpu, a))
+        if (kind ~ /^job/ && (t in runs)) vt = sprintf("%.2fx", r / mean(rps, t))
+        printf "| %d (%d) | %s | %d | %.0f | %.0f | %.2f | %.0f | %s | %s |\n", c, c * 10, kind, runs[k], r, mean(mid, k), u, mean(busy, k), va, vt
+      }
+    }
+    if (!variants) exit
+    printf "\n| C | variant | runs | req/s | steady req/s | CPU ms/req | vs %s (req/s, steady, CPU ms/req) | to RUNNING, s | requests by 10 s | process CPU s, launch to done | peak RSS MiB |\n", jobs[1]
+    printf "|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|\n"
+    for (i = 1; i <= nc; i++) {
+      c = order[i]; b = jobs[1] SUBSEP c
+      for (x = 1; x <= njobs; x++) {
+        k = jobs[x] SUBSEP c
+        if (!(k in runs)) { printf "| %d | %s | 0 | failed | | | | | | | |\n", c, jobs[x]; continue }
+        vb = (b in runs) ? sprintf("%.2fx, %.2fx, %.2fx", mean(rps, k) / mean(rps, b), mean(mid, k) / mean(mid, b), mean(cpu, k) / mean(cpu, b)) : ""
+        printf "| %d | %s | %d | %.0f | %.0f | %.2f | %s | %.2f | %.0f | %.1f | %.0f |\n", c, jobs[x], runs[k], mean(rps, k), mean(mid, k),
+          mean(cpu, k), vb, mean(up, k), mean(r10, k), mean(life, k), mean(rss, k)
       }
     }
   }' "$results" | tee "$P/work/side-$stamp.md"

@@ -14,11 +14,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Dockerfile's invariants, read as Docker parses it (instructions, continuation lines joined;
- * hadolint and Docker itself cannot run here): base images pinned to exact versions on the pom's
- * Java release, only the runnable jar copied into the runtime stage, a numeric non-root user, no
- * VOLUME (no anonymous volumes), an exec-form entry point running {@code java -jar} on the jar the
- * pom builds, with {@code -XX:+ExitOnOutOfMemoryError}, and a build context holding only the
- * sources.
+ * hadolint and Docker itself cannot run here): base images pinned to exact versions, the jar built on
+ * the pom's Java release and run on a JRE of that release or later, only the runnable jar copied into
+ * the runtime stage, an AOT cache made there by a training run with the entry point's JVM and options
+ * at the jar's final path, a numeric non-root user, no VOLUME (no anonymous volumes), an exec-form
+ * entry point running {@code java -jar} on the jar the pom builds, with
+ * {@code -XX:+ExitOnOutOfMemoryError} and that cache, and a build context holding only the sources.
  */
 class DockerfileTest {
 
@@ -82,7 +83,7 @@ class DockerfileTest {
   }
 
   @Test
-  void shouldPinEveryBaseImageToAnExactVersionOnThePomsJavaRelease() {
+  void shouldPinEveryBaseImageAndBuildOnThePomsJavaRelease() {
     String release = PomVersions.property("maven.compiler.release");
     assertThat(stages).hasSize(2);
     for (Stage stage : stages) {
@@ -90,9 +91,53 @@ class DockerfileTest {
           .doesNotContain(":latest")
           .matches("[a-z0-9./-]+:\\d+\\.\\d+\\.\\d+[._-][A-Za-z0-9._-]+(@sha256:[0-9a-f]{64})?");
     }
+    // built by the JDK of the release the jar targets; run by a JRE of that release or later
     assertThat(stages.get(0).image()).startsWith("maven:3.").contains("-eclipse-temurin-" + release);
-    assertThat(runtime.image()).startsWith("eclipse-temurin:" + release + ".").contains("-jre-");
+    assertThat(runtime.image()).startsWith("eclipse-temurin:").contains("-jre-");
+    assertThat(runtimeFeatureRelease()).isGreaterThanOrEqualTo(Integer.parseInt(release));
     assertThat(stages.get(0).name()).isEqualTo("build");
+  }
+
+  @Test
+  void shouldStartFromAnAotCacheTrainedWithTheEntryPointsJvmAtTheJarsFinalPath() throws IOException {
+    // given the entry point's JVM options and the cache it names
+    List<String> entrypoint = exec(runtime.all("ENTRYPOINT").get(0));
+    List<String> jvmOptions = entrypoint.subList(1, entrypoint.indexOf("-jar"));
+    String cache = jvmOptions.stream().filter(o -> o.startsWith("-XX:AOTCache=")).findFirst()
+        .map(o -> o.substring("-XX:AOTCache=".length())).orElseThrow(() -> new AssertionError("no -XX:AOTCache= in " + entrypoint));
+    // then one RUN of the runtime stage makes it with java from the image (JDK 25: AOTCacheOutput)
+    assertThat(runtimeFeatureRelease()).as("AOTCacheOutput needs JDK 25").isGreaterThanOrEqualTo(25);
+    List<Instruction> training = runtime.all("RUN").stream()
+        .filter(run -> run.args().contains("-XX:AOTCacheOutput=" + cache + " ")).toList();
+    assertThat(training).as("a RUN with -XX:AOTCacheOutput=" + cache).hasSize(1);
+    String command = training.get(0).args();
+    // on the jar at the path the entry point runs, with a workload that needs no broker or network
+    assertThat(command).contains("java ").contains(" -jar /app/" + jarName() + " demo");
+    // with the entry point's options (a cache made with other heap or header settings is not used),
+    // the out-of-memory exit aside
+    for (String option : jvmOptions) {
+      if (!option.startsWith("-XX:AOTCache=") && !option.equals("-XX:+ExitOnOutOfMemoryError")) {
+        assertThat(command).as("the training run's options").contains(option);
+      }
+    }
+    // after the jar is in place (its path and modification time are part of the cache) and as root,
+    // before the user switch (the cache is written into /app, which the user cannot write)
+    List<Instruction> instructions = runtime.instructions();
+    int copy = instructions.indexOf(runtime.all("COPY").get(0));
+    int run = instructions.indexOf(training.get(0));
+    int user = instructions.indexOf(runtime.all("USER").get(0));
+    assertThat(run).isGreaterThan(copy).isLessThan(user);
+  }
+
+  /** The runtime image's Java feature release: 25 for {@code eclipse-temurin:25.0.3_9-jre-noble}. */
+  private int runtimeFeatureRelease() {
+    Matcher m = Pattern.compile("eclipse-temurin:(\\d+)\\.").matcher(runtime.image());
+    assertThat(m.find()).as(runtime.image()).isTrue();
+    return Integer.parseInt(m.group(1));
+  }
+
+  private static List<String> exec(Instruction instruction) throws IOException {
+    return List.of(new ObjectMapper().readValue(instruction.args(), String[].class));
   }
 
   @Test
@@ -162,11 +207,11 @@ class DockerfileTest {
     List<Instruction> entrypoints = runtime.all("ENTRYPOINT");
     assertThat(entrypoints).hasSize(1);
     // exec form: java is PID 1 and receives SIGTERM from `docker stop` itself
-    List<String> entrypoint = List.of(new ObjectMapper().readValue(entrypoints.get(0).args(), String[].class));
+    List<String> entrypoint = exec(entrypoints.get(0));
     assertThat(entrypoint.get(0)).isEqualTo("java");
     assertThat(entrypoint).contains("-XX:+ExitOnOutOfMemoryError")
         .endsWith("-jar", "/app/" + jarName());
-    List<String> command = List.of(new ObjectMapper().readValue(runtime.all("CMD").get(0).args(), String[].class));
+    List<String> command = exec(runtime.all("CMD").get(0));
     assertThat(command).containsExactly("run", "--config", "/etc/plaid-identity-stream/job.properties");
     assertThat(runtime.all("HEALTHCHECK")).as("the same image runs the emulator: checks are per service, in compose").isEmpty();
   }
