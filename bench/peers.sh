@@ -8,8 +8,9 @@
 #   JOB_JAR=/path/to.jar bench/peers.sh              another build of the job (default: package this tree)
 #   JOB_PROPS=$'stage.store=memory' bench/peers.sh   extra job settings, one per line
 #   JOB_JAVA_OPTS="-XX:StartFlightRecording=..."     extra JVM options of the job only
-#   BROKER_PORT=39192 FAKE_PORT=39280 bench/peers.sh  other ports (default 39092, controller +1, fake 39180), when
-#                                                    another copy of the peer bench holds them
+#   BROKER_PORT=29092 FAKE_PORT=29180 bench/peers.sh  other ports (default 39092, controller +1, fake 39180), when
+#                                                    another copy of the peer bench holds them; below 32768 no
+#                                                    client connection's ephemeral port can take them meanwhile
 # It copies the peer bench (PEERS_SRC, default ../shared/peers beside the project) to target/peers, builds
 # it, starts its broker (127.0.0.1:BROKER_PORT) and fake Plaid (L = 100 ms) and stops them at the end.
 # Results: target/peers/work/side-<time>.tsv (one RESULT line per run) and side-<time>.md (the table).
@@ -21,8 +22,9 @@
 # request has its 10 account records (or TIMEOUT_S, default LOAD_S + 60 s). Latency of a request = when its last
 # account record appeared - its record's CreateTime on `requests` (the send time), as seen by that reader (vis_*,
 # the commit included) and as the record's LogAppendTime (app_*); p50/p99/max over all requests and over those
-# sent SKIP_S s or later after the first (the fresh JVM's warm-up left out).
-#   MODE=latency CS="64 256" REPS=2 JOB_JAR=/tmp/job.jar bench/peers.sh    LOAD_S=40 SKIP_S=10 by default (~9 min per C)
+# sent SKIP_S s or later after the first: the fresh JVM's warm-up and the drain of the backlog it left (at C = 256
+# that drain lasted up to 36 s after 40-s loads were started; so by default 60 s of load, the last 30 s steady).
+#   MODE=latency CS="64 256" REPS=2 JOB_JAR=/tmp/job.jar bench/peers.sh    LOAD_S=60 SKIP_S=30 by default (~12 min per C)
 # Results: target/peers/work/latency-<time>.tsv (RESULT lines), latency-<time>.md (the table and every run),
 # work/logs/<run>.requests.tsv (per request: CreateTime, last LogAppendTime, last seen, account records).
 set -euo pipefail
@@ -32,7 +34,7 @@ PEERS_SRC=${PEERS_SRC:-$ROOT/../shared/peers}
 CS=${CS:-"16 64 256 1024"}; REPS=${REPS:-2}; WORK_S=${WORK_S:-20}
 MODES=${MODES:-"pc-async pc-tx job-eos job-alo"}
 BROKER_PORT=${BROKER_PORT:-39092}; FAKE_PORT=${FAKE_PORT:-39180}
-MODE=${MODE:-throughput}; LOAD_S=${LOAD_S:-40}; SKIP_S=${SKIP_S:-10}
+MODE=${MODE:-throughput}; LOAD_S=${LOAD_S:-60}; SKIP_S=${SKIP_S:-30}
 case $MODE in
   throughput) ;;
   latency) [ $((LOAD_S % 2)) -eq 0 ] || { echo "LOAD_S must be even (N = LOAD_S / 2 s of work at the bound)" >&2; exit 2; } ;;
@@ -161,14 +163,14 @@ latency_table() {
           mean(k, "vis_p50_ms"), mean(k, "vis_p99_ms"), amax[k], mean(k, "app_st_p50_ms"), mean(k, "app_st_p99_ms"), vs
       }
       printf "\nEvery run (steady: the requests sent %s s or more after the first):\n\n", skip
-      printf "| configuration | C | rep | status | sent req/s | ready s | steady p50 / p99 / max ms | all p50 / p99 / max ms | LogAppendTime steady p50 / p99 / max ms | peer CPU %% | machine busy %% |\n"
-      printf "|---|---:|---:|---|---:|---:|---|---|---|---:|---:|\n"
+      printf "| configuration | C | rep | status | sent req/s | ready s | steady p50 / p99 / max ms | all p50 / p99 / max ms | LogAppendTime steady p50 / p99 / max ms | peer CPU %% | watcher CPU %% | machine busy %% |\n"
+      printf "|---|---:|---:|---|---:|---:|---|---|---|---:|---:|---:|\n"
       for (l = 1; l <= nl; l++) {
         split(line[l], f, "\t"); r = f[6]
-        printf "| %s | %s | %s | %s | %s | %s | %s / %s / %s | %s / %s / %s | %s / %s / %s | %s | %s |\n", f[1], f[2], f[4], field(r, "status"),
+        printf "| %s | %s | %s | %s | %s | %s | %s / %s / %s | %s / %s / %s | %s / %s / %s | %s | %s | %s |\n", f[1], f[2], f[4], field(r, "status"),
           field(r, "sent_rps"), field(r, "ready_s"), field(r, "vis_st_p50_ms"), field(r, "vis_st_p99_ms"), field(r, "vis_st_max_ms"),
           field(r, "vis_p50_ms"), field(r, "vis_p99_ms"), field(r, "vis_max_ms"),
-          field(r, "app_st_p50_ms"), field(r, "app_st_p99_ms"), field(r, "app_st_max_ms"), field(r, "cpu_peer"), field(r, "sys_busy")
+          field(r, "app_st_p50_ms"), field(r, "app_st_p99_ms"), field(r, "app_st_max_ms"), field(r, "cpu_peer"), field(r, "cpu_watch"), field(r, "sys_busy")
       }
     }' "$1"
 }

@@ -56,13 +56,14 @@ public final class LatencyRun {
 
     PacedLoad load = new PacedLoad(bootstrap, n, rate, Integer.getInteger("keys", 10_000));
     Thread pacer = new Thread(load, "pacer");
-    ProcCpu cpu = ProcCpu.start(peerPid);
+    ProcCpu peerCpu = ProcCpu.start(peerPid), watchCpu = ProcCpu.start((int) ProcessHandle.current().pid());
     String status;
     try (OutputTracker out = new OutputTracker(bootstrap, ACCOUNTS, PARTITIONS, n, accounts)) {
       pacer.start();
       status = follow(out, load, Duration.ofSeconds(timeoutS), peerPid);
       pacer.join();
-      String cpuFields = cpu.fields();
+      String cpuFields = String.format("cpu_peer=%.0f cpu_watch=%.0f sys_busy=%.0f",
+          peerCpu.processPercent(), watchCpu.processPercent(), peerCpu.machinePercent());
       long[] produced = RequestTimes.read(bootstrap, REQUESTS, PARTITIONS, n);
       report(status, n, rate, readyS, skipMs, load, out, produced, cpuFields);
       writeRequests(Path.of(System.getProperty("out", ".")).resolve(group + ".requests.tsv"), out, produced);

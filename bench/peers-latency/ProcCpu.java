@@ -22,12 +22,16 @@ final class ProcCpu {
     return new ProcCpu(pid);
   }
 
-  /** "cpu_peer=P sys_busy=B" since start: P in % of one core, B in % of all cores. */
-  String fields() {
+  /** The process's CPU since start, in % of one core. */
+  double processPercent() {
     double windowS = (System.nanoTime() - startNs) / 1e9;
+    return 100.0 * (ticks(pid) - startTicks) / HZ / windowS;
+  }
+
+  /** The whole machine's busy time since start, in % of all cores. */
+  double machinePercent() {
     long[] now = sys();
-    double busy = 100.0 * (1 - (double) (now[1] - startSys[1]) / Math.max(1, now[0] - startSys[0]));
-    return String.format("cpu_peer=%.0f sys_busy=%.0f", 100.0 * (ticks(pid) - startTicks) / HZ / windowS, busy);
+    return 100.0 * (1 - (double) (now[1] - startSys[1]) / Math.max(1, now[0] - startSys[0]));
   }
 
   private static long ticks(int pid) {
