@@ -1,7 +1,6 @@
 package dev.identitystream.plaid;
 
 import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.IOException;
 
@@ -124,26 +123,6 @@ final class JsonBytes {
   }
 
   /**
-   * The end (exclusive, absolute in the array) of the value whose first token the parser is at:
-   * skips an object or array, finishes a scalar.
-   *
-   * @param base where the parser's byte offsets start in the array
-   */
-  static int endOfValue(JsonParser parser, int base) throws IOException {
-    if (parser.currentToken().isStructStart()) {
-      parser.skipChildren();
-    } else {
-      parser.finishToken();
-    }
-    return base + (int) parser.currentLocation().getByteOffset();
-  }
-
-  /** Where the token the parser is at starts, absolute in the array. */
-  static int startOfToken(JsonParser parser, int base) {
-    return base + (int) parser.currentTokenLocation().getByteOffset();
-  }
-
-  /**
    * The exception to throw for a parse error: {@link UnusableBodyException} for a duplicate name or
    * a nesting limit (valid JSON the job will not pass on), else the error itself (not JSON).
    */
@@ -151,12 +130,15 @@ final class JsonBytes {
     if (error instanceof StreamConstraintsException) {
       throw new UnusableBodyException("response body is nested deeper than " + PlaidJson.MAX_NESTING_DEPTH + " levels");
     }
-    if (error instanceof JsonParseException parse
-        && parse.getOriginalMessage() != null
-        && parse.getOriginalMessage().startsWith("Duplicate field")) {
+    if (error instanceof JsonParseException parse && isRepeatedName(parse)) {
       long at = parse.getLocation() == null ? -1 : parse.getLocation().getByteOffset();
       throw new UnusableBodyException("response body repeats a field name in one object (near offset " + at + ")");
     }
     return error;
+  }
+
+  /** Whether Jackson's strict parser threw this for a name repeated in one object. */
+  static boolean isRepeatedName(JsonParseException error) {
+    return error.getOriginalMessage() != null && error.getOriginalMessage().startsWith("Duplicate field");
   }
 }
