@@ -52,6 +52,27 @@ class JsonBytesTest {
   }
 
   @Test
+  void shouldFindTheEndOfStringsOfEveryLengthWithAnEscapeAnywhere() {
+    // given strings of 0 to 24 bytes (ASCII, or two-byte letters), with \" or \\ at each position or none
+    for (String letter : new String[] {"a", "é"}) {
+      for (int length = 0; length <= 24; length++) {
+        for (int at = -1; at < length; at++) {
+          for (String escape : new String[] {"\\\"", "\\\\"}) {
+            String content = at < 0 ? letter.repeat(length) : letter.repeat(at) + escape + letter.repeat(length - at);
+            String compact = "[\"" + content + "\",\"" + content + " \",1]";
+            byte[] spaced = bytes("[ \"" + content + "\" ,\n\"" + content + " \" , 1 ]");
+
+            // when / then
+            assertThat(string(JsonBytes.compact(spaced, 0, spaced.length))).as(content).isEqualTo(compact);
+            assertThat(string(JsonBytes.compact(bytes(compact), 0, compact.getBytes(StandardCharsets.UTF_8).length)))
+                .isEqualTo(compact);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void shouldNameTheOffsetOfANulOrAMalformedByteWhereverItIs() {
     // given an ASCII body of 41 bytes, in the middle of a buffer, and each position in turn broken
     byte[] ok = bytes("{\"accounts\":[],\"request_id\":\"0123456789\"}");
