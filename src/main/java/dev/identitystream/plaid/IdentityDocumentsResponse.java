@@ -1,7 +1,5 @@
 package dev.identitystream.plaid;
 
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -134,7 +132,7 @@ public record IdentityDocumentsResponse(List<RawAccount> accounts, RawItem item,
    */
   public static IdentityDocumentsResponse parse(byte[] body, int offset, int length) throws IOException {
     int start = JsonBytes.checkedStart(body, offset, length);
-    try (JsonParser parser = PlaidJson.bodyParser(body, start, offset + length - start)) {
+    try (BodyParser parser = PlaidJson.bodyParser(body, start, offset + length - start)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw new MalformedResponseException("response body is not a JSON object");
       }
@@ -145,14 +143,14 @@ public record IdentityDocumentsResponse(List<RawAccount> accounts, RawItem item,
         String name = parser.currentName();
         JsonToken value = parser.nextToken();
         switch (name) {
-          case "accounts" -> accounts = value == JsonToken.START_ARRAY ? readAccounts(parser, body, start) : skip(parser);
-          case "item" -> item = value == JsonToken.START_OBJECT ? readItem(parser, body, start) : skip(parser);
+          case "accounts" -> accounts = value == JsonToken.START_ARRAY ? readAccounts(parser, body) : skip(parser);
+          case "item" -> item = value == JsonToken.START_OBJECT ? readItem(parser, body) : skip(parser);
           case "request_id" -> requestId = textOrSkip(parser, value);
           default -> parser.skipChildren();
         }
       }
       if (parser.nextToken() != null) {
-        throw new JsonParseException(parser, "trailing content after the response object");
+        throw parser.parseError("trailing content after the response object");
       }
       if (accounts == null) {
         throw new MalformedResponseException("response has no 'accounts' array");
@@ -239,15 +237,14 @@ public record IdentityDocumentsResponse(List<RawAccount> accounts, RawItem item,
   }
 
   /** Reads the array the parser is at: each element an object with a string account_id. */
-  private static List<RawAccount> readAccounts(JsonParser parser, byte[] body, int base) throws IOException {
+  private static List<RawAccount> readAccounts(BodyParser parser, byte[] body) throws IOException {
     List<RawAccount> accounts = new ArrayList<>();
     JsonToken token;
     while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
-      String bad = "accounts[" + accounts.size() + "] has no string 'account_id'";
       if (token != JsonToken.START_OBJECT) {
-        throw new MalformedResponseException(bad);
+        throw noAccountId(accounts.size());
       }
-      int start = JsonBytes.startOfToken(parser, base);
+      int start = parser.tokenStart();
       String accountId = null;
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         boolean isId = "account_id".equals(parser.currentName());
@@ -259,17 +256,20 @@ public record IdentityDocumentsResponse(List<RawAccount> accounts, RawItem item,
         }
       }
       if (accountId == null) {
-        throw new MalformedResponseException(bad);
+        throw noAccountId(accounts.size());
       }
-      int end = base + (int) parser.currentLocation().getByteOffset();
-      accounts.add(new RawAccount(accountId, JsonBytes.compact(body, start, end)));
+      accounts.add(new RawAccount(accountId, JsonBytes.compact(body, start, parser.position())));
     }
     return accounts;
   }
 
+  private static MalformedResponseException noAccountId(int index) {
+    return new MalformedResponseException("accounts[" + index + "] has no string 'account_id'");
+  }
+
   /** Reads the Item object the parser is at; null when its item_id is missing, not a string or empty. */
-  private static RawItem readItem(JsonParser parser, byte[] body, int base) throws IOException {
-    int start = JsonBytes.startOfToken(parser, base);
+  private static RawItem readItem(BodyParser parser, byte[] body) throws IOException {
+    int start = parser.tokenStart();
     String itemId = null;
     String institutionId = null;
     String institutionName = null;
@@ -283,14 +283,14 @@ public record IdentityDocumentsResponse(List<RawAccount> accounts, RawItem item,
         case "institution_name" -> institutionName = textOrSkip(parser, value);
         case "error" -> {
           if (value != JsonToken.VALUE_NULL) {
-            int from = JsonBytes.startOfToken(parser, base);
-            error = PlaidError.fromValue(body, from, JsonBytes.endOfValue(parser, base));
+            int from = parser.tokenStart();
+            error = PlaidError.fromValue(body, from, parser.valueEnd());
           }
         }
         default -> parser.skipChildren();
       }
     }
-    int end = base + (int) parser.currentLocation().getByteOffset();
+    int end = parser.position();
     if (itemId == null || itemId.isEmpty()) {
       return null;
     }
@@ -298,7 +298,7 @@ public record IdentityDocumentsResponse(List<RawAccount> accounts, RawItem item,
   }
 
   /** The string the parser is at, or null (after skipping any other value). */
-  private static String textOrSkip(JsonParser parser, JsonToken value) throws IOException {
+  private static String textOrSkip(BodyParser parser, JsonToken value) throws IOException {
     if (value == JsonToken.VALUE_STRING) {
       return parser.getText();
     }
@@ -306,7 +306,7 @@ public record IdentityDocumentsResponse(List<RawAccount> accounts, RawItem item,
     return null;
   }
 
-  private static <T> T skip(JsonParser parser) throws IOException {
+  private static <T> T skip(BodyParser parser) throws IOException {
     parser.skipChildren();
     return null;
   }

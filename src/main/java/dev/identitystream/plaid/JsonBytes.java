@@ -1,9 +1,12 @@
 package dev.identitystream.plaid;
 
 import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * Byte-level rules for response bodies, shared by the 200 and error readers:
@@ -23,6 +26,12 @@ import java.io.IOException;
  * <p>Threading: stateless.
  */
 final class JsonBytes {
+
+  /** Eight bytes of an array as one long, the first byte lowest. */
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private static final long LOW_BITS = 0x0101010101010101L;
+  private static final long HIGH_BITS = 0x8080808080808080L;
 
   private JsonBytes() {}
 
@@ -44,6 +53,10 @@ final class JsonBytes {
     }
     int i = start;
     while (i < end) {
+      if (end - i >= Long.BYTES && isAsciiWithoutNul((long) LONGS.get(body, i))) {
+        i += Long.BYTES; // most of a body: eight bytes at once
+        continue;
+      }
       byte b = body[i];
       if (b > 0) {
         i++;
@@ -58,6 +71,15 @@ final class JsonBytes {
       }
     }
     return start;
+  }
+
+  /**
+   * Whether eight bytes are all ASCII and none is 0: no byte has its high bit set, and {@code (w -
+   * LOW_BITS) & ~w} sets the high bit of some byte exactly when some byte is 0 (a borrow can mark
+   * a byte above a 0 as well, which does not change the answer).
+   */
+  private static boolean isAsciiWithoutNul(long w) {
+    return ((((w - LOW_BITS) & ~w) | w) & HIGH_BITS) == 0;
   }
 
   /** The length of the well-formed UTF-8 sequence at {@code i} (a non-ASCII lead byte), or -1. */
@@ -97,50 +119,62 @@ final class JsonBytes {
   /**
    * The JSON text in {@code body[start, end)} without the whitespace between tokens. The parser has
    * already checked it is well-formed, so only strings (and their escapes) need tracking.
+   *
+   * <p>Text that is already compact (generated JSON often is) is recognised by a scan that writes
+   * nothing, then copied at once; other text is copied a string or a byte at a time.
    */
   static byte[] compact(byte[] body, int start, int end) {
-    byte[] out = new byte[end - start];
-    int n = 0;
-    boolean inString = false;
-    boolean escaped = false;
-    for (int i = start; i < end; i++) {
+    int i = start;
+    while (i < end) {
       byte b = body[i];
-      if (inString) {
-        if (escaped) {
-          escaped = false;
-        } else if (b == '\\') {
-          escaped = true;
-        } else if (b == '"') {
-          inString = false;
-        }
-      } else if (b == '"') {
-        inString = true;
-      } else if (b == ' ' || b == '\n' || b == '\r' || b == '\t') {
-        continue;
+      if (b == '"') {
+        i = afterString(body, i + 1, end);
+      } else if (isWhitespace(b)) {
+        break;
+      } else {
+        i++;
       }
-      out[n++] = b;
     }
-    return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+    if (i == end) {
+      return Arrays.copyOfRange(body, start, end);
+    }
+    byte[] out = new byte[end - start];
+    int n = i - start;
+    System.arraycopy(body, start, out, 0, n);
+    while (i < end) {
+      byte b = body[i];
+      if (b == '"') {
+        int after = afterString(body, i + 1, end);
+        System.arraycopy(body, i, out, n, after - i);
+        n += after - i;
+        i = after;
+      } else {
+        if (!isWhitespace(b)) {
+          out[n++] = b;
+        }
+        i++;
+      }
+    }
+    return Arrays.copyOf(out, n);
   }
 
-  /**
-   * The end (exclusive, absolute in the array) of the value whose first token the parser is at:
-   * skips an object or array, finishes a scalar.
-   *
-   * @param base where the parser's byte offsets start in the array
-   */
-  static int endOfValue(JsonParser parser, int base) throws IOException {
-    if (parser.currentToken().isStructStart()) {
-      parser.skipChildren();
-    } else {
-      parser.finishToken();
-    }
-    return base + (int) parser.currentLocation().getByteOffset();
+  /** JSON's whitespace: space, line feed, carriage return, tab (the first test rules out most bytes). */
+  private static boolean isWhitespace(byte b) {
+    return b <= ' ' && (b == ' ' || b == '\n' || b == '\r' || b == '\t');
   }
 
-  /** Where the token the parser is at starts, absolute in the array. */
-  static int startOfToken(JsonParser parser, int base) {
-    return base + (int) parser.currentTokenLocation().getByteOffset();
+  /** The index just after the closing quote of the string whose content starts at {@code i}. */
+  private static int afterString(byte[] body, int i, int end) {
+    while (i < end) {
+      byte b = body[i++];
+      if (b == '"') {
+        return i;
+      }
+      if (b == '\\') {
+        i++;
+      }
+    }
+    return end;
   }
 
   /**
@@ -151,12 +185,15 @@ final class JsonBytes {
     if (error instanceof StreamConstraintsException) {
       throw new UnusableBodyException("response body is nested deeper than " + PlaidJson.MAX_NESTING_DEPTH + " levels");
     }
-    if (error instanceof JsonParseException parse
-        && parse.getOriginalMessage() != null
-        && parse.getOriginalMessage().startsWith("Duplicate field")) {
+    if (error instanceof JsonParseException parse && isRepeatedName(parse)) {
       long at = parse.getLocation() == null ? -1 : parse.getLocation().getByteOffset();
       throw new UnusableBodyException("response body repeats a field name in one object (near offset " + at + ")");
     }
     return error;
+  }
+
+  /** Whether Jackson's strict parser threw this for a name repeated in one object. */
+  static boolean isRepeatedName(JsonParseException error) {
+    return error.getOriginalMessage() != null && error.getOriginalMessage().startsWith("Duplicate field");
   }
 }

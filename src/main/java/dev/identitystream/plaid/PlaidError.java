@@ -1,7 +1,6 @@
 package dev.identitystream.plaid;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -127,7 +126,7 @@ public record PlaidError(
   }
 
   private static PlaidError read(byte[] body, int start, int end, boolean wholeBody) throws IOException {
-    try (JsonParser parser = PlaidJson.bodyParser(body, start, end - start)) {
+    try (BodyParser parser = PlaidJson.bodyParser(body, start, end - start)) {
       Fields fields = new Fields();
       if (parser.nextToken() == JsonToken.START_OBJECT) {
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -142,9 +141,9 @@ public record PlaidError(
       } else {
         parser.skipChildren();
       }
-      int valueEnd = start + (int) parser.currentLocation().getByteOffset();
+      int valueEnd = parser.position();
       if (wholeBody && parser.nextToken() != null) {
-        throw new JsonParseException(parser, "trailing content after the error body");
+        throw parser.parseError("trailing content after the error body");
       }
       String json = new String(JsonBytes.compact(body, start, wholeBody ? valueEnd : end), StandardCharsets.UTF_8);
       return new PlaidError(fields.type, fields.code, fields.codeReason, fields.message, fields.display,

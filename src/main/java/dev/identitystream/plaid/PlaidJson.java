@@ -20,9 +20,9 @@ import java.io.IOException;
  *
  * <p>Response bodies are read with {@link #bodyParser}: a streaming parser that never converts a
  * number (so there is no limit on the length of numbers, strings or names: the response size cap
- * bounds them), refuses duplicate field names, and allows {@value #MAX_NESTING_DEPTH} levels of
- * nesting (Jackson's default). The mapper's trees (cassette headers, tests) have the same length
- * limits; the job never reads a response into a tree.
+ * bounds them), refuses duplicate field names ({@link BodyParser}), and allows {@value
+ * #MAX_NESTING_DEPTH} levels of nesting (Jackson's default). The mapper's trees (cassette headers,
+ * tests) have the same length limits; the job never reads a response into a tree.
  *
  * <p>Threading: the mapper is thread-safe once configured. Never reconfigure it; derive an {@code
  * ObjectReader}/{@code ObjectWriter} instead.
@@ -53,15 +53,19 @@ public final class PlaidJson {
 
   private static final ObjectReader TREE_READER = MAPPER.reader();
 
+  /**
+   * Response bodies, tolerant of duplicates by itself: {@link BodyParser} refuses them, at less cost
+   * than Jackson's detector (a set per object).
+   */
   private static final JsonFactory BODY_FACTORY =
+      JsonFactory.builder().streamReadConstraints(LIMITS).build();
+
+  /** Like {@link #BODY_FACTORY} with Jackson's own duplicate detection: the error path of {@link BodyParser}. */
+  private static final JsonFactory STRICT_FACTORY =
       JsonFactory.builder()
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .streamReadConstraints(LIMITS)
           .build();
-
-  /** Like {@link #BODY_FACTORY} but tolerant of duplicates: only to recognise an unusable body. */
-  private static final JsonFactory LENIENT_FACTORY =
-      JsonFactory.builder().streamReadConstraints(LIMITS).build();
 
   private PlaidJson() {}
 
@@ -71,13 +75,18 @@ public final class PlaidJson {
   }
 
   /** A streaming parser for {@code body[offset, offset + length)}, UTF-8 already checked. */
-  static JsonParser bodyParser(byte[] body, int offset, int length) throws IOException {
-    return BODY_FACTORY.createParser(body, offset, length);
+  static BodyParser bodyParser(byte[] body, int offset, int length) throws IOException {
+    return new BodyParser(body, offset, length, BODY_FACTORY.createParser(body, offset, length));
+  }
+
+  /** Jackson's parser with its own duplicate detection (what {@link BodyParser} throws comes from it). */
+  static JsonParser strictParser(byte[] body, int offset, int length) throws IOException {
+    return STRICT_FACTORY.createParser(body, offset, length);
   }
 
   /** A parser that accepts any encoding Jackson detects and duplicate names. */
   static JsonParser lenientParser(byte[] body, int offset, int length) throws IOException {
-    return LENIENT_FACTORY.createParser(body, offset, length);
+    return BODY_FACTORY.createParser(body, offset, length);
   }
 
   /** A reader for JSON trees with the shared configuration. */

@@ -42,6 +42,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * <ul>
  *   <li>{@code parse}: bytes to {@link IdentityDocumentsResponse} (what {@code
  *       HttpPlaidClient.toResult} does with a body);
+ *   <li>{@code parseIndented}: the same bodies indented the way Plaid's API sends them (two
+ *       spaces per level, a line per member, {@code "name": value}), which the parse compacts;
  *   <li>{@code parseAndSplit}: parse, {@link OutcomeMapper#map} (one account record per account
  *       plus one Item status), then every key and value serialized with the serde its sink uses;
  *   <li>{@code treeBaseline}: the same records the way the job made them before accounts became
@@ -72,6 +74,7 @@ public class PerRecordPathBenchmark {
   public int accounts;
 
   private byte[][] bodies;
+  private byte[][] indentedBodies;
   private int next;
   private PendingCall call;
   private OutcomeMapper mapper;
@@ -93,6 +96,14 @@ public class PerRecordPathBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws IOException, InterruptedException {
     bodies = EmulatorBodies.fetch(accounts, BODIES).toArray(byte[][]::new);
+    indentedBodies = new byte[BODIES][];
+    for (int i = 0; i < BODIES; i++) {
+      indentedBodies[i] = indented(bodies[i]);
+      if (!IdentityDocumentsResponse.parse(indentedBodies[i], 0, indentedBodies[i].length)
+          .equals(IdentityDocumentsResponse.parse(bodies[i], 0, bodies[i].length))) {
+        throw new IllegalStateException("an indented body does not parse to the same response");
+      }
+    }
     call = requestCall();
     Clock clock = Clock.systemUTC();
     mapper = new OutcomeMapper(clock);
@@ -110,6 +121,12 @@ public class PerRecordPathBenchmark {
   @Benchmark
   public IdentityDocumentsResponse parse() throws IOException {
     byte[] body = nextBody();
+    return IdentityDocumentsResponse.parse(body, 0, body.length);
+  }
+
+  @Benchmark
+  public IdentityDocumentsResponse parseIndented() throws IOException {
+    byte[] body = indentedBodies[next++ & (BODIES - 1)];
     return IdentityDocumentsResponse.parse(body, 0, body.length);
   }
 
@@ -133,6 +150,46 @@ public class PerRecordPathBenchmark {
 
   private byte[] nextBody() {
     return bodies[next++ & (BODIES - 1)];
+  }
+
+  /** Compact JSON indented like Plaid's answers: two spaces a level, one member a line, ": ". */
+  static byte[] indented(byte[] compact) {
+    String json = new String(compact, StandardCharsets.UTF_8);
+    StringBuilder out = new StringBuilder(json.length() * 2);
+    int depth = 0;
+    boolean inString = false;
+    for (int i = 0; i < json.length(); i++) {
+      char c = json.charAt(i);
+      if (inString) {
+        out.append(c);
+        if (c == '\\') {
+          out.append(json.charAt(++i));
+        } else if (c == '"') {
+          inString = false;
+        }
+        continue;
+      }
+      switch (c) {
+        case '"' -> {
+          inString = true;
+          out.append(c);
+        }
+        case '{', '[' -> {
+          char close = c == '{' ? '}' : ']';
+          if (json.charAt(i + 1) == close) { // empty: {} or []
+            out.append(c).append(close);
+            i++;
+          } else {
+            out.append(c).append('\n').append("  ".repeat(++depth));
+          }
+        }
+        case '}', ']' -> out.append('\n').append("  ".repeat(--depth)).append(c);
+        case ',' -> out.append(",\n").append("  ".repeat(depth));
+        case ':' -> out.append(": ");
+        default -> out.append(c);
+      }
+    }
+    return out.append('\n').toString().getBytes(StandardCharsets.UTF_8);
   }
 
   /** What the sinks do with a value: the serde of the topic the split routes it to. */
