@@ -5,7 +5,7 @@ import dev.identitystream.event.ItemErrorEvent;
 import dev.identitystream.event.ItemStatusRecord;
 import org.apache.kafka.common.header.Headers;
 
-/** One output record of the call stage, before the split routes it to its topic. */
+/** One output record of the call stage, before it is serialized and written to its topic. */
 public sealed interface OutputEvent {
 
   /** The output key bytes (UTF-8 of a string key, or the original key bytes). */
