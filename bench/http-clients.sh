@@ -26,12 +26,12 @@ RESULTS=${RESULTS:-$OUT/results.tsv}
 JVM_OPTS=${JVM_OPTS:-"-Xms256m -Xmx512m"}
 
 if [ "${SKIP_BUILD:-}" != 1 ]; then
-  mvn -B -q -Phttp-bench -DskipTests test-compile dependency:build-classpath \
-    -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/classpath.txt"
+  mvn -B -q -Phttp-bench -DskipTests -pl benchmarks -am package dependency:build-classpath \
+    -Dmdep.outputFile=target/http-bench-classpath.txt
   rm -rf "$OUT/fake" && mkdir -p "$OUT/fake"
   javac -d "$OUT/fake" "$PEERS/src/common/bench/FakePlaid.java"
 fi
-CP="target/test-classes:target/classes:$(cat "$OUT/classpath.txt")"
+CP="benchmarks/target/classes:$(cat benchmarks/target/http-bench-classpath.txt)"
 
 java -Xms128m -Xmx512m -Dsun.net.httpserver.nodelay=true -Dsun.net.httpserver.maxIdleConnections=8192 \
   -cp "$OUT/fake" bench.FakePlaid "$PORT" "$L" > "$OUT/fake.log" 2>&1 &

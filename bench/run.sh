@@ -12,7 +12,7 @@ if [ "${1:-}" = peers ]; then
   shift
   exec bench/peers.sh "$@"
 fi
-mvn -B -q -DskipTests package test-compile dependency:build-classpath \
-  -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
-exec java -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
+# The benchmarks module and what it needs (the job's jar at target/plaid-identity-stream.jar among them).
+mvn -B -q -DskipTests -pl benchmarks -am package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+exec java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
   dev.identitystream.bench.Benchmarks "$@"
