@@ -129,7 +129,7 @@ final class ClientErrorGate {
             + " nothing is written for them. Fix the credentials, plan or plaid.base.url; calls"
             + " resume by themselves when a probe (one call every {} ms) is answered otherwise, or"
             + " after a restart with fixed configuration.",
-        ResilientCall.describe(cause),
+        cause.describe(),
         probeInterval.toMillis());
     listener.onClientErrorPause(cause);
     long interval = probeInterval.toNanos();

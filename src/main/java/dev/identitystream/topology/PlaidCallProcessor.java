@@ -287,7 +287,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
     if (LOG.isDebugEnabled()) {
       try (LogContext ignored = LogContext.of(call.requestId(), call.request().itemId())) {
         LOG.debug("Request completed: {} after {} attempts; {} outputs",
-            OutcomeMapper.describe(result), result.attempts(), outputs.size());
+            result.describe(), result.attempts(), outputs.size());
       }
     }
     metrics.onCallCompleted(result, System.nanoTime() - answered.startedNanos);
@@ -312,7 +312,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
       throw e; // Kafka Streams' own signals (a task to revive or migrate) are not about the answer
     } catch (RuntimeException e) {
       reason = DlqReason.OUTPUT_INVALID;
-      message = "Plaid's answer (" + OutcomeMapper.describe(result) + ") could not be written as output records: "
+      message = "Plaid's answer (" + result.describe() + ") could not be written as output records: "
           + e.getClass().getSimpleName();
     }
     try (LogContext ignored = LogContext.of(call.requestId(), call.request().itemId())) {

@@ -72,7 +72,7 @@ class ClientErrorGateTest {
     assertThat(firstHits).isBetween(1L, 5L);
     assertThat(probes).isBetween(5L, 25L);
     assertThat(listener.pauses).singleElement()
-        .satisfies(cause -> assertThat(ResilientCall.describe(cause)).isEqualTo("HTTP 400 INVALID_INPUT/INVALID_API_KEYS"));
+        .satisfies(cause -> assertThat(cause.describe()).isEqualTo("HTTP 400 INVALID_INPUT/INVALID_API_KEYS"));
 
     // when Plaid accepts the client again
     stub.answerEveryone(null);
