@@ -406,6 +406,6 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
             ? new Record<>(output.key(), output.value(), timestamp, output.headers())
             : new Record<>(output.key(), output.value(), timestamp);
     context.forward(record, output.kind().sink());
-    metrics.onRecordOut(encoder.topicOf(output.kind()));
+    metrics.onRecordOut(output.kind().topic(settings.topics()));
   }
 }
