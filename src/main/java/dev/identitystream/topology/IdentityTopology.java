@@ -37,17 +37,8 @@ public final class IdentityTopology {
    */
   public record Built(Topology topology, InFlightLimiter limiter, PendingGauge pending, FleetShare fleet) {}
 
-  public static Topology build(StageSettings settings, PlaidClient client, Clock clock) {
-    return buildWithLimiter(settings, client, clock).topology();
-  }
-
-  public static Built buildWithLimiter(StageSettings settings, PlaidClient client, Clock clock) {
-    return buildWithLimiter(settings, client, clock, StageMetrics.NONE);
-  }
-
-  /** As {@link #buildWithLimiter(StageSettings, PlaidClient, Clock)}, reporting to {@code metrics}. */
-  public static Built buildWithLimiter(
-      StageSettings settings, PlaidClient client, Clock clock, StageMetrics metrics) {
+  /** The job's topology over {@code settings}, calling {@code client}, reporting to {@code metrics}. */
+  public static Built build(StageSettings settings, PlaidClient client, Clock clock, StageMetrics metrics) {
     InFlightLimiter limiter = new InFlightLimiter(settings.maxInFlight(), 1 - settings.liveReserve());
     PendingGauge pending = new PendingGauge();
     FleetShare fleet = new FleetShare();
