@@ -6,7 +6,8 @@
 #   e.g. bench/emulator-wrk.sh 100 4000 30
 # Environment: PORT (default 18080), WRK_THREADS (2), WARMUP_S (10), HANDLER_THREADS (2),
 #   WRITER_THREADS (1), JAVA_OPTS, TOKENS (distinct tokens cycled by the Lua script, 1000).
-# Needs: a compiled tree (`mvn -q compile`), wrk, and `ulimit -n` above 2 x CONNECTIONS.
+# Needs: the jar (`mvn -q -DskipTests package`, built here if missing), wrk, and `ulimit -n` above
+#   2 x CONNECTIONS.
 set -euo pipefail
 
 LATENCY_MS=${1:-0}
@@ -22,16 +23,13 @@ ROOT=$(cd "$HERE/.." && pwd)
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 cd "$ROOT"
-CP_FILE=target/emulator-bench.classpath
-if [[ ! -s $CP_FILE || pom.xml -nt $CP_FILE ]]; then
-  mvn -B -q dependency:build-classpath -Dmdep.outputFile="$CP_FILE" >/dev/null
-fi
-[[ -d target/classes/dev/identitystream/emulator ]] || mvn -B -q compile
+JAR=target/plaid-identity-stream.jar
+[[ -f $JAR ]] || mvn -B -q -DskipTests package
 
 LOG=$(mktemp)
 # The secret is passed through the environment only (never as an argument).
-PLAID_SECRET=bench-secret java ${JAVA_OPTS:-} -cp "target/classes:$(cat "$CP_FILE")" \
-  dev.identitystream.emulator.EmulatorCommand --port "$PORT" --client-id bench-client \
+PLAID_SECRET=bench-secret java ${JAVA_OPTS:-} -jar "$JAR" \
+  emulator --port "$PORT" --client-id bench-client \
   --latency-ms "$LATENCY_MS" --handler-threads "$HANDLER_THREADS" \
   --writer-threads "$WRITER_THREADS" >"$LOG" 2>&1 &
 EMULATOR_PID=$!
