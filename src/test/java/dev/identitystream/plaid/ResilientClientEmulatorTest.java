@@ -270,7 +270,7 @@ class ResilientClientEmulatorTest {
 
     // when one request fails four times and opens the breaker, and three more arrive
     CompletableFuture<PlaidResult> first = start("access-sandbox-breaker-first");
-    await().atMost(Duration.ofSeconds(5)).until(() -> client.breakerState() == State.OPEN);
+    await().atMost(Duration.ofSeconds(5)).until(() -> recorder.breakerState() == State.OPEN);
     List<CompletableFuture<PlaidResult>> waiting = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       waiting.add(start("access-sandbox-breaker-waiting-" + i));
@@ -279,7 +279,7 @@ class ResilientClientEmulatorTest {
     // then no call reaches the emulator while the breaker is open
     await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(1)).untilAsserted(() -> {
       assertThat(emulator.stats().requests()).isEqualTo(4);
-      assertThat(client.breakerState()).isEqualTo(State.OPEN);
+      assertThat(recorder.breakerState()).isEqualTo(State.OPEN);
     });
     assertThat(waiting).noneMatch(CompletableFuture::isDone);
     assertThat(first).isNotDone();
@@ -428,6 +428,11 @@ class ResilientClientEmulatorTest {
     final List<PlaidResult> results = new CopyOnWriteArrayList<>();
     final List<State> transitions = new CopyOnWriteArrayList<>();
     final AtomicInteger rateWaits = new AtomicInteger();
+
+    /** The breaker's state as its transitions tell it (CLOSED before the first). */
+    State breakerState() {
+      return transitions.isEmpty() ? State.CLOSED : transitions.get(transitions.size() - 1);
+    }
 
     List<String> seen() {
       return results.stream().map(ResilientClientEmulatorTest::describe).toList();
