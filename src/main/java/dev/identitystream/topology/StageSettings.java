@@ -74,10 +74,6 @@ public record StageSettings(
     return applicationId + "-" + PENDING_STORE + "-changelog";
   }
 
-  public StageSettings withTopics(Topics value) {
-    return new StageSettings(value, maxInFlight, maxPendingPerTask, maxBlock, drainInterval, maxRecordBytes, persistentStore, outputLimits, liveReserve);
-  }
-
   public StageSettings withMaxInFlight(int value) {
     return new StageSettings(topics, value, maxPendingPerTask, maxBlock, drainInterval, maxRecordBytes, persistentStore, outputLimits, liveReserve);
   }
