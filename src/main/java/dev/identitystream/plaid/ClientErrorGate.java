@@ -67,11 +67,6 @@ final class ClientErrorGate {
     this.listener = listener;
   }
 
-  /** Whether calls are paused because Plaid refuses the client. */
-  boolean isClosed() {
-    return closed;
-  }
-
   /** True when the attempt may go on; false when the gate is closed and the call is now parked. */
   boolean admit(ResilientCall call, CompletableFuture<ResilientCall.Attempt> done) {
     if (!closed) {
