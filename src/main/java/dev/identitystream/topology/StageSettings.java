@@ -90,14 +90,6 @@ public record StageSettings(
     return new StageSettings(topics, maxInFlight, maxPendingPerTask, maxBlock, drainInterval, value, persistentStore, outputLimits, liveReserve);
   }
 
-  public StageSettings withOutputLimits(OutputLimits value) {
-    return new StageSettings(topics, maxInFlight, maxPendingPerTask, maxBlock, drainInterval, maxRecordBytes, persistentStore, value, liveReserve);
-  }
-
-  public StageSettings withLiveReserve(double value) {
-    return new StageSettings(topics, maxInFlight, maxPendingPerTask, maxBlock, drainInterval, maxRecordBytes, persistentStore, outputLimits, value);
-  }
-
   public StageSettings withPersistentStore(boolean value) {
     return new StageSettings(topics, maxInFlight, maxPendingPerTask, maxBlock, drainInterval, maxRecordBytes, value, outputLimits, liveReserve);
   }
