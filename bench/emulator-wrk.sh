@@ -6,7 +6,8 @@
 #   e.g. bench/emulator-wrk.sh 100 4000 30
 # Environment: PORT (default 18080), WRK_THREADS (2), WARMUP_S (10), HANDLER_THREADS (2),
 #   WRITER_THREADS (1), JAVA_OPTS, TOKENS (distinct tokens cycled by the Lua script, 1000).
-# Needs: the jar (`mvn -B -q -DskipTests package`; built if missing), wrk, and `ulimit -n` above 2 x CONNECTIONS.
+# Needs: the jar (`mvn -q -DskipTests package`, built here if missing), wrk, and `ulimit -n` above
+#   2 x CONNECTIONS.
 set -euo pipefail
 
 LATENCY_MS=${1:-0}
@@ -22,11 +23,13 @@ ROOT=$(cd "$HERE/.." && pwd)
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 cd "$ROOT"
-[[ -f target/plaid-identity-stream.jar ]] || mvn -B -q -DskipTests package
+JAR=target/plaid-identity-stream.jar
+[[ -f $JAR ]] || mvn -B -q -DskipTests package
 
 LOG=$(mktemp)
 # The secret is passed through the environment only (never as an argument).
-PLAID_SECRET=bench-secret java ${JAVA_OPTS:-} -jar target/plaid-identity-stream.jar emulator --port "$PORT" --client-id bench-client \
+PLAID_SECRET=bench-secret java ${JAVA_OPTS:-} -jar "$JAR" \
+  emulator --port "$PORT" --client-id bench-client \
   --latency-ms "$LATENCY_MS" --handler-threads "$HANDLER_THREADS" \
   --writer-threads "$WRITER_THREADS" >"$LOG" 2>&1 &
 EMULATOR_PID=$!

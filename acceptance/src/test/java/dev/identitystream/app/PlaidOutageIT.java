@@ -9,9 +9,9 @@ import dev.identitystream.emulator.PlaidEmulator;
 import dev.identitystream.local.KafkaBrokerExtension;
 import dev.identitystream.plaid.PlaidClient;
 import dev.identitystream.plaid.OffloadedPlaidClient;
-import dev.identitystream.plaid.ResilientPlaidClient;
 import dev.identitystream.topology.Topics;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -91,9 +91,9 @@ class PlaidOutageIT {
     KAFKA.broker().createTopic(topics.requests(), PARTITIONS);
     JobTestSupport.produceRequests(KAFKA.bootstrapServers(), topics.requests(), run, KEYS, 0, PER_KEY);
     AppConfig config = new AppConfig(config());
-    PlaidClient client = PlaidClients.create(config);
+    MeterRegistry meters = new SimpleMeterRegistry();
+    PlaidClient client = PlaidClients.create(config, new JobMetrics(meters));
     assertThat(client).isInstanceOf(OffloadedPlaidClient.class);
-    ResilientPlaidClient resilient = (ResilientPlaidClient) ((OffloadedPlaidClient) client).delegate();
     StreamingJob job = resources.add(new StreamingJob(config, client, Clock.systemUTC()));
     job.start();
     await().atMost(Duration.ofSeconds(60)).until(() -> job.streams().state() == KafkaStreams.State.RUNNING);
@@ -107,7 +107,7 @@ class PlaidOutageIT {
     emulator.setOutage(true);
     await("breaker opens")
         .atMost(Duration.ofSeconds(30))
-        .until(() -> resilient.breakerState() == CircuitBreaker.State.OPEN);
+        .until(() -> meters.get(JobMetrics.BREAKER_STATE).tag("state", "open").gauge().value() == 1);
     await("instance stays RUNNING through the outage")
         .during(OUTAGE)
         .atMost(OUTAGE.plusSeconds(5))

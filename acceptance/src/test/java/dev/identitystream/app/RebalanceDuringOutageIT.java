@@ -14,7 +14,8 @@ import dev.identitystream.plaid.PlaidRequest;
 import dev.identitystream.plaid.PlaidResult;
 import dev.identitystream.plaid.ResilientPlaidClient;
 import dev.identitystream.topology.Topics;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -165,9 +166,10 @@ class RebalanceDuringOutageIT {
     KAFKA.broker().createTopic(topics.requests(), PARTITIONS);
     JobTestSupport.produceRequests(KAFKA.bootstrapServers(), topics.requests(), run, KEYS, 0, PER_KEY);
     AppConfig firstConfig = config("first");
+    MeterRegistry firstMeters = new SimpleMeterRegistry();
     ResilientPlaidClient firstClient = new ResilientPlaidClient(
         new RecordingClient(new HttpPlaidClient(PlaidClients.httpConfig(firstConfig))),
-        PlaidClients.resilienceConfig(firstConfig));
+        PlaidClients.resilienceConfig(firstConfig), new JobMetrics(firstMeters));
     OutstandingCalls firstCalls = new OutstandingCalls(firstClient);
     StreamingJob first = start(firstConfig, firstCalls);
     OutputCollector outputs = resources.add(new OutputCollector(KAFKA.bootstrapServers(), topics));
@@ -175,7 +177,8 @@ class RebalanceDuringOutageIT {
 
     // when: Plaid goes down and the first instance's calls wait on its open breaker
     emulator.setOutage(true);
-    await("breaker opens").atMost(Duration.ofSeconds(30)).until(() -> firstClient.breakerState() == CircuitBreaker.State.OPEN);
+    await("breaker opens").atMost(Duration.ofSeconds(30))
+        .until(() -> firstMeters.get(JobMetrics.BREAKER_STATE).tag("state", "open").gauge().value() == 1);
     Set<Integer> before = partitions(first);
 
     // and: a second instance joins and takes some of the first one's tasks

@@ -25,7 +25,7 @@ public final class NaiveTopology {
         settings.topics().requests());
     topology.addProcessor(IdentityTopology.STAGE,
         () -> new BlockingCallProcessor(settings, client, new OutcomeMapper(clock)), IdentityTopology.SOURCE);
-    IdentityTopology.addSinks(topology, settings.topics(), IdentityTopology.STAGE);
+    StageOutput.Kind.addSinks(topology, settings.topics(), IdentityTopology.STAGE);
     return topology;
   }
 

@@ -2,6 +2,7 @@ package dev.identitystream.app;
 
 import dev.identitystream.plaid.PlaidClient;
 import dev.identitystream.topology.IdentityTopology;
+import dev.identitystream.topology.StageMetrics;
 import dev.identitystream.topology.StageSettings;
 import dev.identitystream.topology.Topics;
 import java.io.IOException;
@@ -62,7 +63,7 @@ final class OfflineReplay {
       throws IOException {
     Topics topics = settings.topics();
     IdentityTopology.Built built =
-        IdentityTopology.buildWithLimiter(settings, client, Clock.fixed(at, ZoneOffset.UTC));
+        IdentityTopology.build(settings, client, Clock.fixed(at, ZoneOffset.UTC), StageMetrics.NONE);
     Path stateDir = Files.createTempDirectory("pis-replay-");
     try {
       try (TopologyTestDriver driver = new TopologyTestDriver(built.topology(), properties(stateDir), at)) {

@@ -139,16 +139,6 @@ public final class EmulatorCommand implements Callable<Integer> {
     this.env = Map.copyOf(env);
   }
 
-  public static void main(String[] args) {
-    CommandLine commandLine = new CommandLine(new EmulatorCommand());
-    commandLine.setExecutionExceptionHandler(
-        (e, cl, parsed) -> {
-          cl.getErr().println("emulator: " + e.getMessage());
-          return 2;
-        });
-    System.exit(commandLine.execute(args));
-  }
-
   /** Runs until SIGTERM or Ctrl-C ({@link StopSignals}), then closes the emulator and returns 0. */
   @Override
   public Integer call() throws Exception {

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * A failure the emulator can inject instead of a normal answer, by rate ({@link FaultRates}) or by
- * token ({@code access-sandbox-fail<N>x<KIND>-...}); {@link #tokenName()} is the KIND.
+ * token ({@code access-sandbox-fail<N>x<KIND>-...}); {@link #fromTokenName} reads the KIND.
  */
 public enum FaultKind {
   /** HTTP 429, {@code RATE_LIMIT_EXCEEDED} / {@code RATE_LIMIT}. */
@@ -33,15 +33,11 @@ public enum FaultKind {
   /** The connection is closed without any response. */
   DROP("drop");
 
+  /** The KIND spelling in {@code fail<N>x<KIND>} tokens and on the command line. */
   private final String tokenName;
 
   FaultKind(String tokenName) {
     this.tokenName = tokenName;
-  }
-
-  /** The KIND spelling in {@code fail<N>x<KIND>} tokens and on the command line. */
-  public String tokenName() {
-    return tokenName;
   }
 
   /** The kind spelled {@code name} in a token (case-insensitive), if any. */

@@ -71,7 +71,7 @@ public final class StreamingJob implements AutoCloseable {
     Properties properties = streamsProperties(config);
     checkStageTimings(config, properties);
     this.stage = config.stageSettings();
-    this.built = IdentityTopology.buildWithLimiter(stage, client, clock, metrics);
+    this.built = IdentityTopology.build(stage, client, clock, metrics);
     this.streams = new KafkaStreams(built.topology(), properties);
     client.controls().ifPresent(controls -> {
       built.limiter().limitBy(controls.concurrency());

@@ -67,11 +67,6 @@ final class ClientErrorGate {
     this.listener = listener;
   }
 
-  /** Whether calls are paused because Plaid refuses the client. */
-  boolean isClosed() {
-    return closed;
-  }
-
   /** True when the attempt may go on; false when the gate is closed and the call is now parked. */
   boolean admit(ResilientCall call, CompletableFuture<ResilientCall.Attempt> done) {
     if (!closed) {
@@ -129,7 +124,7 @@ final class ClientErrorGate {
             + " nothing is written for them. Fix the credentials, plan or plaid.base.url; calls"
             + " resume by themselves when a probe (one call every {} ms) is answered otherwise, or"
             + " after a restart with fixed configuration.",
-        ResilientCall.describe(cause),
+        cause.describe(),
         probeInterval.toMillis());
     listener.onClientErrorPause(cause);
     long interval = probeInterval.toNanos();

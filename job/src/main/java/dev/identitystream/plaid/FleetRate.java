@@ -82,19 +82,9 @@ public final class FleetRate {
     local = tasks;
   }
 
-  /** The application's budget, attempts per minute. */
-  public int budgetPerMinute() {
-    return budgetPerMinute;
-  }
-
   /** This instance's share of the budget now, in [0, 1]. */
   public double share() {
     return (double) local / limiters.total();
-  }
-
-  /** This instance's attempts per minute now. */
-  public double instancePerMinute() {
-    return budgetPerMinute * share();
   }
 
   /** A live attempt's wait for its permit: 0 now, a positive wait (reserved), or -1 (ask later). */

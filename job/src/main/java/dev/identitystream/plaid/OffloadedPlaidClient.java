@@ -86,11 +86,6 @@ public final class OffloadedPlaidClient implements PlaidClient {
     return delegate.controls();
   }
 
-  /** The client this one starts calls of. */
-  public PlaidClient delegate() {
-    return delegate;
-  }
-
   /** Stops starting calls, then closes the delegate. */
   @Override
   public void close() {

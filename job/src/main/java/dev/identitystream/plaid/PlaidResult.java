@@ -14,6 +14,27 @@ public sealed interface PlaidResult {
   /** A copy of this result with another attempt count. */
   PlaidResult withAttempts(int attempts);
 
+  /**
+   * A short description for logs and DLQ messages, free of tokens and secrets: {@code HTTP 400
+   * ITEM_ERROR/ITEM_LOGIN_REQUIRED}, {@code TIMEOUT: no complete response within PT10S}, {@code
+   * HTTP_STATUS HTTP 503: ...}, {@code HTTP 200}; an {@code Exhausted} result is described by its
+   * last attempt.
+   */
+  default String describe() {
+    if (this instanceof ErrorAnswer answer) {
+      PlaidError error = answer.error();
+      return "HTTP " + answer.httpStatus() + " " + error.errorType() + "/" + error.errorCode();
+    }
+    if (this instanceof TransportFailure failure) {
+      String status = failure.httpStatus() > 0 ? " HTTP " + failure.httpStatus() : "";
+      return failure.kind() + status + ": " + failure.detail();
+    }
+    if (this instanceof Exhausted exhausted) {
+      return exhausted.last().describe();
+    }
+    return "HTTP " + ((Success) this).httpStatus();
+  }
+
   /** HTTP 200 with a body that satisfies the response contract. */
   record Success(int httpStatus, IdentityDocumentsResponse response, int attempts)
       implements PlaidResult {

@@ -81,7 +81,7 @@ final class ResilientCall {
       long delay = Math.min(call.owner.backoff.apply(failedAttempts), remainingMillis);
       if (LOG.isDebugEnabled()) {
         try (LogContext ignored = LogContext.of(call.request.requestId(), null)) {
-          LOG.debug("Attempt {} failed ({}); retrying in {} ms", failedAttempts, describe(result), delay);
+          LOG.debug("Attempt {} failed ({}); retrying in {} ms", failedAttempts, result.describe(), delay);
         }
       }
       call.owner.listener.onRetry(failedAttempts, delay, result);
@@ -94,17 +94,6 @@ final class ResilientCall {
       PlaidResult last = result.withAttempts(n);
       return ResilientPlaidClient.retriable(result) ? new PlaidResult.Exhausted(last, n) : last;
     }
-  }
-
-  /** A token-free summary of one attempt's result for the logs. */
-  static String describe(PlaidResult result) {
-    if (result instanceof PlaidResult.ErrorAnswer answer) {
-      return "HTTP " + answer.httpStatus() + " " + answer.error().errorType() + "/" + answer.error().errorCode();
-    }
-    if (result instanceof PlaidResult.TransportFailure failure) {
-      return failure.kind() + " (HTTP " + failure.httpStatus() + "): " + failure.detail();
-    }
-    return result.getClass().getSimpleName();
   }
 
   CompletionStage<Attempt> attempt() {

@@ -152,16 +152,6 @@ public final class ResilientPlaidClient implements PlaidClient {
     return Optional.of(new PlaidControls(Optional.ofNullable(rate), concurrency));
   }
 
-  /** The breaker's current state (for health checks). */
-  public CircuitBreaker.State breakerState() {
-    return breaker.getState();
-  }
-
-  /** Whether every call is paused because Plaid refuses this job's client (see {@link ClientErrorGate}). */
-  public boolean pausedByClientError() {
-    return gate.isClosed();
-  }
-
   /** Stops the scheduler (waiting requests are abandoned) and closes the delegate. */
   @Override
   public void close() {

@@ -154,11 +154,6 @@ final class CallDispatcher {
     }
   }
 
-  /** Whether calls wait for their retry delay. */
-  boolean hasDelayed() {
-    return !later.isEmpty();
-  }
-
   /** Ends this life: abandons every call (slots back at once, calls cancelled), stops dispatching. */
   void close() {
     closed = true;

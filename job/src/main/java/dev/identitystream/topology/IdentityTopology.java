@@ -3,7 +3,6 @@ package dev.identitystream.topology;
 import dev.identitystream.plaid.PlaidClient;
 import java.time.Clock;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.Topology;
 
 /**
@@ -38,17 +37,8 @@ public final class IdentityTopology {
    */
   public record Built(Topology topology, InFlightLimiter limiter, PendingGauge pending, FleetShare fleet) {}
 
-  public static Topology build(StageSettings settings, PlaidClient client, Clock clock) {
-    return buildWithLimiter(settings, client, clock).topology();
-  }
-
-  public static Built buildWithLimiter(StageSettings settings, PlaidClient client, Clock clock) {
-    return buildWithLimiter(settings, client, clock, StageMetrics.NONE);
-  }
-
-  /** As {@link #buildWithLimiter(StageSettings, PlaidClient, Clock)}, reporting to {@code metrics}. */
-  public static Built buildWithLimiter(
-      StageSettings settings, PlaidClient client, Clock clock, StageMetrics metrics) {
+  /** The job's topology over {@code settings}, calling {@code client}, reporting to {@code metrics}. */
+  public static Built build(StageSettings settings, PlaidClient client, Clock clock, StageMetrics metrics) {
     InFlightLimiter limiter = new InFlightLimiter(settings.maxInFlight(), 1 - settings.liveReserve());
     PendingGauge pending = new PendingGauge();
     FleetShare fleet = new FleetShare();
@@ -59,24 +49,7 @@ public final class IdentityTopology {
         STAGE,
         new PlaidCallProcessorSupplier(settings, client, limiter, new OutcomeMapper(clock), pending, metrics, fleet),
         SOURCE);
-    addSinks(topology, settings.topics(), STAGE);
+    StageOutput.Kind.addSinks(topology, settings.topics(), STAGE);
     return new Built(topology, limiter, pending, fleet);
-  }
-
-  /**
-   * One sink per output topic, children of {@code parent}, named by {@link StageOutput.Kind#sink()}:
-   * the stage forwards each serialized record straight to its topic's sink (no routing nodes in
-   * between: eleven records per call pass one node each). Also used by the benchmarks' naive job.
-   */
-  static void addSinks(Topology topology, Topics topics, String parent) {
-    for (StageOutput.Kind kind : StageOutput.Kind.values()) {
-      String topic = switch (kind) {
-        case ACCOUNT -> topics.accounts();
-        case ITEM -> topics.items();
-        case ITEM_ERROR -> topics.itemErrors();
-        case DLQ -> topics.dlq();
-      };
-      topology.addSink(kind.sink(), topic, new ByteArraySerializer(), new ByteArraySerializer(), parent);
-    }
   }
 }

@@ -70,7 +70,7 @@ final class OutcomeMapper {
       }
       return List.of(deadLetter(call, result, result));
     } catch (RuntimeException e) {
-      String message = "UNUSABLE_RESPONSE: the answer (" + describe(result) + ") could not be mapped: " + e.getClass().getName();
+      String message = "UNUSABLE_RESPONSE: the answer (" + result.describe() + ") could not be mapped: " + e.getClass().getName();
       return List.of(DeadLetters.of(call.source(), DlqReason.UNUSABLE_RESPONSE, PlaidClient.class, message, call.requestId()));
     }
   }
@@ -184,7 +184,7 @@ final class OutcomeMapper {
       PendingCall call, PlaidResult last, PlaidResult finalResult) {
     DlqReason reason = reason(last);
     String message =
-        reason.name() + " after " + finalResult.attempts() + " attempt(s); last: " + describe(last);
+        reason.name() + " after " + finalResult.attempts() + " attempt(s); last: " + last.describe();
     return DeadLetters.of(call.source(), reason, PlaidClient.class, message, call.requestId());
   }
 
@@ -198,22 +198,6 @@ final class OutcomeMapper {
       return DlqReason.RESPONSE_TOO_LARGE;
     }
     return kind == FailureKind.UNUSABLE_BODY ? DlqReason.UNUSABLE_RESPONSE : DlqReason.RETRIES_EXHAUSTED;
-  }
-
-  /** A secret-free description of a failed attempt. */
-  static String describe(PlaidResult result) {
-    if (result instanceof PlaidResult.ErrorAnswer answer) {
-      PlaidError error = answer.error();
-      return "HTTP " + answer.httpStatus() + " " + error.errorType() + "/" + error.errorCode();
-    }
-    if (result instanceof PlaidResult.TransportFailure failure) {
-      String status = failure.httpStatus() > 0 ? " HTTP " + failure.httpStatus() : "";
-      return failure.kind() + status + ": " + failure.detail();
-    }
-    if (result instanceof PlaidResult.Exhausted exhausted) {
-      return describe(exhausted.last());
-    }
-    return "HTTP " + ((PlaidResult.Success) result).httpStatus();
   }
 
   private static byte[] utf8(String text) {

@@ -1,7 +1,6 @@
 package dev.identitystream.topology;
 
 import dev.identitystream.event.DlqHeaders;
-import dev.identitystream.event.EventSerdes;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,12 +47,13 @@ final class OutputEncoder {
   List<StageOutput> encode(List<OutputEvent> events) throws TooLarge {
     List<StageOutput> out = new ArrayList<>(events.size());
     for (OutputEvent event : events) {
-      StageOutput record = serialize(event);
-      if (record.kind() == StageOutput.Kind.DLQ) {
+      StageOutput.Kind kind = StageOutput.Kind.of(event);
+      if (kind == StageOutput.Kind.DLQ) {
         out.add(deadLetter((OutputEvent.DeadLetter) event));
         continue;
       }
-      String topic = topicOf(record.kind());
+      StageOutput record = new StageOutput(kind, event.key(), kind.serialize(event), null);
+      String topic = kind.topic(topics);
       long size = OutputLimits.sizeOf(record.key(), record.value());
       if (size > limits.limitFor(topic)) {
         throw new TooLarge("a " + record.kind().name().toLowerCase() + " record", topic, size, limits.limitFor(topic));
@@ -89,32 +89,6 @@ final class OutputEncoder {
       addTruncation(truncated, dead);
     }
     return new StageOutput(StageOutput.Kind.DLQ, key, value, truncated);
-  }
-
-  String topicOf(StageOutput.Kind kind) {
-    return switch (kind) {
-      case ACCOUNT -> topics.accounts();
-      case ITEM -> topics.items();
-      case ITEM_ERROR -> topics.itemErrors();
-      case DLQ -> topics.dlq();
-    };
-  }
-
-  private static StageOutput serialize(OutputEvent event) {
-    if (event instanceof OutputEvent.Account account) {
-      return new StageOutput(
-          StageOutput.Kind.ACCOUNT, account.key(), EventSerdes.ACCOUNT.serialize(null, account.value()), null);
-    }
-    if (event instanceof OutputEvent.ItemStatus status) {
-      return new StageOutput(
-          StageOutput.Kind.ITEM, status.key(), EventSerdes.ITEM_STATUS.serialize(null, status.value()), null);
-    }
-    if (event instanceof OutputEvent.ItemError error) {
-      return new StageOutput(
-          StageOutput.Kind.ITEM_ERROR, error.key(), EventSerdes.ITEM_ERROR.serialize(null, error.value()), null);
-    }
-    OutputEvent.DeadLetter dead = (OutputEvent.DeadLetter) event;
-    return new StageOutput(StageOutput.Kind.DLQ, dead.key(), dead.value(), dead.headers());
   }
 
   private static void addTruncation(Headers headers, OutputEvent.DeadLetter dead) {

@@ -287,7 +287,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
     if (LOG.isDebugEnabled()) {
       try (LogContext ignored = LogContext.of(call.requestId(), call.request().itemId())) {
         LOG.debug("Request completed: {} after {} attempts; {} outputs",
-            OutcomeMapper.describe(result), result.attempts(), outputs.size());
+            result.describe(), result.attempts(), outputs.size());
       }
     }
     metrics.onCallCompleted(result, System.nanoTime() - answered.startedNanos);
@@ -312,7 +312,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
       throw e; // Kafka Streams' own signals (a task to revive or migrate) are not about the answer
     } catch (RuntimeException e) {
       reason = DlqReason.OUTPUT_INVALID;
-      message = "Plaid's answer (" + OutcomeMapper.describe(result) + ") could not be written as output records: "
+      message = "Plaid's answer (" + result.describe() + ") could not be written as output records: "
           + e.getClass().getSimpleName();
     }
     try (LogContext ignored = LogContext.of(call.requestId(), call.request().itemId())) {
@@ -406,6 +406,6 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
             ? new Record<>(output.key(), output.value(), timestamp, output.headers())
             : new Record<>(output.key(), output.value(), timestamp);
     context.forward(record, output.kind().sink());
-    metrics.onRecordOut(encoder.topicOf(output.kind()));
+    metrics.onRecordOut(output.kind().topic(settings.topics()));
   }
 }

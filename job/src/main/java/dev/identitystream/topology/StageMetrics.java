@@ -4,7 +4,7 @@ import dev.identitystream.plaid.PlaidResult;
 
 /**
  * What the call stage reports for metrics. The stage knows no metrics library: the application
- * implements this (with Micrometer) and passes it to {@link IdentityTopology#buildWithLimiter}.
+ * implements this (with Micrometer) and passes it to {@link IdentityTopology#build}.
  *
  * <p>Threading: called on stream threads only (several at once when the job runs several), when
  * the stage forwards; implementations must be thread-safe and quick and must not throw.

@@ -74,10 +74,6 @@ public record StageSettings(
     return applicationId + "-" + PENDING_STORE + "-changelog";
   }
 
-  public StageSettings withTopics(Topics value) {
-    return new StageSettings(value, maxInFlight, maxPendingPerTask, maxBlock, drainInterval, maxRecordBytes, persistentStore, outputLimits, liveReserve);
-  }
-
   public StageSettings withMaxInFlight(int value) {
     return new StageSettings(topics, value, maxPendingPerTask, maxBlock, drainInterval, maxRecordBytes, persistentStore, outputLimits, liveReserve);
   }
@@ -92,14 +88,6 @@ public record StageSettings(
 
   public StageSettings withMaxRecordBytes(int value) {
     return new StageSettings(topics, maxInFlight, maxPendingPerTask, maxBlock, drainInterval, value, persistentStore, outputLimits, liveReserve);
-  }
-
-  public StageSettings withOutputLimits(OutputLimits value) {
-    return new StageSettings(topics, maxInFlight, maxPendingPerTask, maxBlock, drainInterval, maxRecordBytes, persistentStore, value, liveReserve);
-  }
-
-  public StageSettings withLiveReserve(double value) {
-    return new StageSettings(topics, maxInFlight, maxPendingPerTask, maxBlock, drainInterval, maxRecordBytes, persistentStore, outputLimits, value);
   }
 
   public StageSettings withPersistentStore(boolean value) {

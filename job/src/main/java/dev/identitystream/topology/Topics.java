@@ -1,5 +1,6 @@
 package dev.identitystream.topology;
 
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -61,8 +62,8 @@ public record Topics(
     return List.of(requests, bulkRequests);
   }
 
-  /** The four output topics. */
+  /** The output topics, one per output kind, in the order of the stage's table of outputs. */
   public List<String> outputs() {
-    return List.of(accounts, items, itemErrors, dlq);
+    return Arrays.stream(StageOutput.Kind.values()).map(kind -> kind.topic(this)).toList();
   }
 }

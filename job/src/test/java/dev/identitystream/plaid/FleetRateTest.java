@@ -12,8 +12,8 @@ class FleetRateTest {
     // given: 600 a minute for the application; this instance runs 2 of 6 tasks
     FleetRate rate = new FleetRate("t", 600, 0);
     rate.setShare(2, 6);
-    // then: 200 a minute, as 2 permits every 600 ms
-    assertThat(rate.instancePerMinute()).isEqualTo(200.0);
+    // then: a third of it, 200 a minute, as 2 permits every 600 ms
+    assertThat(rate.share()).isEqualTo(2.0 / 6);
     assertThat(rate.reserveLive()).isZero();
     assertThat(rate.reserveLive()).isZero();
     long wait = rate.reserveLive();
@@ -21,7 +21,6 @@ class FleetRateTest {
     // when: a rebalance gives it a third task
     rate.setShare(3, 6);
     // then
-    assertThat(rate.instancePerMinute()).isEqualTo(300.0);
     assertThat(rate.share()).isEqualTo(0.5);
   }
 
@@ -32,7 +31,7 @@ class FleetRateTest {
     rate.setShare(0, 6);
     assertThat(rate.share()).isZero();
     rate.setShare(1, 6);
-    assertThat(rate.instancePerMinute()).isEqualTo(100.0);
+    assertThat(rate.share()).isEqualTo(1.0 / 6);
   }
 
   @Test

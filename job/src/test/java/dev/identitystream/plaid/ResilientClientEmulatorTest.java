@@ -270,7 +270,7 @@ class ResilientClientEmulatorTest {
 
     // when one request fails four times and opens the breaker, and three more arrive
     CompletableFuture<PlaidResult> first = start("access-sandbox-breaker-first");
-    await().atMost(Duration.ofSeconds(5)).until(() -> client.breakerState() == State.OPEN);
+    await().atMost(Duration.ofSeconds(5)).until(() -> recorder.breakerState() == State.OPEN);
     List<CompletableFuture<PlaidResult>> waiting = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       waiting.add(start("access-sandbox-breaker-waiting-" + i));
@@ -279,7 +279,7 @@ class ResilientClientEmulatorTest {
     // then no call reaches the emulator while the breaker is open
     await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(1)).untilAsserted(() -> {
       assertThat(emulator.stats().requests()).isEqualTo(4);
-      assertThat(client.breakerState()).isEqualTo(State.OPEN);
+      assertThat(recorder.breakerState()).isEqualTo(State.OPEN);
     });
     assertThat(waiting).noneMatch(CompletableFuture::isDone);
     assertThat(first).isNotDone();
@@ -364,7 +364,7 @@ class ResilientClientEmulatorTest {
 
     // when Plaid refuses the keys, and later the connection itself
     CompletableFuture<PlaidResult> refused = start(token);
-    await().atMost(Duration.ofSeconds(5)).until(() -> client.pausedByClientError());
+    await().atMost(Duration.ofSeconds(5)).until(() -> recorder.paused());
     await().atMost(Duration.ofSeconds(5)).until(() -> emulator.stats().errorCode("INVALID_API_KEYS") >= 3);
     emulator.setOutage(OutageMode.REFUSE_CONNECTIONS);
     await().atMost(Duration.ofSeconds(5)).until(() -> recorder.results.stream()
@@ -372,7 +372,7 @@ class ResilientClientEmulatorTest {
 
     // then the call waits (a probe without an answer does not resume it), retried at the probe's pace
     assertThat(refused).isNotDone();
-    assertThat(client.pausedByClientError()).isTrue();
+    assertThat(recorder.paused()).isTrue();
     assertThat(recorder.results).filteredOn(r -> r instanceof ErrorAnswer)
         .allSatisfy(r -> assertThat(describe(r)).isEqualTo("400 INVALID_INPUT/INVALID_API_KEYS"));
     // and neither result nor any attempt shows a secret
@@ -428,6 +428,18 @@ class ResilientClientEmulatorTest {
     final List<PlaidResult> results = new CopyOnWriteArrayList<>();
     final List<State> transitions = new CopyOnWriteArrayList<>();
     final AtomicInteger rateWaits = new AtomicInteger();
+    final AtomicInteger pauses = new AtomicInteger();
+    final AtomicInteger resumes = new AtomicInteger();
+
+    /** Whether calls are paused, as the pauses and resumes reported tell it. */
+    boolean paused() {
+      return pauses.get() > resumes.get();
+    }
+
+    /** The breaker's state as its transitions tell it (CLOSED before the first). */
+    State breakerState() {
+      return transitions.isEmpty() ? State.CLOSED : transitions.get(transitions.size() - 1);
+    }
 
     List<String> seen() {
       return results.stream().map(ResilientClientEmulatorTest::describe).toList();
@@ -446,6 +458,16 @@ class ResilientClientEmulatorTest {
     @Override
     public void onBreakerTransition(State from, State to) {
       transitions.add(to);
+    }
+
+    @Override
+    public void onClientErrorPause(PlaidResult cause) {
+      pauses.incrementAndGet();
+    }
+
+    @Override
+    public void onClientErrorResume(long pausedNanos) {
+      resumes.incrementAndGet();
     }
   }
 }

@@ -182,7 +182,7 @@ class ResilientPlaidClientTest {
 
     // when the first request fails four times, the breaker opens and later requests arrive
     CompletableFuture<PlaidResult> first = client.identityDocumentsUploadsGet(request("t-down")).toCompletableFuture();
-    await().atMost(Duration.ofSeconds(5)).until(() -> client.breakerState() == State.OPEN);
+    await().atMost(Duration.ofSeconds(5)).until(() -> listener.breakerState() == State.OPEN);
     List<CompletableFuture<PlaidResult>> waiting = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       waiting.add(client.identityDocumentsUploadsGet(request("t-up")).toCompletableFuture());
@@ -255,7 +255,7 @@ class ResilientPlaidClientTest {
         .breakerOpenDuration(Duration.ofMillis(300)).build());
     CompletableFuture<PlaidResult> retrying = client.identityDocumentsUploadsGet(request("t-retrying")).toCompletableFuture();
     await().atMost(Duration.ofSeconds(5)).until(() -> stub.hits("t-retrying") >= 1);
-    await().atMost(Duration.ofSeconds(5)).until(() -> client.breakerState() == State.OPEN);
+    await().atMost(Duration.ofSeconds(5)).until(() -> listener.breakerState() == State.OPEN);
     CompletableFuture<PlaidResult> waiting = client.identityDocumentsUploadsGet(request("t-open")).toCompletableFuture();
 
     // when both callers give up
@@ -274,6 +274,11 @@ class ResilientPlaidClientTest {
     final AtomicInteger rateWaits = new AtomicInteger();
     final AtomicInteger breakerWaits = new AtomicInteger();
     final List<Transition> transitions = new CopyOnWriteArrayList<>();
+
+    /** The breaker's state as its transitions tell it (CLOSED before the first). */
+    State breakerState() {
+      return transitions.isEmpty() ? State.CLOSED : transitions.get(transitions.size() - 1).to();
+    }
 
     @Override
     public void onAttempt(PlaidResult outcome, long durationNanos) {

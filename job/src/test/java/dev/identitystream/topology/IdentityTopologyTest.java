@@ -317,8 +317,8 @@ class IdentityTopologyTest {
   @Test
   void shouldForwardFromTheStageStraightToOneSinkPerOutputTopic() {
     TopologyDescription description =
-        IdentityTopology.build(TopologyHarness.settings(), new FakePlaidClient(), java.time.Clock.systemUTC())
-            .describe();
+        IdentityTopology.build(TopologyHarness.settings(), new FakePlaidClient(), java.time.Clock.systemUTC(), StageMetrics.NONE)
+            .topology().describe();
     assertThat(description.subtopologies()).hasSize(1);
     Set<TopologyDescription.Node> nodes = description.subtopologies().iterator().next().nodes();
     TopologyDescription.Node stage = nodes.stream().filter(n -> n.name().equals("plaid-call")).findFirst().orElseThrow();

@@ -42,7 +42,7 @@ final class TopologyHarness implements AutoCloseable {
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     driver =
         new TopologyTestDriver(
-            IdentityTopology.buildWithLimiter(settings, client, Clock.fixed(NOW, ZoneOffset.UTC), metrics)
+            IdentityTopology.build(settings, client, Clock.fixed(NOW, ZoneOffset.UTC), metrics)
                 .topology(),
             props);
     input =
