@@ -2,7 +2,7 @@
 # later), run it on a JRE 25 with an ahead-of-time cache, as a non-root user.
 #
 #   docker build -t plaid-identity-stream:local .
-#   docker compose --profile local up --build     # see docker-compose.yml and the README's Docker section
+#   docker compose --profile local up --build     # see docker-compose.yml and docs/operations.md
 #
 # The image runs `java -jar /app/plaid-identity-stream.jar <command>`; the default command is `run`
 # with the configuration mounted at /etc/plaid-identity-stream/job.properties. Credentials come from
