@@ -4,7 +4,7 @@
 #
 #   docker build -t plaid-identity-stream:local .
 #   docker build --target devkit -t plaid-identity-stream-devkit:local .
-#   docker compose --profile local up --build     # see docker-compose.yml and the README's Docker section
+#   docker compose --profile local up --build     # see docker-compose.yml and docs/operations.md
 #
 # The image runs `java -jar /app/plaid-identity-stream.jar <command>` (the runtime jar: run, backfill,
 # enqueue, validate-config, tail, redrive); the default command is `run`

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's local pipeline, as written: {@code broker}, {@code emulator} and {@code run --config
- * config/local.properties} each in its own JVM, then {@code enqueue} of {@code
- * config/sample-tokens.csv} and {@code tail}. Only the ports differ from the README (free ones,
+ * The local pipeline of docs/operations.md, as written: {@code broker}, {@code emulator} and
+ * {@code run --config config/local.properties} each in its own JVM, then {@code enqueue} of {@code
+ * config/sample-tokens.csv} and {@code tail}. Only the ports differ from the docs (free ones,
  * through the {@code PIS_*} variables and {@code --set}, so parallel builds on this machine do not
  * collide); the configuration file is the repository's own, its relative {@code state.dir} in a
  * temporary working directory.
@@ -37,7 +37,7 @@ class LocalPipelineIT {
   @Test
   @Timeout(value = 300, unit = TimeUnit.SECONDS)
   void shouldRunTheReadmePipelineAndStopEveryPartCleanly() throws Exception {
-    // given a broker, the emulator and the job, started as the README says
+    // given a broker, the emulator and the job, started as docs/operations.md says
     int kafkaPort = freePort();
     int emulatorPort = freePort();
     String bootstrap = "127.0.0.1:" + kafkaPort;

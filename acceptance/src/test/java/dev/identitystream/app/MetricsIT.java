@@ -91,12 +91,14 @@ class MetricsIT {
   }
 
   /**
-   * The README's metric tables ("Metrics and health") name exactly the job's own series that
-   * /metrics serves, and every JVM, process and Kafka name they list is served.
+   * The metric tables of docs/operations.md ("Metrics and health") name exactly the job's own
+   * series that /metrics serves, and every JVM, process and Kafka name they list is served.
    */
   private static void assertReadmeTableIsWhatMetricsServes(String scrape) throws Exception {
-    String readme = java.nio.file.Files.readString(Path.of(System.getProperty("user.dir"), "README.md"));
-    String section = readme.substring(readme.indexOf("## Metrics and health"), readme.indexOf("## Project layout"));
+    String operations =
+        java.nio.file.Files.readString(Path.of(System.getProperty("user.dir"), "docs", "operations.md"));
+    int start = operations.indexOf("## Metrics and health");
+    String section = operations.substring(start, operations.indexOf("\n## ", start + 1));
     java.util.Set<String> documented = new java.util.TreeSet<>();
     Matcher row = Pattern.compile("(?m)^\\| ([^|]*`[a-z_]+`[^|]*) \\|").matcher(section);
     while (row.find()) {
@@ -113,10 +115,10 @@ class MetricsIT {
     java.util.function.BiPredicate<String, String> sameFamily = (servedName, documentedName) ->
         servedName.equals(documentedName)
             || servedName.matches(Pattern.quote(documentedName) + "_(bucket|count|sum|max)");
-    assertThat(documented).as("names in the README's metric tables").hasSizeGreaterThan(25);
+    assertThat(documented).as("names in docs/operations.md's metric tables").hasSizeGreaterThan(25);
     documented.remove("jvm_gc_pause_seconds"); // documented as appearing at the first collection
     for (String name : documented) {
-      assertThat(served).as("README names " + name).anyMatch(s -> sameFamily.test(s, name));
+      assertThat(served).as("docs/operations.md names " + name).anyMatch(s -> sameFamily.test(s, name));
     }
     for (String name : served) {
       if (name.startsWith("plaid_") || name.startsWith("stage_")) {

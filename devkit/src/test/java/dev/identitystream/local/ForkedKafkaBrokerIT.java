@@ -61,8 +61,8 @@ class ForkedKafkaBrokerIT {
 
     // Records a read_committed reader has seen must survive the crash. (A commit acknowledged but
     // whose markers were not yet written when the broker died was seen to stay invisible after the
-    // restart on this single-node setup: see the README's notes; the job's own crash and
-    // broker-restart tests check end-to-end exactly-once.)
+    // restart on this single-node setup: see the known issues in docs/operations.md; the job's own
+    // crash and broker-restart tests check end-to-end exactly-once.)
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(

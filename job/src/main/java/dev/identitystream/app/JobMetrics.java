@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 
 /**
  * The job's own meters, fed by the call stage ({@link StageMetrics}) and the resilient Plaid client
- * ({@link ResilienceListener}). Names are listed in the README ("Metrics and health").
+ * ({@link ResilienceListener}). Names are listed in docs/operations.md ("Metrics and health").
  *
  * <p>Every counter and timer exists from the start, at zero: {@code plaid_requests_total} and the
  * durations for each outcome (with {@code error_type}/{@code error_code} {@code none}), retries and

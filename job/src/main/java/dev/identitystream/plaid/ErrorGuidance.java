@@ -27,9 +27,9 @@ public enum ErrorGuidance {
 
   /**
    * The client-error class, by {@code error_type}, from Plaid's error reference (the pages cited
-   * in {@code shared/plaid/errors.md}; the README's "Errors about our own client" gives the reason
-   * for each, and for the codes left out). Only codes that cannot depend on the request's Item
-   * belong here: a code listed by mistake would pause the whole job for one request.
+   * in {@code shared/plaid/errors.md}; "Errors about our own client" in docs/operations.md gives
+   * the reason for each, and for the codes left out). Only codes that cannot depend on the
+   * request's Item belong here: a code listed by mistake would pause the whole job for one request.
    */
   static final Map<String, Set<String>> CLIENT_CODES =
       Map.of(
