@@ -30,9 +30,9 @@ COPY emulator/src/main emulator/src/main
 COPY job/src/main job/src/main
 COPY devkit/src/main devkit/src/main
 # -Pimage: the runtime jar without native libraries for platforms this image never runs on (job/pom.xml).
-# Tests are not built here: they ran before the image. Leaves target/plaid-identity-stream-runtime.jar and
+# Tests are not in the build context (they ran before the image). Leaves target/plaid-identity-stream-runtime.jar and
 # target/plaid-identity-stream.jar (the full CLI).
-RUN --mount=type=cache,target=/root/.m2 mvn -B -q -pl job,devkit -am package -Dmaven.test.skip=true -Pimage
+RUN --mount=type=cache,target=/root/.m2 mvn -B -q -pl job,devkit -am package -DskipTests -Pimage
 
 # The full CLI (every command), for the Plaid emulator in compose's local profile and for trying the devkit.
 FROM eclipse-temurin:25.0.3_9-jre-noble AS devkit
