@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -60,7 +61,7 @@ class DockerfileTest {
     }
     for (String line : lines) {
       int space = line.indexOf(' ');
-      String keyword = (space < 0 ? line : line.substring(0, space)).toUpperCase();
+      String keyword = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
       String args = space < 0 ? "" : line.substring(space + 1).strip();
       if (keyword.equals("FROM")) {
         Matcher m = FROM.matcher(line);

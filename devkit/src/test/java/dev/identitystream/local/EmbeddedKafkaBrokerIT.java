@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
@@ -94,7 +95,7 @@ class EmbeddedKafkaBrokerIT {
     KAFKA.broker().createTopic(output, 2);
     StreamsBuilder builder = new StreamsBuilder();
     builder.stream(input, Consumed.with(Serdes.String(), Serdes.String()))
-        .mapValues(value -> value.toUpperCase())
+        .mapValues(value -> value.toUpperCase(Locale.ROOT))
         .to(output, Produced.with(Serdes.String(), Serdes.String()));
     streams = new KafkaStreams(builder.build(), streamsConfig(uniqueName("upper-app")));
 

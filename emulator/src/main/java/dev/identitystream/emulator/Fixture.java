@@ -40,7 +40,7 @@ final class Fixture {
 
   /** The bytes this fixture holds (for the generator's cache bound). */
   long sizeBytes() {
-    long size = item.length + extraTopLevel.length;
+    long size = (long) item.length + extraTopLevel.length;
     for (byte[] account : accounts.values()) {
       size += account.length;
     }

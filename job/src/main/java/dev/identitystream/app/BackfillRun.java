@@ -4,6 +4,7 @@ import dev.identitystream.cli.StopSignals;
 import dev.identitystream.plaid.PlaidClient;
 import dev.identitystream.topology.PendingGauge;
 import dev.identitystream.topology.Topics;
+import java.io.Console;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -97,7 +98,7 @@ final class BackfillRun {
         err.println(nothingToConsume(groupId, inputEnds.values().stream().mapToLong(Long::longValue).sum()));
       }
       err.flush();
-      BackfillProgress progress = new BackfillProgress(err, System.console() != null, total, progressEvery);
+      BackfillProgress progress = new BackfillProgress(err, isTerminal(), total, progressEvery);
       try (StreamingJob job = new StreamingJob(config, client.get(), Clock.systemUTC())) {
         job.start();
         Integer stopped = awaitCaughtUp(job, admin, groupId, inputs, inputStarts, inputEnds, progress, abortReason, signals);
@@ -220,5 +221,23 @@ final class BackfillRun {
       }
     }
     return result;
+  }
+
+  /**
+   * Whether the process runs attached to a terminal. {@code System.console() != null} tells only up
+   * to JDK 21: from JDK 22 on (the image runs JDK 25) the console is there even when the streams are
+   * redirected, and {@code Console.isTerminal()} (JDK 22 on, so called by reflection) tells.
+   */
+  @SuppressWarnings("SystemConsoleNull") // this is the version-aware check the bug pattern asks for
+  static boolean isTerminal() {
+    Console console = System.console();
+    if (console == null || Runtime.version().feature() < 22) {
+      return console != null;
+    }
+    try {
+      return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException e) {
+      return true;
+    }
   }
 }

@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -129,10 +128,8 @@ public final class TailCommand implements Callable<Integer> {
   private void printLast(TopicReader reader, Map<TopicPartition, Long> ends, RecordFilter filter, RecordPrinter printer) {
     Map<TopicPartition, Long> beginnings = reader.beginnings();
     boolean filtered = !filter.reasons().isEmpty() || !filter.requestIds().isEmpty();
-    Map<TopicPartition, Long> starts = new HashMap<>();
     for (TopicPartition partition : reader.partitions()) {
       long start = filtered ? beginnings.get(partition) : Math.max(beginnings.get(partition), ends.get(partition) - 4L * last);
-      starts.put(partition, start);
       reader.consumer().seek(partition, start);
     }
     List<ConsumerRecord<byte[], byte[]>> window = new ArrayList<>();

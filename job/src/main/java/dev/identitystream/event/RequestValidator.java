@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -72,7 +73,7 @@ public final class RequestValidator {
     if (!root.isObject()) {
       return invalid(
           DlqReason.NOT_A_JSON_OBJECT,
-          "value is a JSON " + root.getNodeType().name().toLowerCase() + ", not an object");
+          "value is a JSON " + root.getNodeType().name().toLowerCase(Locale.ROOT) + ", not an object");
     }
     return validateObject(key, (ObjectNode) root);
   }
@@ -259,7 +260,7 @@ public final class RequestValidator {
   }
 
   private static String typeName(JsonNode node) {
-    return node.getNodeType().name().toLowerCase();
+    return node.getNodeType().name().toLowerCase(Locale.ROOT);
   }
 
   /** Describes a parse error by position only: Jackson's own message may quote the input. */

@@ -5,7 +5,7 @@ import java.util.HashSet;
 
 /**
  * The names met so far in each open object of one JSON text, to refuse a name repeated in one
- * object. Names are compared as the parser decoded them, so {@code "a"} and {@code "\u0061"} are
+ * object. Names are compared as the parser decoded them, so <code>"a"</code> and <code>"&#92;u0061"</code> are
  * the same name (as for Jackson's {@code STRICT_DUPLICATE_DETECTION}).
  *
  * <p>Why not Jackson's detector: it allocates a {@code HashSet} for every object with more than two

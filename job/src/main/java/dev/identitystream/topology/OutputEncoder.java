@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -56,7 +57,7 @@ final class OutputEncoder {
       String topic = kind.topic(topics);
       long size = OutputLimits.sizeOf(record.key(), record.value());
       if (size > limits.limitFor(topic)) {
-        throw new TooLarge("a " + record.kind().name().toLowerCase() + " record", topic, size, limits.limitFor(topic));
+        throw new TooLarge("a " + record.kind().name().toLowerCase(Locale.ROOT) + " record", topic, size, limits.limitFor(topic));
       }
       out.add(record);
     }

@@ -51,7 +51,7 @@ public final class OutputLimits {
 
   /** As {@link #sizeOf(byte[], byte[], Header[])} for a record without headers. */
   public static long sizeOf(byte[] key, byte[] value) {
-    return BATCH_OVERHEAD + RECORD_OVERHEAD + length(key) + length(value) + VARINT_MAX;
+    return (long) BATCH_OVERHEAD + RECORD_OVERHEAD + length(key) + length(value) + VARINT_MAX;
   }
 
   /** An upper bound of the bytes a record takes in a batch of its own. */

@@ -160,7 +160,7 @@ class CassetteTest {
 
     // then: every entry reads back, each thread's in its own order
     Cassette cassette = Cassette.read(file);
-    assertThat(cassette.entries()).isEqualTo(threads * perThread);
+    assertThat(cassette.entries()).isEqualTo((long) threads * perThread);
     for (int t = 0; t < threads; t++) {
       List<PlaidResult> results = cassette.results(fingerprint(t));
       for (int i = 0; i < perThread; i++) {
