@@ -382,7 +382,7 @@ class ResilientClientEmulatorTest {
       shown.add(r instanceof TransportFailure f ? f.detail() : "");
       shown.add(r instanceof ErrorAnswer a ? a.error().json() : "");
     }
-    shown.add(client.toString());
+    shown.add(client.delegate.toString());
     shown.add(((HttpPlaidClient) client.delegate).config().toString());
     assertThat(shown).hasSizeGreaterThan(8)
         .noneMatch(s -> s.contains(SECRET) || s.contains(token) || s.contains("5ecretT0ken"));
