@@ -1,6 +1,8 @@
-package dev.identitystream.app;
+package dev.identitystream.testkit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.identitystream.app.EnqueueCommand;
+import dev.identitystream.app.RequestLines;
 import dev.identitystream.event.IdentityRequest;
 import dev.identitystream.event.Json;
 import dev.identitystream.event.RequestValidator;
@@ -21,7 +23,7 @@ import java.util.List;
  *
  * <p>Threading: not thread-safe; one reader per input.
  */
-final class ReplayRequests {
+public final class ReplayRequests {
 
   /** The prefix of a request id given to a line that has none. */
   static final String LINE_ID_PREFIX = "line-";
@@ -33,17 +35,17 @@ final class ReplayRequests {
    * @param value the record value, with the added request id if any
    * @param plaidRequest the call the job will make for it (holds the token: never print it)
    */
-  record Event(long line, byte[] key, byte[] value, String requestId, PlaidRequest plaidRequest) {}
+  public record Event(long line, byte[] key, byte[] value, String requestId, PlaidRequest plaidRequest) {}
 
   /** An invalid line: its number and why, never its content. */
-  record Skipped(long line, String reason, String problem) {}
+  public record Skipped(long line, String reason, String problem) {}
 
   /** What a file held, in file order. */
-  record Result(List<Event> events, List<Skipped> skipped) {}
+  public record Result(List<Event> events, List<Skipped> skipped) {}
 
   private ReplayRequests() {}
 
-  static Result read(Reader input, RequestLines.Format format, RequestValidator validator) throws IOException {
+  public static Result read(Reader input, RequestLines.Format format, RequestValidator validator) throws IOException {
     List<Event> events = new ArrayList<>();
     List<Skipped> skipped = new ArrayList<>();
     RequestLines.read(input, format, line -> {
