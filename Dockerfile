@@ -18,16 +18,18 @@
 
 FROM maven:3.9.11-eclipse-temurin-17 AS build
 WORKDIR /build
-# Every module's pom (Maven reads the whole reactor), then the main sources of the three modules built here.
+# Every module's pom (Maven reads the whole reactor), then the main sources of the four modules built here.
 COPY pom.xml .
 COPY .mvn ./.mvn
 COPY emulator/pom.xml emulator/
 COPY job/pom.xml job/
+COPY testkit/pom.xml testkit/
 COPY devkit/pom.xml devkit/
 COPY acceptance/pom.xml acceptance/
 COPY benchmarks/pom.xml benchmarks/
 COPY emulator/src/main emulator/src/main
 COPY job/src/main job/src/main
+COPY testkit/src/main testkit/src/main
 COPY devkit/src/main devkit/src/main
 # -Pimage: the runtime jar without native libraries for platforms this image never runs on (job/pom.xml).
 # Tests are not in the build context (they ran before the image). Leaves target/plaid-identity-stream-runtime.jar and

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The package arrows of the architecture point one way only, across the modules (job, emulator,
- * devkit): their main classes, from target/classes or the modules' jars, never their tests.
+ * testkit, devkit): their main classes, from target/classes or the modules' jars, never their tests.
  */
 class LayeringTest {
 
@@ -31,14 +31,17 @@ class LayeringTest {
         .layer("local").definedBy("dev.identitystream.local..")
         .layer("cli").definedBy("dev.identitystream.cli..")
         .layer("kafka").definedBy("dev.identitystream.kafka..")
-        .whereLayer("app").mayNotBeAccessedByAnyLayer()
-        .whereLayer("topology").mayOnlyBeAccessedByLayers("app")
+        .layer("testkit").definedBy("dev.identitystream.testkit..")
+        // the test kit reads the job's configuration and request files (app: AppConfig, RequestLines)
+        .whereLayer("app").mayOnlyBeAccessedByLayers("testkit")
+        .whereLayer("testkit").mayOnlyBeAccessedByLayers("app")
+        .whereLayer("topology").mayOnlyBeAccessedByLayers("app", "testkit")
         .whereLayer("emulator").mayOnlyBeAccessedByLayers("app")
         .whereLayer("local").mayOnlyBeAccessedByLayers("app")
         .whereLayer("cli").mayOnlyBeAccessedByLayers("app", "emulator")
         .whereLayer("kafka").mayOnlyBeAccessedByLayers("app", "local")
-        .whereLayer("event").mayOnlyBeAccessedByLayers("app", "topology")
-        .whereLayer("plaid").mayOnlyBeAccessedByLayers("app", "topology", "emulator")
+        .whereLayer("event").mayOnlyBeAccessedByLayers("app", "topology", "testkit")
+        .whereLayer("plaid").mayOnlyBeAccessedByLayers("app", "topology", "emulator", "testkit")
         .check(classes);
   }
 }

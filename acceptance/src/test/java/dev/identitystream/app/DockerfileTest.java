@@ -242,9 +242,10 @@ class DockerfileTest {
     // the image builds and the training script come back: no secrets/, no target/, no tests
     assertThat(ignore.get(0)).isEqualTo("*");
     assertThat(ignore.stream().filter(l -> l.startsWith("!"))).containsExactlyInAnyOrder("!pom.xml", "!.mvn/",
-        "!*/pom.xml", "!emulator/src/main/", "!job/src/main/", "!devkit/src/main/", "!docker/aot-train.sh");
+        "!*/pom.xml", "!emulator/src/main/", "!job/src/main/", "!testkit/src/main/", "!devkit/src/main/",
+        "!docker/aot-train.sh");
     // and the build stage copies exactly those
     assertThat(stages.get(0).all("COPY")).extracting(Instruction::args).allSatisfy(copy -> assertThat(copy)
-        .matches("(pom\\.xml \\.|\\.mvn \\./\\.mvn|[a-z]+/pom\\.xml [a-z]+/|(emulator|job|devkit)/src/main \\2/src/main)"));
+        .matches("(pom\\.xml \\.|\\.mvn \\./\\.mvn|[a-z]+/pom\\.xml [a-z]+/|(emulator|job|testkit|devkit)/src/main \\2/src/main)"));
   }
 }

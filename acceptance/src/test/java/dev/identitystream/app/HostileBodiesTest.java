@@ -24,6 +24,8 @@ import dev.identitystream.plaid.cassette.CassettePlaidClient;
 import dev.identitystream.plaid.cassette.CassetteWriter;
 import dev.identitystream.plaid.cassette.Fingerprinter;
 import dev.identitystream.plaid.cassette.RecordingPlaidClient;
+import dev.identitystream.testkit.OfflineReplay;
+import dev.identitystream.testkit.ReplayRequests;
 import dev.identitystream.topology.StageSettings;
 import dev.identitystream.topology.Topics;
 import java.io.IOException;

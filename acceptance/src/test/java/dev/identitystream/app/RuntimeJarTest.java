@@ -37,7 +37,8 @@ class RuntimeJarTest {
       new String[] {"org/junit/", "JUnit"},
       new String[] {"dev/identitystream/emulator/", "the Plaid emulator"},
       new String[] {"dev/identitystream/local/", "the embedded broker"},
-      new String[] {"dev/identitystream/plaid/cassette/", "record/replay cassettes (devkit)"},
+      new String[] {"dev/identitystream/plaid/cassette/", "record/replay cassettes (testkit)"},
+      new String[] {"dev/identitystream/testkit/", "the replay test kit (testkit)"},
       new String[] {"dev/identitystream/app/DemoCommand", "the demo (devkit)"},
       new String[] {"META-INF/services/dev.identitystream.app.CliExtension", "the devkit's commands"});
 

@@ -4,6 +4,7 @@ import dev.identitystream.plaid.cassette.Cassette;
 import dev.identitystream.plaid.cassette.CassetteWriter;
 import dev.identitystream.plaid.cassette.Fingerprinter;
 import dev.identitystream.plaid.cassette.RecordingPlaidClient;
+import dev.identitystream.testkit.CassetteKeys;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -1,23 +1,16 @@
 package dev.identitystream.app;
 
-import dev.identitystream.event.RequestValidator;
 import dev.identitystream.plaid.cassette.Cassette;
-import dev.identitystream.plaid.cassette.CassettePlaidClient;
-import dev.identitystream.plaid.cassette.Fingerprinter;
-import dev.identitystream.topology.Topics;
+import dev.identitystream.testkit.CassetteKeys;
+import dev.identitystream.testkit.CassetteReplay;
+import dev.identitystream.testkit.ReplayResult;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.streams.test.TestRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,10 +20,11 @@ import picocli.CommandLine.Spec;
 /**
  * Runs the job's topology offline over a requests file, answering Plaid calls from a cassette that
  * {@code record} wrote, and writes every output topic as JSON Lines ({@link ReplayOutput}). No
- * broker, no network, a fixed clock: two replays of the same inputs write the same bytes.
+ * broker, no network, a fixed clock: two replays of the same inputs write the same bytes. A thin
+ * layer over the test kit's {@link CassetteReplay}, which users' tests call directly.
  *
- * <p>Reads: the requests file as {@code enqueue} does ({@link ReplayRequests}), the cassette, and the
- * configuration's topic names, stage settings and {@code cassette.key}; Kafka keys are ignored.
+ * <p>Reads: the requests file as {@code enqueue} does, the cassette, and the configuration's topic
+ * names, stage settings and {@code cassette.key}; Kafka keys are ignored.
  */
 @Command(
     name = "replay",
@@ -96,34 +90,27 @@ public final class ReplayCommand implements Callable<Integer> {
       return ExitCodes.USAGE;
     }
     AppConfig config = options.load();
-    Fingerprinter fingerprinter = CassetteKeys.fingerprinter(config);
+    CassetteKeys.fingerprinter(config); // a missing or short key fails before the cassette is read
     Cassette tape;
-    ReplayRequests.Result input;
     try {
       tape = Cassette.read(cassette);
     } catch (IOException e) {
       err.println("Cannot read the cassette: " + e.getMessage());
       return ExitCodes.INPUT;
     }
-    if (!fingerprinter.hasKeyId(tape.header().keyId())) {
-      throw new ConfigException(AppConfig.CASSETTE_KEY_CONFIG + " is not the key " + cassette + " was recorded with");
-    }
-    try (Reader reader = Files.newBufferedReader(requests, StandardCharsets.UTF_8)) {
-      input = ReplayRequests.read(reader, chosen, new RequestValidator(config.getInt(AppConfig.INPUT_MAX_RECORD_BYTES_CONFIG)));
+    CassetteReplay.Prepared replay;
+    try {
+      replay = CassetteReplay.of(tape).config(config).requests(requests, chosen).at(at != null ? at : tape.header().recordedAt())
+          .prepare();
     } catch (IOException e) {
       err.println("Cannot read " + requests + ": " + e.getMessage());
       return ExitCodes.INPUT;
     }
-    input.skipped().forEach(skipped -> err.println("line " + skipped.line() + ": " + skipped.problem()));
-    List<ReplayRequests.Event> notRecorded = new ArrayList<>();
-    for (ReplayRequests.Event event : input.events()) {
-      if (!tape.contains(fingerprinter.of(event.plaidRequest()))) {
-        notRecorded.add(event);
-      }
-    }
+    replay.invalid().forEach(skipped -> err.println("line " + skipped.line() + ": " + skipped.problem()));
+    List<ReplayResult.Miss> notRecorded = replay.misses();
     if (!notRecorded.isEmpty() && missing == Missing.FAIL) {
-      notRecorded.stream().limit(MISSING_SHOWN).forEach(event -> err.println(
-          "line " + event.line() + " (request_id " + event.requestId() + "): no cassette entry for this request"));
+      notRecorded.stream().limit(MISSING_SHOWN).forEach(miss -> err.println(
+          "line " + miss.line() + " (request_id " + miss.requestId() + "): no cassette entry for this request"));
       if (notRecorded.size() > MISSING_SHOWN) {
         err.println("... and " + (notRecorded.size() - MISSING_SHOWN) + " more");
       }
@@ -131,19 +118,16 @@ public final class ReplayCommand implements Callable<Integer> {
           + ": record them, or pass --missing=dlq to replay them as transport failures");
       return ExitCodes.INPUT;
     }
-    Instant clock = at != null ? at : tape.header().recordedAt();
-    Topics topics = config.topics();
-    Map<String, List<TestRecord<byte[], byte[]>>> written =
-        new OfflineReplay(config.stageSettings(), clock).run(input.events(), new CassettePlaidClient(tape, fingerprinter));
+    ReplayResult result = replay.run();
     Map<String, Integer> counts;
     try {
-      counts = ReplayOutput.write(out, topics.dlq(), written);
+      counts = ReplayOutput.write(out, result);
     } catch (IOException e) {
       err.println("Cannot write to " + out + ": " + e.getMessage());
       return ExitCodes.INPUT;
     }
     stdout.printf("Replayed %d request(s) from %s at %s; skipped %d invalid line(s); %d without a cassette entry%n",
-        input.events().size(), requests, clock, input.skipped().size(), notRecorded.size());
+        result.requests(), requests, result.clock(), result.invalid().size(), notRecorded.size());
     counts.forEach((topic, count) -> stdout.printf("  %-30s %d%n", topic, count));
     stdout.println("Wrote " + counts.size() + " file(s) to " + out);
     stdout.flush();

@@ -165,7 +165,7 @@ public final class EnqueueCommand implements Callable<Integer> {
   }
 
   /** item_id, else request_id, else null; when the value is not JSON the validator says so. */
-  static byte[] keyOf(byte[] value) {
+  public static byte[] keyOf(byte[] value) {
     try {
       JsonNode root = Json.mapper().readTree(value);
       if (root == null || !root.isObject()) {

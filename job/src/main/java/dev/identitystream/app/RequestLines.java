@@ -26,16 +26,16 @@ import java.util.function.Consumer;
  *
  * <p>Threading: not thread-safe; one reader per input.
  */
-final class RequestLines {
+public final class RequestLines {
 
   /** Input formats. */
-  enum Format {
+  public enum Format {
     CSV,
     JSONL
   }
 
   /** One input line: its number and value bytes, or why it could not be turned into a value. */
-  record Line(long number, byte[] value, String formatError) {
+  public record Line(long number, byte[] value, String formatError) {
     static Line ok(long number, byte[] value) {
       return new Line(number, value, null);
     }
@@ -51,7 +51,7 @@ final class RequestLines {
   private RequestLines() {}
 
   /** Picks the format from the file name's extension; null when it has no known one. */
-  static Format formatOf(String fileName) {
+  public static Format formatOf(String fileName) {
     String name = fileName.toLowerCase(java.util.Locale.ROOT);
     if (name.endsWith(".csv")) {
       return Format.CSV;
@@ -63,7 +63,7 @@ final class RequestLines {
   }
 
   /** Calls {@code sink} for every line of the input, in order. */
-  static void read(Reader input, Format format, Consumer<Line> sink) throws IOException {
+  public static void read(Reader input, Format format, Consumer<Line> sink) throws IOException {
     if (format == Format.JSONL) {
       readJsonLines(input, sink);
     } else {

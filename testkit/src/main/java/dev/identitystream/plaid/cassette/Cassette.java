@@ -97,12 +97,15 @@ public final class Cassette {
     }
   }
 
+  private final Path file;
   private final Header header;
   private final Map<String, List<PlaidResult>> byFingerprint;
   private final long entries;
   private final long lastSequence;
 
-  private Cassette(Header header, Map<String, List<PlaidResult>> byFingerprint, long entries, long lastSequence) {
+  private Cassette(Path file, Header header, Map<String, List<PlaidResult>> byFingerprint, long entries,
+      long lastSequence) {
+    this.file = file;
     this.header = header;
     this.byFingerprint = byFingerprint;
     this.entries = entries;
@@ -157,7 +160,12 @@ public final class Cassette {
       throw new FormatException(file, Math.max(1, number), "empty: no cassette header");
     }
     byFingerprint.replaceAll((fingerprint, results) -> List.copyOf(results));
-    return new Cassette(header, Map.copyOf(byFingerprint), entries, lastSequence);
+    return new Cassette(file, header, Map.copyOf(byFingerprint), entries, lastSequence);
+  }
+
+  /** The file it was read from. */
+  public Path file() {
+    return file;
   }
 
   public Header header() {

@@ -1,6 +1,8 @@
-package dev.identitystream.app;
+package dev.identitystream.testkit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.identitystream.app.EnqueueCommand;
+import dev.identitystream.app.RequestLines;
 import dev.identitystream.event.IdentityRequest;
 import dev.identitystream.event.Json;
 import dev.identitystream.event.RequestValidator;
@@ -17,11 +19,12 @@ import java.util.List;
  * <p>A valid line without a {@code request_id} gets {@code line-<N>} (N its line number) added to
  * its value after the key was chosen, so its outputs are named the same on every replay (the job
  * would derive one from the record's partition and offset). Invalid lines are skipped, as {@code
- * enqueue} skips them, with their line number and reason (never the token).
+ * enqueue} skips them, with their line number and reason (never the token); or, when asked, sent
+ * as they are too (as another producer would), for the job to put on its DLQ.
  *
  * <p>Threading: not thread-safe; one reader per input.
  */
-final class ReplayRequests {
+public final class ReplayRequests {
 
   /** The prefix of a request id given to a line that has none. */
   static final String LINE_ID_PREFIX = "line-";
@@ -31,24 +34,28 @@ final class ReplayRequests {
    *
    * @param key the record key (null: none)
    * @param value the record value, with the added request id if any
-   * @param plaidRequest the call the job will make for it (holds the token: never print it)
+   * @param requestId its request id (null: an invalid line sent as it is)
+   * @param plaidRequest the call the job will make for it (holds the token: never print it); null
+   *     for an invalid line sent as it is
    */
-  record Event(long line, byte[] key, byte[] value, String requestId, PlaidRequest plaidRequest) {}
-
-  /** An invalid line: its number and why, never its content. */
-  record Skipped(long line, String reason, String problem) {}
+  public record Event(long line, byte[] key, byte[] value, String requestId, PlaidRequest plaidRequest) {}
 
   /** What a file held, in file order. */
-  record Result(List<Event> events, List<Skipped> skipped) {}
+  record Result(List<Event> events, List<ReplayResult.Invalid> invalid) {}
 
   private ReplayRequests() {}
 
-  static Result read(Reader input, RequestLines.Format format, RequestValidator validator) throws IOException {
+  /**
+   * @param includeInvalid whether invalid lines (but CSV rows that are not a value) are also events,
+   *     sent as they are with the key {@code enqueue} would choose
+   */
+  static Result read(Reader input, RequestLines.Format format, RequestValidator validator, boolean includeInvalid)
+      throws IOException {
     List<Event> events = new ArrayList<>();
-    List<Skipped> skipped = new ArrayList<>();
+    List<ReplayResult.Invalid> skipped = new ArrayList<>();
     RequestLines.read(input, format, line -> {
       if (line.formatError() != null) {
-        skipped.add(new Skipped(line.number(), "CSV_FORMAT", line.formatError()));
+        skipped.add(new ReplayResult.Invalid(line.number(), "CSV_FORMAT", line.formatError()));
         return;
       }
       byte[] key = EnqueueCommand.keyOf(line.value());
@@ -59,7 +66,10 @@ final class ReplayRequests {
         result = validator.validate(key, value);
       }
       if (result instanceof RequestValidator.Invalid invalid) {
-        skipped.add(new Skipped(line.number(), invalid.reason().name(), invalid.reason() + ": " + invalid.message()));
+        skipped.add(new ReplayResult.Invalid(line.number(), invalid.reason().name(), invalid.reason() + ": " + invalid.message()));
+        if (includeInvalid) {
+          events.add(new Event(line.number(), key, line.value(), null, null));
+        }
         return;
       }
       IdentityRequest request = ((RequestValidator.Valid) result).request();

@@ -1,5 +1,6 @@
-package dev.identitystream.app;
+package dev.identitystream.testkit;
 
+import dev.identitystream.app.StreamingJob;
 import dev.identitystream.plaid.PlaidClient;
 import dev.identitystream.topology.IdentityTopology;
 import dev.identitystream.topology.StageMetrics;
@@ -37,9 +38,12 @@ import org.apache.kafka.streams.test.TestRecord;
  * <p>Every request is piped in order on partition 0 (offsets 0, 1, 2...), then the driver's wall
  * clock is advanced one drain interval at a time until no request is pending.
  *
+ * <p>The engine under {@link CassetteReplay}, public for a test that brings its own Plaid client
+ * and reads the raw records; most tests want {@link CassetteReplay}.
+ *
  * <p>Threading: one thread; the driver runs the topology on it.
  */
-final class OfflineReplay {
+public final class OfflineReplay {
 
   /** Drain rounds after which a replay that still has pending requests gives up. */
   private static final int MAX_DRAIN_ROUNDS = 100_000;
@@ -49,7 +53,11 @@ final class OfflineReplay {
   private final StageSettings settings;
   private final Instant at;
 
-  OfflineReplay(StageSettings settings, Instant at) {
+  /**
+   * @param settings the stage's settings (the pending store is always in memory here)
+   * @param at the fixed clock
+   */
+  public OfflineReplay(StageSettings settings, Instant at) {
     this.settings = settings.withPersistentStore(false);
     this.at = at;
   }
@@ -59,7 +67,7 @@ final class OfflineReplay {
    *
    * @return every output topic (in {@link Topics#outputs()} order) with the records written to it, in order
    */
-  Map<String, List<TestRecord<byte[], byte[]>>> run(List<ReplayRequests.Event> requests, PlaidClient client)
+  public Map<String, List<TestRecord<byte[], byte[]>>> run(List<ReplayRequests.Event> requests, PlaidClient client)
       throws IOException {
     Topics topics = settings.topics();
     IdentityTopology.Built built =
