@@ -17,13 +17,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Reads the job's four output topics with {@code read_committed} into memory, for integration
  * tests. Threading: one test thread.
  */
-final class OutputCollector implements AutoCloseable {
+public final class OutputCollector implements AutoCloseable {
 
   private final Topics topics;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Map<String, List<ConsumerRecord<byte[], byte[]>>> byTopic = new LinkedHashMap<>();
 
-  OutputCollector(String bootstrapServers, Topics topics) {
+  public OutputCollector(String bootstrapServers, Topics topics) {
     this.topics = topics;
     Map<String, Object> props =
         Map.of(
@@ -39,7 +39,7 @@ final class OutputCollector implements AutoCloseable {
   }
 
   /** Polls until the condition holds or the timeout passes; returns whether it held. */
-  boolean pollUntil(Predicate<OutputCollector> condition, Duration timeout) {
+  public boolean pollUntil(Predicate<OutputCollector> condition, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.test(this)) {
       if (System.nanoTime() > deadline) {
@@ -53,31 +53,31 @@ final class OutputCollector implements AutoCloseable {
   }
 
   /** Polls for a while longer to catch anything that should not be there (duplicates). */
-  void pollQuietly(Duration duration) {
+  public void pollQuietly(Duration duration) {
     pollUntil(c -> false, duration);
   }
 
-  List<ConsumerRecord<byte[], byte[]>> records(String topic) {
+  public List<ConsumerRecord<byte[], byte[]>> records(String topic) {
     return byTopic.get(topic);
   }
 
-  List<ConsumerRecord<byte[], byte[]>> accounts() {
+  public List<ConsumerRecord<byte[], byte[]>> accounts() {
     return records(topics.accounts());
   }
 
-  List<ConsumerRecord<byte[], byte[]>> items() {
+  public List<ConsumerRecord<byte[], byte[]>> items() {
     return records(topics.items());
   }
 
-  List<ConsumerRecord<byte[], byte[]>> itemErrors() {
+  public List<ConsumerRecord<byte[], byte[]>> itemErrors() {
     return records(topics.itemErrors());
   }
 
-  List<ConsumerRecord<byte[], byte[]>> dlq() {
+  public List<ConsumerRecord<byte[], byte[]>> dlq() {
     return records(topics.dlq());
   }
 
-  List<ConsumerRecord<byte[], byte[]>> all() {
+  public List<ConsumerRecord<byte[], byte[]>> all() {
     List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
     byTopic.values().forEach(all::addAll);
     return all;

@@ -1,5 +1,6 @@
 package dev.identitystream.app;
 
+import dev.identitystream.app.job.StreamingJob;
 import dev.identitystream.plaid.PlaidClient;
 import dev.identitystream.topology.IdentityTopology;
 import dev.identitystream.topology.StageMetrics;

@@ -1,6 +1,8 @@
 package dev.identitystream.app;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.identitystream.app.input.RequestKeys;
+import dev.identitystream.app.input.RequestLines;
 import dev.identitystream.event.IdentityRequest;
 import dev.identitystream.event.Json;
 import dev.identitystream.event.RequestValidator;
@@ -51,7 +53,7 @@ final class ReplayRequests {
         skipped.add(new Skipped(line.number(), "CSV_FORMAT", line.formatError()));
         return;
       }
-      byte[] key = EnqueueCommand.keyOf(line.value());
+      byte[] key = RequestKeys.keyOf(line.value());
       byte[] value = line.value();
       RequestValidator.Result result = validator.validate(key, value);
       if (result instanceof RequestValidator.Valid valid && valid.request().requestId() == null) {

@@ -1,5 +1,14 @@
 package dev.identitystream.app;
 
+import dev.identitystream.app.backfill.BackfillCommand;
+import dev.identitystream.app.config.ValidateConfigCommand;
+import dev.identitystream.app.input.EnqueueCommand;
+import dev.identitystream.app.job.KafkaReachability;
+import dev.identitystream.app.job.RunCommand;
+import dev.identitystream.app.job.TopicManager;
+import dev.identitystream.app.observability.LogSettings;
+import dev.identitystream.app.topics.RedriveCommand;
+import dev.identitystream.app.topics.TailCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -8,8 +17,8 @@ import java.util.Properties;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.config.ConfigException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The command line: {@code java -jar plaid-identity-stream.jar <command> [options]}.
@@ -134,7 +143,7 @@ public final class Main implements Callable<Integer> {
   }
 
   /** The version the build wrote into the jar (Maven resource filtering of the pom's version). */
-  static String version() {
+  public static String version() {
     try (InputStream in = Main.class.getResourceAsStream("/plaid-identity-stream-version.properties")) {
       if (in == null) {
         return "unknown (built without Maven)";
