@@ -2,7 +2,7 @@ package dev.identitystream.app.demo;
 
 import dev.identitystream.app.ErrorText;
 import dev.identitystream.app.ExitCodes;
-import dev.identitystream.cli.StopSignals;
+import dev.identitystream.app.job.JobLifecycle;
 import dev.identitystream.local.BrokerOptions;
 import dev.identitystream.local.EmbeddedKafkaBroker;
 import java.io.PrintWriter;
@@ -68,7 +68,7 @@ public final class BrokerCommand implements Callable<Integer> {
     quietKafkaLogs();
     out.println((reused ? "Starting the Kafka broker on its data in " : "Starting a new Kafka broker with its data in ") + dir + " ...");
     out.flush();
-    try (StopSignals signals = StopSignals.install()) {
+    try (JobLifecycle lifecycle = JobLifecycle.install()) {
       EmbeddedKafkaBroker broker;
       try {
         broker = EmbeddedKafkaBroker.start(brokerOptions);
@@ -82,10 +82,8 @@ public final class BrokerCommand implements Callable<Integer> {
         out.println("Use it with bootstrap.servers=" + broker.bootstrapServers() + " (config/local.properties)."
             + " Ctrl-C or SIGTERM stops it cleanly.");
         out.flush();
-        while (!signals.await(Duration.ofHours(1))) {
-          // runs until a signal
-        }
-        out.println(signals.signalName() + " received: stopping the broker...");
+        lifecycle.awaitSignal();
+        out.println(lifecycle.signalName() + " received: stopping the broker...");
         out.flush();
       }
     }

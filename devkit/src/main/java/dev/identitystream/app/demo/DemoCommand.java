@@ -3,10 +3,10 @@ package dev.identitystream.app.demo;
 import dev.identitystream.app.ExitCodes;
 import dev.identitystream.app.config.AppConfig;
 import dev.identitystream.app.config.ConfigOptions;
+import dev.identitystream.app.job.JobLifecycle;
 import dev.identitystream.app.job.PlaidClients;
 import dev.identitystream.app.job.StreamingJob;
 import dev.identitystream.app.observability.Observability;
-import dev.identitystream.cli.StopSignals;
 import dev.identitystream.emulator.EmulatorOptions;
 import dev.identitystream.emulator.PlaidEmulator;
 import dev.identitystream.local.BrokerOptions;
@@ -84,12 +84,12 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     BrokerCommand.quietKafkaLogs();
-    try (StopSignals signals = StopSignals.install()) {
-      return noJob ? DemoServices.run(spec.commandLine(), brokerPort, emulatorPort, latencyMs, signals) : demo(signals);
+    try (JobLifecycle lifecycle = JobLifecycle.install()) {
+      return noJob ? DemoServices.run(spec.commandLine(), brokerPort, emulatorPort, latencyMs, lifecycle) : demo(lifecycle);
     }
   }
 
-  private int demo(StopSignals signals) throws Exception {
+  private int demo(JobLifecycle lifecycle) throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Path stateDir = Files.createTempDirectory("plaid-identity-stream-demo-state");
     String clientId = "demo-client";
@@ -120,10 +120,10 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("Fed " + expected.describe() + " into " + config.topics().requests() + "; waiting for the job...");
         out.flush();
         DemoSummary summary = DemoSummary.collect(config.topics(), broker.bootstrapServers(), expected,
-            Duration.ofSeconds(timeoutSeconds), signals::received);
+            Duration.ofSeconds(timeoutSeconds), lifecycle::stopRequested);
         summary.print(out);
-        if (signals.received()) {
-          out.println(signals.signalName() + " received: stopping and deleting the demo's temporary directories.");
+        if (lifecycle.stopRequested()) {
+          out.println(lifecycle.signalName() + " received: stopping and deleting the demo's temporary directories.");
           return ExitCodes.OK;
         }
         if (keepRunning && job.streams().state() == KafkaStreams.State.RUNNING) {
@@ -131,9 +131,7 @@ public final class DemoCommand implements Callable<Integer> {
               + broker.bootstrapServers() + ". This demo's job processes every request on this broker: to try"
               + " your own run, stop this and use demo --no-job (or broker) instead.");
           out.flush();
-          while (!signals.await(Duration.ofHours(1)) && !job.awaitTermination(Duration.ZERO)) {
-            // until Ctrl-C or SIGTERM
-          }
+          lifecycle.await(job, Duration.ofMillis(200)); // until Ctrl-C or SIGTERM (or the job stops)
           return ExitCodes.OK;
         }
         summary.printNextSteps(out);

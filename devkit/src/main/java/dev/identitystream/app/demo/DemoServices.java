@@ -3,7 +3,7 @@ package dev.identitystream.app.demo;
 import dev.identitystream.app.ErrorText;
 import dev.identitystream.app.ExitCodes;
 import dev.identitystream.app.config.ConfigLoader;
-import dev.identitystream.cli.StopSignals;
+import dev.identitystream.app.job.JobLifecycle;
 import dev.identitystream.emulator.EmulatorOptions;
 import dev.identitystream.emulator.PlaidEmulator;
 import dev.identitystream.local.BrokerOptions;
@@ -24,7 +24,7 @@ final class DemoServices {
 
   private DemoServices() {}
 
-  static int run(CommandLine commandLine, int brokerPort, int emulatorPort, long latencyMs, StopSignals signals)
+  static int run(CommandLine commandLine, int brokerPort, int emulatorPort, long latencyMs, JobLifecycle lifecycle)
       throws InterruptedException {
     PrintWriter out = commandLine.getOut();
     PrintWriter err = commandLine.getErr();
@@ -56,10 +56,8 @@ final class DemoServices {
         out.println("  PLAID_CLIENT_ID=local PLAID_SECRET=local-secret java -jar target/plaid-identity-stream.jar run --config config/local.properties");
         out.println("Ctrl-C or SIGTERM stops both.");
         out.flush();
-        while (!signals.await(Duration.ofHours(1))) {
-          // until a signal
-        }
-        out.println(signals.signalName() + " received: stopping the emulator and the broker.");
+        lifecycle.awaitSignal();
+        out.println(lifecycle.signalName() + " received: stopping the emulator and the broker.");
         out.flush();
       }
     }

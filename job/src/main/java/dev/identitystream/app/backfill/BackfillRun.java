@@ -3,9 +3,9 @@ package dev.identitystream.app.backfill;
 import dev.identitystream.app.ErrorText;
 import dev.identitystream.app.ExitCodes;
 import dev.identitystream.app.config.AppConfig;
+import dev.identitystream.app.job.JobLifecycle;
 import dev.identitystream.app.job.KafkaReachability;
 import dev.identitystream.app.job.StreamingJob;
-import dev.identitystream.cli.StopSignals;
 import dev.identitystream.plaid.PlaidClient;
 import dev.identitystream.topology.PendingGauge;
 import dev.identitystream.topology.Topics;
@@ -45,7 +45,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * ({@code read_committed}) from their end offsets at launch to their end offsets at the finish, so
  * another writer to those topics meanwhile would be counted too.
  *
- * <p>Ctrl-C or SIGTERM ({@link StopSignals}) closes the job cleanly, leaving the group, and the run
+ * <p>Ctrl-C or SIGTERM ({@link JobLifecycle}) closes the job cleanly, leaving the group, and the run
  * returns {@link ExitCodes#OK} after saying how far it got: a clean stop, as for {@code run}; the
  * next backfill finishes the rest.
  *
@@ -78,12 +78,12 @@ public final class BackfillRun {
    *     when the job stopped by itself or {@code abortReason} stopped it
    */
   public int run(Supplier<PlaidClient> client, Supplier<String> abortReason) throws Exception {
-    try (StopSignals signals = StopSignals.install()) {
-      return run(client, abortReason, signals);
+    try (JobLifecycle lifecycle = JobLifecycle.install()) {
+      return run(client, abortReason, lifecycle);
     }
   }
 
-  private int run(Supplier<PlaidClient> client, Supplier<String> abortReason, StopSignals signals) throws Exception {
+  private int run(Supplier<PlaidClient> client, Supplier<String> abortReason, JobLifecycle lifecycle) throws Exception {
     Topics topics = config.topics();
     String groupId = StreamingJob.streamsProperties(config).getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
     StreamingJob.ensureTopics(config);
@@ -105,10 +105,10 @@ public final class BackfillRun {
       BackfillProgress progress = new BackfillProgress(err, System.console() != null, total, progressEvery);
       try (StreamingJob job = new StreamingJob(config, client.get(), Clock.systemUTC())) {
         job.start();
-        Integer stopped = awaitCaughtUp(job, admin, groupId, inputs, inputStarts, inputEnds, progress, abortReason, signals);
+        Integer stopped = awaitCaughtUp(job, admin, groupId, inputs, inputStarts, inputEnds, progress, abortReason, lifecycle);
         if (stopped != null) {
-          if (signals.received()) {
-            err.println("Stopped by " + signals.signalName() + " before catching up: " + done + " of " + total
+          if (lifecycle.stopRequested()) {
+            err.println("Stopped by " + lifecycle.signalName() + " before catching up: " + done + " of " + total
                 + " request(s) consumed; the job closed cleanly and requests in flight stay pending."
                 + " Run backfill again to finish the rest.");
             err.flush();
@@ -135,25 +135,14 @@ public final class BackfillRun {
    */
   private Integer awaitCaughtUp(StreamingJob job, Admin admin, String groupId, List<TopicPartition> inputs,
       Map<TopicPartition, Long> inputStarts, Map<TopicPartition, Long> inputEnds, BackfillProgress progress,
-      Supplier<String> abortReason, StopSignals signals) throws Exception {
-    int caughtUpChecks = 0;
+      Supplier<String> abortReason, JobLifecycle lifecycle) throws Exception {
+    int[] caughtUpChecks = {0};
+    String[] abort = {null};
     Map<TopicPartition, Long> committed = new HashMap<>();
-    while (true) {
-      if (signals.await(Duration.ofMillis(500))) {
-        job.closeAndLeaveGroup();
-        err.println();
-        return ExitCodes.OK;
-      }
-      if (job.awaitTermination(Duration.ZERO)) {
-        err.println();
-        err.println("The job stopped before catching up: " + describe(job.fatalError()));
-        return ExitCodes.FAILURE;
-      }
-      String abort = abortReason.get();
-      if (abort != null) {
-        err.println();
-        err.println("Stopping before catching up: " + abort);
-        return ExitCodes.FAILURE;
+    JobLifecycle.Outcome outcome = lifecycle.await(job, Duration.ofMillis(500), () -> {
+      abort[0] = abortReason.get();
+      if (abort[0] != null) {
+        return true;
       }
       // A partition whose offsets are in an open transaction may be missing from one answer:
       // keep the highest offset seen (they only grow) so progress never goes backwards.
@@ -163,8 +152,26 @@ public final class BackfillRun {
           .sum();
       progress.update(done);
       boolean offsetsReached = inputs.stream().allMatch(p -> committed.getOrDefault(p, inputStarts.get(p)) >= inputEnds.get(p));
-      caughtUpChecks = offsetsReached && idle(job) ? caughtUpChecks + 1 : 0;
-      if (caughtUpChecks >= 2) {
+      caughtUpChecks[0] = offsetsReached && idle(job) ? caughtUpChecks[0] + 1 : 0;
+      return caughtUpChecks[0] >= 2;
+    });
+    switch (outcome) {
+      case SIGNAL -> {
+        job.closeAndLeaveGroup();
+        err.println();
+        return ExitCodes.OK;
+      }
+      case JOB_STOPPED -> {
+        err.println();
+        err.println("The job stopped before catching up: " + describe(job.fatalError()));
+        return ExitCodes.FAILURE;
+      }
+      default -> {
+        if (abort[0] != null) {
+          err.println();
+          err.println("Stopping before catching up: " + abort[0]);
+          return ExitCodes.FAILURE;
+        }
         return null;
       }
     }

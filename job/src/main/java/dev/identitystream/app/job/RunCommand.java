@@ -5,7 +5,6 @@ import dev.identitystream.app.config.AppConfig;
 import dev.identitystream.app.config.ConfigChecks;
 import dev.identitystream.app.config.ConfigOptions;
 import dev.identitystream.app.observability.Observability;
-import dev.identitystream.cli.StopSignals;
 import dev.identitystream.plaid.PlaidClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,7 +44,7 @@ public final class RunCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     AppConfig config = options.load();
     ConfigChecks.require(ConfigChecks.forJob(config, true));
-    try (StopSignals signals = StopSignals.install();
+    try (JobLifecycle lifecycle = JobLifecycle.install();
         Observability observability = Observability.create(config)) {
       // Before Kafka Streams' own clients exist (they would retry for minutes): fail within 15 s.
       KafkaReachability.require(StreamingJob.adminProps(config), KafkaReachability.TIMEOUT);
@@ -56,13 +55,9 @@ public final class RunCommand implements Callable<Integer> {
         job.start();
         LOG.info("Running; reading {} (Ctrl-C or SIGTERM stops it cleanly)", config.topics().requests());
         observability.url().ifPresent(url -> LOG.info("Metrics at {}/metrics, health at {}/health/ready", url, url));
-        while (!signals.await(Duration.ofMillis(200))) {
-          if (job.awaitTermination(Duration.ZERO)) {
-            break; // a fatal error stopped Kafka Streams
-          }
-        }
-        if (signals.received()) {
-          LOG.info("{} received: closing cleanly", signals.signalName());
+        lifecycle.await(job, Duration.ofMillis(200)); // a signal, or a fatal error stopped Kafka Streams
+        if (lifecycle.stopRequested()) {
+          LOG.info("{} received: closing cleanly", lifecycle.signalName());
         }
       }
       return job.fatalError() == null ? ExitCodes.OK : ExitCodes.FAILURE;
