@@ -1,6 +1,7 @@
 package dev.identitystream.app.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.identitystream.app.topics.OutputReader;
 import dev.identitystream.event.DlqHeaders;
 import dev.identitystream.event.Json;
 import dev.identitystream.topology.Topics;
@@ -13,13 +14,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Reads the demo's outputs (read_committed) and prints a short, readable summary. */
 final class DemoSummary {
@@ -38,22 +36,10 @@ final class DemoSummary {
   static DemoSummary collect(
       Topics topics, String bootstrapServers, DemoFeed.Expected expected, Duration timeout, BooleanSupplier stop) {
     DemoSummary summary = new DemoSummary(topics, expected);
-    Map<String, Object> props =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            ConsumerConfig.GROUP_ID_CONFIG, "demo-summary-" + UUID.randomUUID(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    long deadline = System.nanoTime() + timeout.toNanos();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-      consumer.subscribe(topics.outputs());
-      while (!summary.complete() && System.nanoTime() < deadline && !stop.getAsBoolean()) {
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          summary.byTopic.get(record.topic()).add(record);
-        }
-      }
+    Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    try (OutputReader reader = OutputReader.fromBeginning(props, topics, "demo-summary-")) {
+      reader.read(record -> summary.byTopic.get(record.topic()).add(record),
+          () -> summary.complete() || stop.getAsBoolean(), timeout);
     }
     return summary;
   }

@@ -2,6 +2,7 @@ package dev.identitystream.app.backfill;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.identitystream.app.config.AppConfig;
+import dev.identitystream.app.topics.OutputReader;
 import dev.identitystream.event.DlqHeaders;
 import dev.identitystream.event.Json;
 import dev.identitystream.topology.Topics;
@@ -9,16 +10,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * What a backfill wrote: the output records committed between two sets of offsets, read back with
@@ -43,32 +39,11 @@ final class BackfillSummary {
 
   /** Reads the output partitions from {@code from} up to {@code to} (exclusive) and counts. */
   void count(AppConfig config, Map<TopicPartition, Long> from, Map<TopicPartition, Long> to, Duration timeout) {
-    Map<String, Object> props = new HashMap<>(config.kafkaProps());
-    props.keySet().retainAll(ConsumerConfig.configNames());
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "backfill-summary-" + UUID.randomUUID());
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    long deadline = System.nanoTime() + timeout.toNanos();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-      consumer.assign(to.keySet());
-      to.keySet().forEach(partition -> consumer.seek(partition, from.getOrDefault(partition, 0L)));
-      while (!reached(consumer, to)) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("could not read the outputs back within " + timeout);
-        }
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          if (record.offset() < to.get(new TopicPartition(record.topic(), record.partition()))) {
-            add(record);
-          }
-        }
+    try (OutputReader reader = OutputReader.between(config.kafkaProps(), from, to, "backfill-summary-")) {
+      if (!reader.read(this::add, () -> false, timeout)) {
+        throw new IllegalStateException("could not read the outputs back within " + timeout);
       }
     }
-  }
-
-  private static boolean reached(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> to) {
-    return to.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
   }
 
   private void add(ConsumerRecord<byte[], byte[]> record) {
