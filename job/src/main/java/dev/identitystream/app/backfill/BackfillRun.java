@@ -119,11 +119,8 @@ public final class BackfillRun {
         job.closeAndLeaveGroup(); // the try's close() then finds it closed
       }
       Map<TopicPartition, Long> outputEnds = offsets(admin, outputs, OffsetSpec.latest(), IsolationLevel.READ_COMMITTED);
-      BackfillSummary summary = new BackfillSummary(topics);
-      summary.requests = done;
-      summary.count(config, outputStarts, outputEnds, Duration.ofSeconds(60));
-      summary.duration = Duration.ofNanos(System.nanoTime() - started);
-      summary.print(out);
+      BackfillSummary.Outputs written = BackfillSummary.Outputs.read(config, outputStarts, outputEnds, Duration.ofSeconds(60));
+      new BackfillSummary(done, written, Duration.ofNanos(System.nanoTime() - started)).print(out);
       return ExitCodes.OK;
     }
   }
