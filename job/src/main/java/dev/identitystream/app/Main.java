@@ -6,14 +6,11 @@ import dev.identitystream.app.input.EnqueueCommand;
 import dev.identitystream.app.job.KafkaReachability;
 import dev.identitystream.app.job.RunCommand;
 import dev.identitystream.app.job.TopicManager;
+import dev.identitystream.app.observability.BuildInfo;
 import dev.identitystream.app.observability.LogSettings;
 import dev.identitystream.app.topics.RedriveCommand;
 import dev.identitystream.app.topics.TailCommand;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.util.Properties;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.config.ConfigException;
@@ -142,18 +139,9 @@ public final class Main implements Callable<Integer> {
     command.getSubcommands().values().forEach(sub -> useVersionEverywhere(sub, version));
   }
 
-  /** The version the build wrote into the jar (Maven resource filtering of the pom's version). */
-  public static String version() {
-    try (InputStream in = Main.class.getResourceAsStream("/plaid-identity-stream-version.properties")) {
-      if (in == null) {
-        return "unknown (built without Maven)";
-      }
-      Properties props = new Properties();
-      props.load(in);
-      return props.getProperty("version", "unknown");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /** The version the build wrote into the jar ({@link BuildInfo#version}). */
+  static String version() {
+    return BuildInfo.version();
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -1,6 +1,5 @@
 package dev.identitystream.app.observability;
 
-import dev.identitystream.app.Main;
 import dev.identitystream.plaid.PlaidResult;
 import dev.identitystream.plaid.ResilienceListener;
 import dev.identitystream.topology.IdentityTopology;
@@ -89,7 +88,7 @@ public final class JobMetrics implements StageMetrics, ResilienceListener {
   private final AtomicReference<String> clientErrorPause = new AtomicReference<>();
 
   public JobMetrics(MeterRegistry registry) {
-    this(registry, Main.version());
+    this(registry, BuildInfo.version());
   }
 
   /** @param version the job's version, the {@code version} label of the build-info gauge */
