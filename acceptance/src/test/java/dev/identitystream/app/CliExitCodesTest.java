@@ -2,6 +2,7 @@ package dev.identitystream.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.identitystream.app.config.AppConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -17,8 +18,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 /**
  * The CLI's surface for scripts and people: exit codes as each --help says, versions, usage, and

@@ -7,13 +7,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.identitystream.app.ComposeFile.Mount;
+import dev.identitystream.app.config.AppConfig;
+import dev.identitystream.app.config.ConfigLoader;
+import dev.identitystream.app.job.StreamingJob;
 import dev.identitystream.topology.Topics;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

@@ -4,6 +4,8 @@ import static dev.identitystream.app.ComposeFile.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.identitystream.app.observability.Health;
+import dev.identitystream.app.observability.MetricsServer;
 import dev.identitystream.emulator.EmulatorOptions;
 import dev.identitystream.emulator.PlaidEmulator;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

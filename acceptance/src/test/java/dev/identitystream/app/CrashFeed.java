@@ -1,10 +1,10 @@
 package dev.identitystream.app;
 
-import java.nio.file.Path;
-
+import dev.identitystream.app.config.AppConfig;
 import dev.identitystream.local.LocalKafkaBroker;
 import dev.identitystream.local.TestClients;
 import dev.identitystream.topology.Topics;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;

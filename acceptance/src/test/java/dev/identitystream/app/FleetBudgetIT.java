@@ -4,6 +4,8 @@ import static dev.identitystream.local.TestClients.uniqueName;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.identitystream.app.config.AppConfig;
+import dev.identitystream.app.job.StreamingJob;
 import dev.identitystream.emulator.EmulatorStats;
 import dev.identitystream.emulator.PlaidEmulator;
 import dev.identitystream.local.KafkaBrokerExtension;

@@ -2,6 +2,9 @@ package dev.identitystream.app;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.identitystream.app.config.AppConfig;
+import dev.identitystream.app.job.PlaidClients;
+import dev.identitystream.app.job.StreamingJob;
 import dev.identitystream.emulator.EmulatorStats;
 import dev.identitystream.emulator.PlaidEmulator;
 import dev.identitystream.topology.Topics;

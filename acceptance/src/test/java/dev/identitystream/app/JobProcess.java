@@ -1,5 +1,6 @@
 package dev.identitystream.app;
 
+import dev.identitystream.app.config.ConfigLoader;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,10 +39,10 @@ import java.util.stream.Collectors;
  *
  * <p>Threading: every method is synchronized and may be called from any thread.
  */
-final class JobProcess implements AutoCloseable {
+public final class JobProcess implements AutoCloseable {
 
   /** Small heap, lean collector and C1 only: the job is short-lived and shares two cores. */
-  static final List<String> DEFAULT_JVM_OPTIONS =
+  public static final List<String> DEFAULT_JVM_OPTIONS =
       List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
@@ -70,7 +71,7 @@ final class JobProcess implements AutoCloseable {
    * @param environment added to the inherited environment (e.g. {@code PLAID_CLIENT_ID}, {@code
    *     PLAID_SECRET}); inherited {@code PIS_*} overrides are removed so the file decides
    */
-  static JobProcess run(Path configFile, Map<String, String> environment, Path logFile) {
+  public static JobProcess run(Path configFile, Map<String, String> environment, Path logFile) {
     return command(List.of("run", "--config", configFile.toAbsolutePath().toString()), environment, logFile);
   }
 
@@ -78,7 +79,7 @@ final class JobProcess implements AutoCloseable {
    * Any command of {@link Main} in its own JVM, e.g. {@code backfill --config FILE}, with {@link
    * #DEFAULT_JVM_OPTIONS}; the environment as for {@link #run}.
    */
-  static JobProcess command(List<String> arguments, Map<String, String> environment, Path logFile) {
+  public static JobProcess command(List<String> arguments, Map<String, String> environment, Path logFile) {
     return command(arguments, environment, logFile, null, List.of());
   }
 
@@ -86,7 +87,7 @@ final class JobProcess implements AutoCloseable {
    * As {@link #command(List, Map, Path)}, run in {@code workDir} (null: this JVM's) with extra JVM
    * options (e.g. {@code -Djava.io.tmpdir=...}).
    */
-  static JobProcess command(
+  public static JobProcess command(
       List<String> arguments, Map<String, String> environment, Path logFile, Path workDir, List<String> jvmOptions) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -104,7 +105,7 @@ final class JobProcess implements AutoCloseable {
    *
    * @throws IllegalStateException if it is still running
    */
-  synchronized void start() {
+  public synchronized void start() {
     if (isAlive()) {
       throw new IllegalStateException("the job is still running (pid " + process.pid() + ")");
     }
@@ -136,7 +137,7 @@ final class JobProcess implements AutoCloseable {
   }
 
   /** Kills the job JVM with SIGKILL (no shutdown hook, no commit) and waits until it is gone. */
-  synchronized void kill9() {
+  public synchronized void kill9() {
     if (process == null) {
       return;
     }
@@ -149,7 +150,7 @@ final class JobProcess implements AutoCloseable {
    *
    * @throws IllegalStateException if it has not exited within 30 s; it is then killed
    */
-  synchronized void stop() {
+  public synchronized void stop() {
     if (process == null || !process.isAlive()) {
       return;
     }
@@ -165,17 +166,17 @@ final class JobProcess implements AutoCloseable {
    *
    * @return whether it exited within the timeout (it is left running otherwise)
    */
-  synchronized boolean interrupt(Duration timeout) {
+  public synchronized boolean interrupt(Duration timeout) {
     return signal("INT", timeout);
   }
 
   /** Sends SIGTERM (as systemd or Kubernetes would) and waits for the process to exit. */
-  synchronized boolean terminate(Duration timeout) {
+  public synchronized boolean terminate(Duration timeout) {
     return signal("TERM", timeout);
   }
 
   /** Waits until the log file (all launches) contains {@code text}; fails with the log's tail. */
-  void awaitLog(String text, Duration timeout) {
+  public void awaitLog(String text, Duration timeout) {
     org.awaitility.Awaitility.await()
         .atMost(timeout)
         .pollInterval(Duration.ofMillis(200))
@@ -183,12 +184,12 @@ final class JobProcess implements AutoCloseable {
         .until(() -> logContains(text));
   }
 
-  boolean logContains(String text) {
+  public boolean logContains(String text) {
     return logCount(text) > 0;
   }
 
   /** How many times the log file (all launches) contains {@code text}. */
-  int logCount(String text) {
+  public int logCount(String text) {
     try {
       if (!Files.exists(logFile)) {
         return 0;
@@ -222,28 +223,28 @@ final class JobProcess implements AutoCloseable {
     return awaitExit(timeout);
   }
 
-  synchronized boolean isAlive() {
+  public synchronized boolean isAlive() {
     return process != null && process.isAlive();
   }
 
   /** The exit code of the last launch, empty while it runs or before the first launch. */
-  synchronized OptionalInt exitCode() {
+  public synchronized OptionalInt exitCode() {
     return process == null || process.isAlive()
         ? OptionalInt.empty()
         : OptionalInt.of(process.exitValue());
   }
 
   /** How many times {@link #start()} launched the job. */
-  synchronized int launches() {
+  public synchronized int launches() {
     return launches;
   }
 
-  Path logFile() {
+  public Path logFile() {
     return logFile;
   }
 
   /** The last lines of the log file (all launches), for failure messages. */
-  String logTail(int lines) {
+  public String logTail(int lines) {
     try {
       List<String> all = Files.readAllLines(logFile, StandardCharsets.UTF_8);
       return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));

@@ -4,6 +4,7 @@ import static dev.identitystream.local.TestClients.uniqueName;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.identitystream.app.config.AppConfig;
 import dev.identitystream.emulator.EmulatorOptions;
 import dev.identitystream.emulator.PlaidEmulator;
 import dev.identitystream.local.TestClients;
@@ -30,31 +31,31 @@ import org.apache.kafka.streams.StreamsConfig;
  * requests ask about the same Item) and its requests carry {@code request_id}s {@code
  * customer-NNN/SSSSS}, SSSSS being the key's sequence number.
  */
-final class JobTestSupport {
+public final class JobTestSupport {
 
-  static final String CLIENT_ID = "it-client";
+  public static final String CLIENT_ID = "it-client";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private JobTestSupport() {}
 
   /** An emulator with credentials of its own and a fixed latency; the caller closes it. */
-  static PlaidEmulator emulator(String secret, Duration latency) {
+  public static PlaidEmulator emulator(String secret, Duration latency) {
     return PlaidEmulator.start(
         EmulatorOptions.builder().credentials(CLIENT_ID, secret).latency(latency).build());
   }
 
-  static String newSecret() {
+  public static String newSecret() {
     return UUID.randomUUID().toString().replace("-", "");
   }
 
   /** Topic names no other test uses. */
-  static Topics uniqueTopics(String prefix) {
+  public static Topics uniqueTopics(String prefix) {
     String run = uniqueName(prefix);
     return new Topics(run + "-requests", run + "-accounts", run + "-items", run + "-item-errors", run + "-dlq");
   }
 
   /** One instance's configuration: broker, emulator, topics, application id and state dir. */
-  static Map<String, String> config(
+  public static Map<String, String> config(
       String bootstrapServers, PlaidEmulator emulator, String secret, String applicationId, Topics topics, Path stateDir) {
     Map<String, String> config = new LinkedHashMap<>();
     config.put("bootstrap.servers", bootstrapServers);
@@ -72,21 +73,21 @@ final class JobTestSupport {
     return config;
   }
 
-  static String key(int keyIndex) {
+  public static String key(int keyIndex) {
     return "customer-%03d".formatted(keyIndex);
   }
 
-  static String requestId(int keyIndex, int sequence) {
+  public static String requestId(int keyIndex, int sequence) {
     return "%s/%05d".formatted(key(keyIndex), sequence);
   }
 
   /** The key a request id belongs to. */
-  static String keyOf(String requestId) {
+  public static String keyOf(String requestId) {
     return requestId.substring(0, requestId.indexOf('/'));
   }
 
   /** The key's sequence number of a request id. */
-  static int sequenceOf(String requestId) {
+  public static int sequenceOf(String requestId) {
     return Integer.parseInt(requestId.substring(requestId.indexOf('/') + 1));
   }
 
@@ -94,7 +95,7 @@ final class JobTestSupport {
    * Produces requests with sequence numbers [from, to) for keys [0, keys), interleaved (sequence by
    * sequence) so every partition gets work at once. {@code run} makes tokens unique to the test.
    */
-  static void produceRequests(String bootstrapServers, String topic, String run, int keys, int from, int to) {
+  public static void produceRequests(String bootstrapServers, String topic, String run, int keys, int from, int to) {
     try (KafkaProducer<String, String> producer = TestClients.producer(bootstrapServers)) {
       for (int sequence = from; sequence < to; sequence++) {
         for (int keyIndex = 0; keyIndex < keys; keyIndex++) {
@@ -109,7 +110,7 @@ final class JobTestSupport {
   }
 
   /** An {@code identity-items} record as read back, with where it was. */
-  record ItemStatus(String itemId, String requestId, String status, int partition, long offset) {
+  public record ItemStatus(String itemId, String requestId, String status, int partition, long offset) {
 
     static ItemStatus of(ConsumerRecord<byte[], byte[]> record) {
       JsonNode value = json(record.value());
@@ -123,7 +124,7 @@ final class JobTestSupport {
   }
 
   /** The {@code request_id} of any output value. */
-  static String requestIdOf(ConsumerRecord<byte[], byte[]> record) {
+  public static String requestIdOf(ConsumerRecord<byte[], byte[]> record) {
     return json(record.value()).get("request_id").asText();
   }
 
@@ -136,7 +137,7 @@ final class JobTestSupport {
   }
 
   /** Closes what a test opened, last opened first, even when some closes fail. */
-  static final class Resources implements AutoCloseable {
+  public static final class Resources implements AutoCloseable {
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
 
     <T extends AutoCloseable> T add(T resource) {

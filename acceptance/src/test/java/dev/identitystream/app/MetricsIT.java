@@ -3,6 +3,10 @@ package dev.identitystream.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.identitystream.app.config.AppConfig;
+import dev.identitystream.app.job.PlaidClients;
+import dev.identitystream.app.job.StreamingJob;
+import dev.identitystream.app.observability.Observability;
 import dev.identitystream.emulator.PlaidEmulator;
 import dev.identitystream.local.KafkaBrokerExtension;
 import dev.identitystream.local.TestClients;

@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.identitystream.app.JobTestSupport.ItemStatus;
+import dev.identitystream.app.config.AppConfig;
+import dev.identitystream.app.job.PlaidClients;
+import dev.identitystream.app.job.StreamingJob;
+import dev.identitystream.app.observability.JobMetrics;
 import dev.identitystream.emulator.PlaidEmulator;
 import dev.identitystream.local.KafkaBrokerExtension;
-import dev.identitystream.plaid.PlaidClient;
 import dev.identitystream.plaid.OffloadedPlaidClient;
+import dev.identitystream.plaid.PlaidClient;
 import dev.identitystream.topology.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -5,6 +5,10 @@ import static dev.identitystream.local.TestClients.uniqueName;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.identitystream.app.config.AppConfig;
+import dev.identitystream.app.job.PlaidClients;
+import dev.identitystream.app.job.StreamingJob;
+import dev.identitystream.app.observability.JobMetrics;
 import dev.identitystream.emulator.PlaidEmulator;
 import dev.identitystream.local.KafkaBrokerExtension;
 import dev.identitystream.plaid.HttpPlaidClient;

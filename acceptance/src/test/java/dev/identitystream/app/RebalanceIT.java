@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.identitystream.app.JobTestSupport.ItemStatus;
+import dev.identitystream.app.config.AppConfig;
+import dev.identitystream.app.job.PlaidClients;
+import dev.identitystream.app.job.StreamingJob;
 import dev.identitystream.emulator.PlaidEmulator;
 import dev.identitystream.local.KafkaBrokerExtension;
 import dev.identitystream.topology.Topics;

@@ -2,6 +2,7 @@ package dev.identitystream.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.identitystream.app.config.AppConfig;
 import dev.identitystream.plaid.cassette.Cassette;
 import dev.identitystream.plaid.cassette.CassetteWriter;
 import dev.identitystream.plaid.cassette.Fingerprinter;

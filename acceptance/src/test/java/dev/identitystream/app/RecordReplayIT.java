@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.identitystream.app.config.AppConfig;
 import dev.identitystream.emulator.PlaidEmulator;
 import dev.identitystream.event.DlqHeaders;
 import dev.identitystream.event.Json;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.identitystream.app.config.AppConfig;
 import dev.identitystream.plaid.FailureKind;
 import dev.identitystream.plaid.IdentityDocumentsResponse;
 import dev.identitystream.plaid.PlaidError;

@@ -3,6 +3,7 @@ package dev.identitystream.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.identitystream.app.config.AppConfig;
 import dev.identitystream.emulator.PlaidEmulator;
 import dev.identitystream.local.KafkaBrokerExtension;
 import dev.identitystream.local.TestClients;

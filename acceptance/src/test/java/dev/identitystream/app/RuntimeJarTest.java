@@ -39,7 +39,10 @@ class RuntimeJarTest {
       new String[] {"dev/identitystream/local/", "the embedded broker"},
       new String[] {"dev/identitystream/plaid/cassette/", "record/replay cassettes (testkit)"},
       new String[] {"dev/identitystream/testkit/", "the replay test kit (testkit)"},
-      new String[] {"dev/identitystream/app/DemoCommand", "the demo (devkit)"},
+      new String[] {"dev/identitystream/app/demo/", "the demo (devkit)"},
+      new String[] {"dev/identitystream/devkit/", "the devkit's commands"},
+      new String[] {"dev/identitystream/app/RecordCommand", "record (devkit)"},
+      new String[] {"dev/identitystream/app/ReplayCommand", "replay (devkit)"},
       new String[] {"META-INF/services/dev.identitystream.app.CliExtension", "the devkit's commands"});
 
   @Test
@@ -56,8 +59,9 @@ class RuntimeJarTest {
     // and the job's own runtime is: the entry point, the stage, Kafka Streams, RocksDB's natives
     // (so that the check above can fail: the full CLI has the broker)
     assertThat(entries(FULL_JAR)).contains("kafka/server/KafkaRaftServer.class", "scala/Option.class",
-        "org/apache/kafka/streams/TopologyTestDriver.class", "dev/identitystream/emulator/PlaidEmulator.class");
-    assertThat(entries).contains("dev/identitystream/app/Main.class",
+        "org/apache/kafka/streams/TopologyTestDriver.class", "dev/identitystream/emulator/PlaidEmulator.class",
+        "dev/identitystream/app/demo/DemoCommand.class", "dev/identitystream/devkit/DevkitCommands.class");
+    assertThat(entries).contains("dev/identitystream/app/Main.class", "dev/identitystream/app/job/StreamingJob.class",
         "dev/identitystream/topology/PlaidCallProcessor.class",
         "org/apache/kafka/streams/KafkaStreams.class");
     assertThat(entries).anyMatch(e -> e.startsWith("librocksdbjni-linux64"));

@@ -3,6 +3,9 @@ package dev.identitystream.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.identitystream.app.config.AppConfig;
+import dev.identitystream.app.job.PlaidClients;
+import dev.identitystream.app.job.StreamingJob;
 import dev.identitystream.emulator.EmulatorOptions;
 import dev.identitystream.emulator.PlaidEmulator;
 import dev.identitystream.local.KafkaBrokerExtension;

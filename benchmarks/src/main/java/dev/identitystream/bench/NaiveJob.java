@@ -1,9 +1,9 @@
 package dev.identitystream.bench;
 
-import dev.identitystream.app.AppConfig;
-import dev.identitystream.app.ConfigLoader;
-import dev.identitystream.app.PlaidClients;
-import dev.identitystream.app.StreamingJob;
+import dev.identitystream.app.config.AppConfig;
+import dev.identitystream.app.config.ConfigLoader;
+import dev.identitystream.app.job.PlaidClients;
+import dev.identitystream.app.job.StreamingJob;
 import dev.identitystream.plaid.PlaidClient;
 import dev.identitystream.topology.NaiveTopology;
 import java.nio.file.Path;

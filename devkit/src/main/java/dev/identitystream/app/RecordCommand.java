@@ -1,5 +1,10 @@
 package dev.identitystream.app;
 
+import dev.identitystream.app.backfill.BackfillRun;
+import dev.identitystream.app.config.AppConfig;
+import dev.identitystream.app.config.ConfigChecks;
+import dev.identitystream.app.config.ConfigOptions;
+import dev.identitystream.app.job.PlaidClients;
 import dev.identitystream.plaid.cassette.Cassette;
 import dev.identitystream.plaid.cassette.CassetteWriter;
 import dev.identitystream.plaid.cassette.Fingerprinter;

@@ -1,5 +1,9 @@
 package dev.identitystream.app;
 
+import dev.identitystream.app.config.AppConfig;
+import dev.identitystream.app.config.ConfigOptions;
+import dev.identitystream.app.input.RequestLines;
+import dev.identitystream.event.RequestValidator;
 import dev.identitystream.plaid.cassette.Cassette;
 import dev.identitystream.testkit.CassetteKeys;
 import dev.identitystream.testkit.CassetteReplay;

@@ -3,6 +3,9 @@ package dev.identitystream.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.identitystream.app.config.AppConfig;
+import dev.identitystream.app.config.ConfigLoader;
+import dev.identitystream.app.config.ValidateConfigCommand;
 import dev.identitystream.plaid.cassette.Fingerprinter;
 import dev.identitystream.testkit.CassetteKeys;
 import java.nio.charset.StandardCharsets;

@@ -12,12 +12,12 @@ import java.util.Locale;
  * without Java class names (a cause without a message is named by its class in plain words, e.g.
  * "record too large").
  */
-final class ErrorText {
+public final class ErrorText {
 
   private ErrorText() {}
 
   /** The distinct messages of the cause chain, outermost first, joined by ": ". */
-  static String describe(Throwable error) {
+  public static String describe(Throwable error) {
     List<String> parts = new ArrayList<>();
     for (Throwable t = error; t != null && parts.size() < 6; t = t.getCause() == t ? null : t.getCause()) {
       String part = words(t);

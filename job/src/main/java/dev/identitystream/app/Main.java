@@ -1,15 +1,21 @@
 package dev.identitystream.app;
 
-import java.io.IOException;
-import java.io.InputStream;
+import dev.identitystream.app.backfill.BackfillCommand;
+import dev.identitystream.app.config.ValidateConfigCommand;
+import dev.identitystream.app.input.EnqueueCommand;
+import dev.identitystream.app.job.KafkaReachability;
+import dev.identitystream.app.job.RunCommand;
+import dev.identitystream.app.job.TopicManager;
+import dev.identitystream.app.observability.BuildInfo;
+import dev.identitystream.app.observability.LogSettings;
+import dev.identitystream.app.topics.RedriveCommand;
+import dev.identitystream.app.topics.TailCommand;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.util.Properties;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.config.ConfigException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The command line: {@code java -jar plaid-identity-stream.jar <command> [options]}.
@@ -133,18 +139,9 @@ public final class Main implements Callable<Integer> {
     command.getSubcommands().values().forEach(sub -> useVersionEverywhere(sub, version));
   }
 
-  /** The version the build wrote into the jar (Maven resource filtering of the pom's version). */
+  /** The version the build wrote into the jar ({@link BuildInfo#version}). */
   static String version() {
-    try (InputStream in = Main.class.getResourceAsStream("/plaid-identity-stream-version.properties")) {
-      if (in == null) {
-        return "unknown (built without Maven)";
-      }
-      Properties props = new Properties();
-      props.load(in);
-      return props.getProperty("version", "unknown");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return BuildInfo.version();
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -9,14 +9,14 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 
 /** Runs real commands in-process with their output captured, and writes chmod-600 config files. */
-final class CliTestSupport {
+public final class CliTestSupport {
 
   private CliTestSupport() {}
 
   /** A command's exit code and what it printed. */
-  record Run(int exitCode, String out, String err) {}
+  public record Run(int exitCode, String out, String err) {}
 
-  static Run run(String... args) {
+  public static Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
@@ -24,7 +24,7 @@ final class CliTestSupport {
   }
 
   /** A properties file readable by its owner only (it holds the Plaid secret). */
-  static Path configFile(Path dir, Map<String, String> settings) throws IOException {
+  public static Path configFile(Path dir, Map<String, String> settings) throws IOException {
     Path file = dir.resolve("job.properties");
     StringBuilder text = new StringBuilder();
     settings.forEach((key, value) -> text.append(key).append('=').append(value.replace("\\", "\\\\")).append('\n'));

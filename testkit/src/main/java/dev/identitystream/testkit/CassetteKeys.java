@@ -1,6 +1,6 @@
 package dev.identitystream.testkit;
 
-import dev.identitystream.app.AppConfig;
+import dev.identitystream.app.config.AppConfig;
 import dev.identitystream.plaid.cassette.Fingerprinter;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.config.ConfigException;

@@ -1,7 +1,7 @@
 package dev.identitystream.testkit;
 
-import dev.identitystream.app.AppConfig;
-import dev.identitystream.app.RequestLines;
+import dev.identitystream.app.config.AppConfig;
+import dev.identitystream.app.input.RequestLines;
 import dev.identitystream.event.Json;
 import dev.identitystream.event.RequestValidator;
 import dev.identitystream.plaid.cassette.Cassette;

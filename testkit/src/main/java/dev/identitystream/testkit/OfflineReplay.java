@@ -1,6 +1,6 @@
 package dev.identitystream.testkit;
 
-import dev.identitystream.app.StreamingJob;
+import dev.identitystream.app.job.StreamingJob;
 import dev.identitystream.plaid.PlaidClient;
 import dev.identitystream.topology.IdentityTopology;
 import dev.identitystream.topology.StageMetrics;

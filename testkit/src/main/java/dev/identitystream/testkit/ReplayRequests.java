@@ -1,8 +1,8 @@
 package dev.identitystream.testkit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.identitystream.app.EnqueueCommand;
-import dev.identitystream.app.RequestLines;
+import dev.identitystream.app.input.RequestKeys;
+import dev.identitystream.app.input.RequestLines;
 import dev.identitystream.event.IdentityRequest;
 import dev.identitystream.event.Json;
 import dev.identitystream.event.RequestValidator;
@@ -58,7 +58,7 @@ public final class ReplayRequests {
         skipped.add(new ReplayResult.Invalid(line.number(), "CSV_FORMAT", line.formatError()));
         return;
       }
-      byte[] key = EnqueueCommand.keyOf(line.value());
+      byte[] key = RequestKeys.keyOf(line.value());
       byte[] value = line.value();
       RequestValidator.Result result = validator.validate(key, value);
       if (result instanceof RequestValidator.Valid valid && valid.request().requestId() == null) {
