@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The package arrows of the architecture point one way only, across the modules (job, emulator,
- * testkit, devkit): their main classes, from target/classes or the modules' jars, never their tests.
+ * testkit, devkit): their main classes, from target/classes or the modules' jars, never their
+ * tests.
  *
  * <p>Inside {@code app}, the arrows between the feature packages (an arrow is "may use"):
  *
@@ -33,72 +34,144 @@ import org.junit.jupiter.api.Test;
  * every app package             → ExitCodes, ErrorText (the CLI's contract, in the root package)
  * </pre>
  *
- * The features (backfill, input, topics, demo, replay) use no other feature except as drawn, and
- * no class of the job module depends on the devkit (embedded broker, emulator, cassettes, demo).
+ * The features (backfill, input, topics, demo, replay) use no other feature except as drawn, and no
+ * class of the job module depends on the devkit (embedded broker, emulator, cassettes, demo).
  */
 class LayeringTest {
 
   /** The job's root classes; the rest of the root package is the devkit's record / replay. */
-  private static final Set<String> CLI_ROOT = Set.of("dev.identitystream.app.Main", "dev.identitystream.app.CliExtension");
+  private static final Set<String> CLI_ROOT =
+      Set.of("dev.identitystream.app.Main", "dev.identitystream.app.CliExtension");
 
-  private static final Set<String> SHARED_ROOT = Set.of("dev.identitystream.app.ExitCodes", "dev.identitystream.app.ErrorText");
+  private static final Set<String> SHARED_ROOT =
+      Set.of("dev.identitystream.app.ExitCodes", "dev.identitystream.app.ErrorText");
 
   private static final String[] APP = {
-    "CLI root", "shared root", "config", "job", "observability", "backfill", "input", "topics", "demo", "replay", "devkit", "testkit"
+    "CLI root",
+    "shared root",
+    "config",
+    "job",
+    "observability",
+    "backfill",
+    "input",
+    "topics",
+    "demo",
+    "replay",
+    "devkit",
+    "testkit"
   };
 
   private final JavaClasses classes =
       new ClassFileImporter()
           .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-          .withImportOption(location -> !location.contains("-tests.jar") && !location.contains("/test-classes/"))
+          .withImportOption(
+              location -> !location.contains("-tests.jar") && !location.contains("/test-classes/"))
           .importPackages("dev.identitystream");
 
   @Test
   void shouldKeepThePackageArrowsOneWay() {
     layeredArchitecture()
         .consideringOnlyDependenciesInLayers()
-        .layer("CLI root").definedBy(rootClass("the CLI root", CLI_ROOT))
-        .layer("shared root").definedBy(rootClass("ExitCodes and ErrorText", SHARED_ROOT))
-        .layer("replay").definedBy(describe("record / replay (root package, devkit)",
-            (JavaClass c) -> c.getPackageName().equals("dev.identitystream.app")
-                && !CLI_ROOT.contains(topLevel(c)) && !SHARED_ROOT.contains(topLevel(c))))
-        .layer("config").definedBy("dev.identitystream.app.config..")
-        .layer("job").definedBy("dev.identitystream.app.job..")
-        .layer("observability").definedBy("dev.identitystream.app.observability..")
-        .layer("backfill").definedBy("dev.identitystream.app.backfill..")
-        .layer("input").definedBy("dev.identitystream.app.input..")
-        .layer("topics").definedBy("dev.identitystream.app.topics..")
-        .layer("demo").definedBy("dev.identitystream.app.demo..")
-        .layer("devkit").definedBy("dev.identitystream.devkit..")
-        .layer("topology").definedBy("dev.identitystream.topology..")
-        .layer("plaid").definedBy("dev.identitystream.plaid..")
-        .layer("event").definedBy("dev.identitystream.event..")
-        .layer("emulator").definedBy("dev.identitystream.emulator..")
-        .layer("local").definedBy("dev.identitystream.local..")
-        .layer("cli").definedBy("dev.identitystream.cli..")
-        .layer("kafka").definedBy("dev.identitystream.kafka..")
-        .layer("testkit").definedBy("dev.identitystream.testkit..")
-        .whereLayer("testkit").mayOnlyBeAccessedByLayers("replay")
-        .whereLayer("devkit").mayNotBeAccessedByAnyLayer()
-        .whereLayer("CLI root").mayOnlyBeAccessedByLayers("devkit")
-        .whereLayer("demo").mayOnlyBeAccessedByLayers("devkit")
-        .whereLayer("replay").mayOnlyBeAccessedByLayers("devkit")
-        .whereLayer("backfill").mayOnlyBeAccessedByLayers("CLI root", "replay")
-        .whereLayer("input").mayOnlyBeAccessedByLayers("CLI root", "demo", "replay", "testkit")
-        .whereLayer("topics").mayOnlyBeAccessedByLayers("CLI root", "backfill", "demo")
-        .whereLayer("observability").mayOnlyBeAccessedByLayers("CLI root", "job", "demo")
-        .whereLayer("job").mayOnlyBeAccessedByLayers(
-            "CLI root", "config", "observability", "backfill", "input", "topics", "demo", "replay", "testkit")
-        .whereLayer("config").mayOnlyBeAccessedByLayers(
-            "CLI root", "job", "observability", "backfill", "input", "topics", "demo", "replay", "testkit")
-        .whereLayer("shared root").mayOnlyBeAccessedByLayers(APP)
-        .whereLayer("topology").mayOnlyBeAccessedByLayers(APP)
-        .whereLayer("emulator").mayOnlyBeAccessedByLayers("demo", "devkit")
-        .whereLayer("local").mayOnlyBeAccessedByLayers("demo")
-        .whereLayer("cli").mayOnlyBeAccessedByLayers(with(APP, "emulator"))
-        .whereLayer("kafka").mayOnlyBeAccessedByLayers(with(APP, "local"))
-        .whereLayer("event").mayOnlyBeAccessedByLayers(with(APP, "topology"))
-        .whereLayer("plaid").mayOnlyBeAccessedByLayers(with(APP, "topology", "emulator"))
+        .layer("CLI root")
+        .definedBy(rootClass("the CLI root", CLI_ROOT))
+        .layer("shared root")
+        .definedBy(rootClass("ExitCodes and ErrorText", SHARED_ROOT))
+        .layer("replay")
+        .definedBy(
+            describe(
+                "record / replay (root package, devkit)",
+                (JavaClass c) ->
+                    c.getPackageName().equals("dev.identitystream.app")
+                        && !CLI_ROOT.contains(topLevel(c))
+                        && !SHARED_ROOT.contains(topLevel(c))))
+        .layer("config")
+        .definedBy("dev.identitystream.app.config..")
+        .layer("job")
+        .definedBy("dev.identitystream.app.job..")
+        .layer("observability")
+        .definedBy("dev.identitystream.app.observability..")
+        .layer("backfill")
+        .definedBy("dev.identitystream.app.backfill..")
+        .layer("input")
+        .definedBy("dev.identitystream.app.input..")
+        .layer("topics")
+        .definedBy("dev.identitystream.app.topics..")
+        .layer("demo")
+        .definedBy("dev.identitystream.app.demo..")
+        .layer("devkit")
+        .definedBy("dev.identitystream.devkit..")
+        .layer("topology")
+        .definedBy("dev.identitystream.topology..")
+        .layer("plaid")
+        .definedBy("dev.identitystream.plaid..")
+        .layer("event")
+        .definedBy("dev.identitystream.event..")
+        .layer("emulator")
+        .definedBy("dev.identitystream.emulator..")
+        .layer("local")
+        .definedBy("dev.identitystream.local..")
+        .layer("cli")
+        .definedBy("dev.identitystream.cli..")
+        .layer("kafka")
+        .definedBy("dev.identitystream.kafka..")
+        .layer("testkit")
+        .definedBy("dev.identitystream.testkit..")
+        .whereLayer("testkit")
+        .mayOnlyBeAccessedByLayers("replay")
+        .whereLayer("devkit")
+        .mayNotBeAccessedByAnyLayer()
+        .whereLayer("CLI root")
+        .mayOnlyBeAccessedByLayers("devkit")
+        .whereLayer("demo")
+        .mayOnlyBeAccessedByLayers("devkit")
+        .whereLayer("replay")
+        .mayOnlyBeAccessedByLayers("devkit")
+        .whereLayer("backfill")
+        .mayOnlyBeAccessedByLayers("CLI root", "replay")
+        .whereLayer("input")
+        .mayOnlyBeAccessedByLayers("CLI root", "demo", "replay", "testkit")
+        .whereLayer("topics")
+        .mayOnlyBeAccessedByLayers("CLI root", "backfill", "demo")
+        .whereLayer("observability")
+        .mayOnlyBeAccessedByLayers("CLI root", "job", "demo")
+        .whereLayer("job")
+        .mayOnlyBeAccessedByLayers(
+            "CLI root",
+            "config",
+            "observability",
+            "backfill",
+            "input",
+            "topics",
+            "demo",
+            "replay",
+            "testkit")
+        .whereLayer("config")
+        .mayOnlyBeAccessedByLayers(
+            "CLI root",
+            "job",
+            "observability",
+            "backfill",
+            "input",
+            "topics",
+            "demo",
+            "replay",
+            "testkit")
+        .whereLayer("shared root")
+        .mayOnlyBeAccessedByLayers(APP)
+        .whereLayer("topology")
+        .mayOnlyBeAccessedByLayers(APP)
+        .whereLayer("emulator")
+        .mayOnlyBeAccessedByLayers("demo", "devkit")
+        .whereLayer("local")
+        .mayOnlyBeAccessedByLayers("demo")
+        .whereLayer("cli")
+        .mayOnlyBeAccessedByLayers(with(APP, "emulator"))
+        .whereLayer("kafka")
+        .mayOnlyBeAccessedByLayers(with(APP, "local"))
+        .whereLayer("event")
+        .mayOnlyBeAccessedByLayers(with(APP, "topology"))
+        .whereLayer("plaid")
+        .mayOnlyBeAccessedByLayers(with(APP, "topology", "emulator"))
         .check(classes);
   }
 
@@ -137,9 +210,14 @@ class LayeringTest {
             "dev.identitystream.kafka..",
             "dev.identitystream.cli..");
     DescribedPredicate<JavaClass> plaid =
-        resideInAPackage("dev.identitystream.plaid..").and(DescribedPredicate.not(resideInAPackage("dev.identitystream.plaid.cassette..")));
-    DescribedPredicate<JavaClass> root = describe("the job's root classes", (JavaClass c) -> c.getPackageName()
-        .equals("dev.identitystream.app") && (CLI_ROOT.contains(topLevel(c)) || SHARED_ROOT.contains(topLevel(c))));
+        resideInAPackage("dev.identitystream.plaid..")
+            .and(DescribedPredicate.not(resideInAPackage("dev.identitystream.plaid.cassette..")));
+    DescribedPredicate<JavaClass> root =
+        describe(
+            "the job's root classes",
+            (JavaClass c) ->
+                c.getPackageName().equals("dev.identitystream.app")
+                    && (CLI_ROOT.contains(topLevel(c)) || SHARED_ROOT.contains(topLevel(c))));
     return packages.or(plaid).or(root).as("classes of the job module");
   }
 
@@ -147,7 +225,9 @@ class LayeringTest {
     return describe(description, (JavaClass c) -> names.contains(topLevel(c)));
   }
 
-  /** The name of the top-level class that declares {@code c} (itself, or the class it is nested in). */
+  /**
+   * The name of the top-level class that declares {@code c} (itself, or the class it is nested in).
+   */
   private static String topLevel(JavaClass c) {
     String name = c.getName();
     int nested = name.indexOf('$');

@@ -89,7 +89,9 @@ public final class LogCapture implements AutoCloseable {
           text.append(argument).append('\n');
         }
       }
-      event.getMDCPropertyMap().forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+      event
+          .getMDCPropertyMap()
+          .forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
       if (event.getKeyValuePairs() != null) {
         event.getKeyValuePairs().forEach(pair -> text.append(pair).append('\n'));
       }

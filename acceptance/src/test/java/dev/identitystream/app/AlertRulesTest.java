@@ -24,20 +24,23 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AlertRulesTest {
 
-  static final List<String> ALERTS = List.of(
-      "PlaidIdentityStreamDown",
-      "PlaidIdentityStreamStalled",
-      "PlaidIdentityStreamDlqGrowing",
-      "PlaidCircuitBreakerOpen",
-      "PlaidClientRefused",
-      "PlaidIdentityStreamConsumerLag");
+  static final List<String> ALERTS =
+      List.of(
+          "PlaidIdentityStreamDown",
+          "PlaidIdentityStreamStalled",
+          "PlaidIdentityStreamDlqGrowing",
+          "PlaidCircuitBreakerOpen",
+          "PlaidClientRefused",
+          "PlaidIdentityStreamConsumerLag");
 
   @TempDir Path tmp;
   private Path promtool;
 
   @BeforeEach
   void setUp() {
-    promtool = ExternalTools.require("promtool", "config/alerts.yml and config/prometheus.yml with promtool");
+    promtool =
+        ExternalTools.require(
+            "promtool", "config/alerts.yml and config/prometheus.yml with promtool");
   }
 
   private ExternalTools.Run promtool(String... args) {
@@ -48,9 +51,11 @@ class AlertRulesTest {
 
   @Test
   void shouldDeclareTheAlertsTheStackNeeds() {
-    JsonNode groups = ComposeFile.read(ComposeFile.ROOT.resolve("config/alerts.yml")).path("groups");
+    JsonNode groups =
+        ComposeFile.read(ComposeFile.ROOT.resolve("config/alerts.yml")).path("groups");
     List<String> names = new ArrayList<>();
-    groups.forEach(group -> group.path("rules").forEach(rule -> names.add(rule.path("alert").asText())));
+    groups.forEach(
+        group -> group.path("rules").forEach(rule -> names.add(rule.path("alert").asText())));
     assertThat(names).containsExactlyInAnyOrderElementsOf(ALERTS);
   }
 
@@ -63,11 +68,17 @@ class AlertRulesTest {
 
   @Test
   void shouldFireEachAlertWhenItsConditionHoldsAndNotOtherwise() {
-    ExternalTools.Run run = promtool("test", "rules", "acceptance/src/test/resources/prometheus/alerts-test.yml");
+    ExternalTools.Run run =
+        promtool("test", "rules", "acceptance/src/test/resources/prometheus/alerts-test.yml");
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(run.output()).contains("SUCCESS");
-    String tests = ComposeFile.read(ComposeFile.ROOT.resolve("acceptance/src/test/resources/prometheus/alerts-test.yml")).toString();
-    assertThat(ALERTS).allSatisfy(alert -> assertThat(tests).contains("\"alertname\":\"" + alert + "\""));
+    String tests =
+        ComposeFile.read(
+                ComposeFile.ROOT.resolve(
+                    "acceptance/src/test/resources/prometheus/alerts-test.yml"))
+            .toString();
+    assertThat(ALERTS)
+        .allSatisfy(alert -> assertThat(tests).contains("\"alertname\":\"" + alert + "\""));
   }
 
   @Test
@@ -79,12 +90,19 @@ class AlertRulesTest {
 
   @Test
   void shouldRefuseBrokenRulesSoThatTheChecksAboveCanFail() throws IOException {
-    // given: the rules with one expression broken, and a unit test expecting an alert that never fires
+    // given: the rules with one expression broken, and a unit test expecting an alert that never
+    // fires
     String rules = Files.readString(ComposeFile.ROOT.resolve("config/alerts.yml"));
     Path broken = Files.writeString(tmp.resolve("alerts.yml"), rules.replace("== 0\n", "== \n"));
-    Path quiet = Files.writeString(tmp.resolve("quiet.yml"), rules.replace("(plaid_client_error_paused) == 1", "(plaid_client_error_paused) == 2"));
-    String unitTests = Files.readString(ComposeFile.ROOT.resolve("acceptance/src/test/resources/prometheus/alerts-test.yml"))
-        .replace("../../../../../config/alerts.yml", quiet.toString());
+    Path quiet =
+        Files.writeString(
+            tmp.resolve("quiet.yml"),
+            rules.replace("(plaid_client_error_paused) == 1", "(plaid_client_error_paused) == 2"));
+    String unitTests =
+        Files.readString(
+                ComposeFile.ROOT.resolve(
+                    "acceptance/src/test/resources/prometheus/alerts-test.yml"))
+            .replace("../../../../../config/alerts.yml", quiet.toString());
     Path tests = Files.writeString(tmp.resolve("alerts-test.yml"), unitTests);
 
     // then

@@ -45,8 +45,10 @@ class BrokerRestartIT {
   private static final Duration PLAID_LATENCY = Duration.ofMillis(50);
   private static final Duration PROGRESS_TIMEOUT = Duration.ofSeconds(90);
   private static final Duration COMPLETE_TIMEOUT = Duration.ofSeconds(120);
+
   /** How long to keep reading after the last expected output, to catch late duplicates. */
   private static final Duration QUIET_PERIOD = Duration.ofSeconds(3);
+
   private static final int LOG_TAIL_LINES = 40;
   private static final Set<KafkaStreams.State> FAILED =
       Set.of(
@@ -89,25 +91,34 @@ class BrokerRestartIT {
     feed.produce(broker.bootstrapServers(), topics.requests());
     AppConfig config = config(topics);
     job = new StreamingJob(config, PlaidClients.create(config), Clock.systemUTC());
-    outputs = new OutputWatch(broker.bootstrapServers(), topics, feed, this::jobFailed, this::diagnostics);
+    outputs =
+        new OutputWatch(
+            broker.bootstrapServers(), topics, feed, this::jobFailed, this::diagnostics);
     int threshold = (int) (feed.expectedItems().size() * KILL_AT);
 
     // when
     job.start();
-    outputs.until("at least " + threshold + " Item records", PROGRESS_TIMEOUT, () -> outputs.progress().itemRecords() >= threshold);
+    outputs.until(
+        "at least " + threshold + " Item records",
+        PROGRESS_TIMEOUT,
+        () -> outputs.progress().itemRecords() >= threshold);
     int itemsSeen = outputs.progress().itemRecords();
     int inFlight =
         await("Plaid calls in flight")
             .atMost(PROGRESS_TIMEOUT)
             .pollDelay(Duration.ZERO)
             .pollInterval(Duration.ofMillis(5))
-            .until(() -> emulator.stats().inFlight(), calls -> calls >= MIN_CALLS_IN_FLIGHT_AT_KILL);
+            .until(
+                () -> emulator.stats().inFlight(), calls -> calls >= MIN_CALLS_IN_FLIGHT_AT_KILL);
     long killedAt = System.nanoTime();
     broker.kill9();
     broker.restart();
     long brokerBackMillis = millisSince(killedAt);
     Map<TopicPartition, Long> endAtRestart = outputs.endOffsets(PARTITIONS);
-    outputs.until("output after the broker restart", PROGRESS_TIMEOUT, () -> outputs.sawOutputPast(endAtRestart));
+    outputs.until(
+        "output after the broker restart",
+        PROGRESS_TIMEOUT,
+        () -> outputs.sawOutputPast(endAtRestart));
     long resumedMillis = millisSince(killedAt);
     outputs.until("every expected output", COMPLETE_TIMEOUT, outputs.progress()::complete);
     outputs.pollFor(QUIET_PERIOD);
@@ -126,10 +137,18 @@ class BrokerRestartIT {
         committed.summary());
     assertThat(job.fatalError()).as("the job's fatal error").isNull();
     assertThat(job.streams().state()).as(this::diagnostics).isEqualTo(KafkaStreams.State.RUNNING);
-    assertThat(committed.itemAnomalies()).as("Item status records not exactly once per request").isEmpty();
-    assertThat(committed.itemErrorAnomalies()).as("Item-error events not exactly once per error request").isEmpty();
-    assertThat(committed.deadLetterAnomalies()).as("DLQ records not exactly once per malformed record").isEmpty();
-    assertThat(committed.accountAnomalies()).as("account records not exactly once per request and account").isEmpty();
+    assertThat(committed.itemAnomalies())
+        .as("Item status records not exactly once per request")
+        .isEmpty();
+    assertThat(committed.itemErrorAnomalies())
+        .as("Item-error events not exactly once per error request")
+        .isEmpty();
+    assertThat(committed.deadLetterAnomalies())
+        .as("DLQ records not exactly once per malformed record")
+        .isEmpty();
+    assertThat(committed.accountAnomalies())
+        .as("account records not exactly once per request and account")
+        .isEmpty();
   }
 
   private boolean jobFailed() {
@@ -137,22 +156,34 @@ class BrokerRestartIT {
   }
 
   private String diagnostics() {
-    return "Kafka Streams " + job.streams().state() + ", fatal error " + job.fatalError()
-        + "; broker log tail:\n" + brokerLogTail();
+    return "Kafka Streams "
+        + job.streams().state()
+        + ", fatal error "
+        + job.fatalError()
+        + "; broker log tail:\n"
+        + brokerLogTail();
   }
 
   private String brokerLogTail() {
     try {
       List<String> lines = Files.readAllLines(broker.logFile(), StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+      return String.join(
+          "\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
     } catch (IOException e) {
       return "(cannot read " + broker.logFile() + ": " + e.getMessage() + ")";
     }
   }
 
   private AppConfig config(Topics topics) {
-    Map<String, String> props = CrashFeed.jobSettings(
-        broker.bootstrapServers(), emulator.baseUrl(), "bounce", tempDir.resolve("state"), topics, PARTITIONS, 64);
+    Map<String, String> props =
+        CrashFeed.jobSettings(
+            broker.bootstrapServers(),
+            emulator.baseUrl(),
+            "bounce",
+            tempDir.resolve("state"),
+            topics,
+            PARTITIONS,
+            64);
     return new AppConfig(props);
   }
 

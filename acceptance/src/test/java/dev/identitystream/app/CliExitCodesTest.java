@@ -18,8 +18,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * The CLI's surface for scripts and people: exit codes as each --help says, versions, usage, and
@@ -29,7 +29,18 @@ import picocli.CommandLine;
 class CliExitCodesTest {
 
   private static final List<String> COMMANDS =
-      List.of("run", "demo", "broker", "enqueue", "tail", "redrive", "backfill", "record", "replay", "emulator", "validate-config");
+      List.of(
+          "run",
+          "demo",
+          "broker",
+          "enqueue",
+          "tail",
+          "redrive",
+          "backfill",
+          "record",
+          "replay",
+          "emulator",
+          "validate-config");
 
   @TempDir Path dir;
 
@@ -47,15 +58,19 @@ class CliExitCodesTest {
   @Test
   void shouldPrintThePomVersionForMinusVOnEveryCommand() throws IOException {
     // given the version the pom declares
-    Matcher version = Pattern.compile("<version>([^<]+)</version>").matcher(Files.readString(Path.of("pom.xml")));
+    Matcher version =
+        Pattern.compile("<version>([^<]+)</version>").matcher(Files.readString(Path.of("pom.xml")));
     assertThat(version.find()).isTrue();
 
     // when / then
-    assertThat(CliTestSupport.run("-V").out().strip()).isEqualTo("plaid-identity-stream " + version.group(1));
+    assertThat(CliTestSupport.run("-V").out().strip())
+        .isEqualTo("plaid-identity-stream " + version.group(1));
     for (String command : COMMANDS) {
       CliTestSupport.Run run = CliTestSupport.run(command, "-V");
       assertThat(run.exitCode()).as(command).isEqualTo(ExitCodes.OK);
-      assertThat(run.out().strip()).as(command).isEqualTo("plaid-identity-stream " + version.group(1));
+      assertThat(run.out().strip())
+          .as(command)
+          .isEqualTo("plaid-identity-stream " + version.group(1));
     }
   }
 
@@ -64,7 +79,11 @@ class CliExitCodesTest {
     for (String command : COMMANDS) {
       CliTestSupport.Run run = CliTestSupport.run(command, "--help");
       assertThat(run.exitCode()).as(command).isEqualTo(ExitCodes.OK);
-      assertThat(run.out()).as(command).contains("Exit codes:").containsPattern("\\n  0 ").containsPattern("\\n  2 ");
+      assertThat(run.out())
+          .as(command)
+          .contains("Exit codes:")
+          .containsPattern("\\n  0 ")
+          .containsPattern("\\n  2 ");
     }
   }
 
@@ -86,7 +105,9 @@ class CliExitCodesTest {
     }
 
     // then a short option always stands for the same long one
-    assertThat(meanings).isNotEmpty().allSatisfy((shortName, longNames) -> assertThat(longNames).as(shortName).hasSize(1));
+    assertThat(meanings)
+        .isNotEmpty()
+        .allSatisfy((shortName, longNames) -> assertThat(longNames).as(shortName).hasSize(1));
     assertThat(meanings.get("-i")).containsExactly("--input");
   }
 
@@ -97,7 +118,10 @@ class CliExitCodesTest {
 
     // then
     assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
-    assertThat(run.err()).contains("accounts per Item").doesNotContain("Exception").doesNotContain("java.");
+    assertThat(run.err())
+        .contains("accounts per Item")
+        .doesNotContain("Exception")
+        .doesNotContain("java.");
   }
 
   @Test
@@ -107,13 +131,21 @@ class CliExitCodesTest {
 
       // when
       CliTestSupport.Run emulator = CliTestSupport.run("emulator", "--port", port);
-      CliTestSupport.Run broker = CliTestSupport.run("broker", "--port", port, "--data-dir", dir.resolve("kafka").toString());
+      CliTestSupport.Run broker =
+          CliTestSupport.run(
+              "broker", "--port", port, "--data-dir", dir.resolve("kafka").toString());
 
       // then
       assertThat(emulator.exitCode()).isEqualTo(ExitCodes.FAILURE);
-      assertThat(emulator.err()).contains("127.0.0.1:" + port).contains("in use").doesNotContain("Exception");
+      assertThat(emulator.err())
+          .contains("127.0.0.1:" + port)
+          .contains("in use")
+          .doesNotContain("Exception");
       assertThat(broker.exitCode()).isEqualTo(ExitCodes.FAILURE);
-      assertThat(broker.err()).contains("port " + port).contains("in use").doesNotContain("Exception");
+      assertThat(broker.err())
+          .contains("port " + port)
+          .contains("in use")
+          .doesNotContain("Exception");
     }
   }
 
@@ -122,13 +154,18 @@ class CliExitCodesTest {
     Path config = CliTestSupport.configFile(dir, Map.of("bootstrap.servers", "127.0.0.1:1"));
 
     // when
-    CliTestSupport.Run tail = CliTestSupport.run("tail", "dlq", "-c", config.toString(), "--reason", "NOT_A_REASON");
-    CliTestSupport.Run redrive = CliTestSupport.run("redrive", "-c", config.toString(), "--since", "yesterday");
-    CliTestSupport.Run range = CliTestSupport.run("redrive", "-c", config.toString(), "--since", "1h", "--until", "2h");
+    CliTestSupport.Run tail =
+        CliTestSupport.run("tail", "dlq", "-c", config.toString(), "--reason", "NOT_A_REASON");
+    CliTestSupport.Run redrive =
+        CliTestSupport.run("redrive", "-c", config.toString(), "--since", "yesterday");
+    CliTestSupport.Run range =
+        CliTestSupport.run("redrive", "-c", config.toString(), "--since", "1h", "--until", "2h");
 
     // then
     assertThat(tail.exitCode()).isEqualTo(ExitCodes.USAGE);
-    assertThat(tail.err()).contains("unknown DLQ reason NOT_A_REASON").contains("RETRIES_EXHAUSTED");
+    assertThat(tail.err())
+        .contains("unknown DLQ reason NOT_A_REASON")
+        .contains("RETRIES_EXHAUSTED");
     assertThat(redrive.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(redrive.err()).contains("'yesterday' is not a time");
     assertThat(range.exitCode()).isEqualTo(ExitCodes.USAGE);
@@ -136,12 +173,18 @@ class CliExitCodesTest {
   }
 
   @Test
-  void shouldExitWithConfigNamingBootstrapServersWhenItIsMalformedOrUnresolvable() throws IOException {
+  void shouldExitWithConfigNamingBootstrapServersWhenItIsMalformedOrUnresolvable()
+      throws IOException {
     for (String servers : List.of("localhost9092", "kafka.invalid:9092", "127.0.0.1:70000")) {
       Path config = CliTestSupport.configFile(dir, jobSettings(servers));
-      for (List<String> command : List.of(
-          List.of("run"), List.of("backfill"), List.of("tail", "items"), List.of("redrive"),
-          List.of("enqueue", "--input", "config/sample-tokens.csv"), List.of("validate-config"))) {
+      for (List<String> command :
+          List.of(
+              List.of("run"),
+              List.of("backfill"),
+              List.of("tail", "items"),
+              List.of("redrive"),
+              List.of("enqueue", "--input", "config/sample-tokens.csv"),
+              List.of("validate-config"))) {
         List<String> args = new ArrayList<>(command);
         args.addAll(List.of("-c", config.toString()));
 
@@ -150,8 +193,12 @@ class CliExitCodesTest {
 
         // then
         assertThat(run.exitCode()).as(servers + " " + command).isEqualTo(ExitCodes.CONFIG);
-        assertThat(run.err()).as(servers + " " + command).contains("bootstrap.servers").contains(servers.split(":")[0])
-            .doesNotContain("KafkaAdminClient").doesNotContain("Exception");
+        assertThat(run.err())
+            .as(servers + " " + command)
+            .contains("bootstrap.servers")
+            .contains(servers.split(":")[0])
+            .doesNotContain("KafkaAdminClient")
+            .doesNotContain("Exception");
       }
     }
   }
@@ -170,13 +217,16 @@ class CliExitCodesTest {
 
       // then the port is named at once, without waiting for Kafka
       assertThat(run.exitCode()).isEqualTo(ExitCodes.CONFIG);
-      assertThat(run.err()).contains("metrics.port").contains(Integer.toString(taken.getLocalPort()));
+      assertThat(run.err())
+          .contains("metrics.port")
+          .contains(Integer.toString(taken.getLocalPort()));
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
     }
   }
 
   @Test
-  void shouldReportAnUnreachableBrokerWithinAboutFifteenSecondsNamingTheAddress() throws IOException {
+  void shouldReportAnUnreachableBrokerWithinAboutFifteenSecondsNamingTheAddress()
+      throws IOException {
     // given nothing listening at the configured address
     String servers = "127.0.0.1:" + closedPort();
     Path config = CliTestSupport.configFile(dir, jobSettings(servers));
@@ -188,7 +238,9 @@ class CliExitCodesTest {
 
     // then
     assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.UNAVAILABLE);
-    assertThat(run.err()).contains("bootstrap.servers=" + servers).contains(servers + " refused the connection")
+    assertThat(run.err())
+        .contains("bootstrap.servers=" + servers)
+        .contains(servers + " refused the connection")
         .doesNotContain("Exception");
     assertThat(took).isBetween(Duration.ofSeconds(10), Duration.ofSeconds(25));
   }

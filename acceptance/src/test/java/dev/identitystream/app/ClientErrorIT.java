@@ -52,7 +52,8 @@ class ClientErrorIT {
   private final HttpClient http = HttpClient.newHttpClient();
 
   @Test
-  void shouldPauseWithoutWritingAnythingWhilePlaidRefusesTheKeysThenCompleteEveryRequest() throws Exception {
+  void shouldPauseWithoutWritingAnythingWhilePlaidRefusesTheKeysThenCompleteEveryRequest()
+      throws Exception {
     try (JobTestSupport.Resources resources = new JobTestSupport.Resources();
         LogCapture logs = LogCapture.start("dev.identitystream.plaid")) {
       // given a running job whose first requests completed
@@ -60,23 +61,38 @@ class ClientErrorIT {
       PlaidEmulator emulator = resources.add(JobTestSupport.emulator(secret, Duration.ofMillis(5)));
       Topics topics = JobTestSupport.uniqueTopics("client-error");
       String run = uniqueName("keys").replace("-", "");
-      Map<String, String> settings = JobTestSupport.config(
-          KAFKA.bootstrapServers(), emulator, secret, uniqueName("client-error-app"), topics, stateDir);
+      Map<String, String> settings =
+          JobTestSupport.config(
+              KAFKA.bootstrapServers(),
+              emulator,
+              secret,
+              uniqueName("client-error-app"),
+              topics,
+              stateDir);
       settings.put(AppConfig.TOPICS_PARTITIONS_CONFIG, "4");
       settings.put(AppConfig.METRICS_PORT_CONFIG, "0");
       settings.put(AppConfig.PLAID_CLIENT_ERROR_PROBE_MS_CONFIG, String.valueOf(PROBE_MS));
       settings.put(AppConfig.PLAID_DEADLINE_MS_CONFIG, "3000"); // far shorter than the episode
       AppConfig config = new AppConfig(settings);
       Observability observability = resources.add(Observability.create(config));
-      StreamingJob job = resources.add(new StreamingJob(
-          config, PlaidClients.create(config, observability.metrics()), Clock.systemUTC(), observability.metrics()));
+      StreamingJob job =
+          resources.add(
+              new StreamingJob(
+                  config,
+                  PlaidClients.create(config, observability.metrics()),
+                  Clock.systemUTC(),
+                  observability.metrics()));
       observability.bind(job);
       String url = observability.url().orElseThrow();
       job.start();
-      await().atMost(Duration.ofSeconds(60)).until(() -> job.streams().state() == KafkaStreams.State.RUNNING);
-      OutputCollector outputs = resources.add(new OutputCollector(KAFKA.bootstrapServers(), topics));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> job.streams().state() == KafkaStreams.State.RUNNING);
+      OutputCollector outputs =
+          resources.add(new OutputCollector(KAFKA.bootstrapServers(), topics));
       JobTestSupport.produceRequests(KAFKA.bootstrapServers(), topics.requests(), run, KEYS, 0, 2);
-      assertThat(outputs.pollUntil(c -> c.items().size() >= 2 * KEYS, Duration.ofSeconds(60))).isTrue();
+      assertThat(outputs.pollUntil(c -> c.items().size() >= 2 * KEYS, Duration.ofSeconds(60)))
+          .isTrue();
       assertThat(get(url + "/health/ready").statusCode()).isEqualTo(200);
 
       // when the keys stop working and more requests arrive
@@ -85,60 +101,85 @@ class ClientErrorIT {
       JobTestSupport.produceRequests(KAFKA.bootstrapServers(), topics.requests(), run, KEYS, 2, 5);
 
       // then the job pauses and says so: readiness, metric, one log line naming the code
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-        HttpResponse<String> ready = get(url + "/health/ready");
-        assertThat(ready.statusCode()).isEqualTo(503);
-        assertThat(ready.body()).contains("INVALID_INPUT/INVALID_API_KEYS");
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                HttpResponse<String> ready = get(url + "/health/ready");
+                assertThat(ready.statusCode()).isEqualTo(503);
+                assertThat(ready.body()).contains("INVALID_INPUT/INVALID_API_KEYS");
+              });
       assertThat(metric(url, "plaid_client_error_paused")).isEqualTo(1.0);
       // and for the whole episode nothing is written and readiness stays down
-      await().during(EPISODE).atMost(EPISODE.plusSeconds(10)).untilAsserted(() -> {
-        outputs.pollQuietly(Duration.ofMillis(200));
-        assertThat(outputs.items()).hasSize(2 * KEYS);
-        assertThat(outputs.accounts().size()).isPositive();
-        assertThat(outputs.itemErrors()).isEmpty();
-        assertThat(outputs.dlq()).isEmpty();
-        assertThat(get(url + "/health/ready").statusCode()).isEqualTo(503);
-      });
+      await()
+          .during(EPISODE)
+          .atMost(EPISODE.plusSeconds(10))
+          .untilAsserted(
+              () -> {
+                outputs.pollQuietly(Duration.ofMillis(200));
+                assertThat(outputs.items()).hasSize(2 * KEYS);
+                assertThat(outputs.accounts().size()).isPositive();
+                assertThat(outputs.itemErrors()).isEmpty();
+                assertThat(outputs.dlq()).isEmpty();
+                assertThat(get(url + "/health/ready").statusCode()).isEqualTo(503);
+              });
       int accountsBefore = outputs.accounts().size();
       long refusals = emulator.stats().errorCode("INVALID_API_KEYS");
       long episodeSeconds = Duration.ofNanos(System.nanoTime() - episodeStart).toSeconds();
       assertThat(refusals)
-          .as("Plaid is asked once per probe interval, after the calls that were already on their way")
+          .as(
+              "Plaid is asked once per probe interval, after the calls that were already on their way")
           .isPositive()
           .isLessThanOrEqualTo(3L * KEYS + episodeSeconds * 1000 / PROBE_MS + 2);
 
       // when the keys work again
       emulator.setOutage(OutageMode.NONE);
 
-      // then every request completes, each exactly once, all OK, without an Item error or a DLQ record
-      assertThat(outputs.pollUntil(c -> c.items().size() >= 5 * KEYS, Duration.ofSeconds(60))).isTrue();
+      // then every request completes, each exactly once, all OK, without an Item error or a DLQ
+      // record
+      assertThat(outputs.pollUntil(c -> c.items().size() >= 5 * KEYS, Duration.ofSeconds(60)))
+          .isTrue();
       outputs.pollQuietly(Duration.ofSeconds(1));
       List<ItemStatus> statuses = outputs.items().stream().map(ItemStatus::of).toList();
-      assertThat(statuses).hasSize(5 * KEYS).allSatisfy(s -> assertThat(s.status()).isEqualTo("OK"));
-      assertThat(statuses.stream().map(ItemStatus::requestId).collect(Collectors.toSet())).hasSize(5 * KEYS);
+      assertThat(statuses)
+          .hasSize(5 * KEYS)
+          .allSatisfy(s -> assertThat(s.status()).isEqualTo("OK"));
+      assertThat(statuses.stream().map(ItemStatus::requestId).collect(Collectors.toSet()))
+          .hasSize(5 * KEYS);
       assertThat(outputs.accounts().size()).isGreaterThan(accountsBefore);
       assertThat(outputs.itemErrors()).isEmpty();
       assertThat(outputs.dlq()).isEmpty();
-      await().atMost(Duration.ofSeconds(10)).until(() -> get(url + "/health/ready").statusCode() == 200);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> get(url + "/health/ready").statusCode() == 200);
       assertThat(metric(url, "plaid_client_error_paused")).isZero();
-      assertThat(metric(url, "plaid_client_error_pauses_total\\{error_code=\"INVALID_API_KEYS\",error_type=\"INVALID_INPUT\"\\}"))
+      assertThat(
+              metric(
+                  url,
+                  "plaid_client_error_pauses_total\\{error_code=\"INVALID_API_KEYS\",error_type=\"INVALID_INPUT\"\\}"))
           .isEqualTo(1.0);
-      assertThat(logs.events()).filteredOn(e -> e.getLevel() == Level.ERROR)
+      assertThat(logs.events())
+          .filteredOn(e -> e.getLevel() == Level.ERROR)
           .singleElement()
-          .satisfies(e -> assertThat(e.getFormattedMessage())
-              .startsWith("Plaid refuses this job's client: HTTP 400 INVALID_INPUT/INVALID_API_KEYS")
-              .doesNotContain(secret));
+          .satisfies(
+              e ->
+                  assertThat(e.getFormattedMessage())
+                      .startsWith(
+                          "Plaid refuses this job's client: HTTP 400 INVALID_INPUT/INVALID_API_KEYS")
+                      .doesNotContain(secret));
     }
   }
 
   private HttpResponse<String> get(String url) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /** The value of the first sample of {@code series} (a regex) in the scrape, or -1 when absent. */
   private double metric(String url, String series) throws Exception {
-    Matcher matcher = Pattern.compile("(?m)^" + series + " (\\S+)$").matcher(get(url + "/metrics").body());
+    Matcher matcher =
+        Pattern.compile("(?m)^" + series + " (\\S+)$").matcher(get(url + "/metrics").body());
     return matcher.find() ? Double.parseDouble(matcher.group(1)) : -1;
   }
 }

@@ -26,10 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  * references of depends_on and network_mode) without a Docker engine.
  *
  * <p>1.29 predates one key of today's Compose Specification that the file uses, the top-level
- * {@code name}: the file is given to it without that line (and the name as {@code -p});
- * {@link ComposeFileTest} checks the name. Docker's own parser (compose-go) is not installable
- * here: npm's {@code @balena/compose-parser} downloads its binary from GitHub or builds it with Go
- * modules, neither reachable from this machine.
+ * {@code name}: the file is given to it without that line (and the name as {@code -p}); {@link
+ * ComposeFileTest} checks the name. Docker's own parser (compose-go) is not installable here: npm's
+ * {@code @balena/compose-parser} downloads its binary from GitHub or builds it with Go modules,
+ * neither reachable from this machine.
  */
 class ComposeConfigTest {
 
@@ -41,7 +41,8 @@ class ComposeConfigTest {
 
   @BeforeEach
   void setUp() throws IOException {
-    compose = ExternalTools.require("docker-compose", "docker-compose.yml with a real compose parser");
+    compose =
+        ExternalTools.require("docker-compose", "docker-compose.yml with a real compose parser");
     String text = Files.readString(ROOT.resolve("docker-compose.yml"));
     String stripped = text.replaceFirst("(?m)^name: " + PROJECT + "\\n", "");
     assertThat(stripped).as("the top-level name line").isNotEqualTo(text);
@@ -49,8 +50,16 @@ class ComposeConfigTest {
   }
 
   private ExternalTools.Run config(Path file, Map<String, String> env, String... options) {
-    List<String> command = new ArrayList<>(List.of(compose.toString(), "--project-directory", ROOT.toString(),
-        "-p", PROJECT, "-f", file.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                compose.toString(),
+                "--project-directory",
+                ROOT.toString(),
+                "-p",
+                PROJECT,
+                "-f",
+                file.toString()));
     command.addAll(List.of(options));
     command.add("config");
     return ExternalTools.run(command, env, Duration.ofMinutes(1));
@@ -71,18 +80,34 @@ class ComposeConfigTest {
   void shouldDeclareExactlyTheProfilesLocalAndPlaid() {
     // when
     ExternalTools.Run profiles = config(withoutName, Map.of(), "--profile", "local");
-    ExternalTools.Run listed = ExternalTools.run(List.of(compose.toString(), "--project-directory", ROOT.toString(),
-        "-p", PROJECT, "-f", withoutName.toString(), "config", "--profiles"), Map.of(), Duration.ofMinutes(1));
+    ExternalTools.Run listed =
+        ExternalTools.run(
+            List.of(
+                compose.toString(),
+                "--project-directory",
+                ROOT.toString(),
+                "-p",
+                PROJECT,
+                "-f",
+                withoutName.toString(),
+                "config",
+                "--profiles"),
+            Map.of(),
+            Duration.ofMinutes(1));
 
     // then (1.29's config lists every service with its profiles; it does not filter by --profile)
     assertThat(profiles.exitCode()).as(profiles.output()).isZero();
     assertThat(listed.output().lines().toList()).containsExactly("local", "plaid");
     JsonNode services = resolved(Map.of()).path("services");
-    assertThat(services.fieldNames()).toIterable()
-        .containsExactlyInAnyOrder("kafka", "topic-init", "emulator", "job", "job-plaid", "prometheus", "grafana");
-    assertThat(ComposeFile.strings(services.path("emulator").path("profiles"))).containsExactly("local");
+    assertThat(services.fieldNames())
+        .toIterable()
+        .containsExactlyInAnyOrder(
+            "kafka", "topic-init", "emulator", "job", "job-plaid", "prometheus", "grafana");
+    assertThat(ComposeFile.strings(services.path("emulator").path("profiles")))
+        .containsExactly("local");
     assertThat(ComposeFile.strings(services.path("job").path("profiles"))).containsExactly("local");
-    assertThat(ComposeFile.strings(services.path("job-plaid").path("profiles"))).containsExactly("plaid");
+    assertThat(ComposeFile.strings(services.path("job-plaid").path("profiles")))
+        .containsExactly("plaid");
     for (String always : List.of("kafka", "topic-init", "prometheus", "grafana")) {
       assertThat(services.path(always).has("profiles")).as(always).isFalse();
     }
@@ -91,18 +116,24 @@ class ComposeConfigTest {
   @Test
   void shouldGiveTheLocalProfileTheEmulatorsCredentialsOnlyWhateverTheShellHolds() {
     // when: a shell that holds real credentials
-    JsonNode services = resolved(Map.of("PLAID_CLIENT_ID", "real-id", "PLAID_SECRET", "real-secret")).path("services");
+    JsonNode services =
+        resolved(Map.of("PLAID_CLIENT_ID", "real-id", "PLAID_SECRET", "real-secret"))
+            .path("services");
 
     // then the local job and the emulator get the made-up ones, never the real ones
     for (String name : List.of("job", "emulator")) {
       JsonNode env = services.path(name).path("environment");
       assertThat(env.path("PLAID_CLIENT_ID").asText()).as(name).isEqualTo("local-client");
       assertThat(env.path("PLAID_SECRET").asText()).as(name).isEqualTo("local-secret");
-      assertThat(services.path(name).toString()).as(name).doesNotContain("real-secret").doesNotContain("real-id");
+      assertThat(services.path(name).toString())
+          .as(name)
+          .doesNotContain("real-secret")
+          .doesNotContain("real-id");
     }
     assertThat(services.path("job").path("network_mode").asText()).isEqualTo("service:emulator");
     assertThat(services.path("job").path("stop_grace_period").asText()).isEqualTo("45s");
-    assertThat(services.path("kafka").path("environment").path("KAFKA_ADVERTISED_LISTENERS").asText())
+    assertThat(
+            services.path("kafka").path("environment").path("KAFKA_ADVERTISED_LISTENERS").asText())
         .isEqualTo("PLAINTEXT://kafka:9092,HOST://127.0.0.1:9092");
   }
 
@@ -122,8 +153,10 @@ class ComposeConfigTest {
     assertThat(job.path("PLAID_SECRET").asText()).isEqualTo("from-shell");
     assertThat(job.path("PLAID_CLIENT_ID").isNull()).as(job.toString()).isTrue();
     assertThat(job.path("PLAID_SECRET_FILE").asText()).isEqualTo("/run/secrets/plaid/secret");
-    assertThat(services.path("job-plaid").path("volumes").toString()).contains("/etc/plaid-secrets:/run/secrets/plaid:ro");
-    assertThat(services.path("kafka").path("environment").path("KAFKA_ADVERTISED_LISTENERS").asText())
+    assertThat(services.path("job-plaid").path("volumes").toString())
+        .contains("/etc/plaid-secrets:/run/secrets/plaid:ro");
+    assertThat(
+            services.path("kafka").path("environment").path("KAFKA_ADVERTISED_LISTENERS").asText())
         .endsWith("HOST://127.0.0.1:19093");
     assertThat(services.path("kafka").path("ports").toString()).contains("127.0.0.1:19093:19092");
   }
@@ -138,8 +171,15 @@ class ComposeConfigTest {
   void shouldRejectAFileThatBreaksTheSpecification() throws IOException {
     // given: the same file with a misspelt key and with a service reference that does not exist
     String text = Files.readString(withoutName);
-    Path misspelt = Files.writeString(tmp.resolve("misspelt.yml"), text.replace("stop_grace_period: 45s", "stop_grace_periods: 45s"));
-    Path dangling = Files.writeString(tmp.resolve("dangling.yml"), text.replace("network_mode: \"service:emulator\"", "network_mode: \"service:emulater\""));
+    Path misspelt =
+        Files.writeString(
+            tmp.resolve("misspelt.yml"),
+            text.replace("stop_grace_period: 45s", "stop_grace_periods: 45s"));
+    Path dangling =
+        Files.writeString(
+            tmp.resolve("dangling.yml"),
+            text.replace(
+                "network_mode: \"service:emulator\"", "network_mode: \"service:emulater\""));
 
     // then the parser refuses both: the check above is not one that passes whatever the file says
     ExternalTools.Run misspeltRun = config(misspelt, Map.of(), "--profile", "local");

@@ -15,8 +15,8 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * A YAML file of the deployment (docker-compose.yml, Prometheus' and Grafana's files) read as
- * compose reads it: anchors, aliases and merge keys ({@code <<: *job}) resolved (SnakeYAML; Jackson's
- * YAML reader does not merge).
+ * compose reads it: anchors, aliases and merge keys ({@code <<: *job}) resolved (SnakeYAML;
+ * Jackson's YAML reader does not merge).
  */
 final class ComposeFile {
 
@@ -42,7 +42,9 @@ final class ComposeFile {
     return StreamSupport.stream(node.spliterator(), false).map(JsonNode::asText).toList();
   }
 
-  /** A service's environment as a map, from either compose form (mapping, or list of NAME=value). */
+  /**
+   * A service's environment as a map, from either compose form (mapping, or list of NAME=value).
+   */
   static Map<String, String> environment(JsonNode service) {
     JsonNode env = service.path("environment");
     Map<String, String> map = new LinkedHashMap<>();
@@ -52,7 +54,9 @@ final class ComposeFile {
         map.put(eq < 0 ? entry : entry.substring(0, eq), eq < 0 ? null : entry.substring(eq + 1));
       }
     } else {
-      env.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText()));
+      env.fields()
+          .forEachRemaining(
+              e -> map.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText()));
     }
     return map;
   }
@@ -66,7 +70,8 @@ final class ComposeFile {
         // the source may be an interpolation with a default: ${DIR:-./secrets}
         int sourceEnd = entry.startsWith("${") ? entry.indexOf('}') + 1 : entry.indexOf(':');
         String[] rest = entry.substring(sourceEnd + 1).split(":");
-        mounts.add(new Mount(entry.substring(0, sourceEnd), rest[0], rest.length > 1 ? rest[1] : ""));
+        mounts.add(
+            new Mount(entry.substring(0, sourceEnd), rest[0], rest.length > 1 ? rest[1] : ""));
       }
       return mounts;
     }

@@ -35,21 +35,29 @@ class ComposeHealthchecksTest {
   }
 
   private static int bash(String script) {
-    return ExternalTools.run(List.of("bash", "-c", script), Map.of(), Duration.ofSeconds(20)).exitCode();
+    return ExternalTools.run(List.of("bash", "-c", script), Map.of(), Duration.ofSeconds(20))
+        .exitCode();
   }
 
   @Test
   void shouldFindTheJobHealthyOnlyWhileReady() throws Exception {
     // given the job's endpoint, with readiness we switch
-    AtomicReference<Health> ready = new AtomicReference<>(Health.ready(KafkaStreams.State.REBALANCING));
+    AtomicReference<Health> ready =
+        new AtomicReference<>(Health.ready(KafkaStreams.State.REBALANCING));
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try {
-      MetricsServer server = MetricsServer.start("127.0.0.1", 0, registry,
-          () -> Health.live(KafkaStreams.State.RUNNING, null), ready::get);
+      MetricsServer server =
+          MetricsServer.start(
+              "127.0.0.1",
+              0,
+              registry,
+              () -> Health.live(KafkaStreams.State.RUNNING, null),
+              ready::get);
       for (String service : List.of("job", "job-plaid")) {
         String script = bashScript(service);
         assertThat(script).contains("/dev/tcp/127.0.0.1/9464");
-        String here = script.replace("/dev/tcp/127.0.0.1/9464", "/dev/tcp/127.0.0.1/" + server.port());
+        String here =
+            script.replace("/dev/tcp/127.0.0.1/9464", "/dev/tcp/127.0.0.1/" + server.port());
 
         // when / then: starting, running, paused for a client error
         ready.set(Health.ready(KafkaStreams.State.REBALANCING));
@@ -61,7 +69,8 @@ class ComposeHealthchecksTest {
       }
       int port = server.port();
       server.close(); // and then nothing listens there
-      String closed = bashScript("job").replace("/dev/tcp/127.0.0.1/9464", "/dev/tcp/127.0.0.1/" + port);
+      String closed =
+          bashScript("job").replace("/dev/tcp/127.0.0.1/9464", "/dev/tcp/127.0.0.1/" + port);
       assertThat(bash(closed)).as("nothing listening").isNotZero();
     } finally {
       registry.close();
@@ -76,7 +85,9 @@ class ComposeHealthchecksTest {
     String composePort = command.get(command.indexOf("--port") + 1);
     assertThat(script).contains("/dev/tcp/127.0.0.1/" + composePort);
     PlaidEmulator emulator = PlaidEmulator.start(EmulatorOptions.defaults());
-    String here = script.replace("/dev/tcp/127.0.0.1/" + composePort, "/dev/tcp/127.0.0.1/" + emulator.port());
+    String here =
+        script.replace(
+            "/dev/tcp/127.0.0.1/" + composePort, "/dev/tcp/127.0.0.1/" + emulator.port());
 
     // when / then
     try (emulator) {

@@ -21,8 +21,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * A deterministic mix of identity requests for crash and restart tests, and what the job must
- * write for each: every request has its own {@code request_id} ({@code req-00001}, ...).
+ * A deterministic mix of identity requests for crash and restart tests, and what the job must write
+ * for each: every request has its own {@code request_id} ({@code req-00001}, ...).
  *
  * <ul>
  *   <li>most are successes, {@code access-sandbox-accounts<N>-crash-<n>} with N = 1..3, so the
@@ -115,10 +115,17 @@ final class CrashFeed {
   static Topics uniqueTopics(String prefix) {
     String suffix = TestClients.uniqueName(prefix);
     return new Topics(
-        "requests-" + suffix, "accounts-" + suffix, "items-" + suffix, "item-errors-" + suffix, "dlq-" + suffix);
+        "requests-" + suffix,
+        "accounts-" + suffix,
+        "items-" + suffix,
+        "item-errors-" + suffix,
+        "dlq-" + suffix);
   }
 
-  /** Creates the job's topics as the job would ({@code items} compacted), before the feed is produced. */
+  /**
+   * Creates the job's topics as the job would ({@code items} compacted), before the feed is
+   * produced.
+   */
   static void createTopics(LocalKafkaBroker broker, Topics topics, int partitions) {
     broker.createTopic(topics.requests(), partitions);
     broker.createTopic(topics.accounts(), partitions);
@@ -127,7 +134,10 @@ final class CrashFeed {
     broker.createTopic(topics.dlq(), partitions);
   }
 
-  /** Writes every request to {@code topic} (idempotent producer, {@code acks=all}) and waits for the acks. */
+  /**
+   * Writes every request to {@code topic} (idempotent producer, {@code acks=all}) and waits for the
+   * acks.
+   */
   void produce(String bootstrapServers, String topic) {
     try (KafkaProducer<String, String> producer = TestClients.producer(bootstrapServers)) {
       List<Future<RecordMetadata>> acks = new ArrayList<>(requests.size());
@@ -180,9 +190,16 @@ final class CrashFeed {
   }
 
   String describe() {
-    return requests.size() + " requests: " + successes().size() + " successes ("
-        + expectedAccountRecords() + " accounts), " + expectedItemErrors().size()
-        + " Item errors, " + expectedDeadLetters().size() + " malformed";
+    return requests.size()
+        + " requests: "
+        + successes().size()
+        + " successes ("
+        + expectedAccountRecords()
+        + " accounts), "
+        + expectedItemErrors().size()
+        + " Item errors, "
+        + expectedDeadLetters().size()
+        + " malformed";
   }
 
   private Set<String> ids(Kind... kinds) {
@@ -202,7 +219,13 @@ final class CrashFeed {
    * or job regroups quickly), {@code inFlight} calls, the topics.
    */
   static Map<String, String> jobSettings(
-      String bootstrapServers, String plaidUrl, String name, Path stateDir, Topics topics, int partitions, int inFlight) {
+      String bootstrapServers,
+      String plaidUrl,
+      String name,
+      Path stateDir,
+      Topics topics,
+      int partitions,
+      int inFlight) {
     Map<String, String> props = new HashMap<>();
     props.put("bootstrap.servers", bootstrapServers);
     props.put("application.id", TestClients.uniqueName(name + "-app"));

@@ -53,7 +53,11 @@ class EndToEndIT {
   private static final String CLIENT_ID = "e2e-client";
   private static final String SECRET = "e2e-secret-0123456789";
   private static final String[] ERROR_CODES = {
-    "ITEM_LOGIN_REQUIRED", "INSTITUTION_DOWN", "PRODUCT_NOT_READY", "INVALID_ACCOUNT_ID", "NO_ACCOUNTS"
+    "ITEM_LOGIN_REQUIRED",
+    "INSTITUTION_DOWN",
+    "PRODUCT_NOT_READY",
+    "INVALID_ACCOUNT_ID",
+    "NO_ACCOUNTS"
   };
 
   @TempDir Path stateDir;
@@ -71,15 +75,20 @@ class EndToEndIT {
   }
 
   /** One request of the run and what it should produce. */
-  private record Sent(String key, String value, String token, String requestId, String itemId, String kind) {}
+  private record Sent(
+      String key, String value, String token, String requestId, String itemId, String kind) {}
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"exactly_once_v2", "at_least_once"})
-  void shouldMatchEveryOutputToWhatTheEmulatorAnsweredWithoutLeakingTokens(String guarantee) throws Exception {
+  void shouldMatchEveryOutputToWhatTheEmulatorAnsweredWithoutLeakingTokens(String guarantee)
+      throws Exception {
     // given
     emulator =
         PlaidEmulator.start(
-            EmulatorOptions.builder().credentials(CLIENT_ID, SECRET).latency(Duration.ofMillis(10)).build());
+            EmulatorOptions.builder()
+                .credentials(CLIENT_ID, SECRET)
+                .latency(Duration.ofMillis(10))
+                .build());
     String suffix = TestClients.uniqueName("e2e");
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("bootstrap.servers", KAFKA.bootstrapServers());
@@ -105,17 +114,19 @@ class EndToEndIT {
     produce(topics.requests(), sent);
     long successes = sent.stream().filter(s -> s.kind().equals("ok")).count();
     long errors = sent.stream().filter(s -> s.kind().equals("error")).count();
-    long errorsWithItem = sent.stream().filter(s -> s.kind().equals("error") && s.itemId() != null).count();
+    long errorsWithItem =
+        sent.stream().filter(s -> s.kind().equals("error") && s.itemId() != null).count();
     long malformed = sent.stream().filter(s -> s.kind().equals("malformed")).count();
     Map<String, IdentityDocumentsResponse> expected = expectedAnswers(sent);
     int expectedAccounts = expected.values().stream().mapToInt(r -> r.accounts().size()).sum();
     try (OutputCollector out = new OutputCollector(KAFKA.bootstrapServers(), topics)) {
       boolean complete =
           out.pollUntil(
-              c -> c.items().size() >= successes + errorsWithItem
-                  && c.itemErrors().size() >= errors
-                  && c.dlq().size() >= malformed
-                  && c.accounts().size() >= expectedAccounts,
+              c ->
+                  c.items().size() >= successes + errorsWithItem
+                      && c.itemErrors().size() >= errors
+                      && c.dlq().size() >= malformed
+                      && c.accounts().size() >= expectedAccounts,
               Duration.ofSeconds(120));
       out.pollQuietly(Duration.ofSeconds(2));
       // then
@@ -143,21 +154,26 @@ class EndToEndIT {
         String code = ERROR_CODES[(i / 20) % ERROR_CODES.length];
         String token = "access-sandbox-error-" + code + "-" + i;
         String itemId = i % 40 == 7 ? "item-of-" + i : null;
-        String value = "{\"access_token\":\"%s\",\"request_id\":\"%s\"%s}"
-            .formatted(token, requestId, itemId == null ? "" : ",\"item_id\":\"" + itemId + "\"");
+        String value =
+            "{\"access_token\":\"%s\",\"request_id\":\"%s\"%s}"
+                .formatted(
+                    token, requestId, itemId == null ? "" : ",\"item_id\":\"" + itemId + "\"");
         sent.add(new Sent(key, value, token, requestId, itemId, "error"));
       } else if (i % 20 == 13) {
-        String value = switch ((i / 20) % 4) {
-          case 0 -> "not json at all " + i;
-          case 1 -> "[\"" + requestId + "\"]";
-          case 2 -> "{\"request_id\":\"" + requestId + "\"}";
-          default -> "{\"access_token\":\"bogus-" + i + "\",\"request_id\":\"" + requestId + "\"}";
-        };
+        String value =
+            switch ((i / 20) % 4) {
+              case 0 -> "not json at all " + i;
+              case 1 -> "[\"" + requestId + "\"]";
+              case 2 -> "{\"request_id\":\"" + requestId + "\"}";
+              default ->
+                  "{\"access_token\":\"bogus-" + i + "\",\"request_id\":\"" + requestId + "\"}";
+            };
         sent.add(new Sent(key, value, null, requestId, null, "malformed"));
       } else {
         String token = "access-sandbox-e2e-" + i;
-        String value = "{\"access_token\":\"%s\",\"request_id\":\"%s\",\"attributes\":{\"n\":\"%d\"}}"
-            .formatted(token, requestId, i);
+        String value =
+            "{\"access_token\":\"%s\",\"request_id\":\"%s\",\"attributes\":{\"n\":\"%d\"}}"
+                .formatted(token, requestId, i);
         sent.add(new Sent(key, value, token, requestId, null, "ok"));
       }
     }
@@ -187,21 +203,33 @@ class EndToEndIT {
   private Map<String, IdentityDocumentsResponse> expectedAnswers(List<Sent> sent) {
     HttpPlaidClient client =
         new HttpPlaidClient(
-            PlaidClientConfig.builder().baseUrl(emulator.baseUrl()).clientId(CLIENT_ID).secret(Secret.of(SECRET)).build());
+            PlaidClientConfig.builder()
+                .baseUrl(emulator.baseUrl())
+                .clientId(CLIENT_ID)
+                .secret(Secret.of(SECRET))
+                .build());
     Map<String, CompletableFuture<PlaidResult>> calls = new LinkedHashMap<>();
     for (Sent s : sent) {
       if (s.kind().equals("ok")) {
-        calls.put(s.requestId(), client.identityDocumentsUploadsGet(new PlaidRequest(s.token(), List.of(), s.requestId())).toCompletableFuture());
+        calls.put(
+            s.requestId(),
+            client
+                .identityDocumentsUploadsGet(new PlaidRequest(s.token(), List.of(), s.requestId()))
+                .toCompletableFuture());
       }
     }
     Map<String, IdentityDocumentsResponse> expected = new HashMap<>();
-    calls.forEach((requestId, call) -> expected.put(requestId, ((PlaidResult.Success) call.join()).response()));
+    calls.forEach(
+        (requestId, call) ->
+            expected.put(requestId, ((PlaidResult.Success) call.join()).response()));
     client.close();
     return expected;
   }
 
   private static void assertAccounts(
-      List<ConsumerRecord<byte[], byte[]>> accounts, Map<String, Sent> sent, Map<String, IdentityDocumentsResponse> expected) {
+      List<ConsumerRecord<byte[], byte[]>> accounts,
+      Map<String, Sent> sent,
+      Map<String, IdentityDocumentsResponse> expected) {
     Map<String, Integer> seen = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> record : accounts) {
       Schemas.assertValid(Schemas.ACCOUNTS, record.value());
@@ -210,17 +238,25 @@ class EndToEndIT {
       IdentityDocumentsResponse answer = expected.get(requestId);
       assertThat(answer).as("account for a success request %s", requestId).isNotNull();
       String accountId = text(record.key());
-      JsonNode account = answer.accounts().stream().filter(a -> a.accountId().equals(accountId)).findFirst().orElseThrow().toNode();
+      JsonNode account =
+          answer.accounts().stream()
+              .filter(a -> a.accountId().equals(accountId))
+              .findFirst()
+              .orElseThrow()
+              .toNode();
       assertThat(value.get("account")).isEqualTo(account);
       assertThat(value.get("item_id").asText()).isEqualTo(answer.itemId());
-      assertThat(value.get("attributes").get("n").asText()).isEqualTo(requestId.substring(4).replaceFirst("^0+(?=.)", ""));
+      assertThat(value.get("attributes").get("n").asText())
+          .isEqualTo(requestId.substring(4).replaceFirst("^0+(?=.)", ""));
       seen.merge(requestId + "/" + accountId, 1, Integer::sum);
     }
     assertThat(seen.values()).containsOnly(1);
   }
 
   private static void assertItems(
-      List<ConsumerRecord<byte[], byte[]>> items, Map<String, Sent> sent, Map<String, IdentityDocumentsResponse> expected) {
+      List<ConsumerRecord<byte[], byte[]>> items,
+      Map<String, Sent> sent,
+      Map<String, IdentityDocumentsResponse> expected) {
     Map<String, Integer> perRequest = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> record : items) {
       Schemas.assertValid(Schemas.ITEMS, record.value());
@@ -242,7 +278,8 @@ class EndToEndIT {
     assertThat(perRequest.values()).containsOnly(1);
   }
 
-  private static void assertItemErrors(List<ConsumerRecord<byte[], byte[]>> errors, Map<String, Sent> sent) {
+  private static void assertItemErrors(
+      List<ConsumerRecord<byte[], byte[]>> errors, Map<String, Sent> sent) {
     Map<String, Integer> perRequest = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> record : errors) {
       Schemas.assertValid(Schemas.ITEM_ERRORS, record.value());
@@ -250,8 +287,11 @@ class EndToEndIT {
       Sent request = sent.get(value.get("request_id").asText());
       assertThat(request.kind()).isEqualTo("error");
       assertThat(request.token()).contains("-" + value.get("error_code").asText() + "-");
-      assertThat(text(record.key())).isEqualTo(request.itemId() != null ? request.itemId() : request.key());
-      boolean later = List.of("INSTITUTION_DOWN", "PRODUCT_NOT_READY").contains(value.get("error_code").asText());
+      assertThat(text(record.key()))
+          .isEqualTo(request.itemId() != null ? request.itemId() : request.key());
+      boolean later =
+          List.of("INSTITUTION_DOWN", "PRODUCT_NOT_READY")
+              .contains(value.get("error_code").asText());
       assertThat(value.get("retryable").asBoolean()).isEqualTo(later);
       perRequest.merge(request.requestId(), 1, Integer::sum);
     }
@@ -259,7 +299,8 @@ class EndToEndIT {
   }
 
   private static void assertDeadLetters(List<ConsumerRecord<byte[], byte[]>> dlq, List<Sent> sent) {
-    List<String> expectedValues = sent.stream().filter(s -> s.kind().equals("malformed")).map(Sent::value).sorted().toList();
+    List<String> expectedValues =
+        sent.stream().filter(s -> s.kind().equals("malformed")).map(Sent::value).sorted().toList();
     assertThat(dlq.stream().map(r -> text(r.value())).sorted().toList()).isEqualTo(expectedValues);
     for (ConsumerRecord<byte[], byte[]> record : dlq) {
       assertThat(record.headers().lastHeader("__streams.errors.reason")).isNotNull();

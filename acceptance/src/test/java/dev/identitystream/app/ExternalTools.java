@@ -40,8 +40,15 @@ final class ExternalTools {
       String output = installOnce();
       found = onPath(command);
       if (found.isEmpty()) {
-        String reason = "SKIPPED: " + what + " was not checked: " + command + " is not installed and "
-            + INSTALLER + " could not install it: " + lastLine(output);
+        String reason =
+            "SKIPPED: "
+                + what
+                + " was not checked: "
+                + command
+                + " is not installed and "
+                + INSTALLER
+                + " could not install it: "
+                + lastLine(output);
         out.println(reason);
         Assumptions.abort(reason);
       }
@@ -52,14 +59,19 @@ final class ExternalTools {
   /** The result of running a program to its end. */
   record Run(int exitCode, String output) {}
 
-  /** Runs {@code command} in the project's root with only PATH, HOME and LANG set (plus {@code env}). */
+  /**
+   * Runs {@code command} in the project's root with only PATH, HOME and LANG set (plus {@code
+   * env}).
+   */
   static Run run(List<String> command, Map<String, String> env, Duration timeout) {
-    ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
+    ProcessBuilder builder =
+        new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
     Map<String, String> environment = builder.environment();
     String path = environment.get("PATH");
     String home = environment.get("HOME");
     environment.clear();
-    environment.put("PATH", (path == null ? "/usr/local/bin:/usr/bin:/bin" : path) + ":/usr/sbin:/sbin");
+    environment.put(
+        "PATH", (path == null ? "/usr/local/bin:/usr/bin:/bin" : path) + ":/usr/sbin:/sbin");
     environment.put("HOME", home == null ? "/tmp" : home);
     environment.put("LANG", "C.UTF-8");
     environment.putAll(env);
@@ -71,7 +83,8 @@ final class ExternalTools {
         process.getOutputStream().close();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
           process.destroyForcibly().waitFor();
-          throw new AssertionError(command + " did not finish within " + timeout + ": " + Files.readString(log));
+          throw new AssertionError(
+              command + " did not finish within " + timeout + ": " + Files.readString(log));
         }
         return new Run(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
       } finally {
@@ -87,7 +100,8 @@ final class ExternalTools {
 
   static Optional<Path> onPath(String command) {
     String path = System.getenv("PATH");
-    List<String> dirs = new ArrayList<>(List.of((path == null ? "" : path).split(File.pathSeparator)));
+    List<String> dirs =
+        new ArrayList<>(List.of((path == null ? "" : path).split(File.pathSeparator)));
     dirs.addAll(List.of("/usr/local/bin", "/usr/bin", "/bin"));
     return dirs.stream()
         .filter(dir -> !dir.isEmpty())
@@ -101,8 +115,13 @@ final class ExternalTools {
       if (!Files.isExecutable(INSTALLER)) {
         installOutput = INSTALLER + " is missing";
       } else {
-        System.err.println("Installing the deployment tests' tools with " + INSTALLER + " (once per test JVM)");
-        Run run = run(List.of(INSTALLER.toString()), Map.of("DEBIAN_FRONTEND", "noninteractive"), Duration.ofMinutes(10));
+        System.err.println(
+            "Installing the deployment tests' tools with " + INSTALLER + " (once per test JVM)");
+        Run run =
+            run(
+                List.of(INSTALLER.toString()),
+                Map.of("DEBIAN_FRONTEND", "noninteractive"),
+                Duration.ofMinutes(10));
         installOutput = run.output();
         System.err.print(run.output());
       }

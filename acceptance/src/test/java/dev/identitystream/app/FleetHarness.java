@@ -32,8 +32,14 @@ final class FleetHarness {
   private final Path stateDir;
   private final JobTestSupport.Resources resources;
 
-  FleetHarness(String bootstrapServers, PlaidEmulator emulator, String secret, String applicationId, Topics topics,
-      Path stateDir, JobTestSupport.Resources resources) {
+  FleetHarness(
+      String bootstrapServers,
+      PlaidEmulator emulator,
+      String secret,
+      String applicationId,
+      Topics topics,
+      Path stateDir,
+      JobTestSupport.Resources resources) {
     this.bootstrapServers = bootstrapServers;
     this.emulator = emulator;
     this.secret = secret;
@@ -43,10 +49,14 @@ final class FleetHarness {
     this.resources = resources;
   }
 
-  /** Starts one instance with these settings over the defaults of the fleet tests; waits until RUNNING. */
+  /**
+   * Starts one instance with these settings over the defaults of the fleet tests; waits until
+   * RUNNING.
+   */
   StreamingJob start(String name, Map<String, String> settings) {
     Map<String, String> config =
-        JobTestSupport.config(bootstrapServers, emulator, secret, applicationId, topics, stateDir.resolve(name));
+        JobTestSupport.config(
+            bootstrapServers, emulator, secret, applicationId, topics, stateDir.resolve(name));
     config.put(AppConfig.TOPICS_PARTITIONS_CONFIG, "6");
     config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
@@ -54,9 +64,13 @@ final class FleetHarness {
     config.put(AppConfig.METRICS_PORT_CONFIG, "-1");
     config.putAll(settings);
     AppConfig appConfig = new AppConfig(config);
-    StreamingJob job = resources.add(new StreamingJob(appConfig, PlaidClients.create(appConfig), Clock.systemUTC()));
+    StreamingJob job =
+        resources.add(
+            new StreamingJob(appConfig, PlaidClients.create(appConfig), Clock.systemUTC()));
     job.start();
-    await(name + " running").atMost(Duration.ofSeconds(60)).until(() -> job.streams().state() == KafkaStreams.State.RUNNING);
+    await(name + " running")
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> job.streams().state() == KafkaStreams.State.RUNNING);
     return job;
   }
 

@@ -59,21 +59,30 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and nothing else. The live run is recorded to a cassette (as {@code record} does) and replayed
  * from it (as {@code replay} does): the replay writes the same bytes to every topic.
  *
- * <p>All requests share one record key, so they are called one after another in order: a body
- * that stopped the line would leave the requests after it without outputs. Both runs use the same
- * fixed clock, so even the clock fields are equal.
+ * <p>All requests share one record key, so they are called one after another in order: a body that
+ * stopped the line would leave the requests after it without outputs. Both runs use the same fixed
+ * clock, so even the clock fields are equal.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostileBodiesTest {
 
   private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
-  private static final byte[] CASSETTE_KEY = "hostile-bodies-cassette-key-0123".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] CASSETTE_KEY =
+      "hostile-bodies-cassette-key-0123".getBytes(StandardCharsets.UTF_8);
   private static final Topics TOPICS = Topics.DEFAULTS;
-  /** Reads the job's outputs without Jackson's length limits (they carry Plaid's numbers as sent). */
-  private static final JsonFactory RAW = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder()
-          .maxNumberLength(Integer.MAX_VALUE).maxStringLength(Integer.MAX_VALUE).maxNameLength(Integer.MAX_VALUE).build())
-      .build();
+
+  /**
+   * Reads the job's outputs without Jackson's length limits (they carry Plaid's numbers as sent).
+   */
+  private static final JsonFactory RAW =
+      JsonFactory.builder()
+          .streamReadConstraints(
+              StreamReadConstraints.builder()
+                  .maxNumberLength(Integer.MAX_VALUE)
+                  .maxStringLength(Integer.MAX_VALUE)
+                  .maxNameLength(Integer.MAX_VALUE)
+                  .build())
+          .build();
 
   private Path dir;
   private Map<String, List<TestRecord<byte[], byte[]>>> live;
@@ -82,7 +91,8 @@ class HostileBodiesTest {
   @BeforeAll
   void runLiveThenReplay() throws Exception {
     dir = Files.createTempDirectory("hostile-bodies-");
-    List<Case> cases = Stream.concat(HostileBodies.accepted().stream(), HostileBodies.refused().stream()).toList();
+    List<Case> cases =
+        Stream.concat(HostileBodies.accepted().stream(), HostileBodies.refused().stream()).toList();
     List<ReplayRequests.Event> events = new ArrayList<>();
     Fingerprinter fingerprinter = Fingerprinter.withKey(CASSETTE_KEY);
     Path cassette = dir.resolve("cassette.jsonl");
@@ -92,17 +102,29 @@ class HostileBodiesTest {
         Case c = cases.get(i);
         String token = "access-sandbox-corpus-" + i;
         server.answer(token, c.status(), c.body());
-        String value = "{\"access_token\":\"" + token + "\",\"request_id\":\"" + c.name() + "\",\"item_id\":\"requested-"
-            + c.name() + "\",\"attributes\":{\"case\":\"" + c.name() + "\"}}";
+        String value =
+            "{\"access_token\":\""
+                + token
+                + "\",\"request_id\":\""
+                + c.name()
+                + "\",\"item_id\":\"requested-"
+                + c.name()
+                + "\",\"attributes\":{\"case\":\""
+                + c.name()
+                + "\"}}";
         events.add(new ReplayRequests.Event(i + 1, bytes("corpus"), bytes(value), c.name(), null));
       }
-      try (CassetteWriter writer = CassetteWriter.startNew(cassette, Cassette.Header.of(NOW, fingerprinter));
-          PlaidClient recording = new RecordingPlaidClient(client(server.baseUrl()), fingerprinter, writer)) {
+      try (CassetteWriter writer =
+              CassetteWriter.startNew(cassette, Cassette.Header.of(NOW, fingerprinter));
+          PlaidClient recording =
+              new RecordingPlaidClient(client(server.baseUrl()), fingerprinter, writer)) {
         live = new OfflineReplay(settings, NOW).run(events, blocking(recording));
         assertThat(writer.failure()).isNull();
       }
     }
-    replayed = new OfflineReplay(settings, NOW).run(events, new CassettePlaidClient(Cassette.read(cassette), fingerprinter));
+    replayed =
+        new OfflineReplay(settings, NOW)
+            .run(events, new CassettePlaidClient(Cassette.read(cassette), fingerprinter));
   }
 
   @AfterAll
@@ -139,14 +161,16 @@ class HostileBodiesTest {
     assertThat(dlq(c)).as("DLQ").isEmpty();
     assertThat(accounts).as("account records").hasSize(c.accounts().size());
     for (int i = 0; i < accounts.size(); i++) {
-      assertThat(rawField(accounts.get(i).value(), "account")).isEqualTo(strip(c.accounts().get(i)));
+      assertThat(rawField(accounts.get(i).value(), "account"))
+          .isEqualTo(strip(c.accounts().get(i)));
     }
     assertThat(items).as("Item status").hasSize(1);
     JsonNode status = json(items.get(0).value());
     if (c.status() == 200) {
       assertThat(rawField(items.get(0).value(), "item")).isEqualTo(strip(c.item()));
       assertThat(status.get("status").asText()).isEqualTo(c.plaidError() == null ? "OK" : "ERROR");
-      assertThat(new String(items.get(0).key(), StandardCharsets.UTF_8)).isEqualTo(status.get("item_id").asText());
+      assertThat(new String(items.get(0).key(), StandardCharsets.UTF_8))
+          .isEqualTo(status.get("item_id").asText());
     } else {
       assertThat(status.get("status").asText()).isEqualTo("ERROR");
       assertThat(status.get("item").isNull()).isTrue();
@@ -167,7 +191,8 @@ class HostileBodiesTest {
     List<TestRecord<byte[], byte[]>> dlq = dlq(c);
     assertThat(dlq).hasSize(1);
     assertThat(header(dlq.get(0), DlqHeaders.REASON)).isEqualTo(c.dlqReason());
-    assertThat(new String(dlq.get(0).value(), StandardCharsets.UTF_8)).contains("\"request_id\":\"" + c.name() + "\"");
+    assertThat(new String(dlq.get(0).value(), StandardCharsets.UTF_8))
+        .contains("\"request_id\":\"" + c.name() + "\"");
     for (String topic : List.of(TOPICS.accounts(), TOPICS.items(), TOPICS.itemErrors())) {
       assertThat(outputs(topic, c)).as(topic).isEmpty();
     }
@@ -175,8 +200,14 @@ class HostileBodiesTest {
 
   @Test
   void shouldWriteOnlyOutputsTheirSchemasAccept() {
-    Map<String, String> schemas = Map.of(
-        TOPICS.accounts(), Schemas.ACCOUNTS, TOPICS.items(), Schemas.ITEMS, TOPICS.itemErrors(), Schemas.ITEM_ERRORS);
+    Map<String, String> schemas =
+        Map.of(
+            TOPICS.accounts(),
+            Schemas.ACCOUNTS,
+            TOPICS.items(),
+            Schemas.ITEMS,
+            TOPICS.itemErrors(),
+            Schemas.ITEM_ERRORS);
     int checked = 0;
     for (Map.Entry<String, String> topic : schemas.entrySet()) {
       for (TestRecord<byte[], byte[]> record : live.get(topic.getKey())) {
@@ -197,20 +228,27 @@ class HostileBodiesTest {
       for (int i = 0; i < expected.size(); i++) {
         String where = topic + " record " + i;
         assertThat(actual.get(i).key()).as(where + " key").isEqualTo(expected.get(i).key());
-        assertThat(new String(actual.get(i).value(), StandardCharsets.UTF_8)).as(where + " value")
+        assertThat(new String(actual.get(i).value(), StandardCharsets.UTF_8))
+            .as(where + " value")
             .isEqualTo(new String(expected.get(i).value(), StandardCharsets.UTF_8));
-        assertThat(headers(actual.get(i))).as(where + " headers").isEqualTo(headers(expected.get(i)));
+        assertThat(headers(actual.get(i)))
+            .as(where + " headers")
+            .isEqualTo(headers(expected.get(i)));
       }
     }
   }
 
   /** The records of a topic written for this case's request, in order. */
   private List<TestRecord<byte[], byte[]>> outputs(String topic, Case c) {
-    return live.get(topic).stream().filter(r -> c.name().equals(json(r.value()).get("request_id").asText())).toList();
+    return live.get(topic).stream()
+        .filter(r -> c.name().equals(json(r.value()).get("request_id").asText()))
+        .toList();
   }
 
   private List<TestRecord<byte[], byte[]>> dlq(Case c) {
-    return live.get(TOPICS.dlq()).stream().filter(r -> c.name().equals(header(r, DlqHeaders.REQUEST_ID))).toList();
+    return live.get(TOPICS.dlq()).stream()
+        .filter(r -> c.name().equals(header(r, DlqHeaders.REQUEST_ID)))
+        .toList();
   }
 
   /** The bytes of a top-level field's value, exactly as the job wrote them. */
@@ -240,7 +278,8 @@ class HostileBodiesTest {
   private static List<String> headers(TestRecord<byte[], byte[]> record) {
     List<String> out = new ArrayList<>();
     for (Header header : record.headers()) {
-      out.add(header.key() + "=" + (header.value() == null ? null : Arrays.toString(header.value())));
+      out.add(
+          header.key() + "=" + (header.value() == null ? null : Arrays.toString(header.value())));
     }
     return out;
   }
@@ -259,28 +298,35 @@ class HostileBodiesTest {
   }
 
   private static ResilientPlaidClient client(String baseUrl) {
-    PlaidClientConfig http = PlaidClientConfig.builder()
-        .baseUrl(baseUrl)
-        .clientId("corpus-client")
-        .secret(Secret.of("corpus-secret"))
-        .attemptTimeout(Duration.ofSeconds(10))
-        .maxResponseBytes(8 * 1024 * 1024)
-        .build();
-    ResilienceConfig resilience = ResilienceConfig.builder()
-        .deadline(Duration.ofSeconds(10))
-        .maxAttempts(2)
-        .backoff(Duration.ofMillis(1), Duration.ofMillis(5))
-        .breakerWindow(1000, 1000)
-        .build();
+    PlaidClientConfig http =
+        PlaidClientConfig.builder()
+            .baseUrl(baseUrl)
+            .clientId("corpus-client")
+            .secret(Secret.of("corpus-secret"))
+            .attemptTimeout(Duration.ofSeconds(10))
+            .maxResponseBytes(8 * 1024 * 1024)
+            .build();
+    ResilienceConfig resilience =
+        ResilienceConfig.builder()
+            .deadline(Duration.ofSeconds(10))
+            .maxAttempts(2)
+            .backoff(Duration.ofMillis(1), Duration.ofMillis(5))
+            .breakerWindow(1000, 1000)
+            .build();
     return new ResilientPlaidClient(new HttpPlaidClient(http), resilience);
   }
 
-  /** Answers each call once the real client has its result, so the offline driver sees it complete. */
+  /**
+   * Answers each call once the real client has its result, so the offline driver sees it complete.
+   */
   private static PlaidClient blocking(PlaidClient delegate) {
     return (PlaidRequest request) -> {
       try {
         return CompletableFuture.completedFuture(
-            delegate.identityDocumentsUploadsGet(request).toCompletableFuture().get(60, TimeUnit.SECONDS));
+            delegate
+                .identityDocumentsUploadsGet(request)
+                .toCompletableFuture()
+                .get(60, TimeUnit.SECONDS));
       } catch (Exception e) {
         throw new IllegalStateException("the real client failed", e);
       }

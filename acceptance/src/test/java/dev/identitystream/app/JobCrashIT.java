@@ -49,11 +49,16 @@ class JobCrashIT {
   private static final Duration PLAID_LATENCY = Duration.ofMillis(50);
   private static final Duration RESUME_TIMEOUT = Duration.ofSeconds(90);
   private static final Duration COMPLETE_TIMEOUT = Duration.ofSeconds(120);
+
   /** How long to keep reading after the last expected output, to catch late duplicates. */
   private static final Duration QUIET_PERIOD = Duration.ofSeconds(3);
+
   private static final int LOG_TAIL_LINES = 60;
 
-  /** One kill and restart: the progress at the kill and how long until the new JVM's output appeared. */
+  /**
+   * One kill and restart: the progress at the kill and how long until the new JVM's output
+   * appeared.
+   */
   record Restart(int itemsSeenAtKill, int callsInFlightAtKill, long resumeMillis) {}
 
   @TempDir Path tempDir;
@@ -89,7 +94,9 @@ class JobCrashIT {
     for (double fraction : KILL_AT) {
       int threshold = (int) (expectedItems * fraction);
       outputs.until(
-          "at least " + threshold + " Item records", RESUME_TIMEOUT, () -> outputs.progress().itemRecords() >= threshold);
+          "at least " + threshold + " Item records",
+          RESUME_TIMEOUT,
+          () -> outputs.progress().itemRecords() >= threshold);
       restarts.add(killAndRestart());
     }
     outputs.until("every expected output", COMPLETE_TIMEOUT, outputs.progress()::complete);
@@ -106,11 +113,21 @@ class JobCrashIT {
         emulator.stats().requests(),
         expectedItems,
         committed.summary());
-    assertThat(job.isAlive()).as(() -> "the job died; log tail:\n" + job.logTail(LOG_TAIL_LINES)).isTrue();
-    assertThat(committed.itemAnomalies()).as("Item status records not exactly once per request").isEmpty();
-    assertThat(committed.itemErrorAnomalies()).as("Item-error events not exactly once per error request").isEmpty();
-    assertThat(committed.deadLetterAnomalies()).as("DLQ records not exactly once per malformed record").isEmpty();
-    assertThat(committed.accountAnomalies()).as("account records not exactly once per request and account").isEmpty();
+    assertThat(job.isAlive())
+        .as(() -> "the job died; log tail:\n" + job.logTail(LOG_TAIL_LINES))
+        .isTrue();
+    assertThat(committed.itemAnomalies())
+        .as("Item status records not exactly once per request")
+        .isEmpty();
+    assertThat(committed.itemErrorAnomalies())
+        .as("Item-error events not exactly once per error request")
+        .isEmpty();
+    assertThat(committed.deadLetterAnomalies())
+        .as("DLQ records not exactly once per malformed record")
+        .isEmpty();
+    assertThat(committed.accountAnomalies())
+        .as("account records not exactly once per request and account")
+        .isEmpty();
   }
 
   @Test
@@ -119,7 +136,10 @@ class JobCrashIT {
     CrashFeed feed = prepare("sigterm", 2_000);
     int threshold = feed.expectedItems().size() / 3;
     job.start();
-    outputs.until("a third of the Item records", RESUME_TIMEOUT, () -> outputs.progress().itemRecords() >= threshold);
+    outputs.until(
+        "a third of the Item records",
+        RESUME_TIMEOUT,
+        () -> outputs.progress().itemRecords() >= threshold);
     awaitCallsInFlight();
     // when: SIGTERM (stop() fails the test if the job ignores it), then a new start
     job.stop();
@@ -131,13 +151,17 @@ class JobCrashIT {
     assertThat(exitCode).isEqualTo(ExitCodes.OK);
     assertThat(job.logTail(400)).contains("requests in flight stay pending");
     OutputTally committed = outputs.readCommitted();
-    assertThat(committed.itemAnomalies()).as("Item status records not exactly once per request").isEmpty();
+    assertThat(committed.itemAnomalies())
+        .as("Item status records not exactly once per request")
+        .isEmpty();
     assertThat(committed.itemErrorAnomalies()).isEmpty();
     assertThat(committed.deadLetterAnomalies()).isEmpty();
     assertThat(committed.accountAnomalies()).isEmpty();
   }
 
-  /** Starts the emulator, creates the topics, feeds the requests and prepares (not starts) the job. */
+  /**
+   * Starts the emulator, creates the topics, feeds the requests and prepares (not starts) the job.
+   */
   private CrashFeed prepare(String prefix, int requests) throws IOException {
     String clientId = prefix + "-client";
     String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
@@ -159,7 +183,11 @@ class JobCrashIT {
             topics,
             feed,
             () -> !job.isAlive(),
-            () -> "job exit code " + job.exitCode() + "; job log tail:\n" + job.logTail(LOG_TAIL_LINES));
+            () ->
+                "job exit code "
+                    + job.exitCode()
+                    + "; job log tail:\n"
+                    + job.logTail(LOG_TAIL_LINES));
     return feed;
   }
 
@@ -172,7 +200,9 @@ class JobCrashIT {
         .until(() -> emulator.stats().inFlight(), calls -> calls >= MIN_CALLS_IN_FLIGHT_AT_KILL);
   }
 
-  /** Kills the job with SIGKILL while calls are in flight, starts it again, waits for its output. */
+  /**
+   * Kills the job with SIGKILL while calls are in flight, starts it again, waits for its output.
+   */
   private Restart killAndRestart() {
     int itemsSeen = outputs.progress().itemRecords();
     // The stream thread dispatches nothing while it commits: wait for a moment with calls out.

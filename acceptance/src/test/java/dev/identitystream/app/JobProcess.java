@@ -21,9 +21,10 @@ import java.util.stream.Collectors;
 
 /**
  * The job in its own JVM, {@code java -cp <this JVM's class path> dev.identitystream.app.Main run
- * --config FILE} (or another command, {@link #command}), for crash and signal tests: it can be killed with SIGKILL and started again on the same
- * configuration (same state dir, same application id). Credentials go in the child's environment,
- * never on its command line. Standard output and error of every launch are appended to one log file.
+ * --config FILE} (or another command, {@link #command}), for crash and signal tests: it can be
+ * killed with SIGKILL and started again on the same configuration (same state dir, same application
+ * id). Credentials go in the child's environment, never on its command line. Standard output and
+ * error of every launch are appended to one log file.
  *
  * <pre>{@code
  * try (JobProcess job = JobProcess.run(configFile, Map.of("PLAID_CLIENT_ID", id, "PLAID_SECRET", s), log)) {
@@ -34,8 +35,8 @@ import java.util.stream.Collectors;
  * }
  * }</pre>
  *
- * <p>A JVM shutdown hook kills a child still running when this JVM exits, so a test run that
- * ends without {@link #close()} leaves no orphan job behind.
+ * <p>A JVM shutdown hook kills a child still running when this JVM exits, so a test run that ends
+ * without {@link #close()} leaves no orphan job behind.
  *
  * <p>Threading: every method is synchronized and may be called from any thread.
  */
@@ -58,7 +59,8 @@ public final class JobProcess implements AutoCloseable {
 
   private final Path workDir;
 
-  private JobProcess(List<String> command, Map<String, String> environment, Path logFile, Path workDir) {
+  private JobProcess(
+      List<String> command, Map<String, String> environment, Path logFile, Path workDir) {
     this.command = List.copyOf(command);
     this.environment = Map.copyOf(environment);
     this.logFile = logFile;
@@ -72,14 +74,16 @@ public final class JobProcess implements AutoCloseable {
    *     PLAID_SECRET}); inherited {@code PIS_*} overrides are removed so the file decides
    */
   public static JobProcess run(Path configFile, Map<String, String> environment, Path logFile) {
-    return command(List.of("run", "--config", configFile.toAbsolutePath().toString()), environment, logFile);
+    return command(
+        List.of("run", "--config", configFile.toAbsolutePath().toString()), environment, logFile);
   }
 
   /**
    * Any command of {@link Main} in its own JVM, e.g. {@code backfill --config FILE}, with {@link
    * #DEFAULT_JVM_OPTIONS}; the environment as for {@link #run}.
    */
-  public static JobProcess command(List<String> arguments, Map<String, String> environment, Path logFile) {
+  public static JobProcess command(
+      List<String> arguments, Map<String, String> environment, Path logFile) {
     return command(arguments, environment, logFile, null, List.of());
   }
 
@@ -88,7 +92,11 @@ public final class JobProcess implements AutoCloseable {
    * options (e.g. {@code -Djava.io.tmpdir=...}).
    */
   public static JobProcess command(
-      List<String> arguments, Map<String, String> environment, Path logFile, Path workDir, List<String> jvmOptions) {
+      List<String> arguments,
+      Map<String, String> environment,
+      Path logFile,
+      Path workDir,
+      List<String> jvmOptions) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(DEFAULT_JVM_OPTIONS);
@@ -180,7 +188,9 @@ public final class JobProcess implements AutoCloseable {
     org.awaitility.Awaitility.await()
         .atMost(timeout)
         .pollInterval(Duration.ofMillis(200))
-        .failFast("the process exited without printing '" + text + "'; see " + logFile, () -> !isAlive() && !logContains(text))
+        .failFast(
+            "the process exited without printing '" + text + "'; see " + logFile,
+            () -> !isAlive() && !logContains(text))
         .until(() -> logContains(text));
   }
 
@@ -210,9 +220,11 @@ public final class JobProcess implements AutoCloseable {
       return true;
     }
     try {
-      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+      Process kill =
+          new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
       if (kill.waitFor() != 0) {
-        throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed with " + kill.exitValue());
+        throw new IllegalStateException(
+            "kill -" + name + " " + process.pid() + " failed with " + kill.exitValue());
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot run kill", e);

@@ -27,8 +27,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * Wiring for integration tests of the whole job: an emulator, configuration against a local broker
  * with unique topic names, keyed request feeds, and Item status records read back.
  *
- * <p>Requests are keyed {@code customer-NNN}; each key always uses the same access token (so all its
- * requests ask about the same Item) and its requests carry {@code request_id}s {@code
+ * <p>Requests are keyed {@code customer-NNN}; each key always uses the same access token (so all
+ * its requests ask about the same Item) and its requests carry {@code request_id}s {@code
  * customer-NNN/SSSSS}, SSSSS being the key's sequence number.
  */
 public final class JobTestSupport {
@@ -51,12 +51,18 @@ public final class JobTestSupport {
   /** Topic names no other test uses. */
   public static Topics uniqueTopics(String prefix) {
     String run = uniqueName(prefix);
-    return new Topics(run + "-requests", run + "-accounts", run + "-items", run + "-item-errors", run + "-dlq");
+    return new Topics(
+        run + "-requests", run + "-accounts", run + "-items", run + "-item-errors", run + "-dlq");
   }
 
   /** One instance's configuration: broker, emulator, topics, application id and state dir. */
   public static Map<String, String> config(
-      String bootstrapServers, PlaidEmulator emulator, String secret, String applicationId, Topics topics, Path stateDir) {
+      String bootstrapServers,
+      PlaidEmulator emulator,
+      String secret,
+      String applicationId,
+      Topics topics,
+      Path stateDir) {
     Map<String, String> config = new LinkedHashMap<>();
     config.put("bootstrap.servers", bootstrapServers);
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -95,7 +101,8 @@ public final class JobTestSupport {
    * Produces requests with sequence numbers [from, to) for keys [0, keys), interleaved (sequence by
    * sequence) so every partition gets work at once. {@code run} makes tokens unique to the test.
    */
-  public static void produceRequests(String bootstrapServers, String topic, String run, int keys, int from, int to) {
+  public static void produceRequests(
+      String bootstrapServers, String topic, String run, int keys, int from, int to) {
     try (KafkaProducer<String, String> producer = TestClients.producer(bootstrapServers)) {
       for (int sequence = from; sequence < to; sequence++) {
         for (int keyIndex = 0; keyIndex < keys; keyIndex++) {
@@ -110,7 +117,8 @@ public final class JobTestSupport {
   }
 
   /** An {@code identity-items} record as read back, with where it was. */
-  public record ItemStatus(String itemId, String requestId, String status, int partition, long offset) {
+  public record ItemStatus(
+      String itemId, String requestId, String status, int partition, long offset) {
 
     static ItemStatus of(ConsumerRecord<byte[], byte[]> record) {
       JsonNode value = json(record.value());

@@ -28,29 +28,41 @@ final class LiveLatencyWatch implements AutoCloseable {
   private volatile boolean closed;
 
   LiveLatencyWatch(String bootstrapServers, String itemsTopic, String livePrefix) {
-    consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.GROUP_ID_CONFIG, "latency-" + UUID.randomUUID(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "5",
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+    consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "latency-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+                "5",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class));
     consumer.subscribe(List.of(itemsTopic));
-    reader = new Thread(() -> {
-      while (!closed) {
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(20))) {
-          long now = System.currentTimeMillis();
-          String requestId = JobTestSupport.requestIdOf(record);
-          if (requestId.startsWith(livePrefix)) {
-            latencyMillis.putIfAbsent(requestId, now - record.timestamp());
-          } else {
-            bulkDone.incrementAndGet();
-          }
-        }
-      }
-      consumer.close();
-    }, "latency-watch");
+    reader =
+        new Thread(
+            () -> {
+              while (!closed) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(20))) {
+                  long now = System.currentTimeMillis();
+                  String requestId = JobTestSupport.requestIdOf(record);
+                  if (requestId.startsWith(livePrefix)) {
+                    latencyMillis.putIfAbsent(requestId, now - record.timestamp());
+                  } else {
+                    bulkDone.incrementAndGet();
+                  }
+                }
+              }
+              consumer.close();
+            },
+            "latency-watch");
     reader.setDaemon(true);
     reader.start();
   }
@@ -58,11 +70,12 @@ final class LiveLatencyWatch implements AutoCloseable {
   /** Latencies of the live requests whose ids start with {@code prefix}, in ms. */
   List<Long> latencies(String prefix) {
     List<Long> values = new ArrayList<>();
-    latencyMillis.forEach((id, ms) -> {
-      if (id.startsWith(prefix)) {
-        values.add(ms);
-      }
-    });
+    latencyMillis.forEach(
+        (id, ms) -> {
+          if (id.startsWith(prefix)) {
+            values.add(ms);
+          }
+        });
     return values;
   }
 

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The local pipeline of docs/operations.md, as written: {@code broker}, {@code emulator} and
- * {@code run --config config/local.properties} each in its own JVM, then {@code enqueue} of {@code
+ * The local pipeline of docs/operations.md, as written: {@code broker}, {@code emulator} and {@code
+ * run --config config/local.properties} each in its own JVM, then {@code enqueue} of {@code
  * config/sample-tokens.csv} and {@code tail}. Only the ports differ from the docs (free ones,
  * through the {@code PIS_*} variables and {@code --set}, so parallel builds on this machine do not
  * collide); the configuration file is the repository's own, its relative {@code state.dir} in a
@@ -30,7 +30,8 @@ class LocalPipelineIT {
 
   private static final Path LOCAL_PROPERTIES = Path.of("config/local.properties").toAbsolutePath();
   private static final Path SAMPLE_TOKENS = Path.of("config/sample-tokens.csv").toAbsolutePath();
-  private static final List<String> COMPLETED = List.of("req-alice", "req-bob", "req-carol", "req-dave", "req-erin");
+  private static final List<String> COMPLETED =
+      List.of("req-alice", "req-bob", "req-carol", "req-dave", "req-erin");
 
   @TempDir Path dir;
 
@@ -42,18 +43,38 @@ class LocalPipelineIT {
     int emulatorPort = freePort();
     String bootstrap = "127.0.0.1:" + kafkaPort;
     Path data = dir.resolve("kafka-data");
-    Map<String, String> jobEnv = Map.of(
-        "PIS_BOOTSTRAP_SERVERS", bootstrap,
-        "PIS_PLAID_BASE_URL", "http://127.0.0.1:" + emulatorPort,
-        "PIS_METRICS_PORT", "0",
-        "PLAID_CLIENT_ID", "local",
-        "PLAID_SECRET", "local-secret");
-    try (JobProcess broker = process(List.of("broker", "--port", Integer.toString(kafkaPort), "--data-dir", data.toString()), Map.of(), "broker");
-        JobProcess emulator = process(List.of("emulator", "--port", Integer.toString(emulatorPort), "--client-id", "local"),
-            Map.of("PLAID_SECRET", "local-secret"), "emulator");
-        JobProcess job = process(List.of("run", "--config", LOCAL_PROPERTIES.toString()), jobEnv, "run");
-        JobProcess follow = process(List.of("tail", "items", "--config", LOCAL_PROPERTIES.toString(), "--follow", "--compact"),
-            Map.of("PIS_BOOTSTRAP_SERVERS", bootstrap), "tail-follow")) {
+    Map<String, String> jobEnv =
+        Map.of(
+            "PIS_BOOTSTRAP_SERVERS", bootstrap,
+            "PIS_PLAID_BASE_URL", "http://127.0.0.1:" + emulatorPort,
+            "PIS_METRICS_PORT", "0",
+            "PLAID_CLIENT_ID", "local",
+            "PLAID_SECRET", "local-secret");
+    try (JobProcess broker =
+            process(
+                List.of(
+                    "broker", "--port", Integer.toString(kafkaPort), "--data-dir", data.toString()),
+                Map.of(),
+                "broker");
+        JobProcess emulator =
+            process(
+                List.of(
+                    "emulator", "--port", Integer.toString(emulatorPort), "--client-id", "local"),
+                Map.of("PLAID_SECRET", "local-secret"),
+                "emulator");
+        JobProcess job =
+            process(List.of("run", "--config", LOCAL_PROPERTIES.toString()), jobEnv, "run");
+        JobProcess follow =
+            process(
+                List.of(
+                    "tail",
+                    "items",
+                    "--config",
+                    LOCAL_PROPERTIES.toString(),
+                    "--follow",
+                    "--compact"),
+                Map.of("PIS_BOOTSTRAP_SERVERS", bootstrap),
+                "tail-follow")) {
       broker.start();
       emulator.start();
       broker.awaitLog("listening on " + bootstrap, Duration.ofSeconds(90));
@@ -63,21 +84,35 @@ class LocalPipelineIT {
       follow.start();
 
       // when
-      CliTestSupport.Run enqueue = cli("enqueue", "--config", LOCAL_PROPERTIES.toString(), "--input", SAMPLE_TOKENS.toString(),
-          "--set", "bootstrap.servers=" + bootstrap);
+      CliTestSupport.Run enqueue =
+          cli(
+              "enqueue",
+              "--config",
+              LOCAL_PROPERTIES.toString(),
+              "--input",
+              SAMPLE_TOKENS.toString(),
+              "--set",
+              "bootstrap.servers=" + bootstrap);
 
       // then every request that can complete quickly has its Item status, and tail shows them
       assertThat(enqueue.exitCode()).as(enqueue.err()).isEqualTo(ExitCodes.OK);
       assertThat(enqueue.out()).contains("Sent 6 request(s) to identity-backfill-requests");
-      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
-          assertThat(tail(bootstrap, "items", "--from-beginning", "--compact").out()).contains(COMPLETED));
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofSeconds(1))
+          .untilAsserted(
+              () ->
+                  assertThat(tail(bootstrap, "items", "--from-beginning", "--compact").out())
+                      .contains(COMPLETED));
       CliTestSupport.Run items = tail(bootstrap, "items", "--from-beginning", "--compact");
       assertThat(items.out().lines().count()).isEqualTo(5);
       assertThat(items.out()).contains("\"status\":\"ERROR\"").doesNotContain("access-sandbox");
       assertThat(tail(bootstrap, "item-errors", "--from-beginning").out())
-          .contains("\"error_code\" : \"ITEM_LOGIN_REQUIRED\"").contains("\"request_id\" : \"req-dave\"");
+          .contains("\"error_code\" : \"ITEM_LOGIN_REQUIRED\"")
+          .contains("\"request_id\" : \"req-dave\"");
       assertThat(tail(bootstrap, "backfill-requests", "--max", "2", "--from-beginning").out())
-          .contains("\"access_token\" : \"[redacted]\"").doesNotContain("access-sandbox");
+          .contains("\"access_token\" : \"[redacted]\"")
+          .doesNotContain("access-sandbox");
       follow.awaitLog("req-erin", Duration.ofSeconds(30));
 
       // and every part stops on a signal with exit 0
@@ -94,8 +129,10 @@ class LocalPipelineIT {
 
       // and a second start of the broker reuses its data
       broker.start();
-      broker.awaitLog("topics, records and offsets of earlier runs are kept", Duration.ofSeconds(90));
-      assertThat(tail(bootstrap, "items", "--from-beginning", "--compact").out().lines().count()).isEqualTo(5);
+      broker.awaitLog(
+          "topics, records and offsets of earlier runs are kept", Duration.ofSeconds(90));
+      assertThat(tail(bootstrap, "items", "--from-beginning", "--compact").out().lines().count())
+          .isEqualTo(5);
       assertThat(broker.interrupt(Duration.ofSeconds(60))).isTrue();
       assertThat(broker.exitCode()).hasValue(ExitCodes.OK);
     }

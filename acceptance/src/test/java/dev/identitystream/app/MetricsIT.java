@@ -44,7 +44,12 @@ class MetricsIT {
       Topics topics = JobTestSupport.uniqueTopics("metrics");
       Map<String, String> settings =
           JobTestSupport.config(
-              KAFKA.bootstrapServers(), emulator, secret, TestClients.uniqueName("metrics"), topics, stateDir);
+              KAFKA.bootstrapServers(),
+              emulator,
+              secret,
+              TestClients.uniqueName("metrics"),
+              topics,
+              stateDir);
       settings.put(AppConfig.TOPICS_PARTITIONS_CONFIG, "2");
       settings.put(AppConfig.METRICS_PORT_CONFIG, "0");
       AppConfig config = new AppConfig(settings);
@@ -61,24 +66,48 @@ class MetricsIT {
       // when
       job.start();
       JobTestSupport.produceRequests(KAFKA.bootstrapServers(), topics.requests(), "m", 4, 0, 5);
-      try (KafkaProducer<String, String> producer = TestClients.producer(KAFKA.bootstrapServers())) {
-        producer.send(new ProducerRecord<>(topics.requests(), "customer-err",
-            "{\"access_token\":\"access-sandbox-error-ITEM_LOGIN_REQUIRED-1\",\"request_id\":\"err-1\"}"));
+      try (KafkaProducer<String, String> producer =
+          TestClients.producer(KAFKA.bootstrapServers())) {
+        producer.send(
+            new ProducerRecord<>(
+                topics.requests(),
+                "customer-err",
+                "{\"access_token\":\"access-sandbox-error-ITEM_LOGIN_REQUIRED-1\",\"request_id\":\"err-1\"}"));
         producer.send(new ProducerRecord<>(topics.requests(), "customer-bad", "not json"));
         producer.flush();
       }
       // then
-      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-        String metrics = get(url + "/metrics").body();
-        assertThat(value(metrics, "plaid_requests_total\\{error_code=\"none\",error_type=\"none\",outcome=\"success\"\\}"))
-            .isEqualTo(20.0);
-        assertThat(value(metrics, "plaid_requests_total\\{error_code=\"ITEM_LOGIN_REQUIRED\",error_type=\"ITEM_ERROR\",outcome=\"error_answer\"\\}"))
-            .isEqualTo(1.0);
-        assertThat(value(metrics, "stage_records_out_total\\{topic=\"" + topics.items() + "\"\\}")).isGreaterThanOrEqualTo(20.0);
-        assertThat(value(metrics, "stage_records_out_total\\{topic=\"" + topics.dlq() + "\"\\}")).isEqualTo(1.0);
-        assertThat(value(metrics, "plaid_request_duration_seconds_count\\{outcome=\"success\"\\}")).isEqualTo(20.0);
-        assertThat(value(metrics, "stage_in_flight_capacity")).isEqualTo(256.0);
-      });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                String metrics = get(url + "/metrics").body();
+                assertThat(
+                        value(
+                            metrics,
+                            "plaid_requests_total\\{error_code=\"none\",error_type=\"none\",outcome=\"success\"\\}"))
+                    .isEqualTo(20.0);
+                assertThat(
+                        value(
+                            metrics,
+                            "plaid_requests_total\\{error_code=\"ITEM_LOGIN_REQUIRED\",error_type=\"ITEM_ERROR\",outcome=\"error_answer\"\\}"))
+                    .isEqualTo(1.0);
+                assertThat(
+                        value(
+                            metrics,
+                            "stage_records_out_total\\{topic=\"" + topics.items() + "\"\\}"))
+                    .isGreaterThanOrEqualTo(20.0);
+                assertThat(
+                        value(
+                            metrics, "stage_records_out_total\\{topic=\"" + topics.dlq() + "\"\\}"))
+                    .isEqualTo(1.0);
+                assertThat(
+                        value(
+                            metrics,
+                            "plaid_request_duration_seconds_count\\{outcome=\"success\"\\}"))
+                    .isEqualTo(20.0);
+                assertThat(value(metrics, "stage_in_flight_capacity")).isEqualTo(256.0);
+              });
       String metrics = get(url + "/metrics").body();
       assertThat(metrics)
           .contains("kafka_stream_thread_process_total")
@@ -86,7 +115,8 @@ class MetricsIT {
           .doesNotContain("access-sandbox")
           .doesNotContain(secret);
       // (Kafka's per-partition metrics are picked up every 10 s after the partitions are assigned)
-      await().atMost(Duration.ofSeconds(60))
+      await()
+          .atMost(Duration.ofSeconds(60))
           .untilAsserted(() -> assertReadmeTableIsWhatMetricsServes(get(url + "/metrics").body()));
       HttpResponse<String> ready = get(url + "/health/ready");
       assertThat(ready.statusCode()).isEqualTo(200);
@@ -100,7 +130,8 @@ class MetricsIT {
    */
   private static void assertReadmeTableIsWhatMetricsServes(String scrape) throws Exception {
     String operations =
-        java.nio.file.Files.readString(Path.of(System.getProperty("user.dir"), "docs", "operations.md"));
+        java.nio.file.Files.readString(
+            Path.of(System.getProperty("user.dir"), "docs", "operations.md"));
     int start = operations.indexOf("## Metrics and health");
     String section = operations.substring(start, operations.indexOf("\n## ", start + 1));
     java.util.Set<String> documented = new java.util.TreeSet<>();
@@ -116,23 +147,30 @@ class MetricsIT {
     while (sample.find()) {
       served.add(sample.group(1));
     }
-    java.util.function.BiPredicate<String, String> sameFamily = (servedName, documentedName) ->
-        servedName.equals(documentedName)
-            || servedName.matches(Pattern.quote(documentedName) + "_(bucket|count|sum|max)");
+    java.util.function.BiPredicate<String, String> sameFamily =
+        (servedName, documentedName) ->
+            servedName.equals(documentedName)
+                || servedName.matches(Pattern.quote(documentedName) + "_(bucket|count|sum|max)");
     assertThat(documented).as("names in docs/operations.md's metric tables").hasSizeGreaterThan(25);
     documented.remove("jvm_gc_pause_seconds"); // documented as appearing at the first collection
     for (String name : documented) {
-      assertThat(served).as("docs/operations.md names " + name).anyMatch(s -> sameFamily.test(s, name));
+      assertThat(served)
+          .as("docs/operations.md names " + name)
+          .anyMatch(s -> sameFamily.test(s, name));
     }
     for (String name : served) {
       if (name.startsWith("plaid_") || name.startsWith("stage_")) {
-        assertThat(documented).as("/metrics serves " + name).anyMatch(d -> sameFamily.test(name, d));
+        assertThat(documented)
+            .as("/metrics serves " + name)
+            .anyMatch(d -> sameFamily.test(name, d));
       }
     }
   }
 
   private HttpResponse<String> get(String url) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /** The value of the first sample matching {@code series} (a regex), or -1 when absent. */

@@ -24,13 +24,18 @@ public final class OutputCollector implements AutoCloseable {
 
   public OutputCollector(String bootstrapServers, Topics topics) {
     this.topics = topics;
-    reader = OutputReader.fromBeginning(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topics, "collector-");
+    reader =
+        OutputReader.fromBeginning(
+            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+            topics,
+            "collector-");
     topics.outputs().forEach(topic -> byTopic.put(topic, new ArrayList<>()));
   }
 
   /** Polls until the condition holds or the timeout passes; returns whether it held. */
   public boolean pollUntil(Predicate<OutputCollector> condition, Duration timeout) {
-    return reader.read(record -> byTopic.get(record.topic()).add(record), () -> condition.test(this), timeout);
+    return reader.read(
+        record -> byTopic.get(record.topic()).add(record), () -> condition.test(this), timeout);
   }
 
   /** Polls for a while longer to catch anything that should not be there (duplicates). */

@@ -17,8 +17,8 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * Counts the job's output records per request id and compares them with a {@link CrashFeed}:
- * which expected output is missing, which came more than once, which nobody asked for.
+ * Counts the job's output records per request id and compares them with a {@link CrashFeed}: which
+ * expected output is missing, which came more than once, which nobody asked for.
  *
  * <p>Reads: {@code identity-items} and {@code identity-item-errors} by their {@code request_id};
  * {@code identity-accounts} by {@code request_id} and {@code account.account_id}; {@code
@@ -61,7 +61,8 @@ final class OutputTally {
           .merge(accountId, 1, Integer::sum);
     } else if (topic.equals(topics.dlq())) {
       String original = value == null ? "" : new String(value, StandardCharsets.UTF_8);
-      String id = feed.malformedRequestId(original).orElseGet(() -> header(headers, DlqHeaders.REQUEST_ID));
+      String id =
+          feed.malformedRequestId(original).orElseGet(() -> header(headers, DlqHeaders.REQUEST_ID));
       deadLetters.merge(id, 1, Integer::sum);
     } else {
       throw new IllegalArgumentException("not an output topic: " + topic);
@@ -79,7 +80,10 @@ final class OutputTally {
         && itemErrors.keySet().containsAll(feed.expectedItemErrors())
         && deadLetters.keySet().containsAll(feed.expectedDeadLetters())
         && feed.successes().stream()
-            .allMatch(id -> accounts.getOrDefault(id, Map.of()).size() == feed.request(id).orElseThrow().accounts());
+            .allMatch(
+                id ->
+                    accounts.getOrDefault(id, Map.of()).size()
+                        == feed.request(id).orElseThrow().accounts());
   }
 
   /** Requests whose Item status is not there exactly once, and statuses nobody asked for. */
@@ -128,10 +132,27 @@ final class OutputTally {
   /** One line per output topic: records and distinct requests. */
   String summary() {
     int accountRecords =
-        accounts.values().stream().flatMap(m -> m.values().stream()).mapToInt(Integer::intValue).sum();
-    return "items " + itemRecords + " (" + items.size() + " requests), item errors "
-        + sum(itemErrors) + " (" + itemErrors.size() + "), accounts " + accountRecords + " ("
-        + accounts.size() + " requests), DLQ " + sum(deadLetters) + " (" + deadLetters.size() + ")";
+        accounts.values().stream()
+            .flatMap(m -> m.values().stream())
+            .mapToInt(Integer::intValue)
+            .sum();
+    return "items "
+        + itemRecords
+        + " ("
+        + items.size()
+        + " requests), item errors "
+        + sum(itemErrors)
+        + " ("
+        + itemErrors.size()
+        + "), accounts "
+        + accountRecords
+        + " ("
+        + accounts.size()
+        + " requests), DLQ "
+        + sum(deadLetters)
+        + " ("
+        + deadLetters.size()
+        + ")";
   }
 
   private static List<String> notExactlyOnce(Map<String, Integer> counts, Set<String> expected) {

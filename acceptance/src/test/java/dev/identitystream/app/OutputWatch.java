@@ -24,9 +24,9 @@ import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
 
 /**
- * Follows the job's outputs while a test disturbs it (kills the job, restarts the broker): a
- * {@code read_committed} {@link OutputCollector} fed into an {@link OutputTally}, and the highest
- * offset seen per output partition (to tell output written after a moment from older output).
+ * Follows the job's outputs while a test disturbs it (kills the job, restarts the broker): a {@code
+ * read_committed} {@link OutputCollector} fed into an {@link OutputTally}, and the highest offset
+ * seen per output partition (to tell output written after a moment from older output).
  *
  * <p>The tally here may count a record twice if the collector's group rebalances during a broker
  * outage; it is only for progress. Verdicts come from {@link #readCommitted}, a fresh read.
@@ -50,7 +50,11 @@ final class OutputWatch implements AutoCloseable {
    * @param diagnostics what to add to a failure message (e.g. the job's log tail)
    */
   OutputWatch(
-      String bootstrapServers, Topics topics, CrashFeed feed, BooleanSupplier jobFailed, Supplier<String> diagnostics) {
+      String bootstrapServers,
+      Topics topics,
+      CrashFeed feed,
+      BooleanSupplier jobFailed,
+      Supplier<String> diagnostics) {
     this.bootstrapServers = bootstrapServers;
     this.topics = topics;
     this.feed = feed;
@@ -84,7 +88,13 @@ final class OutputWatch implements AutoCloseable {
               });
     } catch (ConditionTimeoutException | TerminalFailureException e) {
       throw new AssertionError(
-          "waiting for " + what + ": " + e.getMessage() + "; seen " + progress.summary() + "; "
+          "waiting for "
+              + what
+              + ": "
+              + e.getMessage()
+              + "; seen "
+              + progress.summary()
+              + "; "
               + diagnostics.get(),
           e);
     }
@@ -109,7 +119,8 @@ final class OutputWatch implements AutoCloseable {
         latest.put(new TopicPartition(topic, partition), OffsetSpec.latest());
       }
     }
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
       return admin.listOffsets(latest).all().get().entrySet().stream()
           .collect(Collectors.toMap(Map.Entry::getKey, entry -> entry.getValue().offset()));
     } catch (ExecutionException e) {
@@ -126,7 +137,8 @@ final class OutputWatch implements AutoCloseable {
     for (String topic : topics.outputs()) {
       for (ConsumerRecord<String, String> record :
           TestClients.readToEnd(bootstrapServers, topic, IsolationLevel.READ_COMMITTED)) {
-        byte[] value = record.value() == null ? null : record.value().getBytes(StandardCharsets.UTF_8);
+        byte[] value =
+            record.value() == null ? null : record.value().getBytes(StandardCharsets.UTF_8);
         tally.add(topic, value, record.headers());
       }
     }
@@ -145,7 +157,8 @@ final class OutputWatch implements AutoCloseable {
       int from = ingested.getOrDefault(topic, 0);
       for (ConsumerRecord<byte[], byte[]> record : new ArrayList<>(all.subList(from, all.size()))) {
         progress.add(topic, record.value(), record.headers());
-        highestSeen.merge(new TopicPartition(topic, record.partition()), record.offset(), Math::max);
+        highestSeen.merge(
+            new TopicPartition(topic, record.partition()), record.offset(), Math::max);
       }
       ingested.put(topic, all.size());
     }

@@ -66,6 +66,7 @@ class PlaidOutageIT {
   private static final long MAX_BLOCK_MS = 2_000;
   private static final long MAX_POLL_INTERVAL_MS = 8_000;
   private static final Duration OUTAGE = Duration.ofSeconds(20);
+
   /** The breaker stays open up to this long after Plaid is back; tasks stay full meanwhile. */
   private static final Duration BREAKER_OPEN = Duration.ofSeconds(2);
 
@@ -93,17 +94,21 @@ class PlaidOutageIT {
       throws Exception {
     // given: requests flowing through one instance
     KAFKA.broker().createTopic(topics.requests(), PARTITIONS);
-    JobTestSupport.produceRequests(KAFKA.bootstrapServers(), topics.requests(), run, KEYS, 0, PER_KEY);
+    JobTestSupport.produceRequests(
+        KAFKA.bootstrapServers(), topics.requests(), run, KEYS, 0, PER_KEY);
     AppConfig config = new AppConfig(config());
     MeterRegistry meters = new SimpleMeterRegistry();
     PlaidClient client = PlaidClients.create(config, new JobMetrics(meters));
     assertThat(client).isInstanceOf(OffloadedPlaidClient.class);
     StreamingJob job = resources.add(new StreamingJob(config, client, Clock.systemUTC()));
     job.start();
-    await().atMost(Duration.ofSeconds(60)).until(() -> job.streams().state() == KafkaStreams.State.RUNNING);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> job.streams().state() == KafkaStreams.State.RUNNING);
     OutputCollector outputs = resources.add(new OutputCollector(KAFKA.bootstrapServers(), topics));
     assertThat(outputs.pollUntil(c -> c.items().size() >= 100, Duration.ofSeconds(60))).isTrue();
-    double rebalancesBefore = mainConsumerMetric(job, "consumer-coordinator-metrics", "rebalance-total");
+    double rebalancesBefore =
+        mainConsumerMetric(job, "consumer-coordinator-metrics", "rebalance-total");
     Set<String> membersBefore = groupMembers();
 
     // when: Plaid is down for much longer than max.poll.interval.ms
@@ -111,12 +116,14 @@ class PlaidOutageIT {
     emulator.setOutage(true);
     await("breaker opens")
         .atMost(Duration.ofSeconds(30))
-        .until(() -> meters.get(JobMetrics.BREAKER_STATE).tag("state", "open").gauge().value() == 1);
+        .until(
+            () -> meters.get(JobMetrics.BREAKER_STATE).tag("state", "open").gauge().value() == 1);
     await("instance stays RUNNING through the outage")
         .during(OUTAGE)
         .atMost(OUTAGE.plusSeconds(5))
         .pollInterval(Duration.ofMillis(100))
-        .untilAsserted(() -> assertThat(job.streams().state()).isEqualTo(KafkaStreams.State.RUNNING));
+        .untilAsserted(
+            () -> assertThat(job.streams().state()).isEqualTo(KafkaStreams.State.RUNNING));
     emulator.setOutage(false);
     long outageMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - outageStart);
 
@@ -127,7 +134,8 @@ class PlaidOutageIT {
     outputs.pollQuietly(Duration.ofSeconds(1));
     List<ItemStatus> statuses = outputs.items().stream().map(ItemStatus::of).toList();
     assertThat(statuses).allSatisfy(status -> assertThat(status.status()).isEqualTo("OK"));
-    assertThat(statuses.stream().map(ItemStatus::requestId).collect(Collectors.toSet())).hasSize(TOTAL);
+    assertThat(statuses.stream().map(ItemStatus::requestId).collect(Collectors.toSet()))
+        .hasSize(TOTAL);
     assertThat(statuses).hasSize(TOTAL);
     assertThat(outputs.dlq()).isEmpty();
     assertThat(outputs.itemErrors()).isEmpty();
@@ -153,13 +161,20 @@ class PlaidOutageIT {
     assertThat(job.built().pending().peakInMemoryPerTask())
         .as("peak pending requests of one task in memory")
         .isEqualTo(MAX_PENDING_PER_TASK);
-    assertThat(job.built().pending().peakPerTask()).as("peak pending of one task").isGreaterThan(MAX_PENDING_PER_TASK);
+    assertThat(job.built().pending().peakPerTask())
+        .as("peak pending of one task")
+        .isGreaterThan(MAX_PENDING_PER_TASK);
   }
 
   private Map<String, String> config() {
     Map<String, String> config =
         JobTestSupport.config(
-            KAFKA.bootstrapServers(), emulator, secret, applicationId, topics, tempDir.resolve("state"));
+            KAFKA.bootstrapServers(),
+            emulator,
+            secret,
+            applicationId,
+            topics,
+            tempDir.resolve("state"));
     config.put(AppConfig.TOPICS_PARTITIONS_CONFIG, String.valueOf(PARTITIONS));
     config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     config.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, String.valueOf(MAX_POLL_INTERVAL_MS));
@@ -176,18 +191,29 @@ class PlaidOutageIT {
     for (Map.Entry<MetricName, ? extends Metric> entry : job.streams().metrics().entrySet()) {
       MetricName metric = entry.getKey();
       String clientId = metric.tags().getOrDefault("client-id", "");
-      if (metric.group().equals(group) && metric.name().equals(name) && clientId.endsWith("-StreamThread-1-consumer")) {
+      if (metric.group().equals(group)
+          && metric.name().equals(name)
+          && clientId.endsWith("-StreamThread-1-consumer")) {
         return ((Number) entry.getValue().metricValue()).doubleValue();
       }
     }
     throw new AssertionError("no metric " + group + "/" + name + " for the main consumer");
   }
 
-  /** The member ids of the application's consumer group (a member that was evicted rejoins as a new one). */
-  private Set<String> groupMembers() throws InterruptedException, ExecutionException, TimeoutException {
+  /**
+   * The member ids of the application's consumer group (a member that was evicted rejoins as a new
+   * one).
+   */
+  private Set<String> groupMembers()
+      throws InterruptedException, ExecutionException, TimeoutException {
     try (Admin admin = KAFKA.broker().createAdmin()) {
-      return admin.describeConsumerGroups(List.of(applicationId)).all().get(30, TimeUnit.SECONDS)
-          .get(applicationId).members().stream()
+      return admin
+          .describeConsumerGroups(List.of(applicationId))
+          .all()
+          .get(30, TimeUnit.SECONDS)
+          .get(applicationId)
+          .members()
+          .stream()
           .map(MemberDescription::consumerId)
           .collect(Collectors.toSet());
     }

@@ -15,7 +15,9 @@ final class PomVersions {
   static String property(String name) {
     try {
       String pom = Files.readString(Path.of(System.getProperty("user.dir"), "pom.xml"));
-      Matcher m = Pattern.compile("<" + Pattern.quote(name) + ">([^<]+)</" + Pattern.quote(name) + ">").matcher(pom);
+      Matcher m =
+          Pattern.compile("<" + Pattern.quote(name) + ">([^<]+)</" + Pattern.quote(name) + ">")
+              .matcher(pom);
       if (!m.find()) {
         throw new AssertionError("pom.xml has no property " + name);
       }

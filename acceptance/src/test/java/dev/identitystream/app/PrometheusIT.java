@@ -34,17 +34,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real Prometheus (Debian's package, installed by {@code .ci/install-tools}) scraping a running
- * job on a real broker while requests flow: every PromQL expression of config/grafana-dashboard.json
- * (its panels and its {@code $job} variable) is evaluated through Prometheus' HTTP API and must
- * return at least one finite sample; config/alerts.yml is loaded as the compose stack loads it, and
- * two alerts fire when their conditions are made true: DLQ growth (requests that are not JSON) and
- * the client-error pause (the emulator answers INVALID_API_KEYS to everything), which clears again
- * when Plaid accepts the client.
+ * job on a real broker while requests flow: every PromQL expression of
+ * config/grafana-dashboard.json (its panels and its {@code $job} variable) is evaluated through
+ * Prometheus' HTTP API and must return at least one finite sample; config/alerts.yml is loaded as
+ * the compose stack loads it, and two alerts fire when their conditions are made true: DLQ growth
+ * (requests that are not JSON) and the client-error pause (the emulator answers INVALID_API_KEYS to
+ * everything), which clears again when Plaid accepts the client.
  */
 class PrometheusIT {
 
   @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** Grafana's $__rate_interval for a 1 s scrape is 4 s; a little more keeps rate() steady. */
   private static final String RATE_INTERVAL = "10s";
 
@@ -53,7 +54,9 @@ class PrometheusIT {
 
   @Test
   void shouldAnswerEveryDashboardQueryAndFireTheAlertsWhoseConditionsHold() throws Exception {
-    Path binary = ExternalTools.require("prometheus", "the dashboard's queries and the alert rules against a real Prometheus");
+    Path binary =
+        ExternalTools.require(
+            "prometheus", "the dashboard's queries and the alert rules against a real Prometheus");
     try (JobTestSupport.Resources resources = new JobTestSupport.Resources()) {
       // given a job on a real broker and the emulator, with its endpoint on loopback
       String secret = JobTestSupport.newSecret();
@@ -61,7 +64,12 @@ class PrometheusIT {
       Topics topics = JobTestSupport.uniqueTopics("prometheus");
       Map<String, String> settings =
           JobTestSupport.config(
-              KAFKA.bootstrapServers(), emulator, secret, TestClients.uniqueName("prometheus"), topics, stateDir);
+              KAFKA.bootstrapServers(),
+              emulator,
+              secret,
+              TestClients.uniqueName("prometheus"),
+              topics,
+              stateDir);
       settings.put(AppConfig.TOPICS_PARTITIONS_CONFIG, "2");
       settings.put(AppConfig.METRICS_PORT_CONFIG, "0");
       settings.put(AppConfig.PLAID_CLIENT_ERROR_PROBE_MS_CONFIG, "1000");
@@ -71,15 +79,22 @@ class PrometheusIT {
       StreamingJob job =
           resources.add(
               new StreamingJob(
-                  config, PlaidClients.create(config, observability.metrics()), Clock.systemUTC(), observability.metrics()));
+                  config,
+                  PlaidClients.create(config, observability.metrics()),
+                  Clock.systemUTC(),
+                  observability.metrics()));
       observability.bind(job);
       job.start();
       URI endpoint = URI.create(observability.url().orElseThrow());
 
       // and a real Prometheus scraping it every second, with the compose stack's alert rules
       PrometheusServer prometheus =
-          resources.add(PrometheusServer.start(binary, prometheusDir, endpoint.getHost() + ":" + endpoint.getPort(),
-              ComposeFile.ROOT.resolve("config/alerts.yml")));
+          resources.add(
+              PrometheusServer.start(
+                  binary,
+                  prometheusDir,
+                  endpoint.getHost() + ":" + endpoint.getPort(),
+                  ComposeFile.ROOT.resolve("config/alerts.yml")));
 
       // when requests flow: successes, Item errors, a retried 503, input that is not JSON
       resources.add(new RequestFlow(KAFKA.bootstrapServers(), topics.requests()));
@@ -87,21 +102,32 @@ class PrometheusIT {
       // then every query of the dashboard answers with data
       List<String> queries = dashboardQueries(prometheus);
       assertThat(queries).hasSizeGreaterThanOrEqualTo(25);
-      await("every dashboard query answers").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(2))
-          .untilAsserted(() -> assertThat(unanswered(prometheus, queries)).as(prometheus.log()).isEmpty());
-      assertThat(prometheus.targets()).allSatisfy(target -> assertThat(target.path("health").asText()).isEqualTo("up"));
+      await("every dashboard query answers")
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofSeconds(2))
+          .untilAsserted(
+              () -> assertThat(unanswered(prometheus, queries)).as(prometheus.log()).isEmpty());
+      assertThat(prometheus.targets())
+          .allSatisfy(target -> assertThat(target.path("health").asText()).isEqualTo("up"));
 
       // and DLQ growth fires
-      await("DLQ alert").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+      await("DLQ alert")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofSeconds(1))
           .until(() -> firing(prometheus, "PlaidIdentityStreamDlqGrowing"));
 
-      // when Plaid refuses the job's client, the pause alert fires; when it accepts it again, it clears
+      // when Plaid refuses the job's client, the pause alert fires; when it accepts it again, it
+      // clears
       assertThat(firing(prometheus, "PlaidClientRefused")).isFalse();
       emulator.setOutage(OutageMode.INVALID_API_KEYS);
-      await("client-error alert").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+      await("client-error alert")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofSeconds(1))
           .until(() -> firing(prometheus, "PlaidClientRefused"));
       emulator.setOutage(OutageMode.NONE);
-      await("client-error alert clears").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+      await("client-error alert clears")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofSeconds(1))
           .until(() -> !firing(prometheus, "PlaidClientRefused"));
       assertThat(firing(prometheus, "PlaidIdentityStreamDown")).isFalse();
     }
@@ -109,18 +135,29 @@ class PrometheusIT {
 
   /** Every expression of the dashboard, with its variables as Grafana would set them. */
   private static List<String> dashboardQueries(PrometheusServer prometheus) throws Exception {
-    JsonNode dashboard = JSON.readTree(ComposeFile.ROOT.resolve("config/grafana-dashboard.json").toFile());
+    JsonNode dashboard =
+        JSON.readTree(ComposeFile.ROOT.resolve("config/grafana-dashboard.json").toFile());
     // the $job variable: label_values(plaid_breaker_state, job) must find this job
     JsonNode variable = dashboard.path("templating").path("list").get(1);
     assertThat(variable.path("query").asText()).isEqualTo("label_values(plaid_breaker_state, job)");
-    await("the $job variable's values").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
-        .until(() -> prometheus.labelValues("job", "plaid_breaker_state").toString().contains(PrometheusServer.JOB));
+    await("the $job variable's values")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () ->
+                prometheus
+                    .labelValues("job", "plaid_breaker_state")
+                    .toString()
+                    .contains(PrometheusServer.JOB));
     List<String> queries = new ArrayList<>();
     for (JsonNode panel : dashboard.path("panels")) {
       for (JsonNode target : panel.path("targets")) {
-        String expr = target.path("expr").asText()
-            .replace("$__rate_interval", RATE_INTERVAL)
-            .replace("$job", PrometheusServer.JOB);
+        String expr =
+            target
+                .path("expr")
+                .asText()
+                .replace("$__rate_interval", RATE_INTERVAL)
+                .replace("$job", PrometheusServer.JOB);
         assertThat(expr).as(panel.path("title").asText()).doesNotContain("$");
         queries.add(expr);
       }
@@ -147,7 +184,8 @@ class PrometheusIT {
 
   private static boolean firing(PrometheusServer prometheus, String alert) {
     for (JsonNode active : prometheus.alerts()) {
-      if (alert.equals(active.path("labels").path("alertname").asText()) && "firing".equals(active.path("state").asText())) {
+      if (alert.equals(active.path("labels").path("alertname").asText())
+          && "firing".equals(active.path("state").asText())) {
         return true;
       }
     }
@@ -165,23 +203,29 @@ class PrometheusIT {
 
     RequestFlow(String bootstrapServers, String topic) {
       producer = TestClients.producer(bootstrapServers);
-      scheduler.scheduleAtFixedRate(() -> {
-        int n = sent.incrementAndGet();
-        if (n > 6_000) {
-          return;
-        }
-        String value;
-        if (n % 20 == 0) {
-          value = "not json " + n;
-        } else if (n % 15 == 0) {
-          value = "{\"access_token\":\"access-sandbox-fail1x503-flow-%d\"}".formatted(n);
-        } else if (n % 10 == 0) {
-          value = "{\"access_token\":\"access-sandbox-error-ITEM_LOGIN_REQUIRED-flow-%d\",\"item_id\":\"item-%d\"}".formatted(n, n);
-        } else {
-          value = "{\"access_token\":\"access-sandbox-flow-%d\"}".formatted(n);
-        }
-        producer.send(new ProducerRecord<>(topic, "key-" + (n % 7), value));
-      }, 0, 50, TimeUnit.MILLISECONDS);
+      scheduler.scheduleAtFixedRate(
+          () -> {
+            int n = sent.incrementAndGet();
+            if (n > 6_000) {
+              return;
+            }
+            String value;
+            if (n % 20 == 0) {
+              value = "not json " + n;
+            } else if (n % 15 == 0) {
+              value = "{\"access_token\":\"access-sandbox-fail1x503-flow-%d\"}".formatted(n);
+            } else if (n % 10 == 0) {
+              value =
+                  "{\"access_token\":\"access-sandbox-error-ITEM_LOGIN_REQUIRED-flow-%d\",\"item_id\":\"item-%d\"}"
+                      .formatted(n, n);
+            } else {
+              value = "{\"access_token\":\"access-sandbox-flow-%d\"}".formatted(n);
+            }
+            producer.send(new ProducerRecord<>(topic, "key-" + (n % 7), value));
+          },
+          0,
+          50,
+          TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -33,7 +33,8 @@ final class PrometheusServer implements AutoCloseable {
   private final Process process;
   private final String url;
   private final Path log;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private PrometheusServer(Process process, String url, Path log) {
     this.process = process;
@@ -46,10 +47,13 @@ final class PrometheusServer implements AutoCloseable {
    *
    * @param target {@code host:port} of the job's endpoint
    */
-  static PrometheusServer start(Path binary, Path dir, String target, Path rules) throws IOException {
+  static PrometheusServer start(Path binary, Path dir, String target, Path rules)
+      throws IOException {
     int port = freePort();
     Path config = dir.resolve("prometheus.yml");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         global:
           scrape_interval: 1s
           scrape_timeout: 1s
@@ -61,7 +65,8 @@ final class PrometheusServer implements AutoCloseable {
             metrics_path: /metrics
             static_configs:
               - targets: ["%s"]
-        """.formatted(rules.toAbsolutePath(), JOB, target));
+        """
+            .formatted(rules.toAbsolutePath(), JOB, target));
     Path log = dir.resolve("prometheus.log");
     Process process =
         new ProcessBuilder(
@@ -75,14 +80,17 @@ final class PrometheusServer implements AutoCloseable {
             .start();
     PrometheusServer server = new PrometheusServer(process, "http://127.0.0.1:" + port, log);
     try {
-      await("Prometheus ready").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+      await("Prometheus ready")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
           .ignoreExceptions()
-          .until(() -> {
-            if (!process.isAlive()) {
-              throw new IllegalStateException("Prometheus exited: " + Files.readString(log));
-            }
-            return server.get("/-/ready").statusCode() == 200;
-          });
+          .until(
+              () -> {
+                if (!process.isAlive()) {
+                  throw new IllegalStateException("Prometheus exited: " + Files.readString(log));
+                }
+                return server.get("/-/ready").statusCode() == 200;
+              });
     } catch (RuntimeException e) {
       server.close();
       throw new AssertionError("Prometheus did not start: " + server.log(), e);
@@ -92,13 +100,18 @@ final class PrometheusServer implements AutoCloseable {
 
   /** The result of an instant query now: the {@code data.result} array (a vector's samples). */
   JsonNode query(String promql) {
-    JsonNode answer = api("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+    JsonNode answer =
+        api("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
     return answer.path("data").path("result");
   }
 
   /** The values of a label (the dashboard's {@code label_values(metric, label)}). */
   JsonNode labelValues(String label, String match) {
-    return api("/api/v1/label/" + label + "/values?match[]=" + URLEncoder.encode(match, StandardCharsets.UTF_8)).path("data");
+    return api("/api/v1/label/"
+            + label
+            + "/values?match[]="
+            + URLEncoder.encode(match, StandardCharsets.UTF_8))
+        .path("data");
   }
 
   /** Active alerts (pending and firing). */
@@ -124,7 +137,13 @@ final class PrometheusServer implements AutoCloseable {
       HttpResponse<String> response = get(path);
       JsonNode body = JSON.readTree(response.body());
       if (response.statusCode() != 200 || !"success".equals(body.path("status").asText())) {
-        throw new AssertionError("Prometheus answered " + response.statusCode() + " to " + path + ": " + response.body());
+        throw new AssertionError(
+            "Prometheus answered "
+                + response.statusCode()
+                + " to "
+                + path
+                + ": "
+                + response.body());
       }
       return body;
     } catch (IOException e) {
@@ -134,7 +153,11 @@ final class PrometheusServer implements AutoCloseable {
 
   private HttpResponse<String> get(String path) throws IOException {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(10)).GET().build(),
+      return http.send(
+          HttpRequest.newBuilder(URI.create(url + path))
+              .timeout(Duration.ofSeconds(10))
+              .GET()
+              .build(),
           HttpResponse.BodyHandlers.ofString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -68,6 +68,7 @@ class RebalanceDuringOutageIT {
   private static final int TOTAL = KEYS * PER_KEY;
   private static final int PARTITIONS = 4;
   private static final int SLOTS = 8;
+
   /** Grace for an attempt that was already being sent when its task closed. */
   private static final Duration GRACE = Duration.ofMillis(500);
 
@@ -101,7 +102,9 @@ class RebalanceDuringOutageIT {
       if (outageOver) {
         firstPeakAfterOutage.accumulateAndGet(now, Math::max);
       }
-      return delegate.identityDocumentsUploadsGet(request).whenComplete((r, e) -> firstInFlight.decrementAndGet());
+      return delegate
+          .identityDocumentsUploadsGet(request)
+          .whenComplete((r, e) -> firstInFlight.decrementAndGet());
     }
 
     @Override
@@ -125,21 +128,24 @@ class RebalanceDuringOutageIT {
     @Override
     public CompletionStage<PlaidResult> identityDocumentsUploadsGet(PlaidRequest request) {
       outstanding.add(request.requestId());
-      CompletableFuture<PlaidResult> call = delegate.identityDocumentsUploadsGet(request).toCompletableFuture();
+      CompletableFuture<PlaidResult> call =
+          delegate.identityDocumentsUploadsGet(request).toCompletableFuture();
       CompletableFuture<PlaidResult> seen = new CompletableFuture<>();
-      call.whenComplete((result, failure) -> {
-        if (failure != null) {
-          seen.completeExceptionally(failure);
-        } else {
-          seen.complete(result);
-        }
-      });
-      seen.whenComplete((result, failure) -> {
-        outstanding.remove(request.requestId());
-        if (seen.isCancelled()) {
-          call.cancel(false);
-        }
-      });
+      call.whenComplete(
+          (result, failure) -> {
+            if (failure != null) {
+              seen.completeExceptionally(failure);
+            } else {
+              seen.complete(result);
+            }
+          });
+      seen.whenComplete(
+          (result, failure) -> {
+            outstanding.remove(request.requestId());
+            if (seen.isCancelled()) {
+              call.cancel(false);
+            }
+          });
       return seen;
     }
 
@@ -168,12 +174,15 @@ class RebalanceDuringOutageIT {
   void shouldStopTheCallsOfTasksGivenAwayAndKeepEverySlotForTheRest() {
     // given: one instance working a backlog
     KAFKA.broker().createTopic(topics.requests(), PARTITIONS);
-    JobTestSupport.produceRequests(KAFKA.bootstrapServers(), topics.requests(), run, KEYS, 0, PER_KEY);
+    JobTestSupport.produceRequests(
+        KAFKA.bootstrapServers(), topics.requests(), run, KEYS, 0, PER_KEY);
     AppConfig firstConfig = config("first");
     MeterRegistry firstMeters = new SimpleMeterRegistry();
-    ResilientPlaidClient firstClient = new ResilientPlaidClient(
-        new RecordingClient(new HttpPlaidClient(PlaidClients.httpConfig(firstConfig))),
-        PlaidClients.resilienceConfig(firstConfig), new JobMetrics(firstMeters));
+    ResilientPlaidClient firstClient =
+        new ResilientPlaidClient(
+            new RecordingClient(new HttpPlaidClient(PlaidClients.httpConfig(firstConfig))),
+            PlaidClients.resilienceConfig(firstConfig),
+            new JobMetrics(firstMeters));
     OutstandingCalls firstCalls = new OutstandingCalls(firstClient);
     StreamingJob first = start(firstConfig, firstCalls);
     OutputCollector outputs = resources.add(new OutputCollector(KAFKA.bootstrapServers(), topics));
@@ -181,69 +190,103 @@ class RebalanceDuringOutageIT {
 
     // when: Plaid goes down and the first instance's calls wait on its open breaker
     emulator.setOutage(true);
-    await("breaker opens").atMost(Duration.ofSeconds(30))
-        .until(() -> firstMeters.get(JobMetrics.BREAKER_STATE).tag("state", "open").gauge().value() == 1);
+    await("breaker opens")
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                firstMeters.get(JobMetrics.BREAKER_STATE).tag("state", "open").gauge().value()
+                    == 1);
     Set<Integer> before = partitions(first);
 
     // and: a second instance joins and takes some of the first one's tasks
     AppConfig secondConfig = config("second");
     StreamingJob second = start(secondConfig, PlaidClients.create(secondConfig));
-    await("tasks move to the second instance").atMost(Duration.ofSeconds(60))
-        .until(() -> partitions(first).size() < before.size() && !partitions(second).isEmpty()
-            && first.streams().state() == KafkaStreams.State.RUNNING);
+    await("tasks move to the second instance")
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                partitions(first).size() < before.size()
+                    && !partitions(second).isEmpty()
+                    && first.streams().state() == KafkaStreams.State.RUNNING);
     long movedAt = System.nanoTime();
     Set<Integer> kept = partitions(first);
-    Set<Integer> givenAway = before.stream().filter(p -> !kept.contains(p)).collect(Collectors.toSet());
+    Set<Integer> givenAway =
+        before.stream().filter(p -> !kept.contains(p)).collect(Collectors.toSet());
 
     // and: Plaid stays down a while (breakers half-open and probe), then comes back
     await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() -> true);
-    List<String> givenAwayStillCalling = firstCalls.outstanding.stream()
-        .filter(id -> givenAway.contains(partitionOf(keyOf(id))))
-        .toList();
+    List<String> givenAwayStillCalling =
+        firstCalls.outstanding.stream()
+            .filter(id -> givenAway.contains(partitionOf(keyOf(id))))
+            .toList();
     outageOver = true;
     emulator.setOutage(false);
     ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
     AtomicInteger firstSlotsPeak = new AtomicInteger();
-    sampler.scheduleAtFixedRate(() -> firstSlotsPeak.accumulateAndGet(first.built().limiter().inFlight(), Math::max),
-        0, 1, TimeUnit.MILLISECONDS);
+    sampler.scheduleAtFixedRate(
+        () -> firstSlotsPeak.accumulateAndGet(first.built().limiter().inFlight(), Math::max),
+        0,
+        1,
+        TimeUnit.MILLISECONDS);
 
     // then: every request completes exactly once
     assertThat(outputs.pollUntil(c -> c.items().size() >= TOTAL, Duration.ofSeconds(120)))
-        .as("every request has its Item status (got %d of %d)", outputs.items().size(), TOTAL).isTrue();
+        .as("every request has its Item status (got %d of %d)", outputs.items().size(), TOTAL)
+        .isTrue();
     sampler.shutdownNow();
     outputs.pollQuietly(Duration.ofSeconds(2));
     List<String> requestIds = outputs.items().stream().map(JobTestSupport::requestIdOf).toList();
     assertThat(requestIds).doesNotHaveDuplicates().hasSize(TOTAL);
 
     // and: the first instance made no attempt for a request of a task it gave away after it did
-    List<Attempt> late = firstAttempts.stream()
-        .filter(a -> a.atNanos() > movedAt + GRACE.toNanos())
-        .filter(a -> givenAway.contains(partitionOf(keyOf(a.requestId()))))
-        .toList();
-    LOG.info("Kept partitions {}, gave away {}; first instance: {} attempts in all, {} for given-away requests after"
+    List<Attempt> late =
+        firstAttempts.stream()
+            .filter(a -> a.atNanos() > movedAt + GRACE.toNanos())
+            .filter(a -> givenAway.contains(partitionOf(keyOf(a.requestId()))))
+            .toList();
+    LOG.info(
+        "Kept partitions {}, gave away {}; first instance: {} attempts in all, {} for given-away requests after"
             + " the move, peak {} slots held and {} attempts on the wire at once after the outage",
-        kept, givenAway, firstAttempts.size(), late.size(), firstSlotsPeak.get(), firstPeakAfterOutage.get());
+        kept,
+        givenAway,
+        firstAttempts.size(),
+        late.size(),
+        firstSlotsPeak.get(),
+        firstPeakAfterOutage.get());
     assertThat(givenAway).isNotEmpty();
     assertThat(late).as("attempts for the requests of closed tasks").isEmpty();
-    assertThat(givenAwayStillCalling).as("calls of closed tasks not ended 5 s after they closed").isEmpty();
+    assertThat(givenAwayStillCalling)
+        .as("calls of closed tasks not ended 5 s after they closed")
+        .isEmpty();
 
-    // and: it had every slot for its remaining tasks, and holds none now (counted as slots held, not
+    // and: it had every slot for its remaining tasks, and holds none now (counted as slots held,
+    // not
     // attempts on the wire: a slot is held from dispatch until the stream thread takes the answer,
     // so on a loaded machine an answered call may hold its slot while the others are on the wire;
     // no closed task's call held one, see above)
-    assertThat(firstSlotsPeak.get()).as("slots held at once by the first instance after the outage").isEqualTo(SLOTS);
+    assertThat(firstSlotsPeak.get())
+        .as("slots held at once by the first instance after the outage")
+        .isEqualTo(SLOTS);
     assertThat(first.built().limiter().inFlight()).isZero();
     assertThat(first.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
     assertThat(second.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
   }
 
   private AppConfig config(String name) {
-    Map<String, String> config = JobTestSupport.config(
-        KAFKA.bootstrapServers(), emulator, secret, applicationId, topics, tempDir.resolve(name));
+    Map<String, String> config =
+        JobTestSupport.config(
+            KAFKA.bootstrapServers(),
+            emulator,
+            secret,
+            applicationId,
+            topics,
+            tempDir.resolve(name));
     config.put(AppConfig.TOPICS_PARTITIONS_CONFIG, String.valueOf(PARTITIONS));
     config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     config.put(AppConfig.PLAID_MAX_IN_FLIGHT_CONFIG, String.valueOf(SLOTS));
-    config.put(AppConfig.PLAID_CONCURRENCY_ADAPTIVE_CONFIG, "false"); // this test is about slots, not the limit
+    config.put(
+        AppConfig.PLAID_CONCURRENCY_ADAPTIVE_CONFIG,
+        "false"); // this test is about slots, not the limit
     config.put(AppConfig.PLAID_BREAKER_OPEN_MS_CONFIG, "2000");
     config.put(AppConfig.PLAID_DEADLINE_MS_CONFIG, "120000");
     config.put(AppConfig.PLAID_RETRY_MAX_ATTEMPTS_CONFIG, "100");
@@ -255,7 +298,9 @@ class RebalanceDuringOutageIT {
   private StreamingJob start(AppConfig config, PlaidClient client) {
     StreamingJob job = resources.add(new StreamingJob(config, client, Clock.systemUTC()));
     job.start();
-    await().atMost(Duration.ofSeconds(60)).until(() -> job.streams().state() == KafkaStreams.State.RUNNING);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> job.streams().state() == KafkaStreams.State.RUNNING);
     return job;
   }
 

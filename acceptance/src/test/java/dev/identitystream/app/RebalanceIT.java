@@ -123,7 +123,12 @@ class RebalanceIT {
   private StreamingJob startInstance(String name) {
     Map<String, String> config =
         JobTestSupport.config(
-            KAFKA.bootstrapServers(), emulator, secret, applicationId, topics, tempDir.resolve(name));
+            KAFKA.bootstrapServers(),
+            emulator,
+            secret,
+            applicationId,
+            topics,
+            tempDir.resolve(name));
     config.put(AppConfig.TOPICS_PARTITIONS_CONFIG, String.valueOf(PARTITIONS));
     config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     // Few calls at once, so the backlog lasts long enough for both rebalances.
@@ -133,21 +138,29 @@ class RebalanceIT {
     config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
     config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
     AppConfig appConfig = new AppConfig(config);
-    StreamingJob job = resources.add(new StreamingJob(appConfig, PlaidClients.create(appConfig), Clock.systemUTC()));
+    StreamingJob job =
+        resources.add(
+            new StreamingJob(appConfig, PlaidClients.create(appConfig), Clock.systemUTC()));
     job.start();
-    await(name + " running").atMost(Duration.ofSeconds(60)).until(() -> job.streams().state() == KafkaStreams.State.RUNNING);
+    await(name + " running")
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> job.streams().state() == KafkaStreams.State.RUNNING);
     return job;
   }
 
   private static boolean hasActiveTasks(StreamingJob job) {
-    return job.streams().metadataForLocalThreads().stream().anyMatch(thread -> !thread.activeTasks().isEmpty());
+    return job.streams().metadataForLocalThreads().stream()
+        .anyMatch(thread -> !thread.activeTasks().isEmpty());
   }
 
   /** One Item status per request; per key, all on one partition and in sequence order. */
   private static void assertEveryRequestOnceInKeyOrder(List<ItemStatus> statuses) {
     assertThat(statuses).allSatisfy(status -> assertThat(status.status()).isEqualTo("OK"));
     Map<String, List<ItemStatus>> byKey =
-        statuses.stream().collect(Collectors.groupingBy(s -> keyOf(s.requestId()), TreeMap::new, Collectors.toList()));
+        statuses.stream()
+            .collect(
+                Collectors.groupingBy(
+                    s -> keyOf(s.requestId()), TreeMap::new, Collectors.toList()));
     assertThat(byKey).hasSize(KEYS);
     List<Integer> expected = IntStream.range(0, PER_KEY_PER_PHASE * PHASES).boxed().toList();
     byKey.forEach(
@@ -166,13 +179,19 @@ class RebalanceIT {
   /** Each request's accounts once: every request of a key (one Item) has the same accounts. */
   private static void assertOneAccountSetPerRequest(List<ConsumerRecord<byte[], byte[]>> accounts) {
     Map<String, Long> perRequest =
-        accounts.stream().collect(Collectors.groupingBy(JobTestSupport::requestIdOf, Collectors.counting()));
+        accounts.stream()
+            .collect(Collectors.groupingBy(JobTestSupport::requestIdOf, Collectors.counting()));
     assertThat(perRequest).hasSize(TOTAL);
     Map<String, List<Long>> countsPerKey =
         perRequest.entrySet().stream()
-            .collect(Collectors.groupingBy(e -> keyOf(e.getKey()), Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
+            .collect(
+                Collectors.groupingBy(
+                    e -> keyOf(e.getKey()),
+                    Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
     countsPerKey.forEach(
         (key, counts) ->
-            assertThat(counts.stream().distinct()).as("accounts per request of %s", key).hasSize(1));
+            assertThat(counts.stream().distinct())
+                .as("accounts per request of %s", key)
+                .hasSize(1));
   }
 }

@@ -15,7 +15,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The {@code record} command's refusals, which all come before Kafka is contacted (none runs here). */
+/**
+ * The {@code record} command's refusals, which all come before Kafka is contacted (none runs here).
+ */
 class RecordCommandTest {
 
   private static final String KEY = "record-test-key-0123456789";
@@ -29,7 +31,8 @@ class RecordCommandTest {
     Path cassette = dir.resolve("cassette.jsonl");
 
     // when
-    CliTestSupport.Run run = CliTestSupport.run("record", "-c", config.toString(), "--cassette", cassette.toString());
+    CliTestSupport.Run run =
+        CliTestSupport.run("record", "-c", config.toString(), "--cassette", cassette.toString());
 
     // then
     assertThat(run.exitCode()).isEqualTo(ExitCodes.CONFIG);
@@ -43,7 +46,9 @@ class RecordCommandTest {
     Path config = CliTestSupport.configFile(dir, settings("tiny-KEY"));
 
     // when
-    CliTestSupport.Run run = CliTestSupport.run("record", "-c", config.toString(), "--cassette", dir.resolve("c.jsonl").toString());
+    CliTestSupport.Run run =
+        CliTestSupport.run(
+            "record", "-c", config.toString(), "--cassette", dir.resolve("c.jsonl").toString());
 
     // then
     assertThat(run.exitCode()).isEqualTo(ExitCodes.CONFIG);
@@ -58,7 +63,8 @@ class RecordCommandTest {
     byte[] before = Files.readAllBytes(cassette);
 
     // when
-    CliTestSupport.Run run = CliTestSupport.run("record", "-c", config.toString(), "--cassette", cassette.toString());
+    CliTestSupport.Run run =
+        CliTestSupport.run("record", "-c", config.toString(), "--cassette", cassette.toString());
 
     // then
     assertThat(run.exitCode()).isEqualTo(ExitCodes.INPUT);
@@ -73,7 +79,9 @@ class RecordCommandTest {
     Path cassette = existingCassette("another-key-0123456789");
 
     // when
-    CliTestSupport.Run run = CliTestSupport.run("record", "-c", config.toString(), "--cassette", cassette.toString(), "--append");
+    CliTestSupport.Run run =
+        CliTestSupport.run(
+            "record", "-c", config.toString(), "--cassette", cassette.toString(), "--append");
 
     // then
     assertThat(run.exitCode()).isEqualTo(ExitCodes.CONFIG);
@@ -95,7 +103,8 @@ class RecordCommandTest {
   private Path existingCassette(String key) throws Exception {
     Path cassette = dir.resolve("cassette.jsonl");
     Fingerprinter fingerprinter = Fingerprinter.withKey(key.getBytes(StandardCharsets.UTF_8));
-    try (CassetteWriter writer = CassetteWriter.startNew(cassette, Cassette.Header.of(Instant.EPOCH, fingerprinter))) {
+    try (CassetteWriter writer =
+        CassetteWriter.startNew(cassette, Cassette.Header.of(Instant.EPOCH, fingerprinter))) {
       assertThat(writer.failure()).isNull();
     }
     return cassette;

@@ -47,8 +47,15 @@ class RestartIT {
     String secret = JobTestSupport.newSecret();
     emulator = JobTestSupport.emulator(secret, Duration.ZERO);
     Topics topics = JobTestSupport.uniqueTopics("restart");
-    Map<String, String> settings = new LinkedHashMap<>(JobTestSupport.config(KAFKA.bootstrapServers(), emulator, secret,
-        TestClients.uniqueName("restart-app"), topics, dir.resolve("state")));
+    Map<String, String> settings =
+        new LinkedHashMap<>(
+            JobTestSupport.config(
+                KAFKA.bootstrapServers(),
+                emulator,
+                secret,
+                TestClients.uniqueName("restart-app"),
+                topics,
+                dir.resolve("state")));
     settings.put(AppConfig.METRICS_PORT_CONFIG, "-1");
     Path config = CliTestSupport.configFile(dir, settings);
     try (JobProcess job = JobProcess.run(config, Map.of(), dir.resolve("job.log"))) {
@@ -66,7 +73,8 @@ class RestartIT {
       long restarted = System.nanoTime();
       job.start();
       await().atMost(Duration.ofSeconds(90)).until(() -> job.logCount(RUNNING) == 2);
-      assertThat(Duration.ofNanos(System.nanoTime() - restarted)).isLessThan(Duration.ofSeconds(25));
+      assertThat(Duration.ofNanos(System.nanoTime() - restarted))
+          .isLessThan(Duration.ofSeconds(25));
       assertThat(job.logContains("still has")).isFalse();
 
       // when killed, the next start says why it waits

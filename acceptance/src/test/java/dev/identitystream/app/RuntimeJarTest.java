@@ -14,9 +14,9 @@ import java.util.zip.ZipEntry;
 import org.junit.jupiter.api.Test;
 
 /**
- * The two jars {@code mvn package} leaves at the repository root's target/: the runtime jar (the job
- * alone, the Docker image's) holds no broker, Scala, emulator, devkit or test-driver class; the full
- * CLI holds every command. Both run with {@code java -jar}. Prints their sizes.
+ * The two jars {@code mvn package} leaves at the repository root's target/: the runtime jar (the
+ * job alone, the Docker image's) holds no broker, Scala, emulator, devkit or test-driver class; the
+ * full CLI holds every command. Both run with {@code java -jar}. Prints their sizes.
  */
 class RuntimeJarTest {
 
@@ -25,25 +25,30 @@ class RuntimeJarTest {
   private static final Path FULL_JAR = ROOT.resolve("target/plaid-identity-stream.jar");
 
   /** Entry prefixes that must never ship in the runtime jar, and what each one is. */
-  private static final List<String[]> FORBIDDEN = List.of(
-      new String[] {"kafka/", "the Kafka broker (kafka_2.13)"},
-      new String[] {"scala/", "Scala's library"},
-      new String[] {"org/apache/kafka/raft/", "the broker's KRaft (kafka-raft)"},
-      new String[] {"org/apache/kafka/metadata/", "the broker's metadata (kafka-metadata)"},
-      new String[] {"org/apache/kafka/storage/internals/log/", "the broker's log (kafka-storage)"},
-      new String[] {"org/apache/kafka/network/", "the broker's network layer (kafka-server)"},
-      new String[] {"org/apache/kafka/streams/TopologyTestDriver", "kafka-streams-test-utils"},
-      new String[] {"org/apache/kafka/streams/TestInputTopic", "kafka-streams-test-utils"},
-      new String[] {"org/junit/", "JUnit"},
-      new String[] {"dev/identitystream/emulator/", "the Plaid emulator"},
-      new String[] {"dev/identitystream/local/", "the embedded broker"},
-      new String[] {"dev/identitystream/plaid/cassette/", "record/replay cassettes (testkit)"},
-      new String[] {"dev/identitystream/testkit/", "the replay test kit (testkit)"},
-      new String[] {"dev/identitystream/app/demo/", "the demo (devkit)"},
-      new String[] {"dev/identitystream/devkit/", "the devkit's commands"},
-      new String[] {"dev/identitystream/app/RecordCommand", "record (devkit)"},
-      new String[] {"dev/identitystream/app/ReplayCommand", "replay (devkit)"},
-      new String[] {"META-INF/services/dev.identitystream.app.CliExtension", "the devkit's commands"});
+  private static final List<String[]> FORBIDDEN =
+      List.of(
+          new String[] {"kafka/", "the Kafka broker (kafka_2.13)"},
+          new String[] {"scala/", "Scala's library"},
+          new String[] {"org/apache/kafka/raft/", "the broker's KRaft (kafka-raft)"},
+          new String[] {"org/apache/kafka/metadata/", "the broker's metadata (kafka-metadata)"},
+          new String[] {
+            "org/apache/kafka/storage/internals/log/", "the broker's log (kafka-storage)"
+          },
+          new String[] {"org/apache/kafka/network/", "the broker's network layer (kafka-server)"},
+          new String[] {"org/apache/kafka/streams/TopologyTestDriver", "kafka-streams-test-utils"},
+          new String[] {"org/apache/kafka/streams/TestInputTopic", "kafka-streams-test-utils"},
+          new String[] {"org/junit/", "JUnit"},
+          new String[] {"dev/identitystream/emulator/", "the Plaid emulator"},
+          new String[] {"dev/identitystream/local/", "the embedded broker"},
+          new String[] {"dev/identitystream/plaid/cassette/", "record/replay cassettes (testkit)"},
+          new String[] {"dev/identitystream/testkit/", "the replay test kit (testkit)"},
+          new String[] {"dev/identitystream/app/demo/", "the demo (devkit)"},
+          new String[] {"dev/identitystream/devkit/", "the devkit's commands"},
+          new String[] {"dev/identitystream/app/RecordCommand", "record (devkit)"},
+          new String[] {"dev/identitystream/app/ReplayCommand", "replay (devkit)"},
+          new String[] {
+            "META-INF/services/dev.identitystream.app.CliExtension", "the devkit's commands"
+          });
 
   @Test
   void shouldShipOnlyTheJobInTheRuntimeJar() throws IOException {
@@ -53,19 +58,32 @@ class RuntimeJarTest {
     // then none of the broker, Scala, the emulator, the devkit or the test driver is in it
     // (classes: kafka-clients and kafka-streams keep their version files under kafka/)
     for (String[] forbidden : FORBIDDEN) {
-      assertThat(entries).as(forbidden[1])
-          .noneMatch(e -> e.startsWith(forbidden[0]) && (e.endsWith(".class") || e.startsWith("META-INF/")));
+      assertThat(entries)
+          .as(forbidden[1])
+          .noneMatch(
+              e ->
+                  e.startsWith(forbidden[0])
+                      && (e.endsWith(".class") || e.startsWith("META-INF/")));
     }
     // and the job's own runtime is: the entry point, the stage, Kafka Streams, RocksDB's natives
     // (so that the check above can fail: the full CLI has the broker)
-    assertThat(entries(FULL_JAR)).contains("kafka/server/KafkaRaftServer.class", "scala/Option.class",
-        "org/apache/kafka/streams/TopologyTestDriver.class", "dev/identitystream/emulator/PlaidEmulator.class",
-        "dev/identitystream/app/demo/DemoCommand.class", "dev/identitystream/devkit/DevkitCommands.class");
-    assertThat(entries).contains("dev/identitystream/app/Main.class", "dev/identitystream/app/job/StreamingJob.class",
-        "dev/identitystream/topology/PlaidCallProcessor.class",
-        "org/apache/kafka/streams/KafkaStreams.class");
+    assertThat(entries(FULL_JAR))
+        .contains(
+            "kafka/server/KafkaRaftServer.class",
+            "scala/Option.class",
+            "org/apache/kafka/streams/TopologyTestDriver.class",
+            "dev/identitystream/emulator/PlaidEmulator.class",
+            "dev/identitystream/app/demo/DemoCommand.class",
+            "dev/identitystream/devkit/DevkitCommands.class");
+    assertThat(entries)
+        .contains(
+            "dev/identitystream/app/Main.class",
+            "dev/identitystream/app/job/StreamingJob.class",
+            "dev/identitystream/topology/PlaidCallProcessor.class",
+            "org/apache/kafka/streams/KafkaStreams.class");
     assertThat(entries).anyMatch(e -> e.startsWith("librocksdbjni-linux64"));
-    System.out.printf("runtime jar: %.1f MiB, full CLI: %.1f MiB%n",
+    System.out.printf(
+        "runtime jar: %.1f MiB, full CLI: %.1f MiB%n",
         Files.size(RUNTIME_JAR) / 1048576.0, Files.size(FULL_JAR) / 1048576.0);
   }
 
@@ -75,7 +93,8 @@ class RuntimeJarTest {
     String runtimeHelp = help(RUNTIME_JAR);
     String fullHelp = help(FULL_JAR);
     // then the runtime jar has the job's commands and none of the devkit's
-    List<String> jobCommands = List.of("run", "backfill", "enqueue", "validate-config", "tail", "redrive");
+    List<String> jobCommands =
+        List.of("run", "backfill", "enqueue", "validate-config", "tail", "redrive");
     List<String> devkitCommands = List.of("demo", "broker", "emulator", "record", "replay");
     for (String command : jobCommands) {
       assertThat(runtimeHelp).contains("  " + command + " ");
@@ -98,7 +117,10 @@ class RuntimeJarTest {
   private static String help(Path jar) throws Exception {
     assertThat(jar).as("run mvn package at the repository root first").exists();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process process = new ProcessBuilder(java, "-jar", jar.toString(), "--help").redirectErrorStream(true).start();
+    Process process =
+        new ProcessBuilder(java, "-jar", jar.toString(), "--help")
+            .redirectErrorStream(true)
+            .start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).as(output).isZero();

@@ -32,13 +32,13 @@ import org.slf4j.LoggerFactory;
  * The revival path: under {@code exactly_once_v2} the broker goes away while calls are in flight,
  * and Kafka Streams declares the tasks corrupted and revives them (the same processor objects:
  * {@code close()} then {@code init()}), as it does when a commit times out during an outage. Timing
- * decides whether a commit times out before something else happens (a batch that expires first
- * puts the producer in an error state that kills the stream thread, which the job then replaces:
- * {@link ThreadReplacementIT}), so the test drives
- * the revival directly: during the outage the job's clock, read on the stream thread when a call's
- * outputs are built, throws {@code TaskCorruptedException} once, which Kafka Streams handles exactly
- * like a commit that timed out. When the broker is back, the job (never restarted) must finish
- * every request exactly once, as a {@code read_committed} consumer sees it, and be RUNNING.
+ * decides whether a commit times out before something else happens (a batch that expires first puts
+ * the producer in an error state that kills the stream thread, which the job then replaces: {@link
+ * ThreadReplacementIT}), so the test drives the revival directly: during the outage the job's
+ * clock, read on the stream thread when a call's outputs are built, throws {@code
+ * TaskCorruptedException} once, which Kafka Streams handles exactly like a commit that timed out.
+ * When the broker is back, the job (never restarted) must finish every request exactly once, as a
+ * {@code read_committed} consumer sees it, and be RUNNING.
  */
 class TaskRevivalIT {
 
@@ -53,8 +53,11 @@ class TaskRevivalIT {
   private static final Duration COMPLETE_TIMEOUT = Duration.ofSeconds(150);
   private static final Duration QUIET_PERIOD = Duration.ofSeconds(3);
   private static final Set<KafkaStreams.State> FAILED =
-      Set.of(KafkaStreams.State.PENDING_ERROR, KafkaStreams.State.ERROR,
-          KafkaStreams.State.PENDING_SHUTDOWN, KafkaStreams.State.NOT_RUNNING);
+      Set.of(
+          KafkaStreams.State.PENDING_ERROR,
+          KafkaStreams.State.ERROR,
+          KafkaStreams.State.PENDING_SHUTDOWN,
+          KafkaStreams.State.NOT_RUNNING);
 
   @TempDir Path tempDir;
 
@@ -95,13 +98,19 @@ class TaskRevivalIT {
     feed.produce(broker.bootstrapServers(), topics.requests());
     AppConfig config = config(topics);
     job = new StreamingJob(config, PlaidClients.create(config), clock);
-    outputs = new OutputWatch(broker.bootstrapServers(), topics, feed, this::jobFailed, this::diagnostics);
+    outputs =
+        new OutputWatch(
+            broker.bootstrapServers(), topics, feed, this::jobFailed, this::diagnostics);
     int threshold = (int) (feed.expectedItems().size() * STOP_AT);
     logs = LogCapture.start();
     job.start();
-    outputs.until("at least " + threshold + " Item records", PROGRESS_TIMEOUT,
+    outputs.until(
+        "at least " + threshold + " Item records",
+        PROGRESS_TIMEOUT,
         () -> outputs.progress().itemRecords() >= threshold);
-    await("Plaid calls in flight").atMost(PROGRESS_TIMEOUT).pollInterval(Duration.ofMillis(5))
+    await("Plaid calls in flight")
+        .atMost(PROGRESS_TIMEOUT)
+        .pollInterval(Duration.ofMillis(5))
         .until(() -> emulator.stats().inFlight(), calls -> calls >= 4);
 
     // when: the broker goes away with calls in flight; they are answered during the outage; the
@@ -112,9 +121,16 @@ class TaskRevivalIT {
     // Only if Kafka Streams has not declared a task corrupted by itself already (a send that timed
     // out while the broker restarts): the revival path is then under way, and naming a task that is
     // being revived would be a signal Kafka Streams never sends (it fails with "Task unknown").
-    clock.arm(() -> revivals() > 0 ? null : new TaskCorruptedException(
-        IntStream.range(0, PARTITIONS).mapToObj(p -> new TaskId(0, p)).collect(Collectors.toSet())));
-    await("the calls in flight at the outage answered").atMost(PROGRESS_TIMEOUT)
+    clock.arm(
+        () ->
+            revivals() > 0
+                ? null
+                : new TaskCorruptedException(
+                    IntStream.range(0, PARTITIONS)
+                        .mapToObj(p -> new TaskId(0, p))
+                        .collect(Collectors.toSet())));
+    await("the calls in flight at the outage answered")
+        .atMost(PROGRESS_TIMEOUT)
         .until(() -> emulator.stats().inFlight() == 0);
     long callsBeforeRestart = emulator.stats().requests();
     broker.restart();
@@ -124,7 +140,8 @@ class TaskRevivalIT {
           .pollInterval(Duration.ofMillis(200))
           .failFast(this::jobFailed)
           .until(() -> revivals() > 0);
-    } catch (org.awaitility.core.ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
+    } catch (org.awaitility.core.ConditionTimeoutException
+        | org.awaitility.core.TerminalFailureException e) {
       throw new AssertionError("no revival: " + diagnostics(), e);
     }
     long revivedAfter = Duration.ofNanos(System.nanoTime() - stoppedAt).toMillis();
@@ -135,17 +152,32 @@ class TaskRevivalIT {
     OutputTally committed = outputs.readCommitted();
     long revivals = revivals();
     logs.close(); // so that the summary reaches the console
-    LOG.info("Tasks revived {} ms after the broker was killed ({} log lines about it, {} stream threads replaced);"
-            + " {} Plaid calls before the restart, {} in all; committed: {}", revivedAfter, revivals,
-        job.threadReplacements(), callsBeforeRestart, emulator.stats().requests(), committed.summary());
+    LOG.info(
+        "Tasks revived {} ms after the broker was killed ({} log lines about it, {} stream threads replaced);"
+            + " {} Plaid calls before the restart, {} in all; committed: {}",
+        revivedAfter,
+        revivals,
+        job.threadReplacements(),
+        callsBeforeRestart,
+        emulator.stats().requests(),
+        committed.summary());
     assertThat(job.fatalError()).as("the job's fatal error").isNull();
     assertThat(job.streams().state()).as(this::diagnostics).isEqualTo(KafkaStreams.State.RUNNING);
-    assertThat(emulator.stats().requests()).as("Plaid called again after the broker came back")
+    assertThat(emulator.stats().requests())
+        .as("Plaid called again after the broker came back")
         .isGreaterThan(callsBeforeRestart);
-    assertThat(committed.itemAnomalies()).as("Item status records not exactly once per request").isEmpty();
-    assertThat(committed.itemErrorAnomalies()).as("Item-error events not exactly once per error request").isEmpty();
-    assertThat(committed.deadLetterAnomalies()).as("DLQ records not exactly once per malformed record").isEmpty();
-    assertThat(committed.accountAnomalies()).as("account records not exactly once per request and account").isEmpty();
+    assertThat(committed.itemAnomalies())
+        .as("Item status records not exactly once per request")
+        .isEmpty();
+    assertThat(committed.itemErrorAnomalies())
+        .as("Item-error events not exactly once per error request")
+        .isEmpty();
+    assertThat(committed.deadLetterAnomalies())
+        .as("DLQ records not exactly once per malformed record")
+        .isEmpty();
+    assertThat(committed.accountAnomalies())
+        .as("account records not exactly once per request and account")
+        .isEmpty();
     assertThat(Health.ready(job.streams().state()).status()).as("readiness").isEqualTo(200);
   }
 
@@ -153,8 +185,11 @@ class TaskRevivalIT {
   private long revivals() {
     return logs.events().stream()
         .filter(e -> e.getLoggerName().startsWith("org.apache.kafka.streams"))
-        .filter(e -> e.getFormattedMessage().contains("TaskCorruptedException")
-            || (e.getThrowableProxy() != null && e.getThrowableProxy().getClassName().contains("TaskCorruptedException")))
+        .filter(
+            e ->
+                e.getFormattedMessage().contains("TaskCorruptedException")
+                    || (e.getThrowableProxy() != null
+                        && e.getThrowableProxy().getClassName().contains("TaskCorruptedException")))
         .count();
   }
 
@@ -169,25 +204,53 @@ class TaskRevivalIT {
       causes.append(" <- ").append(cause);
       cause = cause.getCause();
     }
-    return "Kafka Streams " + job.streams().state() + ", fatal error" + causes
-        + ", revivals seen " + revivals() + ", Plaid calls " + emulator.stats().requests()
-        + ", in flight " + emulator.stats().inFlight() + "; last warnings:\n" + lastWarnings(25);
+    return "Kafka Streams "
+        + job.streams().state()
+        + ", fatal error"
+        + causes
+        + ", revivals seen "
+        + revivals()
+        + ", Plaid calls "
+        + emulator.stats().requests()
+        + ", in flight "
+        + emulator.stats().inFlight()
+        + "; last warnings:\n"
+        + lastWarnings(25);
   }
 
   private String lastWarnings(int count) {
-    java.util.List<String> lines = logs.events().stream()
-        .filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
-        .filter(e -> !e.getLoggerName().endsWith("NetworkClient"))
-        .map(e -> e.getThreadName() + " " + e.getLoggerName() + ": " + e.getFormattedMessage()
-            + (e.getThrowableProxy() == null ? "" : " [" + e.getThrowableProxy().getClassName() + ": "
-                + e.getThrowableProxy().getMessage() + "]"))
-        .toList();
+    java.util.List<String> lines =
+        logs.events().stream()
+            .filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
+            .filter(e -> !e.getLoggerName().endsWith("NetworkClient"))
+            .map(
+                e ->
+                    e.getThreadName()
+                        + " "
+                        + e.getLoggerName()
+                        + ": "
+                        + e.getFormattedMessage()
+                        + (e.getThrowableProxy() == null
+                            ? ""
+                            : " ["
+                                + e.getThrowableProxy().getClassName()
+                                + ": "
+                                + e.getThrowableProxy().getMessage()
+                                + "]"))
+            .toList();
     return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
   }
 
   private AppConfig config(Topics topics) {
-    Map<String, String> props = CrashFeed.jobSettings(
-        broker.bootstrapServers(), emulator.baseUrl(), "revive", tempDir.resolve("state"), topics, PARTITIONS, 32);
+    Map<String, String> props =
+        CrashFeed.jobSettings(
+            broker.bootstrapServers(),
+            emulator.baseUrl(),
+            "revive",
+            tempDir.resolve("state"),
+            topics,
+            PARTITIONS,
+            32);
     // A revival aborts the open transaction: with the broker away that waits max.block.ms (60 s
     // by default); shorter keeps the test short. Batches must not expire during the outage.
     props.put("producer.max.block.ms", "5000");

@@ -23,11 +23,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * kept in flight against a fake Plaid through {@link HttpPlaidClient} on one candidate transport,
  * so each call does the job's work (the same JSON body and headers, the body read as bytes under
  * the size cap, parsed by {@code IdentityDocumentsResponse}). After a warm-up it measures calls/s,
- * the CPU time of this whole JVM per call, p50/p99 latency, and the TCP connections this JVM
- * opened to the fake (sockets seen in {@code /proc/net/tcp*} every 100 ms).
+ * the CPU time of this whole JVM per call, p50/p99 latency, and the TCP connections this JVM opened
+ * to the fake (sockets seen in {@code /proc/net/tcp*} every 100 ms).
  *
- * <p>usage: {@code HttpClientBench TRANSPORT BASE_URL C WARMUP_S MEASURE_S OUT_TSV}; appends one line
- * to OUT_TSV and prints it.
+ * <p>usage: {@code HttpClientBench TRANSPORT BASE_URL C WARMUP_S MEASURE_S OUT_TSV}; appends one
+ * line to OUT_TSV and prints it.
  *
  * <p>Threading: the main thread starts the calls and samples; every later call is started by the
  * completion of the previous one, on the transport's threads.
@@ -38,7 +38,8 @@ public final class HttpClientBench {
   private static final int BUCKETS = 100_000;
 
   private final HttpPlaidClient client;
-  private final PlaidRequest request = new PlaidRequest("access-sandbox-8f2c7d3e-5b1a-4c9e-9f00-0123456789ab", List.of(), "bench");
+  private final PlaidRequest request =
+      new PlaidRequest("access-sandbox-8f2c7d3e-5b1a-4c9e-9f00-0123456789ab", List.of(), "bench");
   private final AtomicLong completed = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLongArray histogram = new AtomicLongArray(BUCKETS);
@@ -99,7 +100,11 @@ public final class HttpClientBench {
               failures,
               100.0 * (cpu1 - cpu0) / (t1 - t0));
       System.out.println(line);
-      Files.writeString(out, line + "\n", java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+      Files.writeString(
+          out,
+          line + "\n",
+          java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
     }
     System.exit(0); // some candidates leave non-daemon threads behind
   }
@@ -109,19 +114,22 @@ public final class HttpClientBench {
       return;
     }
     long start = System.nanoTime();
-    client.identityDocumentsUploadsGet(request).whenComplete((result, error) -> {
-      long micros = (System.nanoTime() - start) / 1000;
-      if (measuring) {
-        histogram.incrementAndGet((int) Math.min(BUCKETS - 1, micros / BUCKET_US));
-      }
-      if (!(result instanceof PlaidResult.Success)) {
-        if (failed.incrementAndGet() <= 3) {
-          System.err.println("failed: " + (error != null ? error : result));
-        }
-      }
-      completed.incrementAndGet();
-      next();
-    });
+    client
+        .identityDocumentsUploadsGet(request)
+        .whenComplete(
+            (result, error) -> {
+              long micros = (System.nanoTime() - start) / 1000;
+              if (measuring) {
+                histogram.incrementAndGet((int) Math.min(BUCKETS - 1, micros / BUCKET_US));
+              }
+              if (!(result instanceof PlaidResult.Success)) {
+                if (failed.incrementAndGet() <= 3) {
+                  System.err.println("failed: " + (error != null ? error : result));
+                }
+              }
+              completed.incrementAndGet();
+              next();
+            });
   }
 
   private double percentile(double q) {
@@ -146,7 +154,8 @@ public final class HttpClientBench {
   }
 
   /** Sleeps, adding every client socket to the fake's port (by inode) seen every 100 ms. */
-  private static void sleepSampling(long millis, int port, Set<Long> sockets) throws InterruptedException, IOException {
+  private static void sleepSampling(long millis, int port, Set<Long> sockets)
+      throws InterruptedException, IOException {
     long end = System.nanoTime() + millis * 1_000_000;
     String remote = String.format(Locale.ROOT, ":%04X", port);
     while (System.nanoTime() < end) {

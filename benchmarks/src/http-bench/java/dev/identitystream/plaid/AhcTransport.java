@@ -44,7 +44,8 @@ final class AhcTransport implements PlaidTransport {
       builder.setHeader(header.getKey(), header.getValue());
     }
     Handler handler = new Handler(maxBytes);
-    ListenableFuture<PlaidTransport.Response> exchange = http.executeRequest(builder.build(), handler);
+    ListenableFuture<PlaidTransport.Response> exchange =
+        http.executeRequest(builder.build(), handler);
     CompletableFuture<PlaidTransport.Response> result = exchange.toCompletableFuture();
     return result;
   }
@@ -76,7 +77,8 @@ final class AhcTransport implements PlaidTransport {
     @Override
     public State onHeadersReceived(HttpHeaders h) {
       String length = h.get("content-length");
-      collector = new CappedBody.Collector(maxBytes, length == null ? -1 : Long.parseLong(length.trim()));
+      collector =
+          new CappedBody.Collector(maxBytes, length == null ? -1 : Long.parseLong(length.trim()));
       return collector.exceeded() ? State.ABORT : State.CONTINUE;
     }
 
@@ -90,7 +92,8 @@ final class AhcTransport implements PlaidTransport {
 
     @Override
     public PlaidTransport.Response onCompleted() {
-      CappedBody body = collector == null ? new CappedBody.Collector(maxBytes, 0).finish() : collector.finish();
+      CappedBody body =
+          collector == null ? new CappedBody.Collector(maxBytes, 0).finish() : collector.finish();
       return new PlaidTransport.Response(status, body);
     }
   }

@@ -7,7 +7,6 @@ import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
-
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpHeader;
@@ -57,19 +56,21 @@ final class JettyTransport implements PlaidTransport {
   @Override
   public CompletableFuture<PlaidTransport.Response> post(byte[] jsonBody) {
     Request request = http.newRequest(endpoint).method(HttpMethod.POST);
-    request.headers(h -> {
-      for (Map.Entry<String, String> header : headers) {
-        h.put(header.getKey(), header.getValue());
-      }
-    });
+    request.headers(
+        h -> {
+          for (Map.Entry<String, String> header : headers) {
+            h.put(header.getKey(), header.getValue());
+          }
+        });
     request.body(new BytesRequestContent("application/json", jsonBody));
     Listener listener = new Listener(maxBytes);
     request.send(listener);
-    listener.result.whenComplete((r, e) -> {
-      if (listener.result.isCancelled()) {
-        request.abort(new IOException("exchange cancelled"));
-      }
-    });
+    listener.result.whenComplete(
+        (r, e) -> {
+          if (listener.result.isCancelled()) {
+            request.abort(new IOException("exchange cancelled"));
+          }
+        });
     return listener.result;
   }
 
@@ -93,7 +94,9 @@ final class JettyTransport implements PlaidTransport {
 
     @Override
     public void onHeaders(org.eclipse.jetty.client.Response response) {
-      collector = new CappedBody.Collector(maxBytes, response.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH));
+      collector =
+          new CappedBody.Collector(
+              maxBytes, response.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH));
       if (collector.exceeded()) {
         response.abort(new IOException("body over the cap"));
       }
@@ -109,11 +112,13 @@ final class JettyTransport implements PlaidTransport {
     @Override
     public void onComplete(Result outcome) {
       if (collector != null && collector.exceeded()) {
-        result.complete(new PlaidTransport.Response(outcome.getResponse().getStatus(), CappedBody.exceeded()));
+        result.complete(
+            new PlaidTransport.Response(outcome.getResponse().getStatus(), CappedBody.exceeded()));
       } else if (outcome.isFailed()) {
         result.completeExceptionally(outcome.getFailure());
       } else {
-        CappedBody body = collector == null ? new CappedBody.Collector(maxBytes, 0).finish() : collector.finish();
+        CappedBody body =
+            collector == null ? new CappedBody.Collector(maxBytes, 0).finish() : collector.finish();
         result.complete(new PlaidTransport.Response(outcome.getResponse().getStatus(), body));
       }
     }

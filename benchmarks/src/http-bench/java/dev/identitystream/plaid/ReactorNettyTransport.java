@@ -22,7 +22,11 @@ final class ReactorNettyTransport implements PlaidTransport {
     this.endpoint = config.endpoint().toString();
     this.maxBytes = config.maxResponseBytes();
     String prefix = TransportThreads.newPrefix();
-    provider = ConnectionProvider.builder(prefix).maxConnections(maxConnections).pendingAcquireMaxCount(-1).build();
+    provider =
+        ConnectionProvider.builder(prefix)
+            .maxConnections(maxConnections)
+            .pendingAcquireMaxCount(-1)
+            .build();
     loops = LoopResources.create(prefix, config.ioThreads(), true);
     http =
         HttpClient.create(provider)
@@ -30,11 +34,12 @@ final class ReactorNettyTransport implements PlaidTransport {
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
             .option(ChannelOption.TCP_NODELAY, true)
             .followRedirect(false)
-            .headers(h -> {
-              for (Map.Entry<String, String> header : PlaidTransport.headers(config)) {
-                h.set(header.getKey(), header.getValue());
-              }
-            });
+            .headers(
+                h -> {
+                  for (Map.Entry<String, String> header : PlaidTransport.headers(config)) {
+                    h.set(header.getKey(), header.getValue());
+                  }
+                });
   }
 
   @Override
@@ -42,23 +47,30 @@ final class ReactorNettyTransport implements PlaidTransport {
     return http.post()
         .uri(endpoint)
         .send(Mono.just(Unpooled.wrappedBuffer(jsonBody)))
-        .responseConnection((response, connection) -> {
-          String length = response.responseHeaders().get("content-length");
-          CappedBody.Collector collector = new CappedBody.Collector(maxBytes, length == null ? -1 : Long.parseLong(length.trim()));
-          int status = response.status().code();
-          if (collector.exceeded()) {
-            connection.dispose();
-            return Mono.just(new PlaidTransport.Response(status, CappedBody.exceeded()));
-          }
-          return connection.inbound().receive()
-              .takeWhile(buf -> collector.add(buf.nioBuffer()))
-              .then(Mono.fromSupplier(() -> {
-                if (collector.exceeded()) {
-                  connection.dispose();
-                }
-                return new PlaidTransport.Response(status, collector.finish());
-              }));
-        })
+        .responseConnection(
+            (response, connection) -> {
+              String length = response.responseHeaders().get("content-length");
+              CappedBody.Collector collector =
+                  new CappedBody.Collector(
+                      maxBytes, length == null ? -1 : Long.parseLong(length.trim()));
+              int status = response.status().code();
+              if (collector.exceeded()) {
+                connection.dispose();
+                return Mono.just(new PlaidTransport.Response(status, CappedBody.exceeded()));
+              }
+              return connection
+                  .inbound()
+                  .receive()
+                  .takeWhile(buf -> collector.add(buf.nioBuffer()))
+                  .then(
+                      Mono.fromSupplier(
+                          () -> {
+                            if (collector.exceeded()) {
+                              connection.dispose();
+                            }
+                            return new PlaidTransport.Response(status, collector.finish());
+                          }));
+            })
         .next()
         .toFuture();
   }

@@ -13,7 +13,10 @@ import io.vertx.core.internal.buffer.BufferInternal;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** Candidate: the Vert.x 5 HTTP client (what its web client wraps), HTTP/1.1, {@code ioThreads} event loops. */
+/**
+ * Candidate: the Vert.x 5 HTTP client (what its web client wraps), HTTP/1.1, {@code ioThreads}
+ * event loops.
+ */
 final class VertxTransport implements PlaidTransport {
 
   private final Vertx vertx;
@@ -23,7 +26,9 @@ final class VertxTransport implements PlaidTransport {
 
   VertxTransport(PlaidClientConfig config, int maxConnections) {
     this.maxBytes = config.maxResponseBytes();
-    vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.ioThreads()).setWorkerPoolSize(1));
+    vertx =
+        Vertx.vertx(
+            new VertxOptions().setEventLoopPoolSize(config.ioThreads()).setWorkerPoolSize(1));
     http =
         vertx.createHttpClient(
             new HttpClientOptions()
@@ -53,21 +58,24 @@ final class VertxTransport implements PlaidTransport {
             response -> {
               String length = response.getHeader("content-length");
               CappedBody.Collector collector =
-                  new CappedBody.Collector(maxBytes, length == null ? -1 : Long.parseLong(length.trim()));
+                  new CappedBody.Collector(
+                      maxBytes, length == null ? -1 : Long.parseLong(length.trim()));
               int status = response.statusCode();
               if (collector.exceeded()) {
                 response.request().connection().close();
                 result.complete(new PlaidTransport.Response(status, CappedBody.exceeded()));
                 return;
               }
-              response.handler(buf -> {
-                if (!collector.add(((BufferInternal) buf).getByteBuf().nioBuffer())) {
-                  response.request().connection().close();
-                  result.complete(new PlaidTransport.Response(status, CappedBody.exceeded()));
-                }
-              });
+              response.handler(
+                  buf -> {
+                    if (!collector.add(((BufferInternal) buf).getByteBuf().nioBuffer())) {
+                      response.request().connection().close();
+                      result.complete(new PlaidTransport.Response(status, CappedBody.exceeded()));
+                    }
+                  });
               response.exceptionHandler(result::completeExceptionally);
-              response.endHandler(v -> result.complete(new PlaidTransport.Response(status, collector.finish())));
+              response.endHandler(
+                  v -> result.complete(new PlaidTransport.Response(status, collector.finish())));
             },
             result::completeExceptionally);
     return result;

@@ -26,12 +26,18 @@ final class ChildJvm implements AutoCloseable {
     this.log = log;
   }
 
-  static ChildJvm start(String name, List<String> jvmOptions, List<String> mainAndArgs, Map<String, String> env, Path log) {
+  static ChildJvm start(
+      String name,
+      List<String> jvmOptions,
+      List<String> mainAndArgs,
+      Map<String, String> env,
+      Path log) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
     command.addAll(mainAndArgs);
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(env);
     try {
       return new ChildJvm(name, builder.start(), log);
@@ -64,7 +70,8 @@ final class ChildJvm implements AutoCloseable {
       }
       Thread.sleep(50);
     }
-    throw new IllegalStateException(name + " did not log '" + text + "' within " + timeout + ":\n" + tail());
+    throw new IllegalStateException(
+        name + " did not log '" + text + "' within " + timeout + ":\n" + tail());
   }
 
   /** Waits for the JVM to exit by itself; returns its exit code. */

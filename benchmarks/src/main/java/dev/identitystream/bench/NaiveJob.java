@@ -15,7 +15,8 @@ import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * The naive baseline as a process: {@code java -cp ... NaiveJob CONFIG_FILE}. Same configuration
- * loading, client and topics as {@code run}; the topology is {@link NaiveTopology}. Stops on SIGTERM.
+ * loading, client and topics as {@code run}; the topology is {@link NaiveTopology}. Stops on
+ * SIGTERM.
  */
 public final class NaiveJob {
 

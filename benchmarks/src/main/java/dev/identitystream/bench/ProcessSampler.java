@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
  * Samples the CPU time and resident memory of a few processes from {@code /proc} (Linux), every
  * {@code period} milliseconds, so a window's CPU can be read afterwards.
  *
- * <p>Threading: samples on its own thread; {@link #cpuSecondsBetween} and {@link #peakRssBytes}
- * may be called from any thread.
+ * <p>Threading: samples on its own thread; {@link #cpuSecondsBetween} and {@link #peakRssBytes} may
+ * be called from any thread.
  */
 final class ProcessSampler implements AutoCloseable {
 
@@ -43,7 +43,9 @@ final class ProcessSampler implements AutoCloseable {
     timer.scheduleAtFixedRate(this::sample, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
   }
 
-  /** CPU seconds the named process used between two instants (nanoTime), from the nearest samples. */
+  /**
+   * CPU seconds the named process used between two instants (nanoTime), from the nearest samples.
+   */
   synchronized double cpuSecondsBetween(String name, long fromNanos, long toNanos) {
     return nearest(toNanos).cpuSeconds().getOrDefault(name, 0.0)
         - nearest(fromNanos).cpuSeconds().getOrDefault(name, 0.0);
@@ -95,13 +97,19 @@ final class ProcessSampler implements AutoCloseable {
    */
   static Map<String, Double> threadCpuSeconds(long pid) {
     Map<String, Double> groups = new java.util.HashMap<>();
-    try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+    try (java.util.stream.Stream<Path> tasks =
+        Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
       for (Path task : tasks.toList()) {
         try {
           String stat = Files.readString(task.resolve("stat"));
-          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "N");
+          String name =
+              stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+                  .replaceAll("[0-9]+", "N");
           String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          groups.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND, Double::sum);
+          groups.merge(
+              name,
+              (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND,
+              Double::sum);
         } catch (IOException e) {
           // the thread ended
         }

@@ -1,17 +1,19 @@
 package dev.identitystream.bench;
 
 /**
- * The figures of one run. Rates are over the window from the first to the last Item record seen
- * by the read_committed consumer; CPU is per process over that window.
+ * The figures of one run. Rates are over the window from the first to the last Item record seen by
+ * the read_committed consumer; CPU is per process over that window.
  *
  * @param throughput requests per second, first to last output
  * @param steadyThroughput requests per second from the 20% mark to the last output (JIT warm)
- * @param latencyP50Ms request produced to its Item record visible to read_committed, after the first 20%
- *     of the requests (meaningful when paced)
+ * @param latencyP50Ms request produced to its Item record visible to read_committed, after the
+ *     first 20% of the requests (meaningful when paced)
  * @param jobCpuMsPerRequest the job JVM's CPU over the window, per request
  * @param machineBusy CPU of every sampled process over the window / (window * cores)
- * @param meanCallMs mean HTTP attempt duration seen by the job's client over the whole run (its metrics)
- * @param avgInFlight mean of the job's {@code stage_in_flight} gauge, sampled each second while outputs flow
+ * @param meanCallMs mean HTTP attempt duration seen by the job's client over the whole run (its
+ *     metrics)
+ * @param avgInFlight mean of the job's {@code stage_in_flight} gauge, sampled each second while
+ *     outputs flow
  */
 record Result(
     String name,
@@ -64,11 +66,35 @@ record Result(
     double broker = sampler.cpuSecondsBetween("broker", c.firstNanos, c.lastNanos);
     double emulator = sampler.cpuSecondsBetween("emulator", c.firstNanos, c.lastNanos);
     double harness = sampler.cpuSecondsBetween("harness", c.firstNanos, c.lastNanos);
-    double busy = (job + broker + emulator + harness) / (Math.max(seconds, 1e-9) * Runtime.getRuntime().availableProcessors());
+    double busy =
+        (job + broker + emulator + harness)
+            / (Math.max(seconds, 1e-9) * Runtime.getRuntime().availableProcessors());
     return new Result(
-        s.name(), s.suite(), s.naive(), s.inFlight(), s.latencyMs(), s.accounts(), s.guarantee(), s.paceRate(), run,
-        c.count, seconds, throughput, steady, s.bound(), c.percentile(0.5), c.percentile(0.99),
-        job * 1000 / n, broker * 1000 / n, emulator * 1000 / n, busy,
-        peakHeapMb, sampler.peakRssBytes("job") / 1048576.0, exitCode, pendingPeak, avgInFlight, meanCallMs);
+        s.name(),
+        s.suite(),
+        s.naive(),
+        s.inFlight(),
+        s.latencyMs(),
+        s.accounts(),
+        s.guarantee(),
+        s.paceRate(),
+        run,
+        c.count,
+        seconds,
+        throughput,
+        steady,
+        s.bound(),
+        c.percentile(0.5),
+        c.percentile(0.99),
+        job * 1000 / n,
+        broker * 1000 / n,
+        emulator * 1000 / n,
+        busy,
+        peakHeapMb,
+        sampler.peakRssBytes("job") / 1048576.0,
+        exitCode,
+        pendingPeak,
+        avgInFlight,
+        meanCallMs);
   }
 }

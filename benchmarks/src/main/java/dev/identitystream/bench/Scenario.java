@@ -12,7 +12,8 @@ import java.util.List;
  * @param accounts accounts per response
  * @param guarantee exactly_once_v2 or at_least_once
  * @param requests how many requests the run processes
- * @param paceRate requests per second produced while the job runs, or 0 for a backlog enqueued first
+ * @param paceRate requests per second produced while the job runs, or 0 for a backlog enqueued
+ *     first
  * @param jvmOptions the job JVM's options
  * @param backfill run the {@code backfill} command (exits when caught up) instead of {@code run}
  */
@@ -38,7 +39,15 @@ record Scenario(
 
   String name() {
     String base = naive ? "naive" : "C=" + inFlight;
-    return suite + " " + base + " L=" + latencyMs + " A=" + accounts + " " + (guarantee.equals(EOS) ? "eos" : "alos")
+    return suite
+        + " "
+        + base
+        + " L="
+        + latencyMs
+        + " A="
+        + accounts
+        + " "
+        + (guarantee.equals(EOS) ? "eos" : "alos")
         + (paceRate > 0 ? " paced=" + paceRate + "/s" : "")
         + (jvmOptions.isEmpty() ? "" : " " + String.join(" ", jvmOptions));
   }

@@ -36,19 +36,27 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * paced while the job runs), the job in its own JVM, a read_committed consumer on the Item topic
  * (one Item status per request), CPU and memory samples of every process, then SIGTERM.
  *
- * <p>Threading: one run at a time, on the caller's thread (plus a sampler and, when paced, a producer).
+ * <p>Threading: one run at a time, on the caller's thread (plus a sampler and, when paced, a
+ * producer).
  */
 final class ScenarioRunner {
 
   static final String CLIENT_ID = "bench";
   static final String SECRET = "bench-secret";
   static final int DISTINCT_TOKENS = 500;
-  private static final Pattern GC_LINE = Pattern.compile("(\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
-  private static final Pattern PENDING_LINE = Pattern.compile("^stage_pending(?:\\{[^}]*\\})? ([0-9.Ee+]+)$", Pattern.MULTILINE);
-  private static final Pattern IN_FLIGHT_LINE = Pattern.compile("^stage_in_flight(?:\\{[^}]*\\})? ([0-9.Ee+]+)$", Pattern.MULTILINE);
+  private static final Pattern GC_LINE =
+      Pattern.compile("(\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
+  private static final Pattern PENDING_LINE =
+      Pattern.compile("^stage_pending(?:\\{[^}]*\\})? ([0-9.Ee+]+)$", Pattern.MULTILINE);
+  private static final Pattern IN_FLIGHT_LINE =
+      Pattern.compile("^stage_in_flight(?:\\{[^}]*\\})? ([0-9.Ee+]+)$", Pattern.MULTILINE);
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static final Pattern ATTEMPT_SUM_LINE = Pattern.compile("^plaid_attempt_duration_seconds_sum(?:\\{[^}]*\\})? ([0-9.Ee+]+)$", Pattern.MULTILINE);
-  private static final Pattern ATTEMPT_COUNT_LINE = Pattern.compile("^plaid_attempt_duration_seconds_count(?:\\{[^}]*\\})? ([0-9.Ee+]+)$", Pattern.MULTILINE);
+  private static final Pattern ATTEMPT_SUM_LINE =
+      Pattern.compile(
+          "^plaid_attempt_duration_seconds_sum(?:\\{[^}]*\\})? ([0-9.Ee+]+)$", Pattern.MULTILINE);
+  private static final Pattern ATTEMPT_COUNT_LINE =
+      Pattern.compile(
+          "^plaid_attempt_duration_seconds_count(?:\\{[^}]*\\})? ([0-9.Ee+]+)$", Pattern.MULTILINE);
 
   private final String bootstrap;
   private final Path jar;
@@ -59,8 +67,15 @@ final class ScenarioRunner {
   private final List<String> extraJvmOptions;
   private final Map<String, String> extraConfig;
 
-  ScenarioRunner(String bootstrap, Path jar, Path benchClasses, Path workDir, int partitions, Map<String, Long> otherPids,
-      List<String> extraJvmOptions, Map<String, String> extraConfig) {
+  ScenarioRunner(
+      String bootstrap,
+      Path jar,
+      Path benchClasses,
+      Path workDir,
+      int partitions,
+      Map<String, Long> otherPids,
+      List<String> extraJvmOptions,
+      Map<String, String> extraConfig) {
     this.extraJvmOptions = List.copyOf(extraJvmOptions);
     this.extraConfig = Map.copyOf(extraConfig);
     this.bootstrap = bootstrap;
@@ -74,8 +89,14 @@ final class ScenarioRunner {
   Result run(Scenario scenario, int runIndex, String emulatorUrl) throws Exception {
     String id = "bench-" + System.currentTimeMillis() + "-" + runIndex;
     Path dir = Files.createDirectories(workDir.resolve(id));
-    List<String> topics = List.of(id + "-requests", id + "-accounts", id + "-items", id + "-item-errors", id + "-dlq",
-        id + "-backfill-requests");
+    List<String> topics =
+        List.of(
+            id + "-requests",
+            id + "-accounts",
+            id + "-items",
+            id + "-item-errors",
+            id + "-dlq",
+            id + "-backfill-requests");
     createTopics(topics);
     if (scenario.paceRate() == 0) {
       produce(topics.get(0), scenario, 0, new AtomicBoolean(false));
@@ -88,9 +109,19 @@ final class ScenarioRunner {
     jvm.add("-Xlog:gc:file=" + gcLog);
     List<String> main =
         scenario.naive()
-            ? List.of("-cp", benchClasses + java.io.File.pathSeparator + jar, NaiveJob.class.getName(), config.toString())
-            : List.of("-jar", jar.toString(), scenario.backfill() ? "backfill" : "run", "--config", config.toString());
-    Map<String, String> env = Map.of("PLAID_CLIENT_ID", CLIENT_ID, "PLAID_SECRET", SECRET, "PIS_LOG_LEVEL", "WARN");
+            ? List.of(
+                "-cp",
+                benchClasses + java.io.File.pathSeparator + jar,
+                NaiveJob.class.getName(),
+                config.toString())
+            : List.of(
+                "-jar",
+                jar.toString(),
+                scenario.backfill() ? "backfill" : "run",
+                "--config",
+                config.toString());
+    Map<String, String> env =
+        Map.of("PLAID_CLIENT_ID", CLIENT_ID, "PLAID_SECRET", SECRET, "PIS_LOG_LEVEL", "WARN");
     Map<String, Long> pids = new LinkedHashMap<>(otherPids);
     pids.put("harness", ProcessHandle.current().pid());
     long started = System.nanoTime();
@@ -101,30 +132,44 @@ final class ScenarioRunner {
         Thread pacer = null;
         AtomicBoolean stop = new AtomicBoolean(false);
         if (scenario.paceRate() > 0) {
-          // Pace only once the job serves (else its start-up would be measured as queueing latency).
+          // Pace only once the job serves (else its start-up would be measured as queueing
+          // latency).
           awaitReady(metricsPort, job);
-          pacer = new Thread(() -> produce(topics.get(0), scenario, scenario.paceRate(), stop), "bench-pacer");
+          pacer =
+              new Thread(
+                  () -> produce(topics.get(0), scenario, scenario.paceRate(), stop), "bench-pacer");
           pacer.start();
         }
         double pendingPeak = 0;
         double inFlightSum = 0;
         int inFlightSamples = 0;
-        long timeoutNanos = Duration.ofSeconds(90).toNanos()
-            + (long) (scenario.requests() / Math.min(scenario.bound(), 4000) * 4e9);
+        long timeoutNanos =
+            Duration.ofSeconds(90).toNanos()
+                + (long) (scenario.requests() / Math.min(scenario.bound(), 4000) * 4e9);
         long lastScrape = 0;
         long lastReport = System.nanoTime();
         int lastCount = 0;
         while (!consumption.done()) {
           consumption.poll();
           if (System.nanoTime() - lastReport > 5_000_000_000L) {
-            System.out.printf("    %d of %d done, %.0f req/s over the last %.0f s%n", consumption.count, scenario.requests(),
-                (consumption.count - lastCount) / ((System.nanoTime() - lastReport) / 1e9), (System.nanoTime() - lastReport) / 1e9);
+            System.out.printf(
+                "    %d of %d done, %.0f req/s over the last %.0f s%n",
+                consumption.count,
+                scenario.requests(),
+                (consumption.count - lastCount) / ((System.nanoTime() - lastReport) / 1e9),
+                (System.nanoTime() - lastReport) / 1e9);
             lastReport = System.nanoTime();
             lastCount = consumption.count;
           }
           if (System.nanoTime() - started > timeoutNanos) {
-            throw new IllegalStateException(scenario.name() + ": only " + consumption.count + " of "
-                + scenario.requests() + " completed in time; job log tail:\n" + job.tail());
+            throw new IllegalStateException(
+                scenario.name()
+                    + ": only "
+                    + consumption.count
+                    + " of "
+                    + scenario.requests()
+                    + " completed in time; job log tail:\n"
+                    + job.tail());
           }
           if (!job.isAlive() && !scenario.backfill()) {
             throw new IllegalStateException(scenario.name() + ": the job exited:\n" + job.tail());
@@ -150,15 +195,29 @@ final class ScenarioRunner {
           meanCallMs = 1000 * sum(ATTEMPT_SUM_LINE, metrics) / sum(ATTEMPT_COUNT_LINE, metrics);
         }
         Map<String, Double> threads = ProcessSampler.threadCpuSeconds(job.pid());
-        Files.writeString(dir.resolve("job-threads.txt"), threads.entrySet().stream()
-            .map(e -> String.format(java.util.Locale.ROOT, "%8.2f s  %s", e.getValue(), e.getKey()))
-            .collect(Collectors.joining("\n", "", "\n")));
+        Files.writeString(
+            dir.resolve("job-threads.txt"),
+            threads.entrySet().stream()
+                .map(
+                    e ->
+                        String.format(
+                            java.util.Locale.ROOT, "%8.2f s  %s", e.getValue(), e.getKey()))
+                .collect(Collectors.joining("\n", "", "\n")));
         int exit = 0;
         if (scenario.backfill()) {
           exit = job.waitFor(Duration.ofMinutes(2));
         }
-        Result result = Result.of(scenario, runIndex, consumption, sampler, parseGcPeakMb(gcLog), exit, pendingPeak,
-            inFlightSamples == 0 ? Double.NaN : inFlightSum / inFlightSamples, meanCallMs);
+        Result result =
+            Result.of(
+                scenario,
+                runIndex,
+                consumption,
+                sampler,
+                parseGcPeakMb(gcLog),
+                exit,
+                pendingPeak,
+                inFlightSamples == 0 ? Double.NaN : inFlightSum / inFlightSamples,
+                meanCallMs);
         job.close();
         deleteTopics(topics);
         return result;
@@ -175,10 +234,19 @@ final class ScenarioRunner {
   private void createTopics(List<String> topics) throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       // the Item topic compacted, as the job requires of the topics it does not create itself
-      admin.createTopics(topics.stream()
-          .map(t -> new NewTopic(t, partitions, (short) 1)
-              .configs(t.endsWith("-items") ? Map.of("cleanup.policy", "compact") : Map.of()))
-          .toList()).all().get();
+      admin
+          .createTopics(
+              topics.stream()
+                  .map(
+                      t ->
+                          new NewTopic(t, partitions, (short) 1)
+                              .configs(
+                                  t.endsWith("-items")
+                                      ? Map.of("cleanup.policy", "compact")
+                                      : Map.of()))
+                  .toList())
+          .all()
+          .get();
       dev.identitystream.kafka.TopicReadiness.awaitLeaders(admin, topics, Duration.ofSeconds(60));
     }
   }
@@ -210,11 +278,23 @@ final class ScenarioRunner {
           }
         }
         String itemId = "item-" + i;
-        // Tokens repeat every DISTINCT_TOKENS requests so the emulator answers from its fixture cache: Plaid's
-        // CPU is not on the job's machine in production, so the emulator's should be as small as it can be here.
-        String value = "{\"access_token\":\"access-sandbox-accounts" + scenario.accounts() + "-bench" + (i % DISTINCT_TOKENS)
-            + "\",\"request_id\":\"req-" + i + "\"}";
-        producer.send(new ProducerRecord<>(topic, itemId.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8)));
+        // Tokens repeat every DISTINCT_TOKENS requests so the emulator answers from its fixture
+        // cache: Plaid's
+        // CPU is not on the job's machine in production, so the emulator's should be as small as it
+        // can be here.
+        String value =
+            "{\"access_token\":\"access-sandbox-accounts"
+                + scenario.accounts()
+                + "-bench"
+                + (i % DISTINCT_TOKENS)
+                + "\",\"request_id\":\"req-"
+                + i
+                + "\"}";
+        producer.send(
+            new ProducerRecord<>(
+                topic,
+                itemId.getBytes(StandardCharsets.UTF_8),
+                value.getBytes(StandardCharsets.UTF_8)));
       }
       producer.flush();
     } catch (InterruptedException e) {
@@ -222,7 +302,13 @@ final class ScenarioRunner {
     }
   }
 
-  private Path writeConfig(Path dir, String id, List<String> topics, Scenario scenario, String emulatorUrl, int metricsPort)
+  private Path writeConfig(
+      Path dir,
+      String id,
+      List<String> topics,
+      Scenario scenario,
+      String emulatorUrl,
+      int metricsPort)
       throws IOException {
     Map<String, String> c = new LinkedHashMap<>();
     c.put("bootstrap.servers", bootstrap);
@@ -242,7 +328,11 @@ final class ScenarioRunner {
     c.put("metrics.port", Integer.toString(metricsPort));
     c.putAll(extraConfig);
     Path file = dir.resolve("job.properties");
-    Files.writeString(file, c.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n", "", "\n")));
+    Files.writeString(
+        file,
+        c.entrySet().stream()
+            .map(e -> e.getKey() + "=" + e.getValue())
+            .collect(Collectors.joining("\n", "", "\n")));
     return file;
   }
 
@@ -272,8 +362,10 @@ final class ScenarioRunner {
 
   private static String scrape(int port) {
     try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
     } catch (IOException e) {
       return "";
     } catch (InterruptedException e) {
@@ -286,8 +378,12 @@ final class ScenarioRunner {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (System.nanoTime() < deadline && job.isAlive()) {
       try {
-        int status = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
-            HttpResponse.BodyHandlers.discarding()).statusCode();
+        int status =
+            HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                        .build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode();
         if (status == 200) {
           return;
         }
@@ -359,11 +455,16 @@ final class ScenarioRunner {
       }
     }
 
-    /** A latency percentile of the requests after the first 20% (the job's JIT warm-up left out). */
+    /**
+     * A latency percentile of the requests after the first 20% (the job's JIT warm-up left out).
+     */
     long percentile(double q) {
-      long[] sorted = Arrays.copyOfRange(latencies, Math.min(count, expected / 5), Math.min(count, expected));
+      long[] sorted =
+          Arrays.copyOfRange(latencies, Math.min(count, expected / 5), Math.min(count, expected));
       Arrays.sort(sorted);
-      return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+      return sorted.length == 0
+          ? 0
+          : sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
     }
 
     @Override

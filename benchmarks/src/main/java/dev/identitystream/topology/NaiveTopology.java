@@ -21,10 +21,15 @@ public final class NaiveTopology {
 
   public static Topology build(StageSettings settings, PlaidClient client, Clock clock) {
     Topology topology = new Topology();
-    topology.addSource(IdentityTopology.SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+    topology.addSource(
+        IdentityTopology.SOURCE,
+        new ByteArrayDeserializer(),
+        new ByteArrayDeserializer(),
         settings.topics().requests());
-    topology.addProcessor(IdentityTopology.STAGE,
-        () -> new BlockingCallProcessor(settings, client, new OutcomeMapper(clock)), IdentityTopology.SOURCE);
+    topology.addProcessor(
+        IdentityTopology.STAGE,
+        () -> new BlockingCallProcessor(settings, client, new OutcomeMapper(clock)),
+        IdentityTopology.SOURCE);
     StageOutput.Kind.addSinks(topology, settings.topics(), IdentityTopology.STAGE);
     return topology;
   }
@@ -56,18 +61,23 @@ public final class NaiveTopology {
       SourceRecord source = SourceRecord.of(context.recordMetadata().orElseThrow(), record);
       RequestValidator.Result result = validator.validate(record.key(), record.value());
       if (result instanceof RequestValidator.Invalid invalid) {
-        forward(encoder.deadLetter(
-            DeadLetters.of(source, invalid.reason(), RequestValidator.class, invalid.message(), null)), source);
+        forward(
+            encoder.deadLetter(
+                DeadLetters.of(
+                    source, invalid.reason(), RequestValidator.class, invalid.message(), null)),
+            source);
         return;
       }
       PendingCall call = PendingCall.of(source, ((RequestValidator.Valid) result).request());
-      PlaidResult answer = client.identityDocumentsUploadsGet(call.plaidRequest()).toCompletableFuture().join();
+      PlaidResult answer =
+          client.identityDocumentsUploadsGet(call.plaidRequest()).toCompletableFuture().join();
       try {
         for (StageOutput output : encoder.encode(mapper.map(call, answer))) {
           forward(output, source);
         }
       } catch (OutputEncoder.TooLarge e) {
-        throw new IllegalStateException(e.getMessage(), e); // the naive baseline has no DLQ path for it
+        throw new IllegalStateException(
+            e.getMessage(), e); // the naive baseline has no DLQ path for it
       }
     }
 

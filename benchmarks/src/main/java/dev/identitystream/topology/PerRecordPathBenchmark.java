@@ -36,34 +36,36 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The job's CPU work per Plaid answer, minus Kafka and HTTP, on one core: from the 200 body's
- * bytes to the serialized value of every output record.
+ * The job's CPU work per Plaid answer, minus Kafka and HTTP, on one core: from the 200 body's bytes
+ * to the serialized value of every output record.
  *
  * <ul>
  *   <li>{@code parse}: bytes to {@link IdentityDocumentsResponse} (what {@code
  *       HttpPlaidClient.toResult} does with a body);
- *   <li>{@code parseIndented}: the same bodies indented the way Plaid's API sends them (two
- *       spaces per level, a line per member, {@code "name": value}), which the parse compacts;
+ *   <li>{@code parseIndented}: the same bodies indented the way Plaid's API sends them (two spaces
+ *       per level, a line per member, {@code "name": value}), which the parse compacts;
  *   <li>{@code parseAndSplit}: parse, {@link OutcomeMapper#map} (one account record per account
  *       plus one Item status), then every key and value serialized with the serde its sink uses;
- *   <li>{@code treeBaseline}: the same records the way the job made them before accounts became
- *       raw JSON: the body read as a tree, each account an {@code ObjectNode} written field by field.
+ *   <li>{@code treeBaseline}: the same records the way the job made them before accounts became raw
+ *       JSON: the body read as a tree, each account an {@code ObjectNode} written field by field.
  * </ul>
  *
  * <p>Scores are responses per second; {@code parseAndSplit} and {@code treeBaseline} also report a
  * secondary {@code records} score, output records per second (accounts + 1 per response), which is
  * the "records per second per core" figure. Bodies come from the Plaid emulator ({@link
- * EmulatorBodies}); several distinct bodies are cycled so no answer is served hot from the cache
- * of the previous invocation. Run with {@code bench/jmh.sh}.
+ * EmulatorBodies}); several distinct bodies are cycled so no answer is served hot from the cache of
+ * the previous invocation. Run with {@code bench/jmh.sh}.
  *
- * <p>Threading: JMH gives each benchmark thread its own state; {@code @Threads(1)} keeps the
- * figure per core.
+ * <p>Threading: JMH gives each benchmark thread its own state; {@code @Threads(1)} keeps the figure
+ * per core.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Threads(1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
 public class PerRecordPathBenchmark {
 
   /** Distinct bodies per account count (a power of two: the cycle is a mask). */
@@ -234,9 +236,9 @@ public class PerRecordPathBenchmark {
       ObjectNode account) {}
 
   /**
-   * The previous per-response path: the whole body as a tree, the contract checks of the old
-   * {@code IdentityDocumentsResponse.fromJson}, one {@link TreeAccountRecord} per account and one
-   * Item status, each written with {@link Json#mapper()}.
+   * The previous per-response path: the whole body as a tree, the contract checks of the old {@code
+   * IdentityDocumentsResponse.fromJson}, one {@link TreeAccountRecord} per account and one Item
+   * status, each written with {@link Json#mapper()}.
    */
   static final class TreePath {
     private final Clock clock;
@@ -251,8 +253,11 @@ public class PerRecordPathBenchmark {
       JsonNode accountsNode = root.get("accounts");
       JsonNode item = root.get("item");
       JsonNode plaidRequestId = root.get("request_id");
-      if (accountsNode == null || !accountsNode.isArray() || !isObjectWithText(item, "item_id")
-          || plaidRequestId == null || !plaidRequestId.isTextual()) {
+      if (accountsNode == null
+          || !accountsNode.isArray()
+          || !isObjectWithText(item, "item_id")
+          || plaidRequestId == null
+          || !plaidRequestId.isTextual()) {
         throw new IllegalStateException("a body breaks the response contract");
       }
       String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant());
@@ -266,8 +271,15 @@ public class PerRecordPathBenchmark {
         }
         TreeAccountRecord record =
             new TreeAccountRecord(
-                EventSerdes.SCHEMA_VERSION, call.requestId(), plaidRequestId.asText(), itemId,
-                institutionId, institutionName, now, attributes, (ObjectNode) account);
+                EventSerdes.SCHEMA_VERSION,
+                call.requestId(),
+                plaidRequestId.asText(),
+                itemId,
+                institutionId,
+                institutionName,
+                now,
+                attributes,
+                (ObjectNode) account);
         blackhole.consume(account.get("account_id").asText().getBytes(StandardCharsets.UTF_8));
         blackhole.consume(Json.mapper().writeValueAsBytes(record));
       }
@@ -277,8 +289,14 @@ public class PerRecordPathBenchmark {
       }
       ItemStatusRecord status =
           new ItemStatusRecord(
-              EventSerdes.SCHEMA_VERSION, itemId, ItemStatusRecord.OK,
-              new RawJson(Json.mapper().writeValueAsString(item)), null, call.requestId(), plaidRequestId.asText(), now,
+              EventSerdes.SCHEMA_VERSION,
+              itemId,
+              ItemStatusRecord.OK,
+              new RawJson(Json.mapper().writeValueAsString(item)),
+              null,
+              call.requestId(),
+              plaidRequestId.asText(),
+              now,
               attributes);
       blackhole.consume(itemId.getBytes(StandardCharsets.UTF_8));
       blackhole.consume(Json.mapper().writeValueAsBytes(status));
@@ -286,7 +304,10 @@ public class PerRecordPathBenchmark {
     }
 
     private static boolean isObjectWithText(JsonNode node, String field) {
-      return node != null && node.isObject() && node.get(field) != null && node.get(field).isTextual();
+      return node != null
+          && node.isObject()
+          && node.get(field) != null
+          && node.get(field).isTextual();
     }
 
     private static String textOrNull(JsonNode node) {

@@ -30,8 +30,8 @@ import picocli.CommandLine.Spec;
  * {@code docs/CASSETTE.md}), for {@code replay} to answer from later without network. Requests are
  * named in it by a keyed fingerprint ({@code cassette.key}), never by the token.
  *
- * <p>A new cassette's header takes the start time as {@code recorded_at}. With {@code --append},
- * an existing cassette (same key) gets the new calls after its own, e.g. after a stopped recording.
+ * <p>A new cassette's header takes the start time as {@code recorded_at}. With {@code --append}, an
+ * existing cassette (same key) gets the new calls after its own, e.g. after a stopped recording.
  */
 @Command(
     name = "record",
@@ -60,13 +60,25 @@ public final class RecordCommand implements Callable<Integer> {
   @Mixin ConfigOptions options;
   @Spec CommandSpec spec;
 
-  @Option(names = "--cassette", required = true, paramLabel = "FILE", description = "The cassette to write (JSON Lines).")
+  @Option(
+      names = "--cassette",
+      required = true,
+      paramLabel = "FILE",
+      description = "The cassette to write (JSON Lines).")
   Path cassette;
 
-  @Option(names = "--append", description = "Add to an existing cassette recorded with the same key instead of refusing it.")
+  @Option(
+      names = "--append",
+      description =
+          "Add to an existing cassette recorded with the same key instead of refusing it.")
   boolean append;
 
-  @Option(names = "--progress-every-s", paramLabel = "SECONDS", defaultValue = "5", description = "Seconds between progress lines when not on a terminal (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--progress-every-s",
+      paramLabel = "SECONDS",
+      defaultValue = "5",
+      description =
+          "Seconds between progress lines when not on a terminal (default: ${DEFAULT-VALUE}).")
   long progressEverySeconds;
 
   @Override
@@ -88,7 +100,8 @@ public final class RecordCommand implements Callable<Integer> {
       if (exists) {
         Cassette existing = Cassette.read(cassette);
         if (!fingerprinter.hasKeyId(existing.header().keyId())) {
-          throw new ConfigException(AppConfig.CASSETTE_KEY_CONFIG + " is not the key " + cassette + " was recorded with");
+          throw new ConfigException(
+              AppConfig.CASSETTE_KEY_CONFIG + " is not the key " + cassette + " was recorded with");
         }
         recordedAt = existing.header().recordedAt();
         writer = CassetteWriter.appendTo(cassette, existing);
@@ -97,23 +110,31 @@ public final class RecordCommand implements Callable<Integer> {
         writer = CassetteWriter.startNew(cassette, Cassette.Header.of(recordedAt, fingerprinter));
       }
     } catch (IOException e) {
-      err.println("Cannot " + (exists ? "append to " : "create ") + cassette + ": " + e.getMessage());
+      err.println(
+          "Cannot " + (exists ? "append to " : "create ") + cassette + ": " + e.getMessage());
       return ExitCodes.INPUT;
     }
     try (writer) {
       BackfillRun run = new BackfillRun(config, out, err, Duration.ofSeconds(progressEverySeconds));
-      int code = run.run(
-          () -> new RecordingPlaidClient(PlaidClients.create(config), fingerprinter, writer),
-          () -> writer.failure() == null ? null : "cannot write " + cassette + ": " + writer.failure().getMessage());
+      int code =
+          run.run(
+              () -> new RecordingPlaidClient(PlaidClients.create(config), fingerprinter, writer),
+              () ->
+                  writer.failure() == null
+                      ? null
+                      : "cannot write " + cassette + ": " + writer.failure().getMessage());
       if (writer.failure() != null) {
         err.println("The cassette is incomplete: " + writer.failure().getMessage());
         return ExitCodes.FAILURE;
       }
-      out.printf("Recorded %d Plaid call(s) to %s (recorded_at %s)%n", writer.written(), cassette, recordedAt);
+      out.printf(
+          "Recorded %d Plaid call(s) to %s (recorded_at %s)%n",
+          writer.written(), cassette, recordedAt);
       if (writer.written() == 0 && code == ExitCodes.OK) {
-        out.println("Nothing was recorded: the job made no Plaid call (nothing was left to consume, see the note"
-            + " on stderr, or every request consumed was invalid). record only calls Plaid for requests this"
-            + " application.id has not consumed yet.");
+        out.println(
+            "Nothing was recorded: the job made no Plaid call (nothing was left to consume, see the note"
+                + " on stderr, or every request consumed was invalid). record only calls Plaid for requests this"
+                + " application.id has not consumed yet.");
       }
       out.flush();
       return code;

@@ -3,7 +3,6 @@ package dev.identitystream.app;
 import dev.identitystream.app.config.AppConfig;
 import dev.identitystream.app.config.ConfigOptions;
 import dev.identitystream.app.input.RequestLines;
-import dev.identitystream.event.RequestValidator;
 import dev.identitystream.plaid.cassette.Cassette;
 import dev.identitystream.testkit.CassetteKeys;
 import dev.identitystream.testkit.CassetteReplay;
@@ -66,31 +65,58 @@ public final class ReplayCommand implements Callable<Integer> {
   @Mixin ConfigOptions options;
   @Spec CommandSpec spec;
 
-  @Option(names = "--requests", required = true, paramLabel = "FILE", description = "Requests, CSV or JSONL as for enqueue.")
+  @Option(
+      names = "--requests",
+      required = true,
+      paramLabel = "FILE",
+      description = "Requests, CSV or JSONL as for enqueue.")
   Path requests;
 
-  @Option(names = "--format", paramLabel = "csv|jsonl", description = "Requests format (default: from the file extension).")
+  @Option(
+      names = "--format",
+      paramLabel = "csv|jsonl",
+      description = "Requests format (default: from the file extension).")
   RequestLines.Format format;
 
-  @Option(names = "--cassette", required = true, paramLabel = "FILE", description = "The cassette written by record.")
+  @Option(
+      names = "--cassette",
+      required = true,
+      paramLabel = "FILE",
+      description = "The cassette written by record.")
   Path cassette;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for <topic>.jsonl files (created if missing; those files are replaced).")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description =
+          "Directory for <topic>.jsonl files (created if missing; those files are replaced).")
   Path out;
 
-  @Option(names = "--at", paramLabel = "INSTANT", description = "The fixed clock, e.g. 2026-01-01T00:00:00Z (default: the cassette's recorded_at).")
+  @Option(
+      names = "--at",
+      paramLabel = "INSTANT",
+      description =
+          "The fixed clock, e.g. 2026-01-01T00:00:00Z (default: the cassette's recorded_at).")
   Instant at;
 
-  @Option(names = "--missing", paramLabel = "fail|dlq", defaultValue = "fail", description = "A request without a cassette entry: fail (exit 5, default) or dlq (a transport failure, so RETRIES_EXHAUSTED).")
+  @Option(
+      names = "--missing",
+      paramLabel = "fail|dlq",
+      defaultValue = "fail",
+      description =
+          "A request without a cassette entry: fail (exit 5, default) or dlq (a transport failure, so RETRIES_EXHAUSTED).")
   Missing missing;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    RequestLines.Format chosen = format != null ? format : RequestLines.formatOf(requests.toString());
+    RequestLines.Format chosen =
+        format != null ? format : RequestLines.formatOf(requests.toString());
     if (chosen == null) {
-      err.println("Cannot tell the format of '" + requests + "': use --format csv or --format jsonl");
+      err.println(
+          "Cannot tell the format of '" + requests + "': use --format csv or --format jsonl");
       return ExitCodes.USAGE;
     }
     AppConfig config = options.load();
@@ -104,22 +130,39 @@ public final class ReplayCommand implements Callable<Integer> {
     }
     CassetteReplay.Prepared replay;
     try {
-      replay = CassetteReplay.of(tape).config(config).requests(requests, chosen).at(at != null ? at : tape.header().recordedAt())
-          .prepare();
+      replay =
+          CassetteReplay.of(tape)
+              .config(config)
+              .requests(requests, chosen)
+              .at(at != null ? at : tape.header().recordedAt())
+              .prepare();
     } catch (IOException e) {
       err.println("Cannot read " + requests + ": " + e.getMessage());
       return ExitCodes.INPUT;
     }
-    replay.invalid().forEach(skipped -> err.println("line " + skipped.line() + ": " + skipped.problem()));
+    replay
+        .invalid()
+        .forEach(skipped -> err.println("line " + skipped.line() + ": " + skipped.problem()));
     List<ReplayResult.Miss> notRecorded = replay.misses();
     if (!notRecorded.isEmpty() && missing == Missing.FAIL) {
-      notRecorded.stream().limit(MISSING_SHOWN).forEach(miss -> err.println(
-          "line " + miss.line() + " (request_id " + miss.requestId() + "): no cassette entry for this request"));
+      notRecorded.stream()
+          .limit(MISSING_SHOWN)
+          .forEach(
+              miss ->
+                  err.println(
+                      "line "
+                          + miss.line()
+                          + " (request_id "
+                          + miss.requestId()
+                          + "): no cassette entry for this request"));
       if (notRecorded.size() > MISSING_SHOWN) {
         err.println("... and " + (notRecorded.size() - MISSING_SHOWN) + " more");
       }
-      err.println(notRecorded.size() + " request(s) were not recorded in " + cassette
-          + ": record them, or pass --missing=dlq to replay them as transport failures");
+      err.println(
+          notRecorded.size()
+              + " request(s) were not recorded in "
+              + cassette
+              + ": record them, or pass --missing=dlq to replay them as transport failures");
       return ExitCodes.INPUT;
     }
     ReplayResult result = replay.run();
@@ -130,7 +173,8 @@ public final class ReplayCommand implements Callable<Integer> {
       err.println("Cannot write to " + out + ": " + e.getMessage());
       return ExitCodes.INPUT;
     }
-    stdout.printf("Replayed %d request(s) from %s at %s; skipped %d invalid line(s); %d without a cassette entry%n",
+    stdout.printf(
+        "Replayed %d request(s) from %s at %s; skipped %d invalid line(s); %d without a cassette entry%n",
         result.requests(), requests, result.clock(), result.invalid().size(), notRecorded.size());
     counts.forEach((topic, count) -> stdout.printf("  %-30s %d%n", topic, count));
     stdout.println("Wrote " + counts.size() + " file(s) to " + out);

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a replay's output topics as JSON Lines, {@code <dir>/<topic>.jsonl} for every output
- * topic (an empty file for a topic nothing was written to), one line per record in the order the
- * topology wrote them, each {@link OutputRecord#toJsonLine()}:
+ * Writes a replay's output topics as JSON Lines, {@code <dir>/<topic>.jsonl} for every output topic
+ * (an empty file for a topic nothing was written to), one line per record in the order the topology
+ * wrote them, each {@link OutputRecord#toJsonLine()}:
  *
  * <pre>{"key": "...", "value": {...}, "headers": {"name": "value", ...}}</pre>
  *
@@ -35,7 +35,8 @@ final class ReplayOutput {
     Files.createDirectories(dir);
     Map<String, Integer> counts = new LinkedHashMap<>();
     for (Map.Entry<String, List<OutputRecord>> topic : result.outputs().entrySet()) {
-      try (BufferedWriter out = Files.newBufferedWriter(dir.resolve(topic.getKey() + ".jsonl"), StandardCharsets.UTF_8)) {
+      try (BufferedWriter out =
+          Files.newBufferedWriter(dir.resolve(topic.getKey() + ".jsonl"), StandardCharsets.UTF_8)) {
         for (OutputRecord record : topic.getValue()) {
           out.write(record.toJsonLine());
           out.write('\n');

@@ -2,9 +2,9 @@ package dev.identitystream.emulator;
 
 import dev.identitystream.cli.StopSignals;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.BindException;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,13 +149,22 @@ public final class EmulatorCommand implements Callable<Integer> {
       try {
         emulator = PlaidEmulator.start(options);
       } catch (UncheckedIOException e) {
-        spec.commandLine().getErr().println("emulator: cannot listen on 127.0.0.1:" + port + ": "
-            + (e.getCause() instanceof BindException bind && String.valueOf(bind.getMessage()).contains("in use")
-                ? "the port is in use" : String.valueOf(e.getCause().getMessage()).toLowerCase(java.util.Locale.ROOT)));
+        spec.commandLine()
+            .getErr()
+            .println(
+                "emulator: cannot listen on 127.0.0.1:"
+                    + port
+                    + ": "
+                    + (e.getCause() instanceof BindException bind
+                            && String.valueOf(bind.getMessage()).contains("in use")
+                        ? "the port is in use"
+                        : String.valueOf(e.getCause().getMessage())
+                            .toLowerCase(java.util.Locale.ROOT)));
         return 1;
       }
       try (emulator) {
-        out.println("Plaid emulator listening on " + emulator.baseUrl() + " (Ctrl-C or SIGTERM stops it)");
+        out.println(
+            "Plaid emulator listening on " + emulator.baseUrl() + " (Ctrl-C or SIGTERM stops it)");
         out.flush();
         while (!signals.await(Duration.ofSeconds(Math.max(1, statsIntervalS)))) {
           if (statsIntervalS > 0) {
@@ -188,7 +197,8 @@ public final class EmulatorCommand implements Callable<Integer> {
     try {
       return buildOptions();
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "invalid option value: " + e.getMessage());
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "invalid option value: " + e.getMessage());
     }
   }
 
@@ -241,7 +251,10 @@ public final class EmulatorCommand implements Callable<Integer> {
       secret = Files.readString(secretFile, StandardCharsets.UTF_8).strip();
     } catch (IOException e) {
       throw new CommandLine.ParameterException(
-          spec.commandLine(), "cannot read the secret file " + secretFile + (Files.exists(secretFile) ? "" : ": no such file"));
+          spec.commandLine(),
+          "cannot read the secret file "
+              + secretFile
+              + (Files.exists(secretFile) ? "" : ": no such file"));
     }
     if (secret.isEmpty()) {
       throw new CommandLine.ParameterException(spec.commandLine(), "the secret file is empty");

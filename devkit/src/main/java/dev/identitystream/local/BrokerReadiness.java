@@ -30,12 +30,18 @@ final class BrokerReadiness {
     long deadline = System.nanoTime() + timeout.toNanos();
     Map<String, Object> config =
         Map.of(
-            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ATTEMPT_TIMEOUT.toMillis(),
-            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ATTEMPT_TIMEOUT.toMillis(),
-            AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, 50,
-            AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200,
-            AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 50);
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+            (int) ATTEMPT_TIMEOUT.toMillis(),
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+            (int) ATTEMPT_TIMEOUT.toMillis(),
+            AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG,
+            50,
+            AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG,
+            200,
+            AdminClientConfig.RETRY_BACKOFF_MS_CONFIG,
+            50);
     try (Admin admin = Admin.create(config)) {
       while (true) {
         if (!stillStarting.getAsBoolean()) {

@@ -8,8 +8,8 @@ import org.apache.kafka.common.utils.Time;
 
 /**
  * A real single-node KRaft broker (broker and controller roles) running inside this JVM, on free
- * ports of 127.0.0.1 unless told otherwise. Consumer groups, transactions and exactly_once_v2
- * Kafka Streams apps work on it.
+ * ports of 127.0.0.1 unless told otherwise. Consumer groups, transactions and exactly_once_v2 Kafka
+ * Streams apps work on it.
  *
  * <pre>{@code
  * try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
@@ -18,8 +18,8 @@ import org.apache.kafka.common.utils.Time;
  * }
  * }</pre>
  *
- * <p>Caveat of running in-process: on a fatal metadata error Kafka halts the JVM, as a real
- * broker would halt its own. Use {@link ForkedKafkaBroker} to isolate it.
+ * <p>Caveat of running in-process: on a fatal metadata error Kafka halts the JVM, as a real broker
+ * would halt its own. Use {@link ForkedKafkaBroker} to isolate it.
  *
  * <p>Threading: {@link #start} and {@link #close} may be called from any thread; {@link #close} is
  * idempotent. {@link #bootstrapServers} is safe from any thread.
@@ -77,10 +77,13 @@ public final class EmbeddedKafkaBroker implements LocalKafkaBroker {
    */
   public static java.util.Optional<String> whyCannotStart(BrokerOptions options) {
     if (options.workDir() == null) {
-      return java.util.Optional.ofNullable(options.port() != 0 && !FreePorts.isFree(options.port())
-          ? "port " + options.port() + " on 127.0.0.1 is in use" : null);
+      return java.util.Optional.ofNullable(
+          options.port() != 0 && !FreePorts.isFree(options.port())
+              ? "port " + options.port() + " on 127.0.0.1 is in use"
+              : null);
     }
-    return java.util.Optional.ofNullable(KraftNode.whyCannotStart(options.workDir().toAbsolutePath(), options.port()));
+    return java.util.Optional.ofNullable(
+        KraftNode.whyCannotStart(options.workDir().toAbsolutePath(), options.port()));
   }
 
   @Override

@@ -30,8 +30,8 @@ import java.util.stream.Collectors;
  * expire (DUPLICATE_BROKER_REGISTRATION, about {@code broker.session.timeout.ms} plus a few
  * heartbeats: 5–6 s with the default 3000 ms here). {@link #restart()} waits for that.
  *
- * <p>Threading: all methods are synchronized and may be called from any thread; a start or
- * restart blocks other callers until the broker is ready.
+ * <p>Threading: all methods are synchronized and may be called from any thread; a start or restart
+ * blocks other callers until the broker is ready.
  */
 public final class ForkedKafkaBroker implements LocalKafkaBroker {
 
@@ -64,8 +64,8 @@ public final class ForkedKafkaBroker implements LocalKafkaBroker {
    * Starts a broker JVM with the given JVM options (e.g. {@code -Xmx256m}) and returns once it
    * answers clients.
    *
-   * @throws IllegalStateException if it exits or is not ready within the start timeout; the
-   *     message holds the tail of its log
+   * @throws IllegalStateException if it exits or is not ready within the start timeout; the message
+   *     holds the tail of its log
    */
   public static ForkedKafkaBroker start(BrokerOptions options, List<String> jvmOptions) {
     Objects.requireNonNull(jvmOptions, "jvmOptions");
@@ -132,13 +132,14 @@ public final class ForkedKafkaBroker implements LocalKafkaBroker {
     }
     process = null;
     if (!exited) {
-      throw new IllegalStateException("the broker ignored SIGTERM for " + STOP_TIMEOUT + ", killed");
+      throw new IllegalStateException(
+          "the broker ignored SIGTERM for " + STOP_TIMEOUT + ", killed");
     }
   }
 
   /**
-   * Stops the broker if it runs, starts it again on the same log dir and ports, and returns once
-   * it answers clients.
+   * Stops the broker if it runs, starts it again on the same log dir and ports, and returns once it
+   * answers clients.
    */
   public synchronized void restart() {
     if (closed) {

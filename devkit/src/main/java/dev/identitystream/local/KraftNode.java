@@ -23,8 +23,8 @@ import org.apache.kafka.common.Uuid;
  *
  * <p>Work directory layout: {@code server.properties} (what the broker runs with), {@code
  * ports.properties} (the ports, kept so a restart binds the same ones and clients reconnect),
- * {@code kraft-logs/} (the log dir, formatted once), and for a forked broker {@code broker.log}
- * and {@code logback-broker.xml}.
+ * {@code kraft-logs/} (the log dir, formatted once), and for a forked broker {@code broker.log} and
+ * {@code logback-broker.xml}.
  *
  * <p>Threading: not thread-safe; owned by one broker object.
  */
@@ -83,8 +83,7 @@ final class KraftNode {
               : Files.createDirectories(options.workDir().toAbsolutePath());
       Properties saved = readIfPresent(dir.resolve(PORTS_FILE));
       List<Integer> free = FreePorts.pick(2);
-      int port =
-          options.port() != 0 ? options.port() : intOr(saved, "port", free.get(0));
+      int port = options.port() != 0 ? options.port() : intOr(saved, "port", free.get(0));
       int controllerPort = intOr(saved, "controller.port", free.get(1));
       KraftNode node = new KraftNode(dir, owns, port, controllerPort, options.extraProperties());
       try {
@@ -107,7 +106,8 @@ final class KraftNode {
 
   /**
    * Why a broker cannot start in {@code workDir} on {@code port}, or null: the port (or the
-   * controller port recorded in the directory) is taken, or another broker holds the log dir's lock.
+   * controller port recorded in the directory) is taken, or another broker holds the log dir's
+   * lock.
    */
   static String whyCannotStart(Path workDir, int port) {
     try {
@@ -117,12 +117,16 @@ final class KraftNode {
       }
       String controller = saved.getProperty("controller.port");
       if (controller != null && !FreePorts.isFree(Integer.parseInt(controller.trim()))) {
-        return "the controller port " + controller.trim() + " recorded in " + workDir.resolve(PORTS_FILE)
+        return "the controller port "
+            + controller.trim()
+            + " recorded in "
+            + workDir.resolve(PORTS_FILE)
             + " is in use (is a broker already running on this data directory?)";
       }
       Path lock = workDir.resolve(LOG_DIR).resolve(".lock");
       if (Files.exists(lock)) {
-        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lock, java.nio.file.StandardOpenOption.WRITE);
+        try (java.nio.channels.FileChannel channel =
+                java.nio.channels.FileChannel.open(lock, java.nio.file.StandardOpenOption.WRITE);
             java.nio.channels.FileLock held = channel.tryLock()) {
           if (held == null) {
             return "another broker is using the data directory " + workDir;
@@ -196,8 +200,10 @@ final class KraftNode {
     }
     String[] args = {
       "format",
-      "-t", Uuid.randomUuid().toString(),
-      "-c", serverPropertiesFile().toString(),
+      "-t",
+      Uuid.randomUuid().toString(),
+      "-c",
+      serverPropertiesFile().toString(),
       "--standalone"
     };
     ByteArrayOutputStream output = new ByteArrayOutputStream();
@@ -207,7 +213,11 @@ final class KraftNode {
     }
     if (exitCode != 0) {
       throw new IllegalStateException(
-          "formatting " + workDir.resolve(LOG_DIR) + " failed (exit " + exitCode + "): "
+          "formatting "
+              + workDir.resolve(LOG_DIR)
+              + " failed (exit "
+              + exitCode
+              + "): "
               + output.toString(StandardCharsets.UTF_8));
     }
   }

@@ -25,15 +25,18 @@ class CassetteKeyConfigTest {
 
     // then
     Fingerprinter fingerprinter = CassetteKeys.fingerprinter(config);
-    assertThat(fingerprinter.keyId()).isEqualTo(Fingerprinter.withKey(KEY.getBytes(StandardCharsets.UTF_8)).keyId());
+    assertThat(fingerprinter.keyId())
+        .isEqualTo(Fingerprinter.withKey(KEY.getBytes(StandardCharsets.UTF_8)).keyId());
     assertThat(config.kafkaProps()).doesNotContainKey(AppConfig.CASSETTE_KEY_CONFIG);
   }
 
   @Test
   void shouldMaskTheKeyAndRefuseItAsAFlag() {
     assertThat(ConfigLoader.isSecret(AppConfig.CASSETTE_KEY_CONFIG)).isTrue();
-    assertThat(ValidateConfigCommand.masked(AppConfig.CASSETTE_KEY_CONFIG, KEY)).isEqualTo("[hidden]");
-    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of(AppConfig.CASSETTE_KEY_CONFIG, KEY)))
+    assertThat(ValidateConfigCommand.masked(AppConfig.CASSETTE_KEY_CONFIG, KEY))
+        .isEqualTo("[hidden]");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(null, Map.of(), Map.of(AppConfig.CASSETTE_KEY_CONFIG, KEY)))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("not accepted on the command line")
         .hasMessageNotContaining(KEY);

@@ -67,7 +67,9 @@ class ForkedKafkaBrokerIT {
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () ->
-                assertThat(valuesToEnd(broker.bootstrapServers(), topic, IsolationLevel.READ_COMMITTED))
+                assertThat(
+                        valuesToEnd(
+                            broker.bootstrapServers(), topic, IsolationLevel.READ_COMMITTED))
                     .containsExactlyInAnyOrderElementsOf(committed));
 
     // when

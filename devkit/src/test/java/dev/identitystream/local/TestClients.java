@@ -40,8 +40,7 @@ public final class TestClients {
     KafkaProducer<String, String> producer =
         new KafkaProducer<>(
             producerConfig(
-                bootstrapServers,
-                Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId)));
+                bootstrapServers, Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId)));
     producer.initTransactions();
     return producer;
   }

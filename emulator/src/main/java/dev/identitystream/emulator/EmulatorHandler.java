@@ -21,11 +21,10 @@ import org.slf4j.LoggerFactory;
  * Serves every path of the emulator: decides the answer at once, then writes it after the sampled
  * latency from the scheduler, so waiting holds no thread.
  *
- * <p>Decision order: path and method (404 NOT_FOUND), maintenance outage (503) or keys outage
- * (400 INVALID_API_KEYS), {@link
- * RequestChecks}, token format (INVALID_ACCESS_TOKEN), per-client then per-Item rate limits (429
- * RATE_LIMIT, then 429 IDENTITY_LIMIT), fault rates, token conventions (error / fail tokens), {@code options.account_ids}
- * (INVALID_ACCOUNT_ID), then the Item's data.
+ * <p>Decision order: path and method (404 NOT_FOUND), maintenance outage (503) or keys outage (400
+ * INVALID_API_KEYS), {@link RequestChecks}, token format (INVALID_ACCESS_TOKEN), per-client then
+ * per-Item rate limits (429 RATE_LIMIT, then 429 IDENTITY_LIMIT), fault rates, token conventions
+ * (error / fail tokens), {@code options.account_ids} (INVALID_ACCOUNT_ID), then the Item's data.
  *
  * <p>Threading: {@link #handle} runs on the JDK server's executor threads; answers are written
  * there (no latency) or on the scheduler's threads. Shared state is thread-safe.
@@ -75,7 +74,10 @@ final class EmulatorHandler implements HttpHandler {
     this.stats = stats;
   }
 
-  /** Replaces the per-client limit: {@code perMinute} (0 = off), bursts of up to {@code burst} requests. */
+  /**
+   * Replaces the per-client limit: {@code perMinute} (0 = off), bursts of up to {@code burst}
+   * requests.
+   */
   void clientLimit(int perMinute, double burst) {
     clientLimiter = new RateLimiter(perMinute, burst, options.tokenMemory());
   }
@@ -108,7 +110,8 @@ final class EmulatorHandler implements HttpHandler {
     OutageMode mode = outage.get();
     if (mode == OutageMode.MAINTENANCE || mode == OutageMode.INVALID_API_KEYS) {
       recorder.arrival(arrival, null);
-      return error(mode == OutageMode.MAINTENANCE ? "PLANNED_MAINTENANCE" : "INVALID_API_KEYS", null, null);
+      return error(
+          mode == OutageMode.MAINTENANCE ? "PLANNED_MAINTENANCE" : "INVALID_API_KEYS", null, null);
     }
     if (body.length > options.maxRequestBytes()) {
       recorder.arrival(arrival, null);
@@ -153,7 +156,8 @@ final class EmulatorHandler implements HttpHandler {
           "RATE_LIMIT", "rate limit exceeded for this client. please try again later", null);
     }
     if (!itemLimiter.tryAcquire(token.hex(), now)) {
-      return error("IDENTITY_LIMIT", null, null); // Plaid's per-Item limits answer the product's code
+      return error(
+          "IDENTITY_LIMIT", null, null); // Plaid's per-Item limits answer the product's code
     }
     FaultKind fault = options.faults().pick(Mix64.unit(Mix64.draw(options.seed() ^ FAULT_SALT, k)));
     if (fault == null

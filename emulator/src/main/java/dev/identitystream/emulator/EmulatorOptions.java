@@ -13,8 +13,8 @@ import java.util.Objects;
  *     printed by {@link #toString()}
  * @param latency how long each answer waits (no thread waits with it)
  * @param faults rates of injected faults for valid requests
- * @param itemRequestsPerMinute per-Item (per-token) limit answered with 429 {@code IDENTITY_LIMIT}; 0
- *     is off
+ * @param itemRequestsPerMinute per-Item (per-token) limit answered with 429 {@code IDENTITY_LIMIT};
+ *     0 is off
  * @param clientRequestsPerMinute per-client-id limit answered with 429 {@code RATE_LIMIT}; 0 is off
  * @param seed seeds request ids, fault draws and latency samples (data per token does not depend on
  *     it)

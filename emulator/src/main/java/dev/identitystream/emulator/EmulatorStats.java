@@ -36,8 +36,16 @@ public record EmulatorStats(
 
   /** One line for the console: requests, in flight, the most at once, answers by status, faults. */
   public String summary() {
-    return "requests=" + requests + " inFlight=" + inFlight + " maxConcurrent=" + maxConcurrent
-        + " byStatus=" + byStatus + " byFault=" + byFault;
+    return "requests="
+        + requests
+        + " inFlight="
+        + inFlight
+        + " maxConcurrent="
+        + maxConcurrent
+        + " byStatus="
+        + byStatus
+        + " byFault="
+        + byFault;
   }
 
   /**

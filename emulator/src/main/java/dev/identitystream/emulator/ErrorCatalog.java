@@ -9,8 +9,8 @@ import java.util.Set;
 
 /**
  * The Plaid errors the emulator can answer, with the {@code error_type} and HTTP status of {@code
- * docs/PLAID-ERRORS.md}, and Plaid-like messages (Plaid says messages are not for programmatic
- * use; clients must branch on type and code).
+ * docs/PLAID-ERRORS.md}, and Plaid-like messages (Plaid says messages are not for programmatic use;
+ * clients must branch on type and code).
  *
  * <p>A code not in the catalog gets {@link #UNKNOWN_TYPE} and HTTP 400, so clients can be tested
  * against an {@code error_type} they do not know.

@@ -37,14 +37,18 @@ final class FixtureGenerator {
   private final AtomicLong cachedBytes = new AtomicLong();
   private final long maxCachedBytes;
 
-  /** At most this many bytes of cached fixtures (the emulator runs in a small heap beside benchmarks). */
+  /**
+   * At most this many bytes of cached fixtures (the emulator runs in a small heap beside
+   * benchmarks).
+   */
   static final long MAX_CACHED_BYTES = 64L << 20;
 
   FixtureGenerator(ObjectMapper mapper, int minAccounts, int maxAccounts, int cacheSize) {
     this(mapper, minAccounts, maxAccounts, cacheSize, MAX_CACHED_BYTES);
   }
 
-  FixtureGenerator(ObjectMapper mapper, int minAccounts, int maxAccounts, int cacheSize, long maxCachedBytes) {
+  FixtureGenerator(
+      ObjectMapper mapper, int minAccounts, int maxAccounts, int cacheSize, long maxCachedBytes) {
     this.maxCachedBytes = maxCachedBytes;
     this.json = mapper.getFactory();
     this.minAccounts = minAccounts;

@@ -1,6 +1,8 @@
 package dev.identitystream.emulator;
 
-/** A switchable outage of the whole emulator, for outage tests ({@link PlaidEmulator#setOutage}). */
+/**
+ * A switchable outage of the whole emulator, for outage tests ({@link PlaidEmulator#setOutage}).
+ */
 public enum OutageMode {
   /** Normal service. */
   NONE,

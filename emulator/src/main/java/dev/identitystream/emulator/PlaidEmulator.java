@@ -15,9 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A local stand-in for Plaid's {@code POST /identity/documents/uploads/get}, answering per the
- * OpenAPI extract ({@code emulator/src/test/resources/plaid/}) on {@code http://127.0.0.1:PORT}: Plaid's header and body
- * checks and error bodies, realistic data derived from each access token, configurable latency and
- * fault injection ({@link EmulatorOptions}), a switchable outage, and counters ({@link #stats()}).
+ * OpenAPI extract ({@code emulator/src/test/resources/plaid/}) on {@code http://127.0.0.1:PORT}:
+ * Plaid's header and body checks and error bodies, realistic data derived from each access token,
+ * configurable latency and fault injection ({@link EmulatorOptions}), a switchable outage, and
+ * counters ({@link #stats()}).
  *
  * <h2>Token conventions (Sandbox tokens; the part after the keyword is free)</h2>
  *

@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * refilled at N per minute), which is how the emulator plays Plaid's per-Item and per-client
  * limits: a burst of N passes, request N+1 within the same few seconds gets 429, and a client
  * pacing itself at N per minute (smoothly or in whole-minute windows) is never refused. A smaller
- * capacity (a burst of a few seconds' worth) refuses a client that runs even slightly faster than
- * N per minute within seconds, which tests of client-side pacing need.
+ * capacity (a burst of a few seconds' worth) refuses a client that runs even slightly faster than N
+ * per minute within seconds, which tests of client-side pacing need.
  *
  * <p>This simulates the server side of a limit; clients use a real library for their own limiting.
  * Keys are bounded: past {@code maxKeys}, idle keys (full buckets) are dropped.

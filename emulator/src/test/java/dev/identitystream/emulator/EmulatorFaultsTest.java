@@ -191,7 +191,8 @@ class EmulatorFaultsTest {
     // then
     assertThat(sameItem).containsExactly(200, 200, 200, 429);
     assertThat(limited.json().get("error_type").asText()).isEqualTo("RATE_LIMIT_EXCEEDED");
-    assertThat(limited.json().get("error_code").asText()).isEqualTo("IDENTITY_LIMIT"); // per Item: the product's limit code
+    assertThat(limited.json().get("error_code").asText())
+        .isEqualTo("IDENTITY_LIMIT"); // per Item: the product's limit code
     assertThat(status("access-sandbox-quiet-item")).isEqualTo(200);
   }
 

@@ -9,7 +9,8 @@ class FixtureGeneratorTest {
 
   @Test
   void shouldKeepTheCacheUnderItsByteBoundWhatEverTheNumberOfTokens() {
-    // given a cache of at most 10,000 entries but 256 KiB, and 10-account fixtures of several KB each
+    // given a cache of at most 10,000 entries but 256 KiB, and 10-account fixtures of several KB
+    // each
     FixtureGenerator generator = new FixtureGenerator(new ObjectMapper(), 1, 4, 10_000, 256 * 1024);
     long largest = 0;
 
@@ -29,8 +30,10 @@ class FixtureGeneratorTest {
     FixtureGenerator generator = new FixtureGenerator(new ObjectMapper(), 1, 4, 10_000);
     String token = "access-sandbox-accounts3-same";
 
-    Fixture first = generator.fixtureFor(TokenKey.of(token), TokenConvention.parse(token).orElseThrow());
-    Fixture second = generator.fixtureFor(TokenKey.of(token), TokenConvention.parse(token).orElseThrow());
+    Fixture first =
+        generator.fixtureFor(TokenKey.of(token), TokenConvention.parse(token).orElseThrow());
+    Fixture second =
+        generator.fixtureFor(TokenKey.of(token), TokenConvention.parse(token).orElseThrow());
 
     assertThat(second).isSameAs(first);
   }

@@ -12,8 +12,8 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The schemas of the vendored OpenAPI extract ({@code emulator/src/test/resources/plaid/}), validated with
- * the OpenAPI 3.0 dialect (so {@code nullable} counts) and format assertions on.
+ * The schemas of the vendored OpenAPI extract ({@code emulator/src/test/resources/plaid/}),
+ * validated with the OpenAPI 3.0 dialect (so {@code nullable} counts) and format assertions on.
  */
 final class PlaidSchemas {
 

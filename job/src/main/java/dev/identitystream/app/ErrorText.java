@@ -19,7 +19,9 @@ public final class ErrorText {
   /** The distinct messages of the cause chain, outermost first, joined by ": ". */
   public static String describe(Throwable error) {
     List<String> parts = new ArrayList<>();
-    for (Throwable t = error; t != null && parts.size() < 6; t = t.getCause() == t ? null : t.getCause()) {
+    for (Throwable t = error;
+        t != null && parts.size() < 6;
+        t = t.getCause() == t ? null : t.getCause()) {
       String part = words(t);
       if (part.isEmpty() || parts.stream().anyMatch(p -> p.contains(part))) {
         continue;
@@ -33,7 +35,10 @@ public final class ErrorText {
   private static String words(Throwable t) {
     String message = t.getMessage() == null ? "" : t.getMessage().strip();
     if (t instanceof BindException) {
-      return "address already in use" + (message.isEmpty() || message.startsWith("Address already in use") ? "" : " (" + message + ")");
+      return "address already in use"
+          + (message.isEmpty() || message.startsWith("Address already in use")
+              ? ""
+              : " (" + message + ")");
     }
     if (t instanceof ConnectException && message.isEmpty()) {
       return "connection refused";

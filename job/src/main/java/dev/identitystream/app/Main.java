@@ -14,14 +14,15 @@ import java.io.PrintWriter;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.config.ConfigException;
-import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /**
  * The command line: {@code java -jar plaid-identity-stream.jar <command> [options]}.
  *
- * <p>The job's own commands are declared here; more come from every {@link CliExtension} on the class
- * path (the devkit adds demo, broker, emulator, record and replay). The runtime jar has only the job's.
+ * <p>The job's own commands are declared here; more come from every {@link CliExtension} on the
+ * class path (the devkit adds demo, broker, emulator, record and replay). The runtime jar has only
+ * the job's.
  *
  * <p>Lifecycle contract: this is the only class that calls {@code System.exit}. Every command
  * returns its exit code ({@link ExitCodes}); long-running commands turn SIGINT and SIGTERM into a
@@ -32,7 +33,8 @@ import picocli.CommandLine;
     name = "plaid-identity-stream",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Kafka Streams job: identity requests to Plaid /identity/documents/uploads/get results.",
+    description =
+        "Kafka Streams job: identity requests to Plaid /identity/documents/uploads/get results.",
     exitCodeListHeading = "Exit codes (every command; its --help says which apply):%n",
     exitCodeList = {
       "0:done, or stopped cleanly (SIGTERM, Ctrl-C)",
@@ -55,7 +57,8 @@ public final class Main implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    // Before anything creates a logger: a bad PIS_LOG_FORMAT / PIS_LOG_LEVEL would turn logging off.
+    // Before anything creates a logger: a bad PIS_LOG_FORMAT / PIS_LOG_LEVEL would turn logging
+    // off.
     String logProblem = LogSettings.apply(System.getenv(), System.getProperties());
     if (logProblem != null) {
       System.err.println("Invalid configuration: " + logProblem);
@@ -69,10 +72,13 @@ public final class Main implements Callable<Integer> {
     return execute(null, null, args);
   }
 
-  /** Runs a command writing to the given streams (null: the standard ones); returns its exit code. */
+  /**
+   * Runs a command writing to the given streams (null: the standard ones); returns its exit code.
+   */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Main());
-    for (CliExtension extension : ServiceLoader.load(CliExtension.class, Main.class.getClassLoader())) {
+    for (CliExtension extension :
+        ServiceLoader.load(CliExtension.class, Main.class.getClassLoader())) {
       extension.commands().forEach(cli::addSubcommand);
     }
     cli.addSubcommand(new CommandLine.HelpCommand());
@@ -84,18 +90,21 @@ public final class Main implements Callable<Integer> {
     }
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     useVersionEverywhere(cli, new Version());
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      PrintWriter console = commandLine.getErr();
-      int code = exitCodeOf(e);
-      String prefix = switch (code) {
-        case ExitCodes.CONFIG -> "Invalid configuration: ";
-        case ExitCodes.UNAVAILABLE -> "Kafka is not ready for the job: ";
-        default -> "Failed: ";
-      };
-      console.println(prefix + (code == ExitCodes.FAILURE ? ErrorText.describe(e) : ownMessage(e)));
-      console.flush();
-      return code;
-    });
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          PrintWriter console = commandLine.getErr();
+          int code = exitCodeOf(e);
+          String prefix =
+              switch (code) {
+                case ExitCodes.CONFIG -> "Invalid configuration: ";
+                case ExitCodes.UNAVAILABLE -> "Kafka is not ready for the job: ";
+                default -> "Failed: ";
+              };
+          console.println(
+              prefix + (code == ExitCodes.FAILURE ? ErrorText.describe(e) : ownMessage(e)));
+          console.flush();
+          return code;
+        });
     return cli.execute(args);
   }
 
@@ -105,7 +114,8 @@ public final class Main implements Callable<Integer> {
       if (t instanceof ConfigException) {
         return ExitCodes.CONFIG;
       }
-      if (t instanceof TopicManager.MissingTopicsException || t instanceof KafkaReachability.UnreachableException) {
+      if (t instanceof TopicManager.MissingTopicsException
+          || t instanceof KafkaReachability.UnreachableException) {
         return ExitCodes.UNAVAILABLE;
       }
     }
@@ -115,7 +125,8 @@ public final class Main implements Callable<Integer> {
   /** The message of the exception that decided the exit code (it says everything: no causes). */
   private static String ownMessage(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof ConfigException || t instanceof TopicManager.MissingTopicsException
+      if (t instanceof ConfigException
+          || t instanceof TopicManager.MissingTopicsException
           || t instanceof KafkaReachability.UnreachableException) {
         return t.getMessage();
       }
@@ -134,7 +145,8 @@ public final class Main implements Callable<Integer> {
   }
 
   /** Every command answers -V / --version with the same text, the version in the pom. */
-  private static void useVersionEverywhere(CommandLine command, CommandLine.IVersionProvider version) {
+  private static void useVersionEverywhere(
+      CommandLine command, CommandLine.IVersionProvider version) {
     command.getCommandSpec().versionProvider(version);
     command.getSubcommands().values().forEach(sub -> useVersionEverywhere(sub, version));
   }

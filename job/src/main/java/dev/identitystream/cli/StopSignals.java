@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Contract: {@link #install()} replaces the JVM's handlers of both signals until {@link
  * #close()} restores them. The first signal only records the request ({@link #received()}, {@link
  * #await}); it also puts the JVM's handlers back, so a second Ctrl-C stops the process at once
- * (exit 130) if the clean stop hangs. Where the JVM does not let us handle signals (run with
- * {@code -Xrs}, or no {@code sun.misc.Signal}), installing does nothing and the signals keep their
- * default effect.
+ * (exit 130) if the clean stop hangs. Where the JVM does not let us handle signals (run with {@code
+ * -Xrs}, or no {@code sun.misc.Signal}), installing does nothing and the signals keep their default
+ * effect.
  *
  * <p>Threading: {@link #install} and {@link #close} from the command's thread; the handler runs on
  * the JVM's signal thread and only counts down a latch; {@link #received}, {@link #signalName} and

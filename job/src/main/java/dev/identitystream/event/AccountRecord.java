@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * A value on {@code identity-accounts}, keyed by {@code account_id}: one account of a 200 answer,
- * {@code account} exactly as Plaid returned it. Schema: {@code schemas/identity-accounts.schema.json}.
+ * {@code account} exactly as Plaid returned it. Schema: {@code
+ * schemas/identity-accounts.schema.json}.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record AccountRecord(

@@ -32,7 +32,9 @@ public enum DlqReason {
   INVALID_ATTRIBUTES,
   /** {@code attributes} serializes to more than 4 KiB. */
   ATTRIBUTES_TOO_LARGE,
-  /** The access token also appears in the key, an id or the attributes, which are copied to outputs. */
+  /**
+   * The access token also appears in the key, an id or the attributes, which are copied to outputs.
+   */
   ACCESS_TOKEN_IN_PASSTHROUGH,
   /** Every attempt failed transiently until the deadline; replay the record later. */
   RETRIES_EXHAUSTED,

@@ -8,8 +8,8 @@ import java.util.Map;
  * A value on {@code identity-items} (compacted), keyed by {@code item_id}: the latest known status
  * of an Item. Schema: {@code schemas/identity-items.schema.json}.
  *
- * @param status {@code OK}, or {@code ERROR} when Plaid answered with an error or {@code item.error}
- *     is not null (whatever its shape)
+ * @param status {@code OK}, or {@code ERROR} when Plaid answered with an error or {@code
+ *     item.error} is not null (whatever its shape)
  * @param item the Plaid Item object exactly as returned (whitespace between tokens removed), or
  *     null when Plaid answered with an error
  * @param error the error summary, or null when {@code status} is {@code OK}

@@ -37,7 +37,8 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
       return null;
     }
     try {
-      return Json.outputMapper().readValue(data, type); // outputs may carry Plaid's numbers of any length
+      return Json.outputMapper()
+          .readValue(data, type); // outputs may carry Plaid's numbers of any length
     } catch (IOException e) {
       throw new SerializationException("cannot read " + type.getSimpleName() + " from JSON", e);
     }

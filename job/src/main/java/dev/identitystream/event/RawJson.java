@@ -71,7 +71,8 @@ public record RawJson(byte[] utf8) {
     }
 
     @Override
-    public void serialize(RawJson value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+    public void serialize(RawJson value, JsonGenerator gen, SerializerProvider provider)
+        throws IOException {
       gen.writeRawValue(new Unquoted(value.utf8));
     }
   }
@@ -190,8 +191,10 @@ public record RawJson(byte[] utf8) {
     }
 
     @Override
-    public RawJson deserialize(JsonParser parser, DeserializationContext context) throws IOException {
-      // Reading back an output (tools, tests): the value goes through a tree, so numbers and escapes
+    public RawJson deserialize(JsonParser parser, DeserializationContext context)
+        throws IOException {
+      // Reading back an output (tools, tests): the value goes through a tree, so numbers and
+      // escapes
       // come back equal in value, not necessarily in bytes.
       JsonNode node = context.readTree(parser);
       return new RawJson(Json.mapper().writeValueAsBytes(node));

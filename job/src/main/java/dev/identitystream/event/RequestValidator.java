@@ -14,9 +14,10 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Enforces the {@code identity-requests} input contract ({@code schemas/identity-requests.schema.json},
- * lengths counted in code points as the schema counts them). Every rejection names a {@link DlqReason}
- * and a precise message that never quotes the access token (nor any value that could hold it).
+ * Enforces the {@code identity-requests} input contract ({@code
+ * schemas/identity-requests.schema.json}, lengths counted in code points as the schema counts
+ * them). Every rejection names a {@link DlqReason} and a precise message that never quotes the
+ * access token (nor any value that could hold it).
  *
  * <p>Threading: immutable; safe from any thread.
  */
@@ -31,7 +32,9 @@ public final class RequestValidator {
 
   private final int maxRecordBytes;
 
-  /** @param maxRecordBytes the largest key plus value accepted, in bytes */
+  /**
+   * @param maxRecordBytes the largest key plus value accepted, in bytes
+   */
   public RequestValidator(int maxRecordBytes) {
     if (maxRecordBytes <= 0) {
       throw new IllegalArgumentException("maxRecordBytes must be positive");
@@ -73,7 +76,9 @@ public final class RequestValidator {
     if (!root.isObject()) {
       return invalid(
           DlqReason.NOT_A_JSON_OBJECT,
-          "value is a JSON " + root.getNodeType().name().toLowerCase(Locale.ROOT) + ", not an object");
+          "value is a JSON "
+              + root.getNodeType().name().toLowerCase(Locale.ROOT)
+              + ", not an object");
     }
     return validateObject(key, (ObjectNode) root);
   }

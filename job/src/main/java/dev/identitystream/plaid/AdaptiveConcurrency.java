@@ -40,9 +40,9 @@ public final class AdaptiveConcurrency implements IntSupplier {
   static final double BACKOFF = 0.8;
 
   /**
-   * Passes a window with a drop on at once, and a window without only every {@code every}
-   * windows: the library's AIMD grows by one per window, so this slows growth without slowing the
-   * cut. Threading: called by {@link WindowedLimit} under its lock; synchronized anyway.
+   * Passes a window with a drop on at once, and a window without only every {@code every} windows:
+   * the library's AIMD grows by one per window, so this slows growth without slowing the cut.
+   * Threading: called by {@link WindowedLimit} under its lock; synchronized anyway.
    */
   private static final class SlowGrowth implements Limit {
     private final Limit delegate;
@@ -90,13 +90,27 @@ public final class AdaptiveConcurrency implements IntSupplier {
     int low = Math.max(1, Math.min(floor, max));
     this.enabled = enabled;
     this.max = max;
-    this.loss = window(500).build(new SlowGrowth(AIMDLimit.newBuilder()
-        .minLimit(low).initialLimit(max).maxLimit(max).backoffRatio(BACKOFF)
-        .timeout(Math.max(1, dropAfterNanos), TimeUnit.NANOSECONDS)
-        .build(), 3));
-    this.latency = window(1000).build(Gradient2Limit.newBuilder()
-        .minLimit(low).initialLimit(max).maxConcurrency(max).rttTolerance(2.0)
-        .build());
+    this.loss =
+        window(500)
+            .build(
+                new SlowGrowth(
+                    AIMDLimit.newBuilder()
+                        .minLimit(low)
+                        .initialLimit(max)
+                        .maxLimit(max)
+                        .backoffRatio(BACKOFF)
+                        .timeout(Math.max(1, dropAfterNanos), TimeUnit.NANOSECONDS)
+                        .build(),
+                    3));
+    this.latency =
+        window(1000)
+            .build(
+                Gradient2Limit.newBuilder()
+                    .minLimit(low)
+                    .initialLimit(max)
+                    .maxConcurrency(max)
+                    .rttTolerance(2.0)
+                    .build());
   }
 
   private static WindowedLimit.Builder window(long millis) {
@@ -116,15 +130,18 @@ public final class AdaptiveConcurrency implements IntSupplier {
     if (!enabled || !answered(result)) {
       return;
     }
-    boolean drop = ErrorGuidance.isClientRateLimit(result)
-        || result instanceof PlaidResult.TransportFailure f && f.kind() == FailureKind.TIMEOUT;
+    boolean drop =
+        ErrorGuidance.isClientRateLimit(result)
+            || result instanceof PlaidResult.TransportFailure f && f.kind() == FailureKind.TIMEOUT;
     int now = inFlight.getAsInt();
     loss.onSample(startNanos, durationNanos, now, drop);
     latency.onSample(startNanos, durationNanos, now, drop);
   }
 
   private static boolean answered(PlaidResult result) {
-    return !(result instanceof PlaidResult.TransportFailure f) || f.httpStatus() > 0 || f.kind() == FailureKind.TIMEOUT;
+    return !(result instanceof PlaidResult.TransportFailure f)
+        || f.httpStatus() > 0
+        || f.kind() == FailureKind.TIMEOUT;
   }
 
   /** The limit now: between the floor and the cap; the cap when turned off. */

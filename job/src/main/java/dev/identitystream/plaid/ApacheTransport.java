@@ -1,9 +1,9 @@
 package dev.identitystream.plaid;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.SocketTimeoutException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
@@ -59,7 +59,10 @@ final class ApacheTransport implements PlaidTransport {
   ApacheTransport(PlaidClientConfig config) {
     this.endpoint = config.endpoint();
     this.maxBytes = config.maxResponseBytes();
-    this.headers = PlaidTransport.headers(config).stream().filter(h -> !h.getKey().equals("Content-Type")).toList();
+    this.headers =
+        PlaidTransport.headers(config).stream()
+            .filter(h -> !h.getKey().equals("Content-Type"))
+            .toList();
     Timeout attempt = Timeout.of(config.attemptTimeout());
     http =
         HttpAsyncClients.custom()
@@ -82,9 +85,15 @@ final class ApacheTransport implements PlaidTransport {
                     .build())
             // hard cancellation: cancelling an exchange aborts it and closes its connection
             .setDefaultRequestConfig(
-                RequestConfig.custom().setConnectionRequestTimeout(attempt).setHardCancellationEnabled(true).build())
+                RequestConfig.custom()
+                    .setConnectionRequestTimeout(attempt)
+                    .setHardCancellationEnabled(true)
+                    .build())
             .setIOReactorConfig(
-                IOReactorConfig.custom().setIoThreadCount(config.ioThreads()).setTcpNoDelay(true).build())
+                IOReactorConfig.custom()
+                    .setIoThreadCount(config.ioThreads())
+                    .setTcpNoDelay(true)
+                    .build())
             .setThreadFactory(TransportThreads.daemon(TransportThreads.newPrefix()))
             .setIoReactorExceptionCallback(this::reactorFailed)
             .disableRedirectHandling()
@@ -127,14 +136,16 @@ final class ApacheTransport implements PlaidTransport {
     if (closing) {
       // Closing at once races the reactor's own clean-up (seen: ClosedSelectorException,
       // ConcurrentModificationException); every exchange has ended by then: nothing to report.
-      LOG.debug("Plaid HTTP client: I/O reactor failure while closing ({})", e.getClass().getName());
+      LOG.debug(
+          "Plaid HTTP client: I/O reactor failure while closing ({})", e.getClass().getName());
       return;
     }
     LOG.warn("Plaid HTTP client: I/O reactor failure ({})", e.getClass().getName());
   }
 
   /** Completes the caller's future: a body over the cap is an answer, not a failure. */
-  private record Callback(CompletableFuture<Response> result, Consumer consumer) implements FutureCallback<Response> {
+  private record Callback(CompletableFuture<Response> result, Consumer consumer)
+      implements FutureCallback<Response> {
     @Override
     public void completed(Response response) {
       result.complete(response);
@@ -156,8 +167,8 @@ final class ApacheTransport implements PlaidTransport {
   }
 
   /**
-   * The failure as {@link Failures} reads it, with the JDK transport's types for timeouts (so that a
-   * socket timeout counts as a {@code TIMEOUT}, as the attempt's own timeout does); other I/O
+   * The failure as {@link Failures} reads it, with the JDK transport's types for timeouts (so that
+   * a socket timeout counts as a {@code TIMEOUT}, as the attempt's own timeout does); other I/O
    * failures as they are.
    */
   static Throwable understood(Exception e) {
@@ -170,13 +181,14 @@ final class ApacheTransport implements PlaidTransport {
     if (e instanceof IOException) {
       return e;
     }
-    // A protocol violation (HttpException, a malformed response): the connection broke, as far as we care.
+    // A protocol violation (HttpException, a malformed response): the connection broke, as far as
+    // we care.
     return new IOException(e.getClass().getSimpleName(), e);
   }
 
   /**
-   * Reads the status and the body into a {@link CappedBody.Collector}; a body over the cap (declared
-   * or read) fails the exchange at once, which closes its connection.
+   * Reads the status and the body into a {@link CappedBody.Collector}; a body over the cap
+   * (declared or read) fails the exchange at once, which closes its connection.
    *
    * <p>Threading: called on one reactor thread at a time; {@code status} and {@code exceeded} are
    * read by the callback afterwards on the same thread.

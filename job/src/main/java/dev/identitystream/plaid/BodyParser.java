@@ -16,10 +16,10 @@ import java.io.IOException;
  * <p>The errors are Jackson's own. When a name repeats, or the text is not JSON, Jackson's strict
  * parser reads the text again from its start, and its "Duplicate field" error (the same exception,
  * at the same location, as when bodies were read with the strict parser alone) is thrown when it
- * meets one first. That second read also keeps the one case where the two would otherwise differ:
- * a repeated name whose token also holds a syntax error ({@code {"a":1,"a":x}}) is a repeated name
- * for Jackson, which checks a name before it reads on to the value. It costs nothing on bodies
- * that parse.
+ * meets one first. That second read also keeps the one case where the two would otherwise differ: a
+ * repeated name whose token also holds a syntax error ({@code {"a":1,"a":x}}) is a repeated name
+ * for Jackson, which checks a name before it reads on to the value. It costs nothing on bodies that
+ * parse.
  *
  * <p>Positions are absolute in the array. Threading: one parser per parse, used by one thread.
  */
@@ -103,7 +103,9 @@ final class BodyParser implements Closeable {
     return offset + (int) parser.currentLocation().getByteOffset();
   }
 
-  /** The end (exclusive) of the value whose first token the parser is at: skips it or finishes it. */
+  /**
+   * The end (exclusive) of the value whose first token the parser is at: skips it or finishes it.
+   */
   int valueEnd() throws IOException {
     if (parser.currentToken().isStructStart()) {
       skipChildren();
@@ -118,7 +120,10 @@ final class BodyParser implements Closeable {
     return new JsonParseException(parser, message);
   }
 
-  /** What stops this read for {@code error}: Jackson's repeated-name error when it comes first, else the error. */
+  /**
+   * What stops this read for {@code error}: Jackson's repeated-name error when it comes first, else
+   * the error.
+   */
   private IOException jacksonsError(IOException error) {
     JsonParseException repeated = strictRepeatedName();
     return repeated != null ? repeated : error;
@@ -128,10 +133,15 @@ final class BodyParser implements Closeable {
   private JsonParseException repeated(String name) {
     JsonParseException repeated = strictRepeatedName();
     // Null only if UniqueNames and Jackson disagreed; the name is repeated all the same.
-    return repeated != null ? repeated : new JsonParseException(parser, "Duplicate field '" + name + "'");
+    return repeated != null
+        ? repeated
+        : new JsonParseException(parser, "Duplicate field '" + name + "'");
   }
 
-  /** The error of Jackson's strict parser on the text's first value when it is a repeated name, else null. */
+  /**
+   * The error of Jackson's strict parser on the text's first value when it is a repeated name, else
+   * null.
+   */
   private JsonParseException strictRepeatedName() {
     try (JsonParser strict = PlaidJson.strictParser(body, offset, length)) {
       strict.nextToken();

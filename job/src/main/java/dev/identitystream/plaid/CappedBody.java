@@ -43,7 +43,9 @@ record CappedBody(byte[] bytes, int length, boolean tooLarge) {
         exceeded = true;
         buffer = EMPTY;
       } else {
-        buffer = new byte[declaredLength >= 0 ? (int) declaredLength : Math.min(INITIAL_CAPACITY, maxBytes)];
+        buffer =
+            new byte
+                [declaredLength >= 0 ? (int) declaredLength : Math.min(INITIAL_CAPACITY, maxBytes)];
       }
     }
 
@@ -68,7 +70,9 @@ record CappedBody(byte[] bytes, int length, boolean tooLarge) {
         return false;
       }
       if (n > buffer.length - length) {
-        buffer = Arrays.copyOf(buffer, (int) Math.min(maxBytes, Math.max(2L * buffer.length, (long) length + n)));
+        buffer =
+            Arrays.copyOf(
+                buffer, (int) Math.min(maxBytes, Math.max(2L * buffer.length, (long) length + n)));
       }
       chunk.get(buffer, length, n);
       length += n;

@@ -24,17 +24,17 @@ import org.slf4j.LoggerFactory;
  *   <li>Open (the normal state): {@link #admit} lets every attempt through.
  *   <li>An attempt whose result refuses the client closes the gate: one ERROR log line naming the
  *       error, {@link ResilienceListener#onClientErrorPause}, and that call <em>parks</em>: its
- *       attempt stays incomplete, so its request stays pending in the caller and nothing is
- *       written for it.
+ *       attempt stays incomplete, so its request stays pending in the caller and nothing is written
+ *       for it.
  *   <li>While closed, every attempt parks instead of being sent, whether it asks at its start or
  *       just before sending (calls already past the breaker and rate limiter).
  *   <li>Every {@code probeInterval} one parked call, the one parked longest, is sent as a probe
  *       (one probe at a time). A probe refused again parks at the end of the queue, so one odd
  *       request cannot keep the gate shut. Any answer that does not refuse the client (a 200, any
- *       other Plaid error, a 5xx), from the probe or from a call that was in flight, opens the gate:
- *       one INFO line, {@link ResilienceListener#onClientErrorResume}, and every parked call goes
- *       on where it stopped. A probe that gets no answer at all (timeout, connection failure) just
- *       ends; its call goes on as its retry policy says, and its next attempt parks.
+ *       other Plaid error, a 5xx), from the probe or from a call that was in flight, opens the
+ *       gate: one INFO line, {@link ResilienceListener#onClientErrorResume}, and every parked call
+ *       goes on where it stopped. A probe that gets no answer at all (timeout, connection failure)
+ *       just ends; its call goes on as its retry policy says, and its next attempt parks.
  *   <li>Parking is not an attempt (Resilience4j sees one long attempt) and its time is not charged
  *       to the deadline: a pause of any length ends in completed requests.
  *   <li>A parked call whose attempt future is already complete (cancelled by its caller) is dropped
@@ -50,7 +50,8 @@ final class ClientErrorGate {
   private static final Logger LOG = LoggerFactory.getLogger(ClientErrorGate.class);
 
   /** A call waiting at the gate: its current attempt's future and since when it waits. */
-  private record Parked(ResilientCall call, CompletableFuture<ResilientCall.Attempt> done, long sinceNanos) {}
+  private record Parked(
+      ResilientCall call, CompletableFuture<ResilientCall.Attempt> done, long sinceNanos) {}
 
   private final ScheduledExecutorService scheduler;
   private final Duration probeInterval;
@@ -61,7 +62,8 @@ final class ClientErrorGate {
   private long closedAtNanos; // guarded by this
   private ScheduledFuture<?> probeTask; // guarded by this
 
-  ClientErrorGate(ScheduledExecutorService scheduler, Duration probeInterval, ResilienceListener listener) {
+  ClientErrorGate(
+      ScheduledExecutorService scheduler, Duration probeInterval, ResilienceListener listener) {
     this.scheduler = scheduler;
     this.probeInterval = probeInterval;
     this.listener = listener;
@@ -88,7 +90,10 @@ final class ClientErrorGate {
    * @param wasProbe whether this attempt was the gate's probe
    */
   boolean afterAttempt(
-      ResilientCall call, CompletableFuture<ResilientCall.Attempt> done, PlaidResult result, boolean wasProbe) {
+      ResilientCall call,
+      CompletableFuture<ResilientCall.Attempt> done,
+      PlaidResult result,
+      boolean wasProbe) {
     boolean refuses = ErrorGuidance.refusesClient(result);
     if (!refuses && !wasProbe && !closed) {
       return false;
@@ -129,7 +134,8 @@ final class ClientErrorGate {
     listener.onClientErrorPause(cause);
     long interval = probeInterval.toNanos();
     try {
-      probeTask = scheduler.scheduleWithFixedDelay(this::probe, interval, interval, TimeUnit.NANOSECONDS);
+      probeTask =
+          scheduler.scheduleWithFixedDelay(this::probe, interval, interval, TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException closing) {
       probeTask = null; // the client is closing: parked calls are abandoned with it
     }
@@ -175,19 +181,23 @@ final class ClientErrorGate {
   private void resume(List<Parked> waiting) {
     long now = System.nanoTime();
     try {
-      scheduler.execute(() -> {
-        for (Parked p : waiting) {
-          if (!p.done().isDone()) {
-            p.call().resumeFromGate(p.done(), now - p.sinceNanos(), false);
-          }
-        }
-      });
+      scheduler.execute(
+          () -> {
+            for (Parked p : waiting) {
+              if (!p.done().isDone()) {
+                p.call().resumeFromGate(p.done(), now - p.sinceNanos(), false);
+              }
+            }
+          });
     } catch (RejectedExecutionException closing) {
       // the client is closing: parked calls are abandoned with it
     }
   }
 
-  /** Whether Plaid (or something in front of it) answered at all, not a timeout or a broken connection. */
+  /**
+   * Whether Plaid (or something in front of it) answered at all, not a timeout or a broken
+   * connection.
+   */
   private static boolean answered(PlaidResult result) {
     return !(result instanceof PlaidResult.TransportFailure failure) || failure.httpStatus() > 0;
   }

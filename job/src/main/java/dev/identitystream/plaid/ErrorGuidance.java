@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Plaid's retry guidance for an error answer, decided once here from {@code error_type} and
- * {@code error_code} (never from the HTTP status); see {@code shared/plaid/errors.md}.
+ * Plaid's retry guidance for an error answer, decided once here from {@code error_type} and {@code
+ * error_code} (never from the HTTP status); see {@code shared/plaid/errors.md}.
  */
 public enum ErrorGuidance {
   /** Transient: a retrying client retries it in line with backoff (rate limits, API errors). */
@@ -19,17 +19,17 @@ public enum ErrorGuidance {
   DO_NOT_RETRY,
   /**
    * The error is about this job's own client, not about the Item: our credentials, environment,
-   * product access, plan or the request our code builds are wrong ({@link #CLIENT_CODES}). It
-   * would be the same for every request, so the resilient client pauses all calls until Plaid
-   * accepts the client again; no Item status or Item-error event is written for it.
+   * product access, plan or the request our code builds are wrong ({@link #CLIENT_CODES}). It would
+   * be the same for every request, so the resilient client pauses all calls until Plaid accepts the
+   * client again; no Item status or Item-error event is written for it.
    */
   CLIENT_ERROR;
 
   /**
-   * The client-error class, by {@code error_type}, from Plaid's error reference (the pages cited
-   * in {@code shared/plaid/errors.md}; "Errors about our own client" in docs/operations.md gives
-   * the reason for each, and for the codes left out). Only codes that cannot depend on the
-   * request's Item belong here: a code listed by mistake would pause the whole job for one request.
+   * The client-error class, by {@code error_type}, from Plaid's error reference (the pages cited in
+   * {@code shared/plaid/errors.md}; "Errors about our own client" in docs/operations.md gives the
+   * reason for each, and for the codes left out). Only codes that cannot depend on the request's
+   * Item belong here: a code listed by mistake would pause the whole job for one request.
    */
   static final Map<String, Set<String>> CLIENT_CODES =
       Map.of(
@@ -99,13 +99,14 @@ public enum ErrorGuidance {
 
   /** Whether an error is Plaid's rate limit for one Item ({@link #ITEM_RATE_LIMIT_CODES}). */
   public static boolean isItemRateLimit(PlaidError error) {
-    return "RATE_LIMIT_EXCEEDED".equals(error.errorType()) && ITEM_RATE_LIMIT_CODES.contains(error.errorCode());
+    return "RATE_LIMIT_EXCEEDED".equals(error.errorType())
+        && ITEM_RATE_LIMIT_CODES.contains(error.errorCode());
   }
 
   /**
-   * Whether a result says the client as a whole sends too much: a {@code RATE_LIMIT_EXCEEDED} answer
-   * that is {@link #RETRY_NOW} and not about one Item ({@code RATE_LIMIT}, an unknown code; not
-   * {@code INSTITUTION_RATE_LIMIT}, which is about a bank), or a 429 without a Plaid body.
+   * Whether a result says the client as a whole sends too much: a {@code RATE_LIMIT_EXCEEDED}
+   * answer that is {@link #RETRY_NOW} and not about one Item ({@code RATE_LIMIT}, an unknown code;
+   * not {@code INSTITUTION_RATE_LIMIT}, which is about a bank), or a 429 without a Plaid body.
    */
   public static boolean isClientRateLimit(PlaidResult result) {
     if (result instanceof PlaidResult.ErrorAnswer answer) {
@@ -132,6 +133,7 @@ public enum ErrorGuidance {
     if (result instanceof PlaidResult.ErrorAnswer answer) {
       return of(answer.error()) == CLIENT_ERROR;
     }
-    return result instanceof PlaidResult.TransportFailure failure && failure.kind() == FailureKind.REFUSED;
+    return result instanceof PlaidResult.TransportFailure failure
+        && failure.kind() == FailureKind.REFUSED;
   }
 }

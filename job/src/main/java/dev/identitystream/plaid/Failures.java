@@ -23,7 +23,8 @@ final class Failures {
    *
    * @throws CompletionException rethrowing anything that is not an I/O failure (a bug)
    */
-  static TransportFailure fromException(Throwable error, PlaidRequest request, PlaidClientConfig config) {
+  static TransportFailure fromException(
+      Throwable error, PlaidRequest request, PlaidClientConfig config) {
     Throwable cause = unwrap(error);
     FailureKind kind;
     String what;
@@ -53,7 +54,11 @@ final class Failures {
   static String notJson(IOException e) {
     if (e instanceof JsonProcessingException jpe && jpe.getLocation() != null) {
       JsonLocation at = jpe.getLocation();
-      return "response body is not valid JSON (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+      return "response body is not valid JSON (line "
+          + at.getLineNr()
+          + ", column "
+          + at.getColumnNr()
+          + ")";
     }
     return "response body is not valid JSON";
   }
@@ -71,12 +76,16 @@ final class Failures {
 
   private static String describe(Throwable cause) {
     String message = cause.getMessage();
-    return " (" + cause.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message) + ")";
+    return " ("
+        + cause.getClass().getSimpleName()
+        + (message == null || message.isBlank() ? "" : ": " + message)
+        + ")";
   }
 
   private static Throwable unwrap(Throwable error) {
     Throwable t = error;
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
     return t;

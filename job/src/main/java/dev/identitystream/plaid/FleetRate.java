@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
  *       #setShare}, from the stage's fleet share): one permit per task every {@code 60 s × total /
  *       budget}, that is {@code budget × local / total} attempts a minute. A rebalance changes the
  *       permits per period ({@link RateLimiter#changeLimitForPeriod}): attempts already reserved
- *       stay booked and later ones queue behind them at the new rate, so the instance never
- *       exceeds its new share by more than what it had reserved, at most {@link #horizon()} ahead.
- *       A change of {@code total} (partitions added) replaces the limiters.
+ *       stay booked and later ones queue behind them at the new rate, so the instance never exceeds
+ *       its new share by more than what it had reserved, at most {@link #horizon()} ahead. A change
+ *       of {@code total} (partitions added) replaces the limiters.
  *   <li><b>Live first.</b> A live attempt reserves the next permit, waiting up to the horizon
  *       ({@link #reserveLive}). A bulk attempt only takes a permit that is free now with nobody
  *       queued for it ({@link #reserveBulk}), so bulk never waits ahead of a live attempt; a
@@ -35,6 +35,7 @@ public final class FleetRate {
 
   /** How long after a live attempt bulk attempts still leave the live reserve free. */
   static final Duration LIVE_ACTIVE = Duration.ofSeconds(10);
+
   private static final Duration MIN_HORIZON = Duration.ofSeconds(1);
 
   private record Limiters(RateLimiter live, RateLimiter bulk, int total, long periodNanos) {}
@@ -45,8 +46,10 @@ public final class FleetRate {
   private volatile Limiters limiters;
   private volatile int local = 1;
   private volatile long liveSeenNanos = System.nanoTime() - LIVE_ACTIVE.toNanos() - 1;
+
   /** Bulk attempts refused and waiting to ask again (they spread their asks over their number). */
-  private final java.util.concurrent.atomic.AtomicInteger bulkWaiting = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger bulkWaiting =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   /**
    * @param budgetPerMinute the application's attempts per minute, all instances together (> 0)
@@ -100,7 +103,9 @@ public final class FleetRate {
       return -1; // none free now, or live attempts queued for the next ones
     }
     boolean liveActive = System.nanoTime() - liveSeenNanos < LIVE_ACTIVE.toNanos();
-    if (liveActive && liveReserve > 0 && (liveReserve >= 1 || now.bulk().reservePermission() != 0)) {
+    if (liveActive
+        && liveReserve > 0
+        && (liveReserve >= 1 || now.bulk().reservePermission() != 0)) {
       return -1;
     }
     return now.live().reservePermission();
@@ -115,7 +120,9 @@ public final class FleetRate {
     Limiters now = limiters;
     long perPermit = now.periodNanos() / Math.max(1, local);
     long spread = perPermit * Math.max(1, bulkWaiting.incrementAndGet());
-    long base = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(spread, TimeUnit.MILLISECONDS.toNanos(50)));
+    long base =
+        Math.max(
+            TimeUnit.MILLISECONDS.toNanos(1), Math.min(spread, TimeUnit.MILLISECONDS.toNanos(50)));
     return base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
   }
 
@@ -130,21 +137,28 @@ public final class FleetRate {
   }
 
   private Limiters limiters(int tasks, int total) {
-    long periodNanos = Math.max(1, (60_000_000_000L * total + budgetPerMinute - 1) / budgetPerMinute);
+    long periodNanos =
+        Math.max(1, (60_000_000_000L * total + budgetPerMinute - 1) / budgetPerMinute);
     Duration horizon = Duration.ofNanos(Math.max(MIN_HORIZON.toNanos(), 2 * periodNanos));
-    RateLimiter live = RateLimiter.of(name, RateLimiterConfig.custom()
-        .limitForPeriod(tasks)
-        .limitRefreshPeriod(Duration.ofNanos(periodNanos))
-        .timeoutDuration(horizon)
-        .writableStackTraceEnabled(false)
-        .build());
+    RateLimiter live =
+        RateLimiter.of(
+            name,
+            RateLimiterConfig.custom()
+                .limitForPeriod(tasks)
+                .limitRefreshPeriod(Duration.ofNanos(periodNanos))
+                .timeoutDuration(horizon)
+                .writableStackTraceEnabled(false)
+                .build());
     double bulkPart = 1 - Math.min(liveReserve, 0.99);
-    RateLimiter bulk = RateLimiter.of(name + "-bulk", RateLimiterConfig.custom()
-        .limitForPeriod(tasks)
-        .limitRefreshPeriod(Duration.ofNanos((long) Math.ceil(periodNanos / bulkPart)))
-        .timeoutDuration(Duration.ZERO)
-        .writableStackTraceEnabled(false)
-        .build());
+    RateLimiter bulk =
+        RateLimiter.of(
+            name + "-bulk",
+            RateLimiterConfig.custom()
+                .limitForPeriod(tasks)
+                .limitRefreshPeriod(Duration.ofNanos((long) Math.ceil(periodNanos / bulkPart)))
+                .timeoutDuration(Duration.ZERO)
+                .writableStackTraceEnabled(false)
+                .build());
     return new Limiters(live, bulk, total, periodNanos);
   }
 }

@@ -14,23 +14,23 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One HTTP attempt per call to Plaid's {@code POST /identity/documents/uploads/get}, on a
- * {@link PlaidTransport}: {@link ApacheTransport} by default, or {@link JdkTransport} ({@link
+ * One HTTP attempt per call to Plaid's {@code POST /identity/documents/uploads/get}, on a {@link
+ * PlaidTransport}: {@link ApacheTransport} by default, or {@link JdkTransport} ({@link
  * PlaidClientConfig#transport()}); what an answer means is decided here, the same for both. Every
- * expected failure is a {@link PlaidResult} value (see {@link PlaidClient}): 2xx with a valid body is {@code Success}; non-2xx with a Plaid error body is
- * {@code ErrorAnswer}; anything else is a {@code TransportFailure} ({@code TIMEOUT}, {@code
- * CONNECTION}, {@code HTTP_STATUS} for 408, 429 and 5xx without a Plaid body, {@code REFUSED} for
- * other statuses without one, {@code MALFORMED_BODY}, {@code UNUSABLE_BODY}, {@code
- * BODY_TOO_LARGE}). Bodies are read as their bytes, never as a tree ({@link
- * IdentityDocumentsResponse}, {@link PlaidError}). Failure details never contain the access token,
- * the secret, or body content.
+ * expected failure is a {@link PlaidResult} value (see {@link PlaidClient}): 2xx with a valid body
+ * is {@code Success}; non-2xx with a Plaid error body is {@code ErrorAnswer}; anything else is a
+ * {@code TransportFailure} ({@code TIMEOUT}, {@code CONNECTION}, {@code HTTP_STATUS} for 408, 429
+ * and 5xx without a Plaid body, {@code REFUSED} for other statuses without one, {@code
+ * MALFORMED_BODY}, {@code UNUSABLE_BODY}, {@code BODY_TOO_LARGE}). Bodies are read as their bytes,
+ * never as a tree ({@link IdentityDocumentsResponse}, {@link PlaidError}). Failure details never
+ * contain the access token, the secret, or body content.
  *
  * <p>No retries here: wrap it in {@link ResilientPlaidClient}.
  *
  * <p>Threading: {@link #identityDocumentsUploadsGet} may be called from any thread and returns at
  * once; stages complete on the transport's own daemon threads ({@code plaid-http-N-M}), where the
- * response is also parsed; a timed-out or cancelled stage cancels its exchange (the transport closes
- * its connection). {@link #close()} shuts the transport down.
+ * response is also parsed; a timed-out or cancelled stage cancels its exchange (the transport
+ * closes its connection). {@link #close()} shuts the transport down.
  */
 public final class HttpPlaidClient implements PlaidClient {
 
@@ -77,7 +77,9 @@ public final class HttpPlaidClient implements PlaidClient {
     CompletableFuture<PlaidResult> result =
         exchange.handle(
             (response, error) ->
-                error == null ? toResult(response) : Failures.fromException(error, request, config));
+                error == null
+                    ? toResult(response)
+                    : Failures.fromException(error, request, config));
     // The transport's own timeouts cover connecting and the wait for the headers; this also covers
     // a hung body.
     result.completeOnTimeout(timedOut, timeoutNanos, TimeUnit.NANOSECONDS);
@@ -107,12 +109,16 @@ public final class HttpPlaidClient implements PlaidClient {
     if (body.tooLarge()) {
       // A 2xx would come back as large again; an error status is judged by its status alone.
       return ok
-          ? failure(FailureKind.BODY_TOO_LARGE, status, "response body exceeds " + config.maxResponseBytes() + " bytes")
+          ? failure(
+              FailureKind.BODY_TOO_LARGE,
+              status,
+              "response body exceeds " + config.maxResponseBytes() + " bytes")
           : notPlaid(status, "with a body over " + config.maxResponseBytes() + " bytes");
     }
     try {
       if (ok) {
-        return new PlaidResult.Success(status, IdentityDocumentsResponse.parse(body.bytes(), 0, body.length()), 1);
+        return new PlaidResult.Success(
+            status, IdentityDocumentsResponse.parse(body.bytes(), 0, body.length()), 1);
       }
       Optional<PlaidError> error = PlaidError.fromAnswer(body.bytes(), 0, body.length());
       return error.isPresent()
@@ -123,7 +129,10 @@ public final class HttpPlaidClient implements PlaidClient {
     } catch (UnusableBodyException e) {
       // A Plaid answer that cannot be passed on exactly; but a status that may heal is retried, and
       // a body that is not even Plaid-like is judged by its status alone.
-      boolean plaids = ok || (!mayHeal(status) && PlaidError.looksLikePlaidError(body.bytes(), 0, body.length()));
+      boolean plaids =
+          ok
+              || (!mayHeal(status)
+                  && PlaidError.looksLikePlaidError(body.bytes(), 0, body.length()));
       return plaids
           ? failure(FailureKind.UNUSABLE_BODY, status, e.getMessage())
           : notPlaid(status, "without a usable Plaid error body (" + e.getMessage() + ")");
@@ -139,7 +148,10 @@ public final class HttpPlaidClient implements PlaidClient {
    * REFUSED} (a proxy's refusal, a wrong URL: the resilient client pauses).
    */
   private static TransportFailure notPlaid(int status, String what) {
-    return failure(mayHeal(status) ? FailureKind.HTTP_STATUS : FailureKind.REFUSED, status, "HTTP " + status + " " + what);
+    return failure(
+        mayHeal(status) ? FailureKind.HTTP_STATUS : FailureKind.REFUSED,
+        status,
+        "HTTP " + status + " " + what);
   }
 
   /** 408, 429 and 5xx: statuses a later attempt may not get. */
@@ -151,7 +163,10 @@ public final class HttpPlaidClient implements PlaidClient {
     return new TransportFailure(kind, status, detail, 1);
   }
 
-  /** Closes the transport (threads, connections); calls in flight are abandoned, later calls fail. Idempotent. */
+  /**
+   * Closes the transport (threads, connections); calls in flight are abandoned, later calls fail.
+   * Idempotent.
+   */
   @Override
   public void close() {
     closed = true;

@@ -65,7 +65,9 @@ public record IdentityDocumentsResponse(List<RawAccount> accounts, RawItem item,
 
     @Override
     public boolean equals(Object other) {
-      return other instanceof RawAccount that && accountId.equals(that.accountId) && Arrays.equals(utf8, that.utf8);
+      return other instanceof RawAccount that
+          && accountId.equals(that.accountId)
+          && Arrays.equals(utf8, that.utf8);
     }
 
     @Override
@@ -88,7 +90,8 @@ public record IdentityDocumentsResponse(List<RawAccount> accounts, RawItem item,
    * @param institutionName {@code institution_name} when it is a string, else null
    * @param error {@code item.error} when present and not null (of any shape), else null
    */
-  public record RawItem(byte[] utf8, String itemId, String institutionId, String institutionName, PlaidError error) {
+  public record RawItem(
+      byte[] utf8, String itemId, String institutionId, String institutionName, PlaidError error) {
 
     public RawItem {
       Objects.requireNonNull(utf8, "utf8");
@@ -107,8 +110,11 @@ public record IdentityDocumentsResponse(List<RawAccount> accounts, RawItem item,
 
     @Override
     public boolean equals(Object other) {
-      return other instanceof RawItem that && Arrays.equals(utf8, that.utf8) && itemId.equals(that.itemId)
-          && Objects.equals(institutionId, that.institutionId) && Objects.equals(institutionName, that.institutionName)
+      return other instanceof RawItem that
+          && Arrays.equals(utf8, that.utf8)
+          && itemId.equals(that.itemId)
+          && Objects.equals(institutionId, that.institutionId)
+          && Objects.equals(institutionName, that.institutionName)
           && Objects.equals(error, that.error);
     }
 
@@ -119,7 +125,13 @@ public record IdentityDocumentsResponse(List<RawAccount> accounts, RawItem item,
 
     @Override
     public String toString() {
-      return "RawItem[itemId=" + itemId + ", " + utf8.length + " bytes, error=" + (error != null) + "]";
+      return "RawItem[itemId="
+          + itemId
+          + ", "
+          + utf8.length
+          + " bytes, error="
+          + (error != null)
+          + "]";
     }
   }
 
@@ -130,7 +142,8 @@ public record IdentityDocumentsResponse(List<RawAccount> accounts, RawItem item,
    * @throws MalformedResponseException naming the first missing or mistyped field
    * @throws IOException if the body is not one well-formed JSON value
    */
-  public static IdentityDocumentsResponse parse(byte[] body, int offset, int length) throws IOException {
+  public static IdentityDocumentsResponse parse(byte[] body, int offset, int length)
+      throws IOException {
     int start = JsonBytes.checkedStart(body, offset, length);
     try (BodyParser parser = PlaidJson.bodyParser(body, start, offset + length - start)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -143,8 +156,10 @@ public record IdentityDocumentsResponse(List<RawAccount> accounts, RawItem item,
         String name = parser.currentName();
         JsonToken value = parser.nextToken();
         switch (name) {
-          case "accounts" -> accounts = value == JsonToken.START_ARRAY ? readAccounts(parser, body) : skip(parser);
-          case "item" -> item = value == JsonToken.START_OBJECT ? readItem(parser, body) : skip(parser);
+          case "accounts" ->
+              accounts = value == JsonToken.START_ARRAY ? readAccounts(parser, body) : skip(parser);
+          case "item" ->
+              item = value == JsonToken.START_OBJECT ? readItem(parser, body) : skip(parser);
           case "request_id" -> requestId = textOrSkip(parser, value);
           default -> parser.skipChildren();
         }
@@ -156,7 +171,8 @@ public record IdentityDocumentsResponse(List<RawAccount> accounts, RawItem item,
         throw new MalformedResponseException("response has no 'accounts' array");
       }
       if (item == null) {
-        throw new MalformedResponseException("response has no 'item' object with a non-empty string 'item_id'");
+        throw new MalformedResponseException(
+            "response has no 'item' object with a non-empty string 'item_id'");
       }
       if (requestId == null) {
         throw new MalformedResponseException("response has no string 'request_id'");
@@ -192,7 +208,8 @@ public record IdentityDocumentsResponse(List<RawAccount> accounts, RawItem item,
    * (this is what a cassette stores).
    */
   public String rawBody() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + item.utf8().length + 1024 * accounts.size());
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream(64 + item.utf8().length + 1024 * accounts.size());
     out.writeBytes("{\"accounts\":[".getBytes(StandardCharsets.UTF_8));
     for (int i = 0; i < accounts.size(); i++) {
       if (i > 0) {
@@ -267,7 +284,10 @@ public record IdentityDocumentsResponse(List<RawAccount> accounts, RawItem item,
     return new MalformedResponseException("accounts[" + index + "] has no string 'account_id'");
   }
 
-  /** Reads the Item object the parser is at; null when its item_id is missing, not a string or empty. */
+  /**
+   * Reads the Item object the parser is at; null when its item_id is missing, not a string or
+   * empty.
+   */
   private static RawItem readItem(BodyParser parser, byte[] body) throws IOException {
     int start = parser.tokenStart();
     String itemId = null;
@@ -294,7 +314,8 @@ public record IdentityDocumentsResponse(List<RawAccount> accounts, RawItem item,
     if (itemId == null || itemId.isEmpty()) {
       return null;
     }
-    return new RawItem(JsonBytes.compact(body, start, end), itemId, institutionId, institutionName, error);
+    return new RawItem(
+        JsonBytes.compact(body, start, end), itemId, institutionId, institutionName, error);
   }
 
   /** The string the parser is at, or null (after skipping any other value). */
@@ -315,7 +336,8 @@ public record IdentityDocumentsResponse(List<RawAccount> accounts, RawItem item,
     try {
       return PlaidJson.treeReader().readTree(json);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("raw JSON kept by a response does not parse", e); // parse() checked it
+      throw new IllegalStateException(
+          "raw JSON kept by a response does not parse", e); // parse() checked it
     }
   }
 

@@ -41,17 +41,19 @@ final class ItemSpacing {
       return 0;
     }
     long[] wait = {0};
-    items.computeIfPresent(accessToken, (token, entry) -> {
-      if (nowNanos - entry.hotUntilNanos() > 0) {
-        return null; // cooled down
-      }
-      long left = entry.notBeforeNanos() - nowNanos;
-      if (left > 0) {
-        wait[0] = left;
-        return entry;
-      }
-      return new Entry(nowNanos + spacingNanos, entry.hotUntilNanos());
-    });
+    items.computeIfPresent(
+        accessToken,
+        (token, entry) -> {
+          if (nowNanos - entry.hotUntilNanos() > 0) {
+            return null; // cooled down
+          }
+          long left = entry.notBeforeNanos() - nowNanos;
+          if (left > 0) {
+            wait[0] = left;
+            return entry;
+          }
+          return new Entry(nowNanos + spacingNanos, entry.hotUntilNanos());
+        });
     return wait[0];
   }
 

@@ -36,7 +36,10 @@ final class JdkTransport implements PlaidTransport {
   private final HttpRequest.Builder template;
 
   JdkTransport(PlaidClientConfig config) {
-    this(config, Executors.newFixedThreadPool(config.ioThreads(), TransportThreads.daemon(TransportThreads.newPrefix())));
+    this(
+        config,
+        Executors.newFixedThreadPool(
+            config.ioThreads(), TransportThreads.daemon(TransportThreads.newPrefix())));
   }
 
   /** On the given executor; closed with this transport when it is an {@link ExecutorService}. */
@@ -50,7 +53,8 @@ final class JdkTransport implements PlaidTransport {
             .version(config.httpVersion())
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
-    HttpRequest.Builder builder = HttpRequest.newBuilder(config.endpoint()).timeout(config.attemptTimeout());
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(config.endpoint()).timeout(config.attemptTimeout());
     for (Map.Entry<String, String> header : PlaidTransport.headers(config)) {
       builder.header(header.getKey(), header.getValue());
     }
@@ -59,13 +63,16 @@ final class JdkTransport implements PlaidTransport {
 
   @Override
   public CompletableFuture<Response> post(byte[] jsonBody) {
-    HttpRequest request = template.copy().POST(HttpRequest.BodyPublishers.ofByteArray(jsonBody)).build();
+    HttpRequest request =
+        template.copy().POST(HttpRequest.BodyPublishers.ofByteArray(jsonBody)).build();
     Handler handler = new Handler(maxBytes);
     CompletableFuture<HttpResponse<CappedBody>> exchange = http.sendAsync(request, handler);
-    CompletableFuture<Response> result = exchange.thenApply(r -> new Response(r.statusCode(), r.body()));
+    CompletableFuture<Response> result =
+        exchange.thenApply(r -> new Response(r.statusCode(), r.body()));
     result.whenComplete(
         (r, error) -> {
-          if (result.isCancelled()) { // the caller gave up (its timeout): stop reading, drop the exchange
+          if (result
+              .isCancelled()) { // the caller gave up (its timeout): stop reading, drop the exchange
             handler.abort();
             exchange.cancel(true);
           }

@@ -13,8 +13,8 @@ import java.util.Arrays;
  *
  * <ul>
  *   <li>{@link #checkedStart}: a body must be UTF-8 (RFC 8259 §8.1) and well-formed per Unicode's
- *       table 3-7 (no overlong forms, no encoded surrogates, nothing above U+10FFFF) and hold no NUL
- *       byte (which valid JSON text never has outside an escape, and UTF-16 text always has). A
+ *       table 3-7 (no overlong forms, no encoded surrogates, nothing above U+10FFFF) and hold no
+ *       NUL byte (which valid JSON text never has outside an escape, and UTF-16 text always has). A
  *       leading UTF-8 byte order mark is skipped, as RFC 8259 allows. Jackson alone would read a
  *       UTF-16 body, or accept overlong forms that a later decode replaces by U+FFFD.
  *   <li>{@link #compact}: a JSON value's bytes with the whitespace between tokens removed, which is
@@ -28,7 +28,8 @@ import java.util.Arrays;
 final class JsonBytes {
 
   /** Eight bytes of an array as one long, the first byte lowest. */
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private static final long LOW_BITS = 0x0101010101010101L;
   private static final long HIGH_BITS = 0x8080808080808080L;
@@ -43,12 +44,17 @@ final class JsonBytes {
    */
   static int checkedStart(byte[] body, int offset, int length) {
     int end = offset + length;
-    if (length >= 2 && ((body[offset] == (byte) 0xFE && body[offset + 1] == (byte) 0xFF)
-        || (body[offset] == (byte) 0xFF && body[offset + 1] == (byte) 0xFE))) {
-      throw new UnusableBodyException("response body starts with a UTF-16 byte order mark; JSON must be UTF-8");
+    if (length >= 2
+        && ((body[offset] == (byte) 0xFE && body[offset + 1] == (byte) 0xFF)
+            || (body[offset] == (byte) 0xFF && body[offset + 1] == (byte) 0xFE))) {
+      throw new UnusableBodyException(
+          "response body starts with a UTF-16 byte order mark; JSON must be UTF-8");
     }
     int start = offset;
-    if (length >= 3 && body[offset] == (byte) 0xEF && body[offset + 1] == (byte) 0xBB && body[offset + 2] == (byte) 0xBF) {
+    if (length >= 3
+        && body[offset] == (byte) 0xEF
+        && body[offset + 1] == (byte) 0xBB
+        && body[offset + 2] == (byte) 0xBF) {
       start += 3;
     }
     int i = start;
@@ -61,11 +67,15 @@ final class JsonBytes {
       if (b > 0) {
         i++;
       } else if (b == 0) {
-        throw new UnusableBodyException("response body has a NUL byte at offset " + (i - offset) + " (UTF-16?); JSON must be UTF-8");
+        throw new UnusableBodyException(
+            "response body has a NUL byte at offset "
+                + (i - offset)
+                + " (UTF-16?); JSON must be UTF-8");
       } else {
         int n = sequenceLength(body, i, end);
         if (n < 0) {
-          throw new UnusableBodyException("response body is not well-formed UTF-8 at offset " + (i - offset));
+          throw new UnusableBodyException(
+              "response body is not well-formed UTF-8 at offset " + (i - offset));
         }
         i += n;
       }
@@ -75,8 +85,8 @@ final class JsonBytes {
 
   /**
    * Whether eight bytes are all ASCII and none is 0: no byte has its high bit set, and {@code (w -
-   * LOW_BITS) & ~w} sets the high bit of some byte exactly when some byte is 0 (a borrow can mark
-   * a byte above a 0 as well, which does not change the answer).
+   * LOW_BITS) & ~w} sets the high bit of some byte exactly when some byte is 0 (a borrow can mark a
+   * byte above a 0 as well, which does not change the answer).
    */
   private static boolean isAsciiWithoutNul(long w) {
     return ((((w - LOW_BITS) & ~w) | w) & HIGH_BITS) == 0;
@@ -158,7 +168,10 @@ final class JsonBytes {
     return Arrays.copyOf(out, n);
   }
 
-  /** JSON's whitespace: space, line feed, carriage return, tab (the first test rules out most bytes). */
+  /**
+   * JSON's whitespace: space, line feed, carriage return, tab (the first test rules out most
+   * bytes).
+   */
   private static boolean isWhitespace(byte b) {
     return b <= ' ' && (b == ' ' || b == '\n' || b == '\r' || b == '\t');
   }
@@ -183,17 +196,20 @@ final class JsonBytes {
    */
   static IOException classified(IOException error) {
     if (error instanceof StreamConstraintsException) {
-      throw new UnusableBodyException("response body is nested deeper than " + PlaidJson.MAX_NESTING_DEPTH + " levels");
+      throw new UnusableBodyException(
+          "response body is nested deeper than " + PlaidJson.MAX_NESTING_DEPTH + " levels");
     }
     if (error instanceof JsonParseException parse && isRepeatedName(parse)) {
       long at = parse.getLocation() == null ? -1 : parse.getLocation().getByteOffset();
-      throw new UnusableBodyException("response body repeats a field name in one object (near offset " + at + ")");
+      throw new UnusableBodyException(
+          "response body repeats a field name in one object (near offset " + at + ")");
     }
     return error;
   }
 
   /** Whether Jackson's strict parser threw this for a name repeated in one object. */
   static boolean isRepeatedName(JsonParseException error) {
-    return error.getOriginalMessage() != null && error.getOriginalMessage().startsWith("Duplicate field");
+    return error.getOriginalMessage() != null
+        && error.getOriginalMessage().startsWith("Duplicate field");
   }
 }

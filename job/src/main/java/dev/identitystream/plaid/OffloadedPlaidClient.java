@@ -9,14 +9,14 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Starts each call of a delegate client on a thread of its own ({@code plaid-start-N}), so that
- * the caller (the call stage's stream thread, which dispatches every call) pays nothing for
- * building, signing and sending the request: it returns at once with a stage that completes with
- * the delegate's.
+ * Starts each call of a delegate client on a thread of its own ({@code plaid-start-N}), so that the
+ * caller (the call stage's stream thread, which dispatches every call) pays nothing for building,
+ * signing and sending the request: it returns at once with a stage that completes with the
+ * delegate's.
  *
  * <p>Cancelling the returned stage before the call started skips it; after, it cancels the
- * delegate's stage (see {@link PlaidClient}). After {@link #close()} calls fail at once (the
- * stage keeps such requests pending).
+ * delegate's stage (see {@link PlaidClient}). After {@link #close()} calls fail at once (the stage
+ * keeps such requests pending).
  *
  * <p>Threading: {@link #identityDocumentsUploadsGet} from any thread; the delegate is called on
  * this client's thread; stages complete wherever the delegate completes them.
@@ -62,25 +62,30 @@ public final class OffloadedPlaidClient implements PlaidClient {
       result.completeExceptionally(e);
       return;
     }
-    stage.whenComplete((value, error) -> {
-      if (error != null) {
-        result.completeExceptionally(error);
-      } else {
-        result.complete(value);
-      }
-    });
-    result.whenComplete((value, error) -> {
-      if (result.isCancelled() && stage instanceof Future<?> future) {
-        try {
-          future.cancel(false);
-        } catch (RuntimeException notCancellable) {
-          // the delegate runs on; its result is ignored
-        }
-      }
-    });
+    stage.whenComplete(
+        (value, error) -> {
+          if (error != null) {
+            result.completeExceptionally(error);
+          } else {
+            result.complete(value);
+          }
+        });
+    result.whenComplete(
+        (value, error) -> {
+          if (result.isCancelled() && stage instanceof Future<?> future) {
+            try {
+              future.cancel(false);
+            } catch (RuntimeException notCancellable) {
+              // the delegate runs on; its result is ignored
+            }
+          }
+        });
   }
 
-  /** The delegate's controls (fleet rate, adaptive concurrency): starting calls elsewhere changes neither. */
+  /**
+   * The delegate's controls (fleet rate, adaptive concurrency): starting calls elsewhere changes
+   * neither.
+   */
   @Override
   public java.util.Optional<PlaidControls> controls() {
     return delegate.controls();

@@ -11,16 +11,16 @@ import java.util.concurrent.CompletionStage;
  * PlaidResult}. It completes exceptionally only when there is no result at all: the client is
  * closing, or a programming error (the call stage then keeps the request pending and calls again).
  *
- * <p>Cancellation: a caller that no longer wants the result may cancel the returned stage (if it
- * is a {@link java.util.concurrent.Future}); an implementation should then stop retrying and
- * waiting, and free what it holds for the call. An implementation whose stage is not cancellable
- * is still correct: the caller ignores the late result.
+ * <p>Cancellation: a caller that no longer wants the result may cancel the returned stage (if it is
+ * a {@link java.util.concurrent.Future}); an implementation should then stop retrying and waiting,
+ * and free what it holds for the call. An implementation whose stage is not cancellable is still
+ * correct: the caller ignores the late result.
  *
- * <p>Threading: {@link #identityDocumentsUploadsGet} may be called from any thread (the call
- * stage calls it from stream threads; decorators such as {@link ResilientPlaidClient} from their
- * own scheduler or completion threads) and must return without blocking. Its stage may complete on
- * any thread, including synchronously on the calling thread before the method returns (a cassette,
- * a test double, an immediate refusal): callers must not assume otherwise.
+ * <p>Threading: {@link #identityDocumentsUploadsGet} may be called from any thread (the call stage
+ * calls it from stream threads; decorators such as {@link ResilientPlaidClient} from their own
+ * scheduler or completion threads) and must return without blocking. Its stage may complete on any
+ * thread, including synchronously on the calling thread before the method returns (a cassette, a
+ * test double, an immediate refusal): callers must not assume otherwise.
  */
 public interface PlaidClient extends AutoCloseable {
 

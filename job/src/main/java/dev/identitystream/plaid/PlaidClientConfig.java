@@ -30,8 +30,8 @@ import java.util.regex.Pattern;
  * @param transport the HTTP client underneath (default {@link Transport#APACHE}; see BENCHMARKS.md,
  *     "HTTP client comparison")
  * @param maxConnections connections to Plaid at most (default 256; the job sets {@code
- *     plaid.max.in.flight}); an attempt beyond them waits for a free one within its timeout. The JDK
- *     transport has no such bound
+ *     plaid.max.in.flight}); an attempt beyond them waits for a free one within its timeout. The
+ *     JDK transport has no such bound
  */
 public record PlaidClientConfig(
     URI baseUrl,
@@ -51,7 +51,10 @@ public record PlaidClientConfig(
   public enum Transport {
     /** Apache HttpClient 5 async: the least CPU per call of the clients measured. */
     APACHE,
-    /** The JDK's {@code java.net.http.HttpClient}: no dependency, about three times the CPU per call. */
+    /**
+     * The JDK's {@code java.net.http.HttpClient}: no dependency, about three times the CPU per
+     * call.
+     */
     JDK
   }
 
@@ -61,6 +64,7 @@ public record PlaidClientConfig(
   public static final int DEFAULT_MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
   public static final String DEFAULT_USER_AGENT = "plaid-identity-stream/0.1";
   public static final int DEFAULT_MAX_CONNECTIONS = 256;
+
   /** Upper bound for {@link #maxResponseBytes}. */
   public static final int MAX_RESPONSE_BYTES_LIMIT = 256 * 1024 * 1024;
 
@@ -71,17 +75,22 @@ public record PlaidClientConfig(
   public PlaidClientConfig {
     baseUrl = checkBaseUrl(baseUrl);
     if (clientId == null || clientId.isBlank() || CONTROL.matcher(clientId).find()) {
-      throw new IllegalArgumentException("clientId must be non-empty text without control characters");
+      throw new IllegalArgumentException(
+          "clientId must be non-empty text without control characters");
     }
     Objects.requireNonNull(secret, "secret must be set");
     if (CONTROL.matcher(secret.reveal()).find()) {
-      throw new IllegalArgumentException("secret must not contain control characters (e.g. a newline)");
+      throw new IllegalArgumentException(
+          "secret must not contain control characters (e.g. a newline)");
     }
     attemptTimeout = positive(attemptTimeout, "attemptTimeout");
     connectTimeout = positive(connectTimeout, "connectTimeout");
     if (maxResponseBytes < 1 || maxResponseBytes > MAX_RESPONSE_BYTES_LIMIT) {
       throw new IllegalArgumentException(
-          "maxResponseBytes must be in [1, " + MAX_RESPONSE_BYTES_LIMIT + "], got " + maxResponseBytes);
+          "maxResponseBytes must be in [1, "
+              + MAX_RESPONSE_BYTES_LIMIT
+              + "], got "
+              + maxResponseBytes);
     }
     if (plaidVersion == null || plaidVersion.isBlank() || CONTROL.matcher(plaidVersion).find()) {
       throw new IllegalArgumentException("plaidVersion must be non-empty text");
@@ -95,7 +104,8 @@ public record PlaidClientConfig(
     }
     Objects.requireNonNull(transport, "transport must be set");
     if (maxConnections < 1) {
-      throw new IllegalArgumentException("maxConnections must be at least 1, got " + maxConnections);
+      throw new IllegalArgumentException(
+          "maxConnections must be at least 1, got " + maxConnections);
     }
   }
 
@@ -119,11 +129,15 @@ public record PlaidClientConfig(
     Objects.requireNonNull(url, "baseUrl must be set");
     String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
     if (!url.isAbsolute() || url.getHost() == null) {
-      throw new IllegalArgumentException("baseUrl must be an absolute http(s) URL with a host: " + url);
+      throw new IllegalArgumentException(
+          "baseUrl must be an absolute http(s) URL with a host: " + url);
     }
     if (url.getRawUserInfo() != null || url.getRawQuery() != null || url.getRawFragment() != null) {
       throw new IllegalArgumentException(
-          "baseUrl must not carry user info, a query or a fragment: " + url.getScheme() + "://" + url.getHost());
+          "baseUrl must not carry user info, a query or a fragment: "
+              + url.getScheme()
+              + "://"
+              + url.getHost());
     }
     if (scheme.equals("http")) {
       if (!isLoopback(url.getHost())) {
@@ -132,7 +146,8 @@ public record PlaidClientConfig(
                 + url.getHost());
       }
     } else if (!scheme.equals("https")) {
-      throw new IllegalArgumentException("baseUrl must use https:// (or http:// to loopback): " + url);
+      throw new IllegalArgumentException(
+          "baseUrl must use https:// (or http:// to loopback): " + url);
     }
     String text = url.toString();
     while (text.endsWith("/")) {
@@ -143,7 +158,8 @@ public record PlaidClientConfig(
 
   /** True for localhost and loopback IP literals; never resolves a name. */
   static boolean isLoopback(String host) {
-    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    String h =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     if (h.equalsIgnoreCase("localhost") || IPV4_LOOPBACK.matcher(h).matches()) {
       return true;
     }

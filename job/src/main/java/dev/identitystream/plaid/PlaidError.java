@@ -20,8 +20,9 @@ import java.util.Optional;
  * without a version change.
  *
  * <p>A summary field is the field's string value, or null when it is absent, null or not a string
- * (then {@link #json()} still holds what Plaid sent). An {@code item.error} may be any non-null JSON
- * value (Plaid says it is null in a 200); when it is not an object every summary field is null.
+ * (then {@link #json()} still holds what Plaid sent). An {@code item.error} may be any non-null
+ * JSON value (Plaid says it is null in a 200); when it is not an object every summary field is
+ * null.
  *
  * @param errorType {@code error_type}, or null
  * @param errorCode {@code error_code}, or null
@@ -44,15 +45,19 @@ public record PlaidError(
 
   /**
    * Reads a non-2xx answer's body: the error when it is a JSON object with a string {@code
-   * error_type} or {@code error_code}, empty when it is some other JSON value (a proxy's JSON page).
+   * error_type} or {@code error_code}, empty when it is some other JSON value (a proxy's JSON
+   * page).
    *
    * @throws UnusableBodyException when it is Plaid-like JSON the job cannot pass on exactly
    * @throws IOException when it is not JSON
    */
-  public static Optional<PlaidError> fromAnswer(byte[] body, int offset, int length) throws IOException {
+  public static Optional<PlaidError> fromAnswer(byte[] body, int offset, int length)
+      throws IOException {
     int start = JsonBytes.checkedStart(body, offset, length);
     PlaidError error = read(body, start, offset + length, true);
-    return error.errorType() != null || error.errorCode() != null ? Optional.of(error) : Optional.empty();
+    return error.errorType() != null || error.errorCode() != null
+        ? Optional.of(error)
+        : Optional.empty();
   }
 
   /**
@@ -67,7 +72,8 @@ public record PlaidError(
       }
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String name = parser.currentName();
-        if (parser.nextToken() == JsonToken.VALUE_STRING && ("error_type".equals(name) || "error_code".equals(name))) {
+        if (parser.nextToken() == JsonToken.VALUE_STRING
+            && ("error_type".equals(name) || "error_code".equals(name))) {
           return true;
         }
         parser.skipChildren();
@@ -121,11 +127,13 @@ public record PlaidError(
     try {
       return PlaidJson.treeReader().readTree(json);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a Plaid error's JSON does not parse", e); // it was parsed to get here
+      throw new IllegalStateException(
+          "a Plaid error's JSON does not parse", e); // it was parsed to get here
     }
   }
 
-  private static PlaidError read(byte[] body, int start, int end, boolean wholeBody) throws IOException {
+  private static PlaidError read(byte[] body, int start, int end, boolean wholeBody)
+      throws IOException {
     try (BodyParser parser = PlaidJson.bodyParser(body, start, end - start)) {
       Fields fields = new Fields();
       if (parser.nextToken() == JsonToken.START_OBJECT) {
@@ -145,9 +153,19 @@ public record PlaidError(
       if (wholeBody && parser.nextToken() != null) {
         throw parser.parseError("trailing content after the error body");
       }
-      String json = new String(JsonBytes.compact(body, start, wholeBody ? valueEnd : end), StandardCharsets.UTF_8);
-      return new PlaidError(fields.type, fields.code, fields.codeReason, fields.message, fields.display,
-          fields.requestId, fields.documentationUrl, fields.suggestedAction, json);
+      String json =
+          new String(
+              JsonBytes.compact(body, start, wholeBody ? valueEnd : end), StandardCharsets.UTF_8);
+      return new PlaidError(
+          fields.type,
+          fields.code,
+          fields.codeReason,
+          fields.message,
+          fields.display,
+          fields.requestId,
+          fields.documentationUrl,
+          fields.suggestedAction,
+          json);
     } catch (IOException e) {
       throw JsonBytes.classified(e);
     }
@@ -174,7 +192,7 @@ public record PlaidError(
         case "request_id" -> requestId = value;
         case "documentation_url" -> documentationUrl = value;
         case "suggested_action" -> suggestedAction = value;
-        default -> { }
+        default -> {}
       }
     }
   }

@@ -54,13 +54,16 @@ public final class PlaidJson {
   private static final ObjectReader TREE_READER = MAPPER.reader();
 
   /**
-   * Response bodies, tolerant of duplicates by itself: {@link BodyParser} refuses them, at less cost
-   * than Jackson's detector (a set per object).
+   * Response bodies, tolerant of duplicates by itself: {@link BodyParser} refuses them, at less
+   * cost than Jackson's detector (a set per object).
    */
   private static final JsonFactory BODY_FACTORY =
       JsonFactory.builder().streamReadConstraints(LIMITS).build();
 
-  /** Like {@link #BODY_FACTORY} with Jackson's own duplicate detection: the error path of {@link BodyParser}. */
+  /**
+   * Like {@link #BODY_FACTORY} with Jackson's own duplicate detection: the error path of {@link
+   * BodyParser}.
+   */
   private static final JsonFactory STRICT_FACTORY =
       JsonFactory.builder()
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -79,7 +82,10 @@ public final class PlaidJson {
     return new BodyParser(body, offset, length, BODY_FACTORY.createParser(body, offset, length));
   }
 
-  /** Jackson's parser with its own duplicate detection (what {@link BodyParser} throws comes from it). */
+  /**
+   * Jackson's parser with its own duplicate detection (what {@link BodyParser} throws comes from
+   * it).
+   */
   static JsonParser strictParser(byte[] body, int offset, int length) throws IOException {
     return STRICT_FACTORY.createParser(body, offset, length);
   }

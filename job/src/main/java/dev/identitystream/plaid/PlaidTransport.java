@@ -19,8 +19,8 @@ import java.util.concurrent.CompletableFuture;
  *       understands: {@link java.net.http.HttpConnectTimeoutException} when the connect timeout
  *       passes, {@link java.net.ConnectException} when nothing listens, another {@link
  *       java.io.IOException} for any other I/O failure; messages hold no header value or body;
- *   <li>cancelling the returned future aborts the exchange (its connection is closed, not
- *       returned to the pool); the caller enforces the per-attempt timeout that way;
+ *   <li>cancelling the returned future aborts the exchange (its connection is closed, not returned
+ *       to the pool); the caller enforces the per-attempt timeout that way;
  *   <li>{@code https} verifies the server's certificate and host name; redirects are not followed;
  *   <li>threads are daemon threads named {@code plaid-http-…}; {@link #close()} releases every
  *       thread and connection and is idempotent (the JDK transport cannot fully: see {@link

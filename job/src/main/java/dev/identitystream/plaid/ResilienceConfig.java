@@ -25,16 +25,16 @@ import java.util.Objects;
  *     between half and all of it (default 500 ms)
  * @param clientErrorProbeInterval while Plaid refuses this job's client, how often one waiting
  *     request is sent again to see whether it still does (default 30 s)
- * @param liveReserve the part of the rate that bulk attempts leave free while live traffic runs,
- *     in [0, 1] (default 0.2)
+ * @param liveReserve the part of the rate that bulk attempts leave free while live traffic runs, in
+ *     [0, 1] (default 0.2)
  * @param itemRateLimitSpacing after an Item-level rate limit, the least time between two attempts
  *     for that Item during the next minute; zero turns it off (default 4 s: Plaid's per-Item limit
  *     of 15 a minute)
  * @param adaptiveConcurrency whether the concurrency limit adapts ({@link AdaptiveConcurrency});
  *     off, it is {@code concurrencyMax} (default on)
  * @param concurrencyFloor the lowest adaptive concurrency limit (default 4)
- * @param concurrencyMax the in-flight cap the adaptive limit starts at and never exceeds
- *     (default 256)
+ * @param concurrencyMax the in-flight cap the adaptive limit starts at and never exceeds (default
+ *     256)
  */
 public record ResilienceConfig(
     Duration deadline,
@@ -62,7 +62,10 @@ public record ResilienceConfig(
     positive(maxBackoff, "maxBackoff");
     if (baseBackoff.toMillis() < 1 || maxBackoff.compareTo(baseBackoff) < 0) {
       throw new IllegalArgumentException(
-          "backoff needs 1 ms <= baseBackoff <= maxBackoff, got " + baseBackoff + " and " + maxBackoff);
+          "backoff needs 1 ms <= baseBackoff <= maxBackoff, got "
+              + baseBackoff
+              + " and "
+              + maxBackoff);
     }
     atLeast(requestsPerMinute, 0, "requestsPerMinute");
     if (!(breakerFailureRatePercent > 0 && breakerFailureRatePercent <= 100)) {

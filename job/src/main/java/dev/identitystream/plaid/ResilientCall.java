@@ -10,14 +10,14 @@ import org.slf4j.LoggerFactory;
 /**
  * One logical request of {@link ResilientPlaidClient}: each {@link #attempt()} (called by
  * Resilience4j's Retry) passes the client-error gate, the Item's spacing, the breaker, then the
- * fleet rate (live or bulk, {@link FleetRate}), then calls the delegate. While Plaid refuses the client, the attempt waits at the {@link
- * ClientErrorGate} (before starting, just before sending, or after a refused answer) and is resumed
- * by it.
+ * fleet rate (live or bulk, {@link FleetRate}), then calls the delegate. While Plaid refuses the
+ * client, the attempt waits at the {@link ClientErrorGate} (before starting, just before sending,
+ * or after a refused answer) and is resumed by it.
  *
- * <p>Threading: the steps of one request run one after another, handed from thread to thread by
- * the scheduler and the delegate's stages; fields are volatile for that hand-over only. The DEBUG
- * line of a retry is written on the thread that completed the attempt, with {@code request_id} in
- * its MDC for that line only.
+ * <p>Threading: the steps of one request run one after another, handed from thread to thread by the
+ * scheduler and the delegate's stages; fields are volatile for that hand-over only. The DEBUG line
+ * of a retry is written on the thread that completed the attempt, with {@code request_id} in its
+ * MDC for that line only.
  */
 final class ResilientCall {
 
@@ -25,24 +25,33 @@ final class ResilientCall {
 
   private final ResilientPlaidClient owner;
   private final PlaidRequest request;
+
   /** The caller's future: once it is done (cancelled), nothing more is attempted. */
   private final CompletableFuture<PlaidResult> caller;
+
   /** The attempt on the wire, to cancel with the request. */
   private volatile CompletionStage<PlaidResult> sending;
+
   /** The attempt under way, to end with the request. */
   private volatile CompletableFuture<Attempt> current;
+
   private final long startNanos = System.nanoTime();
+
   /** Time queued behind our own breaker and rate limiter: not charged to the deadline. */
   private volatile long excludedNanos;
+
   private volatile long breakerWaitSince;
   private volatile boolean waitingForBreaker;
   private volatile int attempts;
+
   /** Whether this bulk request waits to ask the fleet rate again (counted there while it does). */
   private volatile boolean bulkWaiting;
+
   /** Whether the current attempt is the client-error gate's probe (sent although it is closed). */
   private volatile boolean probe;
 
-  ResilientCall(ResilientPlaidClient owner, PlaidRequest request, CompletableFuture<PlaidResult> caller) {
+  ResilientCall(
+      ResilientPlaidClient owner, PlaidRequest request, CompletableFuture<PlaidResult> caller) {
     this.owner = owner;
     this.request = request;
     this.caller = caller;
@@ -55,7 +64,8 @@ final class ResilientCall {
   void cancel() {
     CompletableFuture<Attempt> attempt = current;
     if (attempt != null) {
-      attempt.completeExceptionally(new java.util.concurrent.CancellationException("request abandoned"));
+      attempt.completeExceptionally(
+          new java.util.concurrent.CancellationException("request abandoned"));
     }
     if (sending instanceof java.util.concurrent.Future<?> future) {
       try {
@@ -73,22 +83,31 @@ final class ResilientCall {
   /** The outcome of one attempt, as Resilience4j's Retry sees it. */
   record Attempt(ResilientCall call, PlaidResult result) {
     boolean shouldRetry() {
-      return !call.abandoned() && ResilientPlaidClient.retriable(result) && call.remainingBudgetNanos() > 0;
+      return !call.abandoned()
+          && ResilientPlaidClient.retriable(result)
+          && call.remainingBudgetNanos() > 0;
     }
 
     long retryDelayMillis(int failedAttempts) {
-      long remainingMillis = TimeUnit.NANOSECONDS.toMillis(Math.max(0, call.remainingBudgetNanos()));
+      long remainingMillis =
+          TimeUnit.NANOSECONDS.toMillis(Math.max(0, call.remainingBudgetNanos()));
       long delay = Math.min(call.owner.backoff.apply(failedAttempts), remainingMillis);
       if (LOG.isDebugEnabled()) {
         try (LogContext ignored = LogContext.of(call.request.requestId(), null)) {
-          LOG.debug("Attempt {} failed ({}); retrying in {} ms", failedAttempts, result.describe(), delay);
+          LOG.debug(
+              "Attempt {} failed ({}); retrying in {} ms",
+              failedAttempts,
+              result.describe(),
+              delay);
         }
       }
       call.owner.listener.onRetry(failedAttempts, delay, result);
       return delay;
     }
 
-    /** The request's result: this attempt's, with the attempt count; Exhausted if still transient. */
+    /**
+     * The request's result: this attempt's, with the attempt count; Exhausted if still transient.
+     */
     PlaidResult finalResult() {
       int n = call.attempts;
       PlaidResult last = result.withAttempts(n);
@@ -100,7 +119,8 @@ final class ResilientCall {
     CompletableFuture<Attempt> done = new CompletableFuture<>();
     current = done;
     if (abandoned()) {
-      done.completeExceptionally(new java.util.concurrent.CancellationException("request abandoned"));
+      done.completeExceptionally(
+          new java.util.concurrent.CancellationException("request abandoned"));
       return done;
     }
     if (owner.gate.admit(this, done)) {
@@ -130,12 +150,14 @@ final class ResilientCall {
       owner.rate.bulkWaitEnded();
     }
     if (abandoned()) {
-      done.completeExceptionally(new java.util.concurrent.CancellationException("request abandoned"));
+      done.completeExceptionally(
+          new java.util.concurrent.CancellationException("request abandoned"));
       return;
     }
     long now = System.nanoTime();
     long spacing = owner.itemSpacing.waitNanos(request.accessToken(), now);
-    if (spacing > 0) { // the Item was rate-limited lately: our own pacing, not charged to the deadline
+    if (spacing
+        > 0) { // the Item was rate-limited lately: our own pacing, not charged to the deadline
       excludedNanos += spacing;
       owner.schedule(() -> passBreaker(done), spacing);
       return;
@@ -170,7 +192,8 @@ final class ResilientCall {
       excludedNanos += waitNanos;
       owner.listener.onRateLimiterWait(waitNanos);
       owner.schedule(() -> sendUnlessBreakerOpened(done), waitNanos);
-    } else { // no permit for this lane within the horizon: ask again later, not charged to the deadline
+    } else { // no permit for this lane within the horizon: ask again later, not charged to the
+      // deadline
       owner.breaker.releasePermission();
       long again = request.bulk() ? rate.bulkRecheckNanos() : owner.breakerRecheckNanos();
       bulkWaiting = request.bulk();
@@ -183,7 +206,8 @@ final class ResilientCall {
   private void sendUnlessBreakerOpened(CompletableFuture<Attempt> done) {
     if (abandoned()) {
       owner.breaker.releasePermission();
-      done.completeExceptionally(new java.util.concurrent.CancellationException("request abandoned"));
+      done.completeExceptionally(
+          new java.util.concurrent.CancellationException("request abandoned"));
     } else if (owner.breaker.getState() == CircuitBreaker.State.OPEN) {
       owner.breaker.releasePermission();
       passBreaker(done);
@@ -215,13 +239,15 @@ final class ResilientCall {
           long took = System.nanoTime() - sentAt;
           if (error != null || result == null) {
             owner.breaker.releasePermission(); // a bug, not Plaid's health
-            done.completeExceptionally(error != null ? error : new NullPointerException("null result"));
+            done.completeExceptionally(
+                error != null ? error : new NullPointerException("null result"));
             return;
           }
           attempts++;
           owner.breaker.onResult(took, TimeUnit.NANOSECONDS, result);
           owner.concurrency.onAttempt(result, sentAt, took);
-          if (result instanceof PlaidResult.ErrorAnswer answer && ErrorGuidance.isItemRateLimit(answer.error())) {
+          if (result instanceof PlaidResult.ErrorAnswer answer
+              && ErrorGuidance.isItemRateLimit(answer.error())) {
             owner.itemSpacing.limited(request.accessToken(), System.nanoTime());
           }
           owner.listener.onAttempt(result, took);

@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  *       breakerRecheckInterval}, and nothing is dropped. Memory stays bounded because the caller
  *       bounds the calls it has in flight. Time spent waiting for the breaker or for a rate permit
  *       is not charged to the deadline: our own queueing is not Plaid failing, so a long Plaid
- *       outage ends in successes once Plaid is back rather than in a mass of {@code Exhausted}.
- *       The price: while Plaid stays down, requests wait as long as it does.
+ *       outage ends in successes once Plaid is back rather than in a mass of {@code Exhausted}. The
+ *       price: while Plaid stays down, requests wait as long as it does.
  *   <li><b>Client errors</b>: an answer that refuses this job's client rather than anything about
  *       the request ({@link ErrorGuidance#refusesClient}: bad keys, plan, product access, a wrong
  *       base URL) pauses every call at the {@link ClientErrorGate}: nothing completes, so requests
@@ -53,9 +53,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Cancelling the returned future abandons the request: no further attempt is made, a wait for
- * the breaker or for a rate permit ends, and the attempt on the wire is cancelled. A permit reserved
- * for it is not returned (Resilience4j cannot), which is why permits are reserved at most {@link
- * FleetRate#horizon()} ahead (a second, or two periods); farther waits re-check later.
+ * the breaker or for a rate permit ends, and the attempt on the wire is cancelled. A permit
+ * reserved for it is not returned (Resilience4j cannot), which is why permits are reserved at most
+ * {@link FleetRate#horizon()} ahead (a second, or two periods); farther waits re-check later.
  *
  * <p>Threading: {@link #identityDocumentsUploadsGet} may be called from any thread and returns at
  * once (the first attempt is started on the caller's thread only when no wait is needed). Waits
@@ -67,6 +67,7 @@ public final class ResilientPlaidClient implements PlaidClient {
 
   private static final Logger LOG = LoggerFactory.getLogger(ResilientPlaidClient.class);
   private static final AtomicInteger INSTANCES = new AtomicInteger();
+
   /** How long the per-Item spacing lasts after an Item-level rate limit. */
   static final Duration ITEM_SPACING_HOT = Duration.ofMinutes(1);
 
@@ -87,7 +88,8 @@ public final class ResilientPlaidClient implements PlaidClient {
     this(delegate, config, ResilienceListener.NONE);
   }
 
-  public ResilientPlaidClient(PlaidClient delegate, ResilienceConfig config, ResilienceListener listener) {
+  public ResilientPlaidClient(
+      PlaidClient delegate, ResilienceConfig config, ResilienceListener listener) {
     this.delegate = delegate;
     this.config = config;
     this.listener = new GuardedListener(listener);
@@ -108,24 +110,36 @@ public final class ResilientPlaidClient implements PlaidClient {
             ? null
             : new FleetRate("plaid-" + instance, config.requestsPerMinute(), config.liveReserve());
     this.itemSpacing = new ItemSpacing(config.itemRateLimitSpacing(), ITEM_SPACING_HOT);
-    this.concurrency = new AdaptiveConcurrency(
-        config.adaptiveConcurrency(), config.concurrencyFloor(), config.concurrencyMax(), config.deadline().toNanos());
-    breaker.getEventPublisher().onStateTransition(event -> {
-      CircuitBreaker.State from = event.getStateTransition().getFromState();
-      CircuitBreaker.State to = event.getStateTransition().getToState();
-      if (to == CircuitBreaker.State.OPEN) {
-        LOG.warn("Plaid circuit breaker {} -> {}: calls wait for {}", from, to, config.breakerOpenDuration());
-      } else {
-        LOG.info("Plaid circuit breaker {} -> {}", from, to);
-      }
-      this.listener.onBreakerTransition(from, to);
-    });
+    this.concurrency =
+        new AdaptiveConcurrency(
+            config.adaptiveConcurrency(),
+            config.concurrencyFloor(),
+            config.concurrencyMax(),
+            config.deadline().toNanos());
+    breaker
+        .getEventPublisher()
+        .onStateTransition(
+            event -> {
+              CircuitBreaker.State from = event.getStateTransition().getFromState();
+              CircuitBreaker.State to = event.getStateTransition().getToState();
+              if (to == CircuitBreaker.State.OPEN) {
+                LOG.warn(
+                    "Plaid circuit breaker {} -> {}: calls wait for {}",
+                    from,
+                    to,
+                    config.breakerOpenDuration());
+              } else {
+                LOG.info("Plaid circuit breaker {} -> {}", from, to);
+              }
+              this.listener.onBreakerTransition(from, to);
+            });
   }
 
   @Override
   public CompletionStage<PlaidResult> identityDocumentsUploadsGet(PlaidRequest request) {
     if (closed) {
-      return CompletableFuture.failedFuture(new IllegalStateException("ResilientPlaidClient is closed"));
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("ResilientPlaidClient is closed"));
     }
     CompletableFuture<PlaidResult> result = new CompletableFuture<>();
     ResilientCall call = new ResilientCall(this, request, result);
@@ -139,11 +153,12 @@ public final class ResilientPlaidClient implements PlaidClient {
                 result.complete(attempt.finalResult());
               }
             });
-    result.whenComplete((r, e) -> {
-      if (result.isCancelled()) {
-        call.cancel();
-      }
-    });
+    result.whenComplete(
+        (r, e) -> {
+          if (result.isCancelled()) {
+            call.cancel();
+          }
+        });
     return result;
   }
 
@@ -160,7 +175,9 @@ public final class ResilientPlaidClient implements PlaidClient {
     delegate.close();
   }
 
-  /** Whether a later attempt may succeed: Plaid's {@code RETRY_NOW} guidance or a transient failure. */
+  /**
+   * Whether a later attempt may succeed: Plaid's {@code RETRY_NOW} guidance or a transient failure.
+   */
   static boolean retriable(PlaidResult result) {
     if (result instanceof PlaidResult.ErrorAnswer answer) {
       return ErrorGuidance.of(answer.error()) == ErrorGuidance.RETRY_NOW;
@@ -211,5 +228,4 @@ public final class ResilientPlaidClient implements PlaidClient {
         .writableStackTraceEnabled(false)
         .build();
   }
-
 }

@@ -5,8 +5,8 @@ import java.util.HashSet;
 
 /**
  * The names met so far in each open object of one JSON text, to refuse a name repeated in one
- * object. Names are compared as the parser decoded them, so <code>"a"</code> and <code>"&#92;u0061"</code> are
- * the same name (as for Jackson's {@code STRICT_DUPLICATE_DETECTION}).
+ * object. Names are compared as the parser decoded them, so <code>"a"</code> and <code>"&#92;u0061"
+ * </code> are the same name (as for Jackson's {@code STRICT_DUPLICATE_DETECTION}).
  *
  * <p>Why not Jackson's detector: it allocates a {@code HashSet} for every object with more than two
  * names, and Plaid's bodies are many small objects (an account has about 15 names, its nested
@@ -29,8 +29,10 @@ final class UniqueNames {
 
   /** For each open object, innermost last: where its names start in {@link #names}. */
   private int[] starts = new int[16];
+
   /** For each open object: its names when it has passed {@link #LINEAR_LIMIT}, else null. */
   private HashSet<?>[] sets = new HashSet<?>[16];
+
   private int depth;
 
   /** An object starts: its names are counted apart from those of the objects around it. */

@@ -38,8 +38,10 @@ final class CallDispatcher {
   private final InFlightLimiter limiter;
   private final InFlightLimiter.Share share;
   private final KeyOrder order;
+
   /** Calls holding a slot: dispatched and not yet taken or abandoned. */
   private final Set<InFlightCall> holding = new HashSet<>();
+
   private final LinkedBlockingQueue<InFlightCall> answered = new LinkedBlockingQueue<>();
   private final ArrayDeque<Delayed> later = new ArrayDeque<>();
   private boolean closed;
@@ -86,7 +88,8 @@ final class CallDispatcher {
       return;
     }
     while (true) {
-      Lane lane = order.hasReady(Lane.LIVE) ? Lane.LIVE : order.hasReady(Lane.BULK) ? Lane.BULK : null;
+      Lane lane =
+          order.hasReady(Lane.LIVE) ? Lane.LIVE : order.hasReady(Lane.BULK) ? Lane.BULK : null;
       if (lane == null || !limiter.tryAcquire(share, lane)) {
         break;
       }
@@ -106,7 +109,9 @@ final class CallDispatcher {
       stage = CompletableFuture.failedFuture(e);
     }
     if (stage == null) {
-      stage = CompletableFuture.failedFuture(new NullPointerException("the Plaid client returned no stage"));
+      stage =
+          CompletableFuture.failedFuture(
+              new NullPointerException("the Plaid client returned no stage"));
     }
     flight.started(stage);
     stage.whenComplete(
@@ -136,7 +141,9 @@ final class CallDispatcher {
     order.remove(call);
   }
 
-  /** The call failed without an answer (a broken or closing client): call it again after a delay. */
+  /**
+   * The call failed without an answer (a broken or closing client): call it again after a delay.
+   */
   void callAgainLater(PendingCall call, long delayNanos) {
     later.add(new Delayed(call, System.nanoTime() + delayNanos));
   }
@@ -154,7 +161,9 @@ final class CallDispatcher {
     }
   }
 
-  /** Ends this life: abandons every call (slots back at once, calls cancelled), stops dispatching. */
+  /**
+   * Ends this life: abandons every call (slots back at once, calls cancelled), stops dispatching.
+   */
   void close() {
     closed = true;
     for (InFlightCall flight : holding) {

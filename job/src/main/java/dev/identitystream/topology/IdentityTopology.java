@@ -35,19 +35,28 @@ public final class IdentityTopology {
    * The built topology, and what its tasks share: the in-flight limiter, the pending gauge (for
    * metrics) and the fleet share (for the Plaid budget).
    */
-  public record Built(Topology topology, InFlightLimiter limiter, PendingGauge pending, FleetShare fleet) {}
+  public record Built(
+      Topology topology, InFlightLimiter limiter, PendingGauge pending, FleetShare fleet) {}
 
-  /** The job's topology over {@code settings}, calling {@code client}, reporting to {@code metrics}. */
-  public static Built build(StageSettings settings, PlaidClient client, Clock clock, StageMetrics metrics) {
-    InFlightLimiter limiter = new InFlightLimiter(settings.maxInFlight(), 1 - settings.liveReserve());
+  /**
+   * The job's topology over {@code settings}, calling {@code client}, reporting to {@code metrics}.
+   */
+  public static Built build(
+      StageSettings settings, PlaidClient client, Clock clock, StageMetrics metrics) {
+    InFlightLimiter limiter =
+        new InFlightLimiter(settings.maxInFlight(), 1 - settings.liveReserve());
     PendingGauge pending = new PendingGauge();
     FleetShare fleet = new FleetShare();
     Topology topology = new Topology();
-    topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+    topology.addSource(
+        SOURCE,
+        new ByteArrayDeserializer(),
+        new ByteArrayDeserializer(),
         settings.topics().inputs().toArray(String[]::new));
     topology.addProcessor(
         STAGE,
-        new PlaidCallProcessorSupplier(settings, client, limiter, new OutcomeMapper(clock), pending, metrics, fleet),
+        new PlaidCallProcessorSupplier(
+            settings, client, limiter, new OutcomeMapper(clock), pending, metrics, fleet),
         SOURCE);
     StageOutput.Kind.addSinks(topology, settings.topics(), STAGE);
     return new Built(topology, limiter, pending, fleet);

@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One Plaid call started by a {@link CallDispatcher}, from dispatch until the stream thread takes
- * its result or the task closes. It holds one in-flight slot the whole time, so results waiting
- * for the stream thread count against the in-flight cap.
+ * its result or the task closes. It holds one in-flight slot the whole time, so results waiting for
+ * the stream thread count against the in-flight cap.
  *
  * <p>States: {@code CALLING} → {@code ANSWERED} (the client's thread, once) → {@code TAKEN} (the
  * stream thread); or {@code CALLING}/{@code ANSWERED} → {@code ABANDONED} (the stream thread, at

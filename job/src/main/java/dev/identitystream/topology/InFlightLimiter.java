@@ -20,8 +20,8 @@ import java.util.function.IntSupplier;
  *       least one), so that live calls find slots free.
  * </ul>
  *
- * <p>Not final only so that tests can break it on purpose (the dispatch stress test must fail on
- * a broken limiter).
+ * <p>Not final only so that tests can break it on purpose (the dispatch stress test must fail on a
+ * broken limiter).
  *
  * <p>Threading: each {@link Share} is marked by its task's stream thread only; acquires and
  * releases come from any thread (the stream thread, or the HTTP client's when a call completes);

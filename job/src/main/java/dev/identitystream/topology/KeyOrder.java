@@ -11,7 +11,8 @@ import java.util.Map;
  * be dispatched) or dispatched, until it ends. Different groups are independent.
  *
  * <ul>
- *   <li>Within a lane, a group's calls are current one at a time, in order: per-key order per topic.
+ *   <li>Within a lane, a group's calls are current one at a time, in order: per-key order per
+ *       topic.
  *   <li>When a group's current call ends, its next is the first live call if any, else the first
  *       bulk call: live before bulk for one key too.
  *   <li>A live call admitted while its group's current call is a bulk call that is only ready (not

@@ -28,8 +28,8 @@ import java.util.Optional;
  *   <li>{@code Success}: one account record per account, one Item status ({@code OK}, or {@code
  *       ERROR} when {@code item.error} is not null, whatever its shape, which also gives an
  *       Item-error event);
- *   <li>{@code ErrorAnswer}: one Item-error event ({@code retryable} from {@link ErrorGuidance}) and,
- *       when the request named its Item, an Item status {@code ERROR}; except an answer that
+ *   <li>{@code ErrorAnswer}: one Item-error event ({@code retryable} from {@link ErrorGuidance})
+ *       and, when the request named its Item, an Item status {@code ERROR}; except an answer that
  *       refuses this job's client ({@link ErrorGuidance#refusesClient}), which is no Item's
  *       business: the DLQ, {@code CLIENT_REFUSED} (the job's resilient client pauses instead, so
  *       only other clients hand one over);
@@ -70,8 +70,18 @@ final class OutcomeMapper {
       }
       return List.of(deadLetter(call, result, result));
     } catch (RuntimeException e) {
-      String message = "UNUSABLE_RESPONSE: the answer (" + result.describe() + ") could not be mapped: " + e.getClass().getName();
-      return List.of(DeadLetters.of(call.source(), DlqReason.UNUSABLE_RESPONSE, PlaidClient.class, message, call.requestId()));
+      String message =
+          "UNUSABLE_RESPONSE: the answer ("
+              + result.describe()
+              + ") could not be mapped: "
+              + e.getClass().getName();
+      return List.of(
+          DeadLetters.of(
+              call.source(),
+              DlqReason.UNUSABLE_RESPONSE,
+              PlaidClient.class,
+              message,
+              call.requestId()));
     }
   }
 
@@ -106,24 +116,40 @@ final class OutcomeMapper {
         error ->
             out.add(
                 itemErrorEvent(
-                    call, itemId, success.httpStatus(), error, response.requestId(), success.attempts(), now)));
+                    call,
+                    itemId,
+                    success.httpStatus(),
+                    error,
+                    response.requestId(),
+                    success.attempts(),
+                    now)));
     return out;
   }
 
-  private List<OutputEvent> errorAnswer(PendingCall call, PlaidResult.ErrorAnswer answer, String now) {
+  private List<OutputEvent> errorAnswer(
+      PendingCall call, PlaidResult.ErrorAnswer answer, String now) {
     PlaidError error = answer.error();
     String itemId = call.request().itemId();
     List<OutputEvent> out = new ArrayList<>(2);
-    out.add(itemErrorEvent(call, itemId, answer.httpStatus(), error, error.requestId(), answer.attempts(), now));
+    out.add(
+        itemErrorEvent(
+            call, itemId, answer.httpStatus(), error, error.requestId(), answer.attempts(), now));
     if (itemId != null) {
-      out.add(itemStatus(call, itemId, null, summary(answer.httpStatus(), error), error.requestId(), now));
+      out.add(
+          itemStatus(
+              call, itemId, null, summary(answer.httpStatus(), error), error.requestId(), now));
     }
     return out;
   }
 
   /** An Item status: {@code OK} without an error summary, {@code ERROR} with one. */
   private static OutputEvent.ItemStatus itemStatus(
-      PendingCall call, String itemId, RawJson item, ErrorSummary error, String plaidRequestId, String now) {
+      PendingCall call,
+      String itemId,
+      RawJson item,
+      ErrorSummary error,
+      String plaidRequestId,
+      String now) {
     return new OutputEvent.ItemStatus(
         utf8(itemId),
         new ItemStatusRecord(
@@ -184,7 +210,11 @@ final class OutcomeMapper {
       PendingCall call, PlaidResult last, PlaidResult finalResult) {
     DlqReason reason = reason(last);
     String message =
-        reason.name() + " after " + finalResult.attempts() + " attempt(s); last: " + last.describe();
+        reason.name()
+            + " after "
+            + finalResult.attempts()
+            + " attempt(s); last: "
+            + last.describe();
     return DeadLetters.of(call.source(), reason, PlaidClient.class, message, call.requestId());
   }
 
@@ -197,7 +227,9 @@ final class OutcomeMapper {
     if (kind == FailureKind.BODY_TOO_LARGE) {
       return DlqReason.RESPONSE_TOO_LARGE;
     }
-    return kind == FailureKind.UNUSABLE_BODY ? DlqReason.UNUSABLE_RESPONSE : DlqReason.RETRIES_EXHAUSTED;
+    return kind == FailureKind.UNUSABLE_BODY
+        ? DlqReason.UNUSABLE_RESPONSE
+        : DlqReason.RETRIES_EXHAUSTED;
   }
 
   private static byte[] utf8(String text) {

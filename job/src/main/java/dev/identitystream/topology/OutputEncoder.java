@@ -26,8 +26,18 @@ final class OutputEncoder {
     private static final long serialVersionUID = 1L;
 
     TooLarge(String what, String topic, long size, int limit) {
-      super(what + " of about " + size + " bytes exceeds the " + limit + "-byte limit of topic "
-          + topic + " (the producer's max.request.size or the topic's max.message.bytes)", null, false, false);
+      super(
+          what
+              + " of about "
+              + size
+              + " bytes exceeds the "
+              + limit
+              + "-byte limit of topic "
+              + topic
+              + " (the producer's max.request.size or the topic's max.message.bytes)",
+          null,
+          false,
+          false);
     }
   }
 
@@ -57,7 +67,11 @@ final class OutputEncoder {
       String topic = kind.topic(topics);
       long size = OutputLimits.sizeOf(record.key(), record.value());
       if (size > limits.limitFor(topic)) {
-        throw new TooLarge("a " + record.kind().name().toLowerCase(Locale.ROOT) + " record", topic, size, limits.limitFor(topic));
+        throw new TooLarge(
+            "a " + record.kind().name().toLowerCase(Locale.ROOT) + " record",
+            topic,
+            size,
+            limits.limitFor(topic));
       }
       out.add(record);
     }
@@ -94,12 +108,17 @@ final class OutputEncoder {
 
   private static void addTruncation(Headers headers, OutputEvent.DeadLetter dead) {
     headers.add(DlqHeaders.TRUNCATED, utf8("true"));
-    headers.add(DlqHeaders.KEY_SIZE, utf8(Integer.toString(dead.key() == null ? -1 : dead.key().length)));
-    headers.add(DlqHeaders.VALUE_SIZE, utf8(Integer.toString(dead.value() == null ? -1 : dead.value().length)));
+    headers.add(
+        DlqHeaders.KEY_SIZE, utf8(Integer.toString(dead.key() == null ? -1 : dead.key().length)));
+    headers.add(
+        DlqHeaders.VALUE_SIZE,
+        utf8(Integer.toString(dead.value() == null ? -1 : dead.value().length)));
   }
 
   private static byte[] prefix(byte[] bytes) {
-    return bytes == null || bytes.length <= DLQ_PREFIX_BYTES ? bytes : Arrays.copyOf(bytes, DLQ_PREFIX_BYTES);
+    return bytes == null || bytes.length <= DLQ_PREFIX_BYTES
+        ? bytes
+        : Arrays.copyOf(bytes, DLQ_PREFIX_BYTES);
   }
 
   private static byte[] utf8(String text) {

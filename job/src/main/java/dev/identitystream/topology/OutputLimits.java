@@ -19,14 +19,18 @@ public final class OutputLimits {
 
   /** Overhead of a record batch holding one record (v2 batch header). */
   private static final int BATCH_OVERHEAD = 61;
+
   /** Most bytes of a record's own framing (length, attributes, deltas, key and value lengths). */
   private static final int RECORD_OVERHEAD = 21;
+
   private static final int VARINT_MAX = 5;
 
   private final int maxRequestSize;
   private final Map<String, Integer> topicLimits = new ConcurrentHashMap<>();
 
-  /** @param maxRequestSize the producer's {@code max.request.size} */
+  /**
+   * @param maxRequestSize the producer's {@code max.request.size}
+   */
   public OutputLimits(int maxRequestSize) {
     if (maxRequestSize < 1) {
       throw new IllegalArgumentException("maxRequestSize must be positive");
@@ -39,7 +43,9 @@ public final class OutputLimits {
     return new OutputLimits(Integer.MAX_VALUE);
   }
 
-  /** Lowers the limit of one topic to its {@code max.message.bytes} (call before the job starts). */
+  /**
+   * Lowers the limit of one topic to its {@code max.message.bytes} (call before the job starts).
+   */
   public void topicLimit(String topic, int maxMessageBytes) {
     topicLimits.put(topic, maxMessageBytes);
   }

@@ -53,7 +53,8 @@ final class Parking {
    *
    * @param admit takes each entry read back, in order
    */
-  void refill(PendingStore store, Lane lane, IntSupplier room, int batch, Consumer<SourceRecord> admit) {
+  void refill(
+      PendingStore store, Lane lane, IntSupplier room, int batch, Consumer<SourceRecord> admit) {
     int n = counts[lane.ordinal()];
     int free = room.getAsInt();
     if (n == 0 || free < Math.min(n, Math.max(1, batch))) {

@@ -10,7 +10,8 @@ import dev.identitystream.plaid.PlaidRequest;
  * @param group equal for records with the same key; unique for records without a key
  * @param lane the input it came from: live requests are dispatched before bulk ones
  */
-record PendingCall(SourceRecord source, IdentityRequest request, String requestId, Object group, Lane lane) {
+record PendingCall(
+    SourceRecord source, IdentityRequest request, String requestId, Object group, Lane lane) {
 
   /** Records without a key have no order to keep: each is its own group. */
   private record Unkeyed(String topic, int partition, long offset) {}
@@ -31,11 +32,18 @@ record PendingCall(SourceRecord source, IdentityRequest request, String requestI
   }
 
   PlaidRequest plaidRequest() {
-    return new PlaidRequest(request.accessToken(), request.accountIds(), requestId, lane == Lane.BULK);
+    return new PlaidRequest(
+        request.accessToken(), request.accountIds(), requestId, lane == Lane.BULK);
   }
 
   @Override
   public String toString() {
-    return "PendingCall[" + source.derivedRequestId() + ", requestId=" + requestId + ", " + lane + "]";
+    return "PendingCall["
+        + source.derivedRequestId()
+        + ", requestId="
+        + requestId
+        + ", "
+        + lane
+        + "]";
   }
 }

@@ -8,16 +8,18 @@ import org.apache.kafka.streams.processor.TaskId;
 
 /**
  * Pending requests of one instance's call stages, per task (for metrics and tests): what each
- * task's pending store holds now, the calls it holds a slot for, and the most any one task has
- * held since the instance started.
+ * task's pending store holds now, the calls it holds a slot for, and the most any one task has held
+ * since the instance started.
  *
  * <p>Threading: each task's stream thread updates its own count; any thread reads.
  */
 public final class PendingGauge {
 
   private final Map<TaskId, AtomicInteger> byTask = new ConcurrentHashMap<>();
+
   /** Each task's calls holding a slot, keyed by the task's pending counter (identity). */
   private final Map<AtomicInteger, AtomicInteger> inFlightOf = new ConcurrentHashMap<>();
+
   private final AtomicInteger peakPerTask = new AtomicInteger();
   private final AtomicInteger peakInMemoryPerTask = new AtomicInteger();
 
@@ -29,7 +31,9 @@ public final class PendingGauge {
     return count;
   }
 
-  /** Records a task's pending count and its calls holding a slot (in flight or answered, not taken). */
+  /**
+   * Records a task's pending count and its calls holding a slot (in flight or answered, not taken).
+   */
   void update(AtomicInteger count, int pending, int inMemory, int inFlight) {
     AtomicInteger slots = inFlightOf.get(count);
     if (slots != null) {
@@ -61,10 +65,11 @@ public final class PendingGauge {
   /** The load of each task whose call stage is open in this instance now (a copy). */
   public Map<TaskId, TaskLoad> byTask() {
     Map<TaskId, TaskLoad> loads = new TreeMap<>();
-    byTask.forEach((task, count) -> {
-      AtomicInteger slots = inFlightOf.get(count);
-      loads.put(task, new TaskLoad(count.get(), slots == null ? 0 : slots.get()));
-    });
+    byTask.forEach(
+        (task, count) -> {
+          AtomicInteger slots = inFlightOf.get(count);
+          loads.put(task, new TaskLoad(count.get(), slots == null ? 0 : slots.get()));
+        });
     return loads;
   }
 

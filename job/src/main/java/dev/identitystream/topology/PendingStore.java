@@ -50,7 +50,10 @@ final class PendingStore {
    * @param parkedFrom per lane and partition, the offset of its first parked entry (live first)
    */
   record Restored(
-      List<PendingCall> calls, List<Stored> invalid, Map<Lane, Integer> parked, Map<Origin, Long> parkedFrom) {}
+      List<PendingCall> calls,
+      List<Stored> invalid,
+      Map<Lane, Integer> parked,
+      Map<Origin, Long> parkedFrom) {}
 
   /** How many requests of each lane may be held in memory. */
   interface Room {
@@ -83,7 +86,9 @@ final class PendingStore {
     return ByteBuffer.wrap(key, key.length - 8, 8).getLong();
   }
 
-  /** @param key the entry's {@link #keyOf(Lane, int, long)}, built once by the caller */
+  /**
+   * @param key the entry's {@link #keyOf(Lane, int, long)}, built once by the caller
+   */
   void add(Bytes key, byte[] encoded) {
     store.put(key, encoded);
   }
@@ -127,7 +132,9 @@ final class PendingStore {
     return new Restored(calls, invalid, parked, parkedFrom);
   }
 
-  /** Up to {@code max} entries of one lane's partition from {@code fromOffset} on, in offset order. */
+  /**
+   * Up to {@code max} entries of one lane's partition from {@code fromOffset} on, in offset order.
+   */
   List<SourceRecord> load(Origin origin, long fromOffset, int max) {
     List<SourceRecord> loaded = new ArrayList<>(Math.min(max, 1024));
     Bytes from = keyOf(origin.lane(), origin.partition(), fromOffset);

@@ -32,38 +32,38 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li><b>Durable.</b> {@code process()} writes a valid request to the pending store before its
  *       call starts; its outputs are forwarded and the entry deleted together on the stream thread,
- *       so under {@code exactly_once_v2} outputs, store and input offsets commit atomically: after a
- *       crash, a rebalance or a revival every request yields its outputs exactly once. Plaid may be
- *       called again for a request whose outputs were not committed (the endpoint is a read).
+ *       so under {@code exactly_once_v2} outputs, store and input offsets commit atomically: after
+ *       a crash, a rebalance or a revival every request yields its outputs exactly once. Plaid may
+ *       be called again for a request whose outputs were not committed (the endpoint is a read).
  *   <li><b>Threads.</b> {@code init}, {@code process}, the punctuator and {@code close} run on the
- *       task's stream thread, which alone forwards, touches the store, the per-key queues and starts
- *       calls. Client threads only record an answer and queue it ({@link InFlightCall}).
- *   <li><b>Lives.</b> Kafka Streams may {@code close()} this object and {@code init()} it again
- *       (a task revived after {@code TaskCorruptedException}, a suspended task resumed). Each
- *       {@code init()} starts a new life from the store alone: new queues, a new dispatcher and
- *       limiter share, a new gauge counter; nothing of the earlier life is kept. An answer of an
- *       earlier life goes to that life's dispatcher and is never forwarded.
+ *       task's stream thread, which alone forwards, touches the store, the per-key queues and
+ *       starts calls. Client threads only record an answer and queue it ({@link InFlightCall}).
+ *   <li><b>Lives.</b> Kafka Streams may {@code close()} this object and {@code init()} it again (a
+ *       task revived after {@code TaskCorruptedException}, a suspended task resumed). Each {@code
+ *       init()} starts a new life from the store alone: new queues, a new dispatcher and limiter
+ *       share, a new gauge counter; nothing of the earlier life is kept. An answer of an earlier
+ *       life goes to that life's dispatcher and is never forwarded.
  *   <li><b>Close.</b> {@code close()} abandons the life's calls: their slots are released at once
  *       and the calls cancelled (no more retries, no more waiting on an open breaker); the requests
  *       stay in the store for whoever runs the task next.
- *   <li><b>Per-key order.</b> Records with the same key are called one at a time; within each
- *       input topic in offset order, and their outputs appear in that order; different keys run
+ *   <li><b>Per-key order.</b> Records with the same key are called one at a time; within each input
+ *       topic in offset order, and their outputs appear in that order; different keys run
  *       concurrently. Across the two topics a key's live requests go before its bulk requests that
  *       have not started ({@link KeyOrder}).
  *   <li><b>Live before bulk.</b> Live requests are dispatched first whenever both wait ({@link
  *       CallDispatcher}, {@link InFlightLimiter}). Bulk requests hold at most half of the task's
  *       in-memory cap and never make the stream thread wait: beyond it they park at once, so a
- *       backfill's backlog is copied to the pending store at read speed and live records behind
- *       it in the same poll are not delayed.
- *   <li><b>Bounded calls and answers.</b> At most {@code maxInFlight} calls per instance hold a slot,
- *       from dispatch until the stream thread takes their answer: answers waiting for a busy stream
- *       thread count against the cap, so they never exceed it (heap: about cap × the largest
+ *       backfill's backlog is copied to the pending store at read speed and live records behind it
+ *       in the same poll are not delayed.
+ *   <li><b>Bounded calls and answers.</b> At most {@code maxInFlight} calls per instance hold a
+ *       slot, from dispatch until the stream thread takes their answer: answers waiting for a busy
+ *       stream thread count against the cap, so they never exceed it (heap: about cap × the largest
  *       response).
- *   <li><b>Backpressure.</b> When the task holds {@code maxPendingPerTask} requests in memory
- *       (and live ones parked), {@code process()} of a live record waits for answers (forwarding
- *       them), from a budget of {@code maxBlock} per stream thread between two polls ({@link
- *       WaitBudget}); once it is spent the record is admitted anyway (it is durable, parked), so the
- *       thread returns to {@code poll()} in time.
+ *   <li><b>Backpressure.</b> When the task holds {@code maxPendingPerTask} requests in memory (and
+ *       live ones parked), {@code process()} of a live record waits for answers (forwarding them),
+ *       from a budget of {@code maxBlock} per stream thread between two polls ({@link WaitBudget});
+ *       once it is spent the record is admitted anyway (it is durable, parked), so the thread
+ *       returns to {@code poll()} in time.
  *   <li><b>Parking.</b> Records beyond the in-memory caps wait in the store only ({@link Parking})
  *       and are read back per lane and partition in offset order, live first, as room frees up.
  *   <li><b>Fleet share.</b> {@code init()} and {@code close()} tell the {@link FleetShare} which
@@ -112,7 +112,14 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
 
   PlaidCallProcessor(
       StageSettings settings, PlaidClient client, InFlightLimiter limiter, OutcomeMapper mapper) {
-    this(settings, client, limiter, mapper, new PendingGauge(), WaitBudget.perThread(), StageMetrics.NONE,
+    this(
+        settings,
+        client,
+        limiter,
+        mapper,
+        new PendingGauge(),
+        WaitBudget.perThread(),
+        StageMetrics.NONE,
         new FleetShare());
   }
 
@@ -152,17 +159,26 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
     this.clientFailures = 0;
     this.pendingEntryLimit =
         settings.outputLimits().limitFor(StageSettings.changelogTopic(context.applicationId()));
-    PendingStore.Restored restored = store.restore(validator, (lane, live, bulk) -> lane == Lane.LIVE
-        ? live + bulk < settings.maxPendingPerTask()
-        : bulk < settings.maxBulkInMemoryPerTask() && live + bulk < settings.maxPendingPerTask());
+    PendingStore.Restored restored =
+        store.restore(
+            validator,
+            (lane, live, bulk) ->
+                lane == Lane.LIVE
+                    ? live + bulk < settings.maxPendingPerTask()
+                    : bulk < settings.maxBulkInMemoryPerTask()
+                        && live + bulk < settings.maxPendingPerTask());
     restored.calls().forEach(calls::admit);
     restoredInvalid.addAll(restored.invalid()); // forwarding is not allowed in init(): see drain()
     parking = new Parking(restored);
     fleet.opened(context.taskId());
     updateGauge();
     if (!restored.calls().isEmpty()) {
-      LOG.info("Task {} restored {} pending requests ({} of them parked in the store until there is room);"
-          + " calling again", context.taskId(), restored.calls().size() + parking.total(), parking.total());
+      LOG.info(
+          "Task {} restored {} pending requests ({} of them parked in the store until there is room);"
+              + " calling again",
+          context.taskId(),
+          restored.calls().size() + parking.total(),
+          parking.total());
     }
     calls.dispatch();
     scheduleOrCancelPunctuator();
@@ -183,8 +199,12 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
     byte[] entry = source.encode();
     long entrySize = OutputLimits.sizeOf(key.get(), entry);
     if (entrySize > pendingEntryLimit) {
-      String message = "the request's pending-store entry of about " + entrySize + " bytes exceeds the "
-          + pendingEntryLimit + "-byte limit of the changelog topic (max.request.size or its max.message.bytes)";
+      String message =
+          "the request's pending-store entry of about "
+              + entrySize
+              + " bytes exceeds the "
+              + pendingEntryLimit
+              + "-byte limit of the changelog topic (max.request.size or its max.message.bytes)";
       deadLetter(source, DlqReason.OUTPUT_TOO_LARGE, PendingStore.class, message, call.requestId());
       return;
     }
@@ -205,7 +225,9 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
   /** How many more requests of a lane this task may hold in memory now. */
   private int roomFor(Lane lane) {
     int room = settings.maxPendingPerTask() - calls.pending();
-    return lane == Lane.LIVE ? room : Math.min(room, settings.maxBulkInMemoryPerTask() - calls.pending(Lane.BULK));
+    return lane == Lane.LIVE
+        ? room
+        : Math.min(room, settings.maxBulkInMemoryPerTask() - calls.pending(Lane.BULK));
   }
 
   /** Whether a live record must wait: memory is full, or live requests are parked already. */
@@ -255,14 +277,19 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
   private void refill() {
     int batch = settings.maxPendingPerTask() / 16;
     for (Lane lane : Lane.values()) {
-      parking.refill(store, lane, () -> roomFor(lane), batch, source -> {
-        RequestValidator.Result result = validator.validate(source.key(), source.value());
-        if (result instanceof RequestValidator.Valid valid) {
-          calls.admit(PendingCall.of(source, valid.request(), lane));
-        } else {
-          rejectRestored(new PendingStore.Stored(source, lane));
-        }
-      });
+      parking.refill(
+          store,
+          lane,
+          () -> roomFor(lane),
+          batch,
+          source -> {
+            RequestValidator.Result result = validator.validate(source.key(), source.value());
+            if (result instanceof RequestValidator.Valid valid) {
+              calls.admit(PendingCall.of(source, valid.request(), lane));
+            } else {
+              rejectRestored(new PendingStore.Stored(source, lane));
+            }
+          });
     }
     updateGauge();
   }
@@ -286,8 +313,11 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
     List<StageOutput> outputs = outputsOf(call, result);
     if (LOG.isDebugEnabled()) {
       try (LogContext ignored = LogContext.of(call.requestId(), call.request().itemId())) {
-        LOG.debug("Request completed: {} after {} attempts; {} outputs",
-            result.describe(), result.attempts(), outputs.size());
+        LOG.debug(
+            "Request completed: {} after {} attempts; {} outputs",
+            result.describe(),
+            result.attempts(),
+            outputs.size());
       }
     }
     metrics.onCallCompleted(result, System.nanoTime() - answered.startedNanos);
@@ -312,14 +342,18 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
       throw e; // Kafka Streams' own signals (a task to revive or migrate) are not about the answer
     } catch (RuntimeException e) {
       reason = DlqReason.OUTPUT_INVALID;
-      message = "Plaid's answer (" + result.describe() + ") could not be written as output records: "
-          + e.getClass().getSimpleName();
+      message =
+          "Plaid's answer ("
+              + result.describe()
+              + ") could not be written as output records: "
+              + e.getClass().getSimpleName();
     }
     try (LogContext ignored = LogContext.of(call.requestId(), call.request().itemId())) {
       LOG.warn("Request {} goes to the DLQ ({}): {}", call.requestId(), reason, message);
     }
-    return List.of(encoder.deadLetter(
-        DeadLetters.of(call.source(), reason, OutputEncoder.class, message, call.requestId())));
+    return List.of(
+        encoder.deadLetter(
+            DeadLetters.of(call.source(), reason, OutputEncoder.class, message, call.requestId())));
   }
 
   /** A call that failed without a result: the request stays pending and is called again. */
@@ -327,10 +361,14 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
     clientFailures++;
     if (Long.bitCount(clientFailures) == 1) {
       try (LogContext ignored = LogContext.of(call.requestId(), call.request().itemId())) {
-        LOG.warn("Plaid client failed for request {} without a result ({}); it stays pending and is"
+        LOG.warn(
+            "Plaid client failed for request {} without a result ({}); it stays pending and is"
                 + " called again in {} ms ({} such failures in task {} so far)",
-            call.requestId(), error == null ? "no result" : error.getClass().getName(),
-            TimeUnit.NANOSECONDS.toMillis(CALL_AGAIN_DELAY_NANOS), clientFailures, context.taskId());
+            call.requestId(),
+            error == null ? "no result" : error.getClass().getName(),
+            TimeUnit.NANOSECONDS.toMillis(CALL_AGAIN_DELAY_NANOS),
+            clientFailures,
+            context.taskId());
       }
     }
     calls.callAgainLater(call, CALL_AGAIN_DELAY_NANOS);
@@ -339,7 +377,8 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
   /** A restored entry that a newer validator refuses: to the DLQ, out of the store. */
   private void rejectRestored(PendingStore.Stored stored) {
     SourceRecord source = stored.source();
-    RequestValidator.Invalid invalid = (RequestValidator.Invalid) validator.validate(source.key(), source.value());
+    RequestValidator.Invalid invalid =
+        (RequestValidator.Invalid) validator.validate(source.key(), source.value());
     deadLetter(source, invalid.reason(), RequestValidator.class, invalid.message(), null);
     store.remove(source, stored.lane());
   }
@@ -361,9 +400,13 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
       if (left <= 0) {
         overAdmitted++;
         if (Long.bitCount(overAdmitted) == 1) {
-          LOG.warn("Task {} is full ({} pending) and its stream thread spent its wait of {} since the last"
+          LOG.warn(
+              "Task {} is full ({} pending) and its stream thread spent its wait of {} since the last"
                   + " poll; admitted anyway ({} times so far)",
-              context.taskId(), pending(), settings.maxBlock(), overAdmitted);
+              context.taskId(),
+              pending(),
+              settings.maxBlock(),
+              overAdmitted);
         }
         return;
       }
@@ -384,7 +427,9 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
   private void scheduleOrCancelPunctuator() {
     boolean needed = pending() > 0 || !restoredInvalid.isEmpty();
     if (needed && punctuator == null) {
-      punctuator = context.schedule(settings.drainInterval(), PunctuationType.WALL_CLOCK_TIME, now -> drain());
+      punctuator =
+          context.schedule(
+              settings.drainInterval(), PunctuationType.WALL_CLOCK_TIME, now -> drain());
     } else if (!needed && punctuator != null) {
       punctuator.cancel();
       punctuator = null;
@@ -396,8 +441,11 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
   }
 
   /** Forwards a DLQ record for the source (truncated if the DLQ topic cannot hold it whole). */
-  private void deadLetter(SourceRecord source, DlqReason reason, Class<?> failedBy, String message, String requestId) {
-    forward(encoder.deadLetter(DeadLetters.of(source, reason, failedBy, message, requestId)), source.timestamp());
+  private void deadLetter(
+      SourceRecord source, DlqReason reason, Class<?> failedBy, String message, String requestId) {
+    forward(
+        encoder.deadLetter(DeadLetters.of(source, reason, failedBy, message, requestId)),
+        source.timestamp());
   }
 
   private void forward(StageOutput output, long timestamp) {

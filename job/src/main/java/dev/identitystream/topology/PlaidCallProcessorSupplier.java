@@ -25,6 +25,7 @@ final class PlaidCallProcessorSupplier
   private final PendingGauge gauge;
   private final StageMetrics metrics;
   private final FleetShare fleet;
+
   /** Shared by the processors of all tasks, so each stream thread has one wait budget. */
   private final ThreadLocal<WaitBudget> waitBudgets = WaitBudget.perThread();
 
@@ -47,10 +48,14 @@ final class PlaidCallProcessorSupplier
 
   @Override
   public Processor<byte[], byte[], byte[], byte[]> get() {
-    return new PlaidCallProcessor(settings, client, limiter, mapper, gauge, waitBudgets, metrics, fleet);
+    return new PlaidCallProcessor(
+        settings, client, limiter, mapper, gauge, waitBudgets, metrics, fleet);
   }
 
-  /** The changelogged pending store: key lane+partition+offset ({@link PendingStore}), value the encoded source record. */
+  /**
+   * The changelogged pending store: key lane+partition+offset ({@link PendingStore}), value the
+   * encoded source record.
+   */
   @Override
   public Set<StoreBuilder<?>> stores() {
     KeyValueBytesStoreSupplier supplier =

@@ -8,12 +8,12 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Tells the call stage that its stream thread went back to {@code poll()}: a consumer interceptor
- * for Kafka Streams' main consumer ({@code main.consumer.interceptor.classes}; the job installs it).
- * Each poll that returns records starts a new wait budget for the polling thread ({@link
+ * for Kafka Streams' main consumer ({@code main.consumer.interceptor.classes}; the job installs
+ * it). Each poll that returns records starts a new wait budget for the polling thread ({@link
  * WaitBudget}); the records pass through untouched.
  *
- * <p>A poll that returns nothing does not call interceptors; the budget then stays as it was, so the
- * stage waits less, never more, between two polls.
+ * <p>A poll that returns nothing does not call interceptors; the budget then stays as it was, so
+ * the stage waits less, never more, between two polls.
  *
  * <p>Threading: {@link #onConsume} runs on the thread that polls (the stream thread); the count it
  * bumps is that thread's own.

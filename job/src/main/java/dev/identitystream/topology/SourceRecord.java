@@ -16,7 +16,13 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * @param value the original value bytes (never null: null values never become pending)
  */
 public record SourceRecord(
-    String topic, int partition, long offset, long timestamp, byte[] key, byte[] value, Header[] headers) {
+    String topic,
+    int partition,
+    long offset,
+    long timestamp,
+    byte[] key,
+    byte[] value,
+    Header[] headers) {
 
   private static final byte FORMAT = 1;
 

@@ -22,13 +22,25 @@ record StageOutput(Kind kind, byte[] key, byte[] value, Headers headers) {
    * here (and its topic in {@link Topics}).
    */
   enum Kind {
-    ACCOUNT("write-accounts", Topics::accounts, OutputEvent.Account.class,
+    ACCOUNT(
+        "write-accounts",
+        Topics::accounts,
+        OutputEvent.Account.class,
         account -> EventSerdes.ACCOUNT.serialize(null, account.value())),
-    ITEM("write-items", Topics::items, OutputEvent.ItemStatus.class,
+    ITEM(
+        "write-items",
+        Topics::items,
+        OutputEvent.ItemStatus.class,
         status -> EventSerdes.ITEM_STATUS.serialize(null, status.value())),
-    ITEM_ERROR("write-item-errors", Topics::itemErrors, OutputEvent.ItemError.class,
+    ITEM_ERROR(
+        "write-item-errors",
+        Topics::itemErrors,
+        OutputEvent.ItemError.class,
         error -> EventSerdes.ITEM_ERROR.serialize(null, error.value())),
-    /** The original bytes as they are; the headers travel beside them ({@link StageOutput#headers()}). */
+    /**
+     * The original bytes as they are; the headers travel beside them ({@link
+     * StageOutput#headers()}).
+     */
     DLQ("write-dlq", Topics::dlq, OutputEvent.DeadLetter.class, OutputEvent.DeadLetter::value);
 
     private static final Kind[] KINDS = values();
@@ -83,7 +95,12 @@ record StageOutput(Kind kind, byte[] key, byte[] value, Headers headers) {
      */
     static void addSinks(Topology topology, Topics topics, String parent) {
       for (Kind kind : KINDS) {
-        topology.addSink(kind.sink, kind.topic(topics), new ByteArraySerializer(), new ByteArraySerializer(), parent);
+        topology.addSink(
+            kind.sink,
+            kind.topic(topics),
+            new ByteArraySerializer(),
+            new ByteArraySerializer(),
+            parent);
       }
     }
   }

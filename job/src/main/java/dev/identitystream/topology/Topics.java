@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * The one place that names the job's topics (defaults per the event contracts; all configurable).
  *
- * @param requests input, live; key: any string (the ordering key); value: an identity request (JSON)
+ * @param requests input, live; key: any string (the ordering key); value: an identity request
+ *     (JSON)
  * @param accounts key: {@code account_id}; value: an account record
  * @param items compacted; key: {@code item_id}; value: the Item's latest status
  * @param itemErrors key: {@code item_id}, else the request key; value: an Item-error event
@@ -17,7 +18,12 @@ import java.util.Objects;
  *     dispatched after live requests ({@link Lane})
  */
 public record Topics(
-    String requests, String accounts, String items, String itemErrors, String dlq, String bulkRequests) {
+    String requests,
+    String accounts,
+    String items,
+    String itemErrors,
+    String dlq,
+    String bulkRequests) {
 
   public static final Topics DEFAULTS =
       new Topics(

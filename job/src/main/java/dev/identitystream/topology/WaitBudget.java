@@ -1,12 +1,12 @@
 package dev.identitystream.topology;
 
 /**
- * How long one stream thread may still wait for room (backpressure) before it must return to
- * {@code poll()}. A thread runs all its tasks between two polls (Kafka Streams loops process →
- * punctuate → commit until it has nothing buffered or half of {@code max.poll.interval.ms} has
- * passed), so the budget belongs to the thread, not to a task: however many records and full tasks
- * a pass processes, the waits of the pass add up to at most {@code maxBlock}. That keeps the thread
- * in its group and keeps our waiting out of an open transaction's lifetime.
+ * How long one stream thread may still wait for room (backpressure) before it must return to {@code
+ * poll()}. A thread runs all its tasks between two polls (Kafka Streams loops process → punctuate →
+ * commit until it has nothing buffered or half of {@code max.poll.interval.ms} has passed), so the
+ * budget belongs to the thread, not to a task: however many records and full tasks a pass
+ * processes, the waits of the pass add up to at most {@code maxBlock}. That keeps the thread in its
+ * group and keeps our waiting out of an open transaction's lifetime.
  *
  * <p>The budget is renewed when the thread's consumer polls records ({@link PollSignal}). A thread
  * that never saw that signal (the interceptor is not installed, e.g. a test driver) renews it once

@@ -28,11 +28,14 @@ final class BodyServer implements AutoCloseable {
   record Answer(int status, byte[] body) {}
 
   private final HttpServer server;
-  private final ExecutorService pool = Executors.newFixedThreadPool(2, runnable -> {
-    Thread thread = new Thread(runnable, "body-server");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService pool =
+      Executors.newFixedThreadPool(
+          2,
+          runnable -> {
+            Thread thread = new Thread(runnable, "body-server");
+            thread.setDaemon(true);
+            return thread;
+          });
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
 
   BodyServer() throws IOException {
@@ -58,7 +61,8 @@ final class BodyServer implements AutoCloseable {
       answer = new Answer(500, new byte[0]);
     }
     exchange.getResponseHeaders().add("Content-Type", "application/json");
-    exchange.sendResponseHeaders(answer.status(), answer.body().length == 0 ? -1 : answer.body().length);
+    exchange.sendResponseHeaders(
+        answer.status(), answer.body().length == 0 ? -1 : answer.body().length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(answer.body());
     }

@@ -27,7 +27,9 @@ public final class CliTestSupport {
   public static Path configFile(Path dir, Map<String, String> settings) throws IOException {
     Path file = dir.resolve("job.properties");
     StringBuilder text = new StringBuilder();
-    settings.forEach((key, value) -> text.append(key).append('=').append(value.replace("\\", "\\\\")).append('\n'));
+    settings.forEach(
+        (key, value) ->
+            text.append(key).append('=').append(value.replace("\\", "\\\\")).append('\n'));
     Files.writeString(file, text);
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     return file;

@@ -13,19 +13,25 @@ class ErrorTextTest {
 
   @Test
   void shouldJoinTheMessagesOfTheCauseChainWithoutClassNames() {
-    Exception wrapped = new UncheckedIOException("cannot listen on 127.0.0.1:8089", new BindException("Address already in use"));
-    assertThat(ErrorText.describe(wrapped)).isEqualTo("cannot listen on 127.0.0.1:8089: address already in use");
+    Exception wrapped =
+        new UncheckedIOException(
+            "cannot listen on 127.0.0.1:8089", new BindException("Address already in use"));
+    assertThat(ErrorText.describe(wrapped))
+        .isEqualTo("cannot listen on 127.0.0.1:8089: address already in use");
   }
 
   @Test
   void shouldNameAMessagelessCauseInWords() {
-    assertThat(ErrorText.describe(new KafkaException(new RecordTooLargeException()))).isEqualTo("record too large");
+    assertThat(ErrorText.describe(new KafkaException(new RecordTooLargeException())))
+        .isEqualTo("record too large");
   }
 
   @Test
   void shouldDropTheClassNameThatWrappersPutInTheirMessage() {
     Exception cause = new IllegalStateException("the broker stopped");
-    Exception wrapper = new RuntimeException(cause); // message: "java.lang.IllegalStateException: the broker stopped"
+    Exception wrapper =
+        new RuntimeException(
+            cause); // message: "java.lang.IllegalStateException: the broker stopped"
     assertThat(ErrorText.describe(wrapper)).isEqualTo("the broker stopped");
   }
 }

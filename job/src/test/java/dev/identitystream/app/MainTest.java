@@ -9,7 +9,10 @@ class MainTest {
 
   @Test
   void shouldPrintHelpForEveryCommand() {
-    for (String command : new String[] {"run", "demo", "emulator", "validate-config", "enqueue", "backfill", "record", "replay"}) {
+    for (String command :
+        new String[] {
+          "run", "demo", "emulator", "validate-config", "enqueue", "backfill", "record", "replay"
+        }) {
       assertThat(Main.execute(command, "--help")).as(command).isEqualTo(ExitCodes.OK);
     }
   }
@@ -21,13 +24,21 @@ class MainTest {
 
   @Test
   void shouldExitWithConfigOnAnInvalidSetting() {
-    assertThat(Main.execute("validate-config", "--set", "plaid.max.in.flight=-1")).isEqualTo(ExitCodes.CONFIG);
-    assertThat(Main.execute("validate-config", "--set", "processing.guarantee=sometimes", "--set", "bootstrap.servers=x:1"))
+    assertThat(Main.execute("validate-config", "--set", "plaid.max.in.flight=-1"))
+        .isEqualTo(ExitCodes.CONFIG);
+    assertThat(
+            Main.execute(
+                "validate-config",
+                "--set",
+                "processing.guarantee=sometimes",
+                "--set",
+                "bootstrap.servers=x:1"))
         .isEqualTo(ExitCodes.CONFIG);
   }
 
   @Test
   void shouldRefuseToRunWithoutCredentials() {
-    assertThat(Main.execute("run", "--set", "bootstrap.servers=127.0.0.1:1")).isEqualTo(ExitCodes.CONFIG);
+    assertThat(Main.execute("run", "--set", "bootstrap.servers=127.0.0.1:1"))
+        .isEqualTo(ExitCodes.CONFIG);
   }
 }

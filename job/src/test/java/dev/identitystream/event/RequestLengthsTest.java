@@ -20,9 +20,15 @@ class RequestLengthsTest {
 
   @ParameterizedTest(name = "{0} of {1} x {2}")
   @CsvSource({
-    "request_id, 256, astral", "request_id, 257, astral", "request_id, 256, ascii", "request_id, 257, ascii",
-    "item_id, 256, astral", "item_id, 257, astral", "item_id, 129, astral",
-    "account_ids, 256, astral", "account_ids, 257, astral",
+    "request_id, 256, astral",
+    "request_id, 257, astral",
+    "request_id, 256, ascii",
+    "request_id, 257, ascii",
+    "item_id, 256, astral",
+    "item_id, 257, astral",
+    "item_id, 129, astral",
+    "account_ids, 256, astral",
+    "account_ids, 257, astral",
   })
   void shouldAgreeWithTheSchemaOnLengths(String field, int count, String kind) throws Exception {
     // given

@@ -9,11 +9,15 @@ import org.junit.jupiter.api.Test;
 class AdaptiveConcurrencyTest {
 
   private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
-  private static final PlaidResult OK = new PlaidResult.TransportFailure(FailureKind.MALFORMED_BODY, 200, "an answer (its kind does not matter here)", 1);
+  private static final PlaidResult OK =
+      new PlaidResult.TransportFailure(
+          FailureKind.MALFORMED_BODY, 200, "an answer (its kind does not matter here)", 1);
   private static final PlaidResult CLIENT_LIMIT =
-      new PlaidResult.ErrorAnswer(429, PlaidError.of("RATE_LIMIT_EXCEEDED", "RATE_LIMIT", "slow down"), 1);
+      new PlaidResult.ErrorAnswer(
+          429, PlaidError.of("RATE_LIMIT_EXCEEDED", "RATE_LIMIT", "slow down"), 1);
   private static final PlaidResult ITEM_LIMIT =
-      new PlaidResult.ErrorAnswer(429, PlaidError.of("RATE_LIMIT_EXCEEDED", "IDENTITY_LIMIT", "one Item"), 1);
+      new PlaidResult.ErrorAnswer(
+          429, PlaidError.of("RATE_LIMIT_EXCEEDED", "IDENTITY_LIMIT", "one Item"), 1);
 
   private long clock;
 

@@ -11,7 +11,10 @@ import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.ProtocolException;
 import org.junit.jupiter.api.Test;
 
-/** How the Apache transport's failures reach {@link Failures} (the rest: {@link HttpPlaidClientTest}). */
+/**
+ * How the Apache transport's failures reach {@link Failures} (the rest: {@link
+ * HttpPlaidClientTest}).
+ */
 class ApacheTransportTest {
 
   private final PlaidClientConfig config =
@@ -26,7 +29,9 @@ class ApacheTransportTest {
   @Test
   void shouldReportAConnectTimeoutAsTheJdkTransportDoes() {
     // when
-    Throwable understood = ApacheTransport.understood(new ConnectTimeoutException("Connect to sandbox.plaid.com timed out"));
+    Throwable understood =
+        ApacheTransport.understood(
+            new ConnectTimeoutException("Connect to sandbox.plaid.com timed out"));
     TransportFailure failure = Failures.fromException(understood, request, config);
 
     // then
@@ -39,7 +44,10 @@ class ApacheTransportTest {
   void shouldReportASocketTimeoutAsATimeout() {
     // when
     TransportFailure failure =
-        Failures.fromException(ApacheTransport.understood(new java.net.SocketTimeoutException("5 SECONDS")), request, config);
+        Failures.fromException(
+            ApacheTransport.understood(new java.net.SocketTimeoutException("5 SECONDS")),
+            request,
+            config);
 
     // then
     assertThat(failure.kind()).isEqualTo(FailureKind.TIMEOUT);
@@ -48,7 +56,8 @@ class ApacheTransportTest {
   @Test
   void shouldReportAProtocolViolationAsAnIoFailureWithoutItsMessage() {
     // when
-    Throwable understood = ApacheTransport.understood(new ProtocolException("Invalid header: s3cret"));
+    Throwable understood =
+        ApacheTransport.understood(new ProtocolException("Invalid header: s3cret"));
     TransportFailure failure = Failures.fromException(understood, request, config);
 
     // then

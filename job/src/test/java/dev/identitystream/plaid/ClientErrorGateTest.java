@@ -23,22 +23,27 @@ import org.junit.jupiter.api.Test;
 class ClientErrorGateTest {
 
   private static final Duration PROBE = Duration.ofMillis(100);
-  private static final Reply INVALID_API_KEYS = Reply.plaidError(400, "INVALID_INPUT", "INVALID_API_KEYS");
+  private static final Reply INVALID_API_KEYS =
+      Reply.plaidError(400, "INVALID_INPUT", "INVALID_API_KEYS");
 
   private final StubPlaidServer stub = StubPlaidServer.start();
   private final Listener listener = new Listener();
   private ResilientPlaidClient client;
 
-  /** A deadline much shorter than the pauses below: waiting at the gate must not be charged to it. */
+  /**
+   * A deadline much shorter than the pauses below: waiting at the gate must not be charged to it.
+   */
   private ResilientPlaidClient client(Duration attemptTimeout) {
-    PlaidClientConfig http = HttpPlaidClientTest.config(stub).attemptTimeout(attemptTimeout).build();
-    ResilienceConfig resilience = ResilienceConfig.builder()
-        .deadline(Duration.ofSeconds(1))
-        .maxAttempts(10)
-        .backoff(Duration.ofMillis(1), Duration.ofMillis(5))
-        .breakerWindow(1000, 1000)
-        .clientErrorProbeInterval(PROBE)
-        .build();
+    PlaidClientConfig http =
+        HttpPlaidClientTest.config(stub).attemptTimeout(attemptTimeout).build();
+    ResilienceConfig resilience =
+        ResilienceConfig.builder()
+            .deadline(Duration.ofSeconds(1))
+            .maxAttempts(10)
+            .backoff(Duration.ofMillis(1), Duration.ofMillis(5))
+            .breakerWindow(1000, 1000)
+            .clientErrorProbeInterval(PROBE)
+            .build();
     client = new ResilientPlaidClient(new HttpPlaidClient(http), resilience, listener);
     return client;
   }
@@ -66,19 +71,26 @@ class ClientErrorGateTest {
 
     // then nothing completes, and Plaid is asked about once per probe interval, not per retry
     long firstHits = stub.received().size();
-    await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(3))
+    await()
+        .during(Duration.ofMillis(1_500))
+        .atMost(Duration.ofSeconds(3))
         .until(() -> calls.stream().noneMatch(CompletableFuture::isDone));
     long probes = stub.received().size() - firstHits;
     assertThat(firstHits).isBetween(1L, 5L);
     assertThat(probes).isBetween(5L, 25L);
-    assertThat(listener.pauses).singleElement()
-        .satisfies(cause -> assertThat(cause.describe()).isEqualTo("HTTP 400 INVALID_INPUT/INVALID_API_KEYS"));
+    assertThat(listener.pauses)
+        .singleElement()
+        .satisfies(
+            cause ->
+                assertThat(cause.describe()).isEqualTo("HTTP 400 INVALID_INPUT/INVALID_API_KEYS"));
 
     // when Plaid accepts the client again
     stub.answerEveryone(null);
 
     // then every call completes for real, and the pause is over
-    await().atMost(Duration.ofSeconds(5)).until(() -> calls.stream().allMatch(CompletableFuture::isDone));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> calls.stream().allMatch(CompletableFuture::isDone));
     assertThat(calls).allSatisfy(call -> assertThat(call.join()).isInstanceOf(Success.class));
     assertThat(listener.paused()).isFalse();
     assertThat(listener.resumes).hasValue(1);
@@ -92,7 +104,9 @@ class ClientErrorGateTest {
     for (int i = 0; i < 3; i++) {
       client.identityDocumentsUploadsGet(request("t-" + i));
     }
-    await().atMost(Duration.ofSeconds(5)).until(() -> stub.received().size() >= 3 && listener.paused());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> stub.received().size() >= 3 && listener.paused());
 
     // when nine more probes have been sent
     int before = stub.received().size();
@@ -111,15 +125,22 @@ class ClientErrorGateTest {
     client(Duration.ofSeconds(2));
 
     // when
-    CompletableFuture<PlaidResult> call = client.identityDocumentsUploadsGet(request("t")).toCompletableFuture();
+    CompletableFuture<PlaidResult> call =
+        client.identityDocumentsUploadsGet(request("t")).toCompletableFuture();
     await().atMost(Duration.ofSeconds(5)).until(listener::paused);
-    stub.answerEveryone(null).script("t", Reply.raw(502, "text/html", "<html>Bad Gateway</html>"), Reply.ok());
+    stub.answerEveryone(null)
+        .script("t", Reply.raw(502, "text/html", "<html>Bad Gateway</html>"), Reply.ok());
 
-    // then the 502 answer resumes the calls (something answered other than a refusal) and is retried
+    // then the 502 answer resumes the calls (something answered other than a refusal) and is
+    // retried
     await().atMost(Duration.ofSeconds(5)).until(call::isDone);
     assertThat(call.join()).isInstanceOf(Success.class);
-    assertThat(listener.pauses).singleElement()
-        .satisfies(cause -> assertThat(((PlaidResult.TransportFailure) cause).kind()).isEqualTo(FailureKind.REFUSED));
+    assertThat(listener.pauses)
+        .singleElement()
+        .satisfies(
+            cause ->
+                assertThat(((PlaidResult.TransportFailure) cause).kind())
+                    .isEqualTo(FailureKind.REFUSED));
     assertThat(stub.hits("t")).isGreaterThanOrEqualTo(3);
   }
 
@@ -128,7 +149,8 @@ class ClientErrorGateTest {
     // given a pause, then a Plaid that does not answer within the attempt timeout
     stub.answerEveryone(INVALID_API_KEYS);
     client(Duration.ofMillis(200));
-    CompletableFuture<PlaidResult> call = client.identityDocumentsUploadsGet(request("t")).toCompletableFuture();
+    CompletableFuture<PlaidResult> call =
+        client.identityDocumentsUploadsGet(request("t")).toCompletableFuture();
     await().atMost(Duration.ofSeconds(5)).until(listener::paused);
     stub.answerEveryone(Reply.delayed(Duration.ofSeconds(5), Reply.ok()));
 
@@ -149,7 +171,8 @@ class ClientErrorGateTest {
     // given a pause, and a second call parked at the gate whose caller then gives up on it
     stub.answerEveryone(INVALID_API_KEYS);
     client(Duration.ofSeconds(2));
-    CompletableFuture<PlaidResult> kept = client.identityDocumentsUploadsGet(request("t-kept")).toCompletableFuture();
+    CompletableFuture<PlaidResult> kept =
+        client.identityDocumentsUploadsGet(request("t-kept")).toCompletableFuture();
     await().atMost(Duration.ofSeconds(5)).until(listener::paused);
     CompletableFuture<PlaidResult> abandoned =
         client.identityDocumentsUploadsGet(request("t-abandoned")).toCompletableFuture();

@@ -19,10 +19,11 @@ import org.junit.jupiter.api.Test;
 /**
  * Access tokens and the Plaid secret never reach a log line of the client (nor of the emulator),
  * whatever fails: the real {@link ResilientPlaidClient} around the real {@link HttpPlaidClient},
- * against the emulator (bad credentials, Plaid errors, 503s until the deadline, timeouts, truncated,
- * malformed and oversize bodies, dropped connections), against a closed port (connection refused),
- * and around a delegate that throws with the token in its message. Every event is captured at TRACE
- * for the job and Resilience4j, with a small breaker window so that it opens and logs.
+ * against the emulator (bad credentials, Plaid errors, 503s until the deadline, timeouts,
+ * truncated, malformed and oversize bodies, dropped connections), against a closed port (connection
+ * refused), and around a delegate that throws with the token in its message. Every event is
+ * captured at TRACE for the job and Resilience4j, with a small breaker window so that it opens and
+ * logs.
  */
 class ClientLogLeakTest {
 
@@ -49,7 +50,8 @@ class ClientLogLeakTest {
   @Test
   void shouldNeverLogATokenOrTheSecretWhateverFails() throws Exception {
     List<String> secrets = new ArrayList<>(EMULATOR_TOKENS);
-    secrets.addAll(List.of(BAD_CREDENTIALS_TOKEN, REFUSED_TOKEN, THROWING_TOKEN, SECRET, WRONG_SECRET));
+    secrets.addAll(
+        List.of(BAD_CREDENTIALS_TOKEN, REFUSED_TOKEN, THROWING_TOKEN, SECRET, WRONG_SECRET));
     List<CompletableFuture<PlaidResult>> calls = new ArrayList<>();
     ClientErrorGateTest.Listener pauses = new ClientErrorGateTest.Listener();
     try (LogCapture logs = LogCapture.start("dev.identitystream", "io.github.resilience4j");
@@ -66,7 +68,8 @@ class ClientLogLeakTest {
         ResilientPlaidClient throwing =
             new ResilientPlaidClient(
                 request -> {
-                  throw new IllegalStateException("cannot send " + request.accessToken() + " with " + SECRET);
+                  throw new IllegalStateException(
+                      "cannot send " + request.accessToken() + " with " + SECRET);
                 },
                 resilience().build())) {
 
@@ -79,32 +82,51 @@ class ClientLogLeakTest {
       calls.add(start(refused, REFUSED_TOKEN, "r-refused"));
       calls.add(start(throwing, THROWING_TOKEN, "r-throws"));
       CompletableFuture<PlaidResult> paused = calls.remove(calls.size() - 3);
-      await().atMost(Duration.ofSeconds(30)).until(() -> calls.stream().allMatch(CompletableFuture::isDone));
-      await().atMost(Duration.ofSeconds(5)).until(() -> logs.events().stream()
-          .anyMatch(e -> e.getFormattedMessage().contains("Probing whether Plaid still refuses")));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> calls.stream().allMatch(CompletableFuture::isDone));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () ->
+                  logs.events().stream()
+                      .anyMatch(
+                          e ->
+                              e.getFormattedMessage()
+                                  .contains("Probing whether Plaid still refuses")));
 
       // then no log event holds a token or a secret
       logs.assertNoneContains(secrets);
       // and the client with the wrong secret paused, saying why in one line, its call still pending
       assertThat(paused).isNotDone();
       assertThat(pauses.paused()).isTrue();
-      assertThat(logs.events()).filteredOn(e -> e.getFormattedMessage().startsWith("Plaid refuses this job's client"))
+      assertThat(logs.events())
+          .filteredOn(e -> e.getFormattedMessage().startsWith("Plaid refuses this job's client"))
           .singleElement()
-          .satisfies(e -> assertThat(e.getFormattedMessage()).contains("INVALID_INPUT/INVALID_API_KEYS"));
-      // and the client did log the retries, each with its request_id in the MDC of the client's thread
+          .satisfies(
+              e -> assertThat(e.getFormattedMessage()).contains("INVALID_INPUT/INVALID_API_KEYS"));
+      // and the client did log the retries, each with its request_id in the MDC of the client's
+      // thread
       List<ILoggingEvent> retries =
-          logs.events().stream().filter(e -> e.getFormattedMessage().contains("retrying in")).toList();
-      assertThat(retries).isNotEmpty().allSatisfy(
-          e -> assertThat(e.getMDCPropertyMap()).containsKey("request_id"));
-      assertThat(retries).extracting(ILoggingEvent::getThreadName).allSatisfy(
-          name -> assertThat(name).doesNotContain("main"));
-      assertThat(retries).extracting(e -> e.getMDCPropertyMap().get("request_id"))
+          logs.events().stream()
+              .filter(e -> e.getFormattedMessage().contains("retrying in"))
+              .toList();
+      assertThat(retries)
+          .isNotEmpty()
+          .allSatisfy(e -> assertThat(e.getMDCPropertyMap()).containsKey("request_id"));
+      assertThat(retries)
+          .extracting(ILoggingEvent::getThreadName)
+          .allSatisfy(name -> assertThat(name).doesNotContain("main"));
+      assertThat(retries)
+          .extracting(e -> e.getMDCPropertyMap().get("request_id"))
           .contains("r-4", "r-5", "r-6", "r-8", "r-refused");
     }
   }
 
-  private static CompletableFuture<PlaidResult> start(PlaidClient client, String token, String requestId) {
-    return client.identityDocumentsUploadsGet(new PlaidRequest(token, List.of(), requestId))
+  private static CompletableFuture<PlaidResult> start(
+      PlaidClient client, String token, String requestId) {
+    return client
+        .identityDocumentsUploadsGet(new PlaidRequest(token, List.of(), requestId))
         .toCompletableFuture();
   }
 
@@ -123,7 +145,8 @@ class ClientLogLeakTest {
     return client(baseUrl, secret, ResilienceListener.NONE);
   }
 
-  private static ResilientPlaidClient client(String baseUrl, String secret, ResilienceListener listener) {
+  private static ResilientPlaidClient client(
+      String baseUrl, String secret, ResilienceListener listener) {
     PlaidClientConfig http =
         PlaidClientConfig.builder()
             .baseUrl(baseUrl)

@@ -74,11 +74,12 @@ final class CountingTcpProxy implements AutoCloseable {
         sockets.add(server);
         openConnections.incrementAndGet();
         AtomicInteger pumps = new AtomicInteger(2);
-        Runnable ended = () -> {
-          if (pumps.decrementAndGet() == 0) {
-            openConnections.decrementAndGet();
-          }
-        };
+        Runnable ended =
+            () -> {
+              if (pumps.decrementAndGet() == 0) {
+                openConnections.decrementAndGet();
+              }
+            };
         threads.execute(() -> pump(client, server, null, ended));
         threads.execute(() -> pump(server, client, bytesToClient, ended));
       } catch (IOException e) {
@@ -92,7 +93,8 @@ final class CountingTcpProxy implements AutoCloseable {
   /** Copies until either side ends, then closes both (ending the opposite pump too). */
   private static void pump(Socket from, Socket to, AtomicLong counter, Runnable ended) {
     byte[] buffer = new byte[BUFFER];
-    try (from; to) {
+    try (from;
+        to) {
       InputStream in = from.getInputStream();
       OutputStream out = to.getOutputStream();
       for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {

@@ -55,7 +55,8 @@ class ErrorGuidanceTest {
 
   @Test
   void shouldJudgeErrorsWithoutTypeOrCodeByWhatTheyHave() {
-    assertThat(ErrorGuidance.of(error(null, "INVALID_API_KEYS"))).isEqualTo(ErrorGuidance.DO_NOT_RETRY);
+    assertThat(ErrorGuidance.of(error(null, "INVALID_API_KEYS")))
+        .isEqualTo(ErrorGuidance.DO_NOT_RETRY);
     assertThat(ErrorGuidance.of(error("API_ERROR", null))).isEqualTo(ErrorGuidance.RETRY_NOW);
     assertThat(ErrorGuidance.of(error("ITEM_ERROR", null))).isEqualTo(ErrorGuidance.DO_NOT_RETRY);
     assertThat(ErrorGuidance.of(error(null, null))).isEqualTo(ErrorGuidance.DO_NOT_RETRY);
@@ -63,9 +64,18 @@ class ErrorGuidanceTest {
 
   @Test
   void shouldTellRefusalsThatAreNotPlaidsFromTransientFailures() {
-    assertThat(ErrorGuidance.refusesClient(new PlaidResult.TransportFailure(FailureKind.REFUSED, 404, "d", 1))).isTrue();
-    assertThat(ErrorGuidance.refusesClient(new PlaidResult.TransportFailure(FailureKind.HTTP_STATUS, 503, "d", 1))).isFalse();
-    assertThat(ErrorGuidance.refusesClient(new PlaidResult.TransportFailure(FailureKind.UNUSABLE_BODY, 200, "d", 1))).isFalse();
+    assertThat(
+            ErrorGuidance.refusesClient(
+                new PlaidResult.TransportFailure(FailureKind.REFUSED, 404, "d", 1)))
+        .isTrue();
+    assertThat(
+            ErrorGuidance.refusesClient(
+                new PlaidResult.TransportFailure(FailureKind.HTTP_STATUS, 503, "d", 1)))
+        .isFalse();
+    assertThat(
+            ErrorGuidance.refusesClient(
+                new PlaidResult.TransportFailure(FailureKind.UNUSABLE_BODY, 200, "d", 1)))
+        .isFalse();
   }
 
   private static PlaidError error(String type, String code) {

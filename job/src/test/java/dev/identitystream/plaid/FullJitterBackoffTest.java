@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class FullJitterBackoffTest {
 
-  private final FullJitterBackoff backoff = new FullJitterBackoff(Duration.ofMillis(100), Duration.ofSeconds(5));
+  private final FullJitterBackoff backoff =
+      new FullJitterBackoff(Duration.ofMillis(100), Duration.ofSeconds(5));
 
   @Test
   void shouldDoubleTheCeilingFromTheBaseUpToTheCap() {

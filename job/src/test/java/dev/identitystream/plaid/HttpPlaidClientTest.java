@@ -48,7 +48,8 @@ class HttpPlaidClientTest {
   }
 
   static PlaidResult call(PlaidClient client, PlaidRequest request) {
-    CompletableFuture<PlaidResult> future = client.identityDocumentsUploadsGet(request).toCompletableFuture();
+    CompletableFuture<PlaidResult> future =
+        client.identityDocumentsUploadsGet(request).toCompletableFuture();
     await().atMost(Duration.ofSeconds(5)).until(future::isDone);
     return future.join();
   }
@@ -75,7 +76,10 @@ class HttpPlaidClientTest {
     assertThat(first.header("Content-Type")).isEqualTo("application/json");
     assertThat(first.header("User-Agent")).startsWith("plaid-identity-stream/");
     assertThat(first.bodyText())
-        .isEqualTo("{\"access_token\":\"" + TOKEN + "\",\"options\":{\"account_ids\":[\"acc-1\",\"acc-2\"]}}");
+        .isEqualTo(
+            "{\"access_token\":\""
+                + TOKEN
+                + "\",\"options\":{\"account_ids\":[\"acc-1\",\"acc-2\"]}}");
     assertThat(received.get(1).bodyText()).isEqualTo("{\"access_token\":\"" + TOKEN + "\"}");
   }
 
@@ -99,11 +103,13 @@ class HttpPlaidClientTest {
     assertThat(success.attempts()).isEqualTo(1);
     assertThat(success.response().requestId()).isEqualTo("req-9");
     assertThat(success.response().itemId()).isEqualTo("item-9");
-    assertThat(success.response().item().toNode().get("update_type").asText()).isEqualTo("new_kind");
+    assertThat(success.response().item().toNode().get("update_type").asText())
+        .isEqualTo("new_kind");
     ObjectNode account = success.response().accounts().get(0).toNode();
     assertThat(account.get("subtype").asText()).isEqualTo("brand_new_subtype");
     assertThat(account.get("future_field").toString()).isEqualTo("{\"nested\":[1,2]}");
-    assertThat(account.get("balances").get("current").decimalValue().toPlainString()).isEqualTo("1234.5600");
+    assertThat(account.get("balances").get("current").decimalValue().toPlainString())
+        .isEqualTo("1234.5600");
     assertThat(PlaidJson.mapper().valueToTree(account).toString()).contains("\"apy\":4.50");
   }
 
@@ -119,7 +125,8 @@ class HttpPlaidClientTest {
     assertErrorAnswer(call(client, request("t-item")), 400, "ITEM_ERROR", "ITEM_LOGIN_REQUIRED");
     assertErrorAnswer(call(client, request("t-rate")), 429, "RATE_LIMIT_EXCEEDED", "RATE_LIMIT");
     assertErrorAnswer(call(client, request("t-api")), 500, "API_ERROR", "INTERNAL_SERVER_ERROR");
-    assertErrorAnswer(call(client, request("t-inst")), 400, "INSTITUTION_ERROR", "INSTITUTION_DOWN");
+    assertErrorAnswer(
+        call(client, request("t-inst")), 400, "INSTITUTION_ERROR", "INSTITUTION_DOWN");
   }
 
   @Test
@@ -159,16 +166,39 @@ class HttpPlaidClientTest {
   @Test
   void shouldReportAnUnusableBodyWhenPlaidsAnswerCannotBePassedOnExactly() {
     // given a 200 and a Plaid error in UTF-16, and a proxy's page in UTF-16
-    stub.script("t-utf16", new Reply.Fixed(200, "application/json",
-        StubPlaidServer.successBody("i", "a").getBytes(java.nio.charset.StandardCharsets.UTF_16)));
-    stub.script("t-err16", new Reply.Fixed(400, "application/json",
-        "{\"error_type\":\"ITEM_ERROR\",\"error_code\":\"ITEM_LOGIN_REQUIRED\"}".getBytes(java.nio.charset.StandardCharsets.UTF_16)));
-    stub.script("t-page16", new Reply.Fixed(403, "text/html", "<html>no</html>".getBytes(java.nio.charset.StandardCharsets.UTF_16)));
-    stub.script("t-api16", new Reply.Fixed(503, "application/json",
-        "{\"error_type\":\"API_ERROR\",\"error_code\":\"PLANNED_MAINTENANCE\"}".getBytes(java.nio.charset.StandardCharsets.UTF_16)));
+    stub.script(
+        "t-utf16",
+        new Reply.Fixed(
+            200,
+            "application/json",
+            StubPlaidServer.successBody("i", "a")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_16)));
+    stub.script(
+        "t-err16",
+        new Reply.Fixed(
+            400,
+            "application/json",
+            "{\"error_type\":\"ITEM_ERROR\",\"error_code\":\"ITEM_LOGIN_REQUIRED\"}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_16)));
+    stub.script(
+        "t-page16",
+        new Reply.Fixed(
+            403,
+            "text/html",
+            "<html>no</html>".getBytes(java.nio.charset.StandardCharsets.UTF_16)));
+    stub.script(
+        "t-api16",
+        new Reply.Fixed(
+            503,
+            "application/json",
+            "{\"error_type\":\"API_ERROR\",\"error_code\":\"PLANNED_MAINTENANCE\"}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_16)));
 
     // when / then
-    assertThat(assertFailure(call(client, request("t-utf16")), FailureKind.UNUSABLE_BODY, 200).detail()).contains("UTF-16");
+    assertThat(
+            assertFailure(call(client, request("t-utf16")), FailureKind.UNUSABLE_BODY, 200)
+                .detail())
+        .contains("UTF-16");
     assertFailure(call(client, request("t-err16")), FailureKind.UNUSABLE_BODY, 400);
     assertFailure(call(client, request("t-page16")), FailureKind.REFUSED, 403);
     assertFailure(call(client, request("t-api16")), FailureKind.HTTP_STATUS, 503);
@@ -187,7 +217,8 @@ class HttpPlaidClientTest {
     // when / then
     assertFailure(call(client, request("t-html")), FailureKind.MALFORMED_BODY, 200);
     assertFailure(call(client, request("t-truncated")), FailureKind.MALFORMED_BODY, 200);
-    TransportFailure contract = assertFailure(call(client, request("t-contract")), FailureKind.MALFORMED_BODY, 200);
+    TransportFailure contract =
+        assertFailure(call(client, request("t-contract")), FailureKind.MALFORMED_BODY, 200);
     assertThat(contract.detail()).contains("item");
     assertFailure(call(client, request("t-empty")), FailureKind.MALFORMED_BODY, 200);
   }
@@ -218,7 +249,10 @@ class HttpPlaidClientTest {
     String body = StubPlaidServer.successBody("item-1", "acc-1");
     client.close();
     client = open(config(stub).maxResponseBytes(body.length()));
-    stub.script(TOKEN, Reply.raw(200, "application/json", body), Reply.raw(200, "application/json", body + " "));
+    stub.script(
+        TOKEN,
+        Reply.raw(200, "application/json", body),
+        Reply.raw(200, "application/json", body + " "));
 
     // when / then
     assertThat(call(client, request(TOKEN))).isInstanceOf(Success.class);
@@ -246,8 +280,7 @@ class HttpPlaidClientTest {
       port = socket.getLocalPort();
     }
     client.close();
-    client =
-        open(config(stub).baseUrl("http://127.0.0.1:" + port));
+    client = open(config(stub).baseUrl("http://127.0.0.1:" + port));
 
     // when
     PlaidResult result = call(client, request(TOKEN));
@@ -260,7 +293,8 @@ class HttpPlaidClientTest {
   void shouldNeverExposeTheTokenOrSecretInResultsOrToString() throws IOException {
     // given replies that echo the token in places a careless client would copy into a message
     String echo = "<html>" + TOKEN + " " + SECRET + "</html>";
-    stub.script(TOKEN,
+    stub.script(
+        TOKEN,
         Reply.raw(200, "text/html", echo),
         Reply.raw(502, "text/html", echo),
         Reply.ok("{\"accounts\":[{\"account_id\":\"" + TOKEN + "\"}],\"request_id\":\"r\"}"),
@@ -271,7 +305,8 @@ class HttpPlaidClientTest {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     }
-    PlaidClientConfig refusedConfig = config(stub).baseUrl("http://127.0.0.1:" + port).transport(transport()).build();
+    PlaidClientConfig refusedConfig =
+        config(stub).baseUrl("http://127.0.0.1:" + port).transport(transport()).build();
     PlaidRequest request = request(TOKEN);
 
     // when
@@ -284,7 +319,8 @@ class HttpPlaidClientTest {
     }
 
     // then
-    assertThat(results).extracting(r -> r.getClass().getSimpleName())
+    assertThat(results)
+        .extracting(r -> r.getClass().getSimpleName())
         .containsOnly("TransportFailure");
     List<String> texts = new java.util.ArrayList<>();
     results.forEach(r -> texts.add(r.toString()));
@@ -292,7 +328,8 @@ class HttpPlaidClientTest {
     texts.add(refusedConfig.toString());
     texts.add(client.toString());
     texts.add(Secret.of(SECRET).toString());
-    assertThat(texts).allSatisfy(text -> assertThat(text).doesNotContain(TOKEN).doesNotContain(SECRET));
+    assertThat(texts)
+        .allSatisfy(text -> assertThat(text).doesNotContain(TOKEN).doesNotContain(SECRET));
     assertThat(refusedConfig.toString()).contains("secret=[hidden]");
   }
 
@@ -303,8 +340,11 @@ class HttpPlaidClientTest {
     try (CountingTcpProxy proxy = CountingTcpProxy.to(stub.baseUrl().getPort())) {
       client.close();
       client = open(config(stub).baseUrl(proxy.baseUrl()).attemptTimeout(Duration.ofSeconds(30)));
-      CompletableFuture<PlaidResult> hung = client.identityDocumentsUploadsGet(request("t-hung")).toCompletableFuture();
-      await().atMost(Duration.ofSeconds(5)).until(() -> proxy.openConnections() == 1 && proxy.bytesToClient() > 0);
+      CompletableFuture<PlaidResult> hung =
+          client.identityDocumentsUploadsGet(request("t-hung")).toCompletableFuture();
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> proxy.openConnections() == 1 && proxy.bytesToClient() > 0);
 
       // when the caller gives up (as ResilientPlaidClient does)
       hung.cancel(false);
@@ -320,23 +360,33 @@ class HttpPlaidClientTest {
     client.close();
     java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
     client = open(config(stub));
-    java.util.concurrent.atomic.AtomicReference<String> completedOn = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicReference<String> completedOn =
+        new java.util.concurrent.atomic.AtomicReference<>();
 
     // when a call completes (a little later, so that the callback is registered before)
     stub.script(TOKEN, Reply.delayed(Duration.ofMillis(200), Reply.ok()));
-    CompletableFuture<PlaidResult> done = client.identityDocumentsUploadsGet(request(TOKEN)).toCompletableFuture();
+    CompletableFuture<PlaidResult> done =
+        client.identityDocumentsUploadsGet(request(TOKEN)).toCompletableFuture();
     done.whenComplete((r, e) -> completedOn.compareAndSet(null, Thread.currentThread().getName()));
     await().atMost(Duration.ofSeconds(5)).until(done::isDone);
-    List<Thread> started = Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> !before.contains(t) && !t.getName().startsWith("stub-plaid") && !t.getName().startsWith("awaitility"))
-        .toList();
+    List<Thread> started =
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(
+                t ->
+                    !before.contains(t)
+                        && !t.getName().startsWith("stub-plaid")
+                        && !t.getName().startsWith("awaitility"))
+            .toList();
 
     // then it completed on one of the client's threads, all daemon, all gone after close
     await().atMost(Duration.ofSeconds(5)).until(() -> completedOn.get() != null);
     assertThat(completedOn.get()).matches(completionThreads());
-    assertThat(started).isNotEmpty().allSatisfy(t -> assertThat(t.isDaemon()).as(t.getName()).isTrue());
+    assertThat(started)
+        .isNotEmpty()
+        .allSatisfy(t -> assertThat(t.isDaemon()).as(t.getName()).isTrue());
     client.close();
-    await().atMost(Duration.ofSeconds(10))
+    await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> started.stream().filter(t -> !outlivesClose(t)).noneMatch(Thread::isAlive));
   }
 
@@ -370,15 +420,22 @@ class HttpPlaidClientTest {
   void shouldReportAGarbledAnswerAsAConnectionFailure() throws Exception {
     // given a server that answers with bytes that are not HTTP
     try (ServerSocket garbler = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      Thread answer = new Thread(() -> {
-        try (java.net.Socket socket = garbler.accept()) {
-          socket.getInputStream().read(new byte[4096]);
-          socket.getOutputStream().write("HTTP/1.1 two hundred\r\nno header here\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-          socket.getOutputStream().flush();
-        } catch (IOException e) {
-          // the client hung up first
-        }
-      }, "garbler");
+      Thread answer =
+          new Thread(
+              () -> {
+                try (java.net.Socket socket = garbler.accept()) {
+                  socket.getInputStream().read(new byte[4096]);
+                  socket
+                      .getOutputStream()
+                      .write(
+                          "HTTP/1.1 two hundred\r\nno header here\r\n\r\n"
+                              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                  socket.getOutputStream().flush();
+                } catch (IOException e) {
+                  // the client hung up first
+                }
+              },
+              "garbler");
       answer.setDaemon(true);
       answer.start();
       client.close();

@@ -23,8 +23,10 @@ class IdentityDocumentsResponseTest {
 
   @Test
   void shouldKeepEachAccountAsCompactTextWithStringsUntouched() throws IOException {
-    // given a pretty-printed body whose strings hold spaces, escaped quotes, backslashes and non-ASCII text
-    String body = """
+    // given a pretty-printed body whose strings hold spaces, escaped quotes, backslashes and
+    // non-ASCII text
+    String body =
+        """
         {
           "accounts": [
             { "account_id" : "a1",
@@ -36,7 +38,8 @@ class IdentityDocumentsResponseTest {
           %s,
           "request_id": "req-1"
         }
-        """.formatted(ITEM);
+        """
+            .formatted(ITEM);
 
     // when
     IdentityDocumentsResponse response = parse(body);
@@ -44,10 +47,20 @@ class IdentityDocumentsResponseTest {
     // then the text has no whitespace between tokens, and every string and number as sent
     assertThat(response.accounts()).extracting(RawAccount::accountId).containsExactly("a1", "a2");
     assertThat(response.accounts().get(0).json())
-        .isEqualTo("{\"account_id\":\"a1\",\"name\":\"Plaid \\\"Gold\\\" \\\\ Standard  0% Interest\","
-            + "\"owners\":[{\"names\":[\"Zoë  Ångström\"]}],\"balances\":{\"current\":1234.5600,\"limit\":null,\"big\":1e3}}");
+        .isEqualTo(
+            "{\"account_id\":\"a1\",\"name\":\"Plaid \\\"Gold\\\" \\\\ Standard  0% Interest\","
+                + "\"owners\":[{\"names\":[\"Zoë  Ångström\"]}],\"balances\":{\"current\":1234.5600,\"limit\":null,\"big\":1e3}}");
     assertThat(response.accounts().get(1).json()).isEqualTo("{\"account_id\":\"a2\"}");
-    assertThat(response.accounts().get(0).toNode().get("balances").get("current").decimalValue().scale()).isEqualTo(4);
+    assertThat(
+            response
+                .accounts()
+                .get(0)
+                .toNode()
+                .get("balances")
+                .get("current")
+                .decimalValue()
+                .scale())
+        .isEqualTo(4);
     assertThat(response.itemId()).isEqualTo("it-1");
     assertThat(response.institutionId()).isEqualTo("ins_1");
     assertThat(response.requestId()).isEqualTo("req-1");
@@ -56,25 +69,32 @@ class IdentityDocumentsResponseTest {
   @Test
   void shouldReadABodyInTheMiddleOfABuffer() throws IOException {
     // given a buffer holding other bytes before and after the body
-    String body = "{\"accounts\":[{\"account_id\":\"x\", \"v\": [1, 2]}]," + ITEM + ",\"request_id\":\"r\"}";
+    String body =
+        "{\"accounts\":[{\"account_id\":\"x\", \"v\": [1, 2]}]," + ITEM + ",\"request_id\":\"r\"}";
     byte[] buffer = ("garbage[" + body + "]more").getBytes(StandardCharsets.UTF_8);
 
     // when
     IdentityDocumentsResponse response = IdentityDocumentsResponse.parse(buffer, 8, body.length());
 
     // then
-    assertThat(response.accounts()).singleElement().satisfies(a -> assertThat(a.json()).isEqualTo("{\"account_id\":\"x\",\"v\":[1,2]}"));
+    assertThat(response.accounts())
+        .singleElement()
+        .satisfies(a -> assertThat(a.json()).isEqualTo("{\"account_id\":\"x\",\"v\":[1,2]}"));
   }
 
   @Test
   void shouldAgreeWithTheTreeReadingAndRoundTripThroughJson() throws IOException {
     // given
-    String body = "{\"accounts\":[{\"account_id\":\"a\",\"n\":12.50,\"u\":{\"k\":[true,false,null]}}],"
-        + "\"extra\":{\"deep\":[[{}]]}," + ITEM + ",\"request_id\":\"r\"}";
+    String body =
+        "{\"accounts\":[{\"account_id\":\"a\",\"n\":12.50,\"u\":{\"k\":[true,false,null]}}],"
+            + "\"extra\":{\"deep\":[[{}]]},"
+            + ITEM
+            + ",\"request_id\":\"r\"}";
 
     // when
     IdentityDocumentsResponse streamed = parse(body);
-    IdentityDocumentsResponse fromTree = IdentityDocumentsResponse.fromJson(PlaidJson.treeReader().readTree(body));
+    IdentityDocumentsResponse fromTree =
+        IdentityDocumentsResponse.fromJson(PlaidJson.treeReader().readTree(body));
 
     // then
     assertThat(streamed).isEqualTo(fromTree);
@@ -96,13 +116,20 @@ class IdentityDocumentsResponseTest {
         "{\"accounts\":[],\"item\":{\"item_id\":\"i\"}}| response has no string 'request_id'",
       })
   void shouldNameWhatBreaksTheContract(String body, String message) {
-    assertThatThrownBy(() -> parse(body)).isInstanceOf(MalformedResponseException.class).hasMessage(message);
+    assertThatThrownBy(() -> parse(body))
+        .isInstanceOf(MalformedResponseException.class)
+        .hasMessage(message);
   }
 
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
-      value = {"{\"accounts\":[{\"account_id\":\"a\"]}", "{\"accounts\":[]} trailing", "{\"accounts\":[]}{}", "not json"})
+      value = {
+        "{\"accounts\":[{\"account_id\":\"a\"]}",
+        "{\"accounts\":[]} trailing",
+        "{\"accounts\":[]}{}",
+        "not json"
+      })
   void shouldRejectBodiesThatAreNotOneJsonValue(String body) {
     assertThatThrownBy(() -> parse(body)).isInstanceOf(JsonProcessingException.class);
   }
@@ -110,9 +137,11 @@ class IdentityDocumentsResponseTest {
   @Test
   void shouldKeepTheItemAsSentWithNumbersUnicodeAndEscapesUntouched() throws IOException {
     // given an Item with numbers a tree would rewrite, astral and RTL text, and escapes
-    String item = "{\"item_id\":\"it-\uD83D\uDE00\",\"institution_name\":\"\u05D1\u05E0\u05E7 \\u200F\uD835\uDD18\","
-        + "\"n\":[1e400,1.0E2,-0.0,1e10000,4.9e-324,12.50],\"s\":\"\\ud83d\\ude00 \\/ \\u0000\",\"error\":null}";
-    String body = "{\"accounts\":[],\"item\": " + item.replace(",", " ,\n ") + ",\"request_id\":\"r\"}";
+    String item =
+        "{\"item_id\":\"it-\uD83D\uDE00\",\"institution_name\":\"\u05D1\u05E0\u05E7 \\u200F\uD835\uDD18\","
+            + "\"n\":[1e400,1.0E2,-0.0,1e10000,4.9e-324,12.50],\"s\":\"\\ud83d\\ude00 \\/ \\u0000\",\"error\":null}";
+    String body =
+        "{\"accounts\":[],\"item\": " + item.replace(",", " ,\n ") + ",\"request_id\":\"r\"}";
 
     // when
     IdentityDocumentsResponse response = parse(body);
@@ -139,16 +168,21 @@ class IdentityDocumentsResponseTest {
       })
   void shouldTreatAnyNonNullItemErrorAsAnErrorKeptAsSent(String error) throws IOException {
     // given
-    String body = "{\"accounts\":[],\"item\":{\"item_id\":\"i\",\"error\": " + error + " },\"request_id\":\"r\"}";
+    String body =
+        "{\"accounts\":[],\"item\":{\"item_id\":\"i\",\"error\": "
+            + error
+            + " },\"request_id\":\"r\"}";
 
     // when
     IdentityDocumentsResponse response = parse(body);
 
     // then
-    assertThat(response.itemError()).hasValueSatisfying(e -> {
-      assertThat(e.json()).isEqualTo(error);
-      assertThat(e.errorMessage()).isNull();
-    });
+    assertThat(response.itemError())
+        .hasValueSatisfying(
+            e -> {
+              assertThat(e.json()).isEqualTo(error);
+              assertThat(e.errorMessage()).isNull();
+            });
     assertThat(response.item().json()).isEqualTo("{\"item_id\":\"i\",\"error\":" + error + "}");
   }
 
@@ -156,47 +190,85 @@ class IdentityDocumentsResponseTest {
   void shouldAcceptNumbersOfAnyLengthAndAUtf8ByteOrderMark() throws IOException {
     // given a 1,500-digit integer (Jackson's default limit is 1,000) after a UTF-8 byte order mark
     String digits = "7".repeat(1_500);
-    String body = "\uFEFF{\"accounts\":[{\"account_id\":\"a\",\"n\":" + digits + "}]," + ITEM + ",\"request_id\":\"r\"}";
+    String body =
+        "\uFEFF{\"accounts\":[{\"account_id\":\"a\",\"n\":"
+            + digits
+            + "}],"
+            + ITEM
+            + ",\"request_id\":\"r\"}";
 
     // when
     IdentityDocumentsResponse response = parse(body);
 
     // then
-    assertThat(response.accounts().get(0).json()).isEqualTo("{\"account_id\":\"a\",\"n\":" + digits + "}");
+    assertThat(response.accounts().get(0).json())
+        .isEqualTo("{\"account_id\":\"a\",\"n\":" + digits + "}");
   }
 
   @Test
   void shouldAcceptNestingUpToTheLimit() throws IOException {
-    String deep = "[".repeat(PlaidJson.MAX_NESTING_DEPTH - 3) + "]".repeat(PlaidJson.MAX_NESTING_DEPTH - 3);
-    IdentityDocumentsResponse response = parse("{\"accounts\":[{\"account_id\":\"a\",\"d\":" + deep + "}]," + ITEM + ",\"request_id\":\"r\"}");
+    String deep =
+        "[".repeat(PlaidJson.MAX_NESTING_DEPTH - 3) + "]".repeat(PlaidJson.MAX_NESTING_DEPTH - 3);
+    IdentityDocumentsResponse response =
+        parse(
+            "{\"accounts\":[{\"account_id\":\"a\",\"d\":"
+                + deep
+                + "}],"
+                + ITEM
+                + ",\"request_id\":\"r\"}");
     assertThat(response.accounts().get(0).json()).endsWith(deep + "}");
   }
 
   static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> unusableBodies() {
-    String ok = "{\"accounts\":[{\"account_id\":\"a\",\"name\":\"X\"}]," + ITEM + ",\"request_id\":\"r\"}";
+    String ok =
+        "{\"accounts\":[{\"account_id\":\"a\",\"name\":\"X\"}]," + ITEM + ",\"request_id\":\"r\"}";
     byte[] utf8 = ok.getBytes(StandardCharsets.UTF_8);
-    String deep = "[".repeat(PlaidJson.MAX_NESTING_DEPTH + 1) + "]".repeat(PlaidJson.MAX_NESTING_DEPTH + 1);
+    String deep =
+        "[".repeat(PlaidJson.MAX_NESTING_DEPTH + 1) + "]".repeat(PlaidJson.MAX_NESTING_DEPTH + 1);
     return java.util.stream.Stream.of(
-        arguments("UTF-16 with a byte order mark", ("\uFEFF" + ok).getBytes(StandardCharsets.UTF_16BE), "UTF-16 byte order mark"),
-        arguments("UTF-16LE with a byte order mark", ("\uFEFF" + ok).getBytes(StandardCharsets.UTF_16LE), "UTF-16 byte order mark"),
-        arguments("UTF-16 without a byte order mark", ok.getBytes(StandardCharsets.UTF_16BE), "NUL byte"),
+        arguments(
+            "UTF-16 with a byte order mark",
+            ("\uFEFF" + ok).getBytes(StandardCharsets.UTF_16BE),
+            "UTF-16 byte order mark"),
+        arguments(
+            "UTF-16LE with a byte order mark",
+            ("\uFEFF" + ok).getBytes(StandardCharsets.UTF_16LE),
+            "UTF-16 byte order mark"),
+        arguments(
+            "UTF-16 without a byte order mark", ok.getBytes(StandardCharsets.UTF_16BE), "NUL byte"),
         arguments("an overlong '/'", replaceX(utf8, 0xC0, 0xAF), "not well-formed UTF-8"),
-        arguments("an encoded surrogate", replaceX(utf8, 0xED, 0xA0, 0x80), "not well-formed UTF-8"),
+        arguments(
+            "an encoded surrogate", replaceX(utf8, 0xED, 0xA0, 0x80), "not well-formed UTF-8"),
         arguments("a byte 0xFF", replaceX(utf8, 0xFF), "not well-formed UTF-8"),
         arguments("a lone continuation byte", replaceX(utf8, 0x80), "not well-formed UTF-8"),
-        arguments("a code point above U+10FFFF", replaceX(utf8, 0xF4, 0x90, 0x80, 0x80), "not well-formed UTF-8"),
+        arguments(
+            "a code point above U+10FFFF",
+            replaceX(utf8, 0xF4, 0x90, 0x80, 0x80),
+            "not well-formed UTF-8"),
         arguments("Latin-1 text", replaceX(utf8, 0xE9), "not well-formed UTF-8"),
-        arguments("a repeated name in an account",
-            "{\"accounts\":[{\"account_id\":\"a\",\"account_id\":\"b\"}],\"item\":{\"item_id\":\"i\"},\"request_id\":\"r\"}".getBytes(StandardCharsets.UTF_8),
+        arguments(
+            "a repeated name in an account",
+            "{\"accounts\":[{\"account_id\":\"a\",\"account_id\":\"b\"}],\"item\":{\"item_id\":\"i\"},\"request_id\":\"r\"}"
+                .getBytes(StandardCharsets.UTF_8),
             "repeats a field name"),
-        arguments("a repeated name in the Item",
-            "{\"accounts\":[],\"item\":{\"item_id\":\"i\",\"x\":1,\"x\":2},\"request_id\":\"r\"}".getBytes(StandardCharsets.UTF_8),
+        arguments(
+            "a repeated name in the Item",
+            "{\"accounts\":[],\"item\":{\"item_id\":\"i\",\"x\":1,\"x\":2},\"request_id\":\"r\"}"
+                .getBytes(StandardCharsets.UTF_8),
             "repeats a field name"),
-        arguments("a repeated top-level name",
-            "{\"accounts\":[],\"accounts\":[],\"item\":{\"item_id\":\"i\"},\"request_id\":\"r\"}".getBytes(StandardCharsets.UTF_8),
+        arguments(
+            "a repeated top-level name",
+            "{\"accounts\":[],\"accounts\":[],\"item\":{\"item_id\":\"i\"},\"request_id\":\"r\"}"
+                .getBytes(StandardCharsets.UTF_8),
             "repeats a field name"),
-        arguments("nesting deeper than the limit",
-            ("{\"accounts\":[{\"account_id\":\"a\",\"d\":" + deep + "}]," + ITEM + ",\"request_id\":\"r\"}").getBytes(StandardCharsets.UTF_8),
+        arguments(
+            "nesting deeper than the limit",
+            ("{\"accounts\":[{\"account_id\":\"a\",\"d\":"
+                    + deep
+                    + "}],"
+                    + ITEM
+                    + ",\"request_id\":\"r\"}")
+                .getBytes(StandardCharsets.UTF_8),
             "nested deeper than 1000"));
   }
 

@@ -1,6 +1,8 @@
 package dev.identitystream.plaid;
 
-/** Every test of {@link HttpPlaidClientTest} on the JDK transport ({@code plaid.http.client=jdk}). */
+/**
+ * Every test of {@link HttpPlaidClientTest} on the JDK transport ({@code plaid.http.client=jdk}).
+ */
 class JdkTransportHttpPlaidClientTest extends HttpPlaidClientTest {
 
   @Override

@@ -12,7 +12,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class JsonBytesTest {
 
-  /** Strings with what the compaction must leave alone: spaces, escaped quotes and backslashes, non-ASCII. */
+  /**
+   * Strings with what the compaction must leave alone: spaces, escaped quotes and backslashes,
+   * non-ASCII.
+   */
   private static final String TRICKY =
       "{\"a\":\"x y\",\"b\\\"\":[\"\\\\\",\"\\\\\\\"\",\"\\\" \",\"Zoë  Ångström \uD83D\uDE00\"],"
           + "\"c\":{\"d\":-0.0,\"e\":1e400,\"f\":[true,false,null,{}],\"g\":[]},\"\\u0020\":\" \\t \"}";
@@ -40,7 +43,9 @@ class JsonBytesTest {
     byte[] spaced = withWhitespace(bytes(TRICKY), random);
 
     // when / then
-    assertThat(JsonBytes.compact(spaced, 0, spaced.length)).isEqualTo(bytes(TRICKY)).isEqualTo(byteAtATime(spaced, 0, spaced.length));
+    assertThat(JsonBytes.compact(spaced, 0, spaced.length))
+        .isEqualTo(bytes(TRICKY))
+        .isEqualTo(byteAtATime(spaced, 0, spaced.length));
   }
 
   @Test
@@ -53,18 +58,27 @@ class JsonBytesTest {
 
   @Test
   void shouldFindTheEndOfStringsOfEveryLengthWithAnEscapeAnywhere() {
-    // given strings of 0 to 24 bytes (ASCII, or two-byte letters), with \" or \\ at each position or none
+    // given strings of 0 to 24 bytes (ASCII, or two-byte letters), with \" or \\ at each position
+    // or none
     for (String letter : new String[] {"a", "é"}) {
       for (int length = 0; length <= 24; length++) {
         for (int at = -1; at < length; at++) {
           for (String escape : new String[] {"\\\"", "\\\\"}) {
-            String content = at < 0 ? letter.repeat(length) : letter.repeat(at) + escape + letter.repeat(length - at);
+            String content =
+                at < 0
+                    ? letter.repeat(length)
+                    : letter.repeat(at) + escape + letter.repeat(length - at);
             String compact = "[\"" + content + "\",\"" + content + " \",1]";
             byte[] spaced = bytes("[ \"" + content + "\" ,\n\"" + content + " \" , 1 ]");
 
             // when / then
-            assertThat(string(JsonBytes.compact(spaced, 0, spaced.length))).as(content).isEqualTo(compact);
-            assertThat(string(JsonBytes.compact(bytes(compact), 0, compact.getBytes(StandardCharsets.UTF_8).length)))
+            assertThat(string(JsonBytes.compact(spaced, 0, spaced.length)))
+                .as(content)
+                .isEqualTo(compact);
+            assertThat(
+                    string(
+                        JsonBytes.compact(
+                            bytes(compact), 0, compact.getBytes(StandardCharsets.UTF_8).length)))
                 .isEqualTo(compact);
           }
         }
@@ -81,9 +95,10 @@ class JsonBytesTest {
         byte[] body = ok.clone();
         body[at] = (byte) bad;
         byte[] buffer = concat(bytes("xyz"), body, bytes("!"));
-        String expected = bad == 0
-            ? "response body has a NUL byte at offset " + at + " (UTF-16?); JSON must be UTF-8"
-            : "response body is not well-formed UTF-8 at offset " + at;
+        String expected =
+            bad == 0
+                ? "response body has a NUL byte at offset " + at + " (UTF-16?); JSON must be UTF-8"
+                : "response body is not well-formed UTF-8 at offset " + at;
 
         // when / then
         assertThatThrownBy(() -> JsonBytes.checkedStart(buffer, 3, body.length))
@@ -97,13 +112,24 @@ class JsonBytesTest {
   @Test
   void shouldAcceptEveryWellFormedSequenceAtEveryAlignment() {
     // given 2-, 3- and 4-byte sequences (and the edges of table 3-7) after 0 to 8 ASCII bytes
-    String[] texts = {"é", "\u0800", "\uD7FF", "\uE000", "\uFFFD", "\uD800\uDC00", "\uDBFF\uDFFF", "Zoë Ångström 😀 ok"};
+    String[] texts = {
+      "é",
+      "\u0800",
+      "\uD7FF",
+      "\uE000",
+      "\uFFFD",
+      "\uD800\uDC00",
+      "\uDBFF\uDFFF",
+      "Zoë Ångström 😀 ok"
+    };
     for (String text : texts) {
       for (int pad = 0; pad <= 8; pad++) {
         byte[] body = bytes("\"" + "a".repeat(pad) + text + "\"");
 
         // when / then
-        assertThat(JsonBytes.checkedStart(body, 0, body.length)).as("%s after %d", text, pad).isZero();
+        assertThat(JsonBytes.checkedStart(body, 0, body.length))
+            .as("%s after %d", text, pad)
+            .isZero();
       }
     }
   }
@@ -123,7 +149,9 @@ class JsonBytesTest {
     boolean inString = false;
     for (int i = 0; i < json.length; i++) {
       byte b = json[i];
-      boolean boundary = !inString && (b == '"' || b == '{' || b == '}' || b == '[' || b == ']' || b == ',' || b == ':');
+      boolean boundary =
+          !inString
+              && (b == '"' || b == '{' || b == '}' || b == '[' || b == ']' || b == ',' || b == ':');
       if (boundary) {
         for (int k = random.nextInt(4); k > 0; k--) {
           out[n++] = spaces[random.nextInt(4)];

@@ -19,19 +19,20 @@ class OffloadedPlaidClientTest {
   private final List<String> threads = new CopyOnWriteArrayList<>();
   private final List<CompletableFuture<PlaidResult>> started = new CopyOnWriteArrayList<>();
   private final CountDownLatch release = new CountDownLatch(1);
-  private final PlaidClient delegate = request -> {
-    threads.add(Thread.currentThread().getName());
-    if (request.requestId().equals("blocker")) {
-      try {
-        release.await(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    CompletableFuture<PlaidResult> future = new CompletableFuture<>();
-    started.add(future);
-    return future;
-  };
+  private final PlaidClient delegate =
+      request -> {
+        threads.add(Thread.currentThread().getName());
+        if (request.requestId().equals("blocker")) {
+          try {
+            release.await(5, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        CompletableFuture<PlaidResult> future = new CompletableFuture<>();
+        started.add(future);
+        return future;
+      };
   private final OffloadedPlaidClient client = new OffloadedPlaidClient(delegate);
 
   @AfterEach
@@ -51,19 +52,23 @@ class OffloadedPlaidClientTest {
     PlaidResult answer = new PlaidResult.TransportFailure(FailureKind.TIMEOUT, 0, "t", 1);
     started.get(0).complete(answer);
     assertThat(stage.toCompletableFuture().get(5, TimeUnit.SECONDS)).isSameAs(answer);
-    assertThat(threads).singleElement().satisfies(name -> assertThat(name).startsWith("plaid-start-"));
+    assertThat(threads)
+        .singleElement()
+        .satisfies(name -> assertThat(name).startsWith("plaid-start-"));
   }
 
   @Test
   void shouldSkipACallCancelledBeforeItStartedAndCancelOneThatStarted() {
     // given: the starter thread busy with a first call, a second call queued behind it
     client.identityDocumentsUploadsGet(request("blocker"));
-    CompletableFuture<PlaidResult> queued = client.identityDocumentsUploadsGet(request("queued")).toCompletableFuture();
+    CompletableFuture<PlaidResult> queued =
+        client.identityDocumentsUploadsGet(request("queued")).toCompletableFuture();
 
     // when: the caller gives up on the queued one, then the starter is free again
     queued.cancel(false);
     release.countDown();
-    CompletableFuture<PlaidResult> running = client.identityDocumentsUploadsGet(request("running")).toCompletableFuture();
+    CompletableFuture<PlaidResult> running =
+        client.identityDocumentsUploadsGet(request("running")).toCompletableFuture();
     await().atMost(Duration.ofSeconds(5)).until(() -> started.size() == 2);
     running.cancel(false);
 
@@ -75,25 +80,29 @@ class OffloadedPlaidClientTest {
   @Test
   void shouldFailCallsAfterClose() {
     client.close();
-    CompletableFuture<PlaidResult> late = client.identityDocumentsUploadsGet(request("late")).toCompletableFuture();
+    CompletableFuture<PlaidResult> late =
+        client.identityDocumentsUploadsGet(request("late")).toCompletableFuture();
     assertThat(late).isCompletedExceptionally();
     assertThat(catchCause(late)).isInstanceOf(IllegalStateException.class);
   }
 
   @Test
   void shouldPassTheDelegatesControlsThrough() {
-    PlaidControls controls = new PlaidControls(java.util.Optional.empty(), new AdaptiveConcurrency(true, 1, 8, 1_000_000_000L));
-    PlaidClient controlled = new PlaidClient() {
-      @Override
-      public CompletionStage<PlaidResult> identityDocumentsUploadsGet(PlaidRequest request) {
-        return new CompletableFuture<>();
-      }
+    PlaidControls controls =
+        new PlaidControls(
+            java.util.Optional.empty(), new AdaptiveConcurrency(true, 1, 8, 1_000_000_000L));
+    PlaidClient controlled =
+        new PlaidClient() {
+          @Override
+          public CompletionStage<PlaidResult> identityDocumentsUploadsGet(PlaidRequest request) {
+            return new CompletableFuture<>();
+          }
 
-      @Override
-      public java.util.Optional<PlaidControls> controls() {
-        return java.util.Optional.of(controls);
-      }
-    };
+          @Override
+          public java.util.Optional<PlaidControls> controls() {
+            return java.util.Optional.of(controls);
+          }
+        };
     try (OffloadedPlaidClient offloaded = new OffloadedPlaidClient(controlled)) {
       assertThat(offloaded.controls()).containsSame(controls);
     }

@@ -26,8 +26,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class RepeatedNamesTest {
 
-  /** A 200 body with objects at every level Plaid uses: accounts, owners, documents, the Item and its error. */
-  private static final String BODY = """
+  /**
+   * A 200 body with objects at every level Plaid uses: accounts, owners, documents, the Item and
+   * its error.
+   */
+  private static final String BODY =
+      """
       {"accounts":[{"account_id":"a1","balances":{"available":100.5,"current":110,"iso_currency_code":"USD","limit":null},\
       "mask":"0000","name":"Plaid Checking","owners":[{"names":["Zoë"],"addresses":[{"data":{"city":"Malakoff",\
       "country":"US","street":"2992 Cameron Road"},"primary":true}],"emails":[{"data":"a@b.c","primary":true,"type":"primary"}]}],\
@@ -45,7 +49,10 @@ class RepeatedNamesTest {
     assertThat(response.itemError()).isPresent();
   }
 
-  /** The body with a repeat of each object's first name inserted, one object at a time, plainly and escaped. */
+  /**
+   * The body with a repeat of each object's first name inserted, one object at a time, plainly and
+   * escaped.
+   */
   static Stream<Arguments> repeatInEachObject() {
     List<Arguments> cases = new ArrayList<>();
     for (int brace = BODY.indexOf('{'); brace >= 0; brace = BODY.indexOf('{', brace + 1)) {
@@ -53,10 +60,19 @@ class RepeatedNamesTest {
       String name = BODY.substring(brace + 2, nameEnd);
       String escaped = "\\u%04x".formatted((int) name.charAt(0)) + name.substring(1);
       String at = "object at " + brace + " (" + name + ")";
-      cases.add(Arguments.of(at + ", first", BODY.substring(0, brace + 1) + "\"" + name + "\":0," + BODY.substring(brace + 1)));
-      cases.add(Arguments.of(at + ", escaped", BODY.substring(0, brace + 1) + "\"" + escaped + "\":0," + BODY.substring(brace + 1)));
+      cases.add(
+          Arguments.of(
+              at + ", first",
+              BODY.substring(0, brace + 1) + "\"" + name + "\":0," + BODY.substring(brace + 1)));
+      cases.add(
+          Arguments.of(
+              at + ", escaped",
+              BODY.substring(0, brace + 1) + "\"" + escaped + "\":0," + BODY.substring(brace + 1)));
       int close = matchingClose(BODY, brace);
-      cases.add(Arguments.of(at + ", last", BODY.substring(0, close) + ",\"" + name + "\":[{}]" + BODY.substring(close)));
+      cases.add(
+          Arguments.of(
+              at + ", last",
+              BODY.substring(0, close) + ",\"" + name + "\":[{}]" + BODY.substring(close)));
     }
     return cases.stream();
   }
@@ -68,32 +84,52 @@ class RepeatedNamesTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {
-      "{\"a\":1,\"\\u0061\":2}",
-      "{\"\\u0061\":1,\"\\u0061\":2}",
-      "{\"a/b\":1,\"a\\/b\":2}",
-      "{\"\uD83D\uDE00\":1,\"\\ud83d\\ude00\":2}",
-      "{\"é\":1,\"\\u00e9\":2}",
-      "{\"x\":1,\"y\":{\"x\":2},\"x\":3}",
-      "{\"x\":{\"y\":1},\"z\":[{\"y\":1},{\"y\":2,\"y\":3}]}",
-  })
+  @ValueSource(
+      strings = {
+        "{\"a\":1,\"\\u0061\":2}",
+        "{\"\\u0061\":1,\"\\u0061\":2}",
+        "{\"a/b\":1,\"a\\/b\":2}",
+        "{\"\uD83D\uDE00\":1,\"\\ud83d\\ude00\":2}",
+        "{\"é\":1,\"\\u00e9\":2}",
+        "{\"x\":1,\"y\":{\"x\":2},\"x\":3}",
+        "{\"x\":{\"y\":1},\"z\":[{\"y\":1},{\"y\":2,\"y\":3}]}",
+      })
   void shouldTreatNamesThatDecodeAlikeAsOneName(String value) {
-    assertRefusedAsJacksonRefuses(bytes("{\"accounts\":[],\"item\":{\"item_id\":\"i\"},\"v\":" + value + ",\"request_id\":\"r\"}"));
+    assertRefusedAsJacksonRefuses(
+        bytes(
+            "{\"accounts\":[],\"item\":{\"item_id\":\"i\"},\"v\":"
+                + value
+                + ",\"request_id\":\"r\"}"));
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"{\"a\":1,\"A\":2,\"a \":3,\"\\u0062\":4}", "{\"\":1,\" \":2}", "[{\"a\":1},{\"a\":2}]", "{\"a\":{\"a\":{\"a\":1}}}"})
+  @ValueSource(
+      strings = {
+        "{\"a\":1,\"A\":2,\"a \":3,\"\\u0062\":4}",
+        "{\"\":1,\" \":2}",
+        "[{\"a\":1},{\"a\":2}]",
+        "{\"a\":{\"a\":{\"a\":1}}}"
+      })
   void shouldAcceptNamesThatDiffer(String value) throws IOException {
     IdentityDocumentsResponse response =
-        parse(bytes("{\"accounts\":[{\"account_id\":\"a\",\"v\":" + value + "}],\"item\":{\"item_id\":\"i\"},\"request_id\":\"r\"}"));
-    assertThat(response.accounts().get(0).json()).isEqualTo("{\"account_id\":\"a\",\"v\":" + value + "}");
+        parse(
+            bytes(
+                "{\"accounts\":[{\"account_id\":\"a\",\"v\":"
+                    + value
+                    + "}],\"item\":{\"item_id\":\"i\"},\"request_id\":\"r\"}"));
+    assertThat(response.accounts().get(0).json())
+        .isEqualTo("{\"account_id\":\"a\",\"v\":" + value + "}");
   }
 
   @ParameterizedTest(name = "{0} names")
   @ValueSource(ints = {UniqueNames.LINEAR_LIMIT, UniqueNames.LINEAR_LIMIT + 1, 5_000})
   void shouldFindARepeatAmongManyNamesInOneObject(int count) throws IOException {
     // given an account of many names, without and then with a repeat of a name in its middle
-    String names = IntStream.range(0, count).mapToObj(i -> "\"n" + i + "\":" + i).reduce((a, b) -> a + "," + b).orElseThrow();
+    String names =
+        IntStream.range(0, count)
+            .mapToObj(i -> "\"n" + i + "\":" + i)
+            .reduce((a, b) -> a + "," + b)
+            .orElseThrow();
     String account = "{\"account_id\":\"a\"," + names + "}";
     String repeated = "{\"account_id\":\"a\"," + names + ",\"n" + count / 2 + "\":0}";
 
@@ -103,22 +139,28 @@ class RepeatedNamesTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"\"a\":x", "\"a\" 1", "\"a\":tru", "\"a\":01", "\"a\":-", "\"a\":]", "\"a\""})
+  @ValueSource(
+      strings = {"\"a\":x", "\"a\" 1", "\"a\":tru", "\"a\":01", "\"a\":-", "\"a\":]", "\"a\""})
   void shouldPreferTheRepeatedNameToASyntaxErrorInItsToken(String repeat) {
     // given a repeated name whose value (or colon) is broken: Jackson checks the name first
-    byte[] body = bytes("{\"accounts\":[{\"account_id\":\"x\",\"a\":1," + repeat + "}],\"item\":{\"item_id\":\"i\"},\"request_id\":\"r\"}");
+    byte[] body =
+        bytes(
+            "{\"accounts\":[{\"account_id\":\"x\",\"a\":1,"
+                + repeat
+                + "}],\"item\":{\"item_id\":\"i\"},\"request_id\":\"r\"}");
 
     // when / then
     assertRefusedAsJacksonRefuses(body);
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {
-      "{\"accounts\":[{\"account_id\":\"x\",\"a\":1,\"b\":x}],\"item\":{\"item_id\":\"i\"},\"request_id\":\"r\"}",
-      "{\"accounts\":[{\"account_id\":\"x\",\"a\":tru,\"a\":1}],\"item\":{\"item_id\":\"i\"},\"request_id\":\"r\"}",
-      "{\"accounts\":[],\"item\":{\"item_id\":\"i\"},\"request_id\":\"r\"} {\"a\":1,\"a\":2}",
-      "{\"accounts\":[],\"item\":{\"item_id\":\"i\"},\"request_id\":\"r\"} x",
-  })
+  @ValueSource(
+      strings = {
+        "{\"accounts\":[{\"account_id\":\"x\",\"a\":1,\"b\":x}],\"item\":{\"item_id\":\"i\"},\"request_id\":\"r\"}",
+        "{\"accounts\":[{\"account_id\":\"x\",\"a\":tru,\"a\":1}],\"item\":{\"item_id\":\"i\"},\"request_id\":\"r\"}",
+        "{\"accounts\":[],\"item\":{\"item_id\":\"i\"},\"request_id\":\"r\"} {\"a\":1,\"a\":2}",
+        "{\"accounts\":[],\"item\":{\"item_id\":\"i\"},\"request_id\":\"r\"} x",
+      })
   void shouldReportASyntaxErrorBeforeAnyRepeatAsNotJson(String body) {
     assertThatThrownBy(() -> parse(bytes(body))).isInstanceOf(JsonProcessingException.class);
   }
@@ -126,11 +168,12 @@ class RepeatedNamesTest {
   @Test
   void shouldRefuseARepeatedNameInAnErrorAnswer() {
     // given error answers with a repeat at the top, in a cause, and in an unknown field
-    List<String> bodies = List.of(
-        "{\"error_type\":\"ITEM_ERROR\",\"error_code\":\"X\",\"error_type\":\"ITEM_ERROR\"}",
-        "{\"error_type\":\"ITEM_ERROR\",\"causes\":[{\"item_id\":\"i\",\"item_id\":\"j\"}],\"error_code\":\"X\"}",
-        "{\"error_type\":\"ITEM_ERROR\",\"error_code\":\"X\",\"future\":{\"a\":[{\"b\":1,\"\\u0062\":2}]}}",
-        "{\"error_type\":\"ITEM_ERROR\",\"error_code\":\"X\",\"error_code\":tru}");
+    List<String> bodies =
+        List.of(
+            "{\"error_type\":\"ITEM_ERROR\",\"error_code\":\"X\",\"error_type\":\"ITEM_ERROR\"}",
+            "{\"error_type\":\"ITEM_ERROR\",\"causes\":[{\"item_id\":\"i\",\"item_id\":\"j\"}],\"error_code\":\"X\"}",
+            "{\"error_type\":\"ITEM_ERROR\",\"error_code\":\"X\",\"future\":{\"a\":[{\"b\":1,\"\\u0062\":2}]}}",
+            "{\"error_type\":\"ITEM_ERROR\",\"error_code\":\"X\",\"error_code\":tru}");
 
     // when / then
     for (String body : bodies) {
@@ -145,7 +188,8 @@ class RepeatedNamesTest {
   @Test
   void shouldGiveTheOffsetJacksonGaveInABufferAfterAByteOrderMark() {
     // given a body after a UTF-8 byte order mark, in the middle of a larger array
-    String body = "\uFEFF{\"accounts\":[{\"account_id\":\"a\", \"account_id\" : \"b\"}],\"item\":{\"item_id\":\"i\"},\"request_id\":\"r\"}";
+    String body =
+        "\uFEFF{\"accounts\":[{\"account_id\":\"a\", \"account_id\" : \"b\"}],\"item\":{\"item_id\":\"i\"},\"request_id\":\"r\"}";
     byte[] buffer = ("xx" + body + "yy").getBytes(StandardCharsets.UTF_8);
     int length = body.getBytes(StandardCharsets.UTF_8).length;
 
@@ -171,7 +215,9 @@ class RepeatedNamesTest {
       strict.skipChildren();
       return null;
     } catch (JsonParseException e) {
-      return JsonBytes.isRepeatedName(e) ? catchThrowable(() -> JsonBytes.classified(e)).getMessage() : null;
+      return JsonBytes.isRepeatedName(e)
+          ? catchThrowable(() -> JsonBytes.classified(e)).getMessage()
+          : null;
     } catch (IOException e) {
       return null;
     }
@@ -189,7 +235,10 @@ class RepeatedNamesTest {
     return text.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** The index of the '}' closing the object that opens at {@code open} (no braces in this body's strings). */
+  /**
+   * The index of the '}' closing the object that opens at {@code open} (no braces in this body's
+   * strings).
+   */
   private static int matchingClose(String text, int open) {
     int depth = 0;
     for (int i = open; ; i++) {

@@ -24,9 +24,15 @@ class ResilienceConfigTest {
 
   @Test
   void shouldRefuseInvalidSettingsNamingThem() {
-    assertThatThrownBy(() -> ResilienceConfig.builder().deadline(Duration.ZERO).build()).hasMessageContaining("deadline");
-    assertThatThrownBy(() -> ResilienceConfig.builder().maxAttempts(0).build()).hasMessageContaining("maxAttempts");
-    assertThatThrownBy(() -> ResilienceConfig.builder().backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)).build())
+    assertThatThrownBy(() -> ResilienceConfig.builder().deadline(Duration.ZERO).build())
+        .hasMessageContaining("deadline");
+    assertThatThrownBy(() -> ResilienceConfig.builder().maxAttempts(0).build())
+        .hasMessageContaining("maxAttempts");
+    assertThatThrownBy(
+            () ->
+                ResilienceConfig.builder()
+                    .backoff(Duration.ofSeconds(2), Duration.ofSeconds(1))
+                    .build())
         .hasMessageContaining("baseBackoff <= maxBackoff");
     assertThatThrownBy(() -> ResilienceConfig.builder().requestsPerMinute(-1).build())
         .hasMessageContaining("requestsPerMinute");

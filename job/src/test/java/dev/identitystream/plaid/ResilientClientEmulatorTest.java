@@ -40,8 +40,10 @@ class ResilientClientEmulatorTest {
 
   private static final String CLIENT_ID = "emu-client-id";
   private static final String SECRET = "emu-s3cret-value-42";
+
   /** Generous: only the emulator's timeout fault should ever reach it, even on a busy machine. */
   private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(5);
+
   /** For the timeout fault: short, yet far above a warm loopback exchange. */
   private static final Duration SHORT_ATTEMPT_TIMEOUT = Duration.ofMillis(600);
 
@@ -59,9 +61,11 @@ class ResilientClientEmulatorTest {
   static void warmUp() {
     try (PlaidEmulator plaid = PlaidEmulator.start(EmulatorOptions.builder().build());
         ResilientPlaidClient warm =
-            new ResilientPlaidClient(new HttpPlaidClient(http(plaid.baseUrl()).build()), fast().build())) {
+            new ResilientPlaidClient(
+                new HttpPlaidClient(http(plaid.baseUrl()).build()), fast().build())) {
       PlaidRequest request = new PlaidRequest("access-sandbox-warmup", List.of(), "warm-up");
-      CompletableFuture<PlaidResult> result = warm.identityDocumentsUploadsGet(request).toCompletableFuture();
+      CompletableFuture<PlaidResult> result =
+          warm.identityDocumentsUploadsGet(request).toCompletableFuture();
       await().atMost(Duration.ofSeconds(30)).until(result::isDone);
     }
   }
@@ -98,8 +102,10 @@ class ResilientClientEmulatorTest {
         .connectTimeout(Duration.ofSeconds(1));
   }
 
-  private ResilientPlaidClient client(PlaidClientConfig.Builder http, ResilienceConfig.Builder resilience) {
-    client = new ResilientPlaidClient(new HttpPlaidClient(http.build()), resilience.build(), recorder);
+  private ResilientPlaidClient client(
+      PlaidClientConfig.Builder http, ResilienceConfig.Builder resilience) {
+    client =
+        new ResilientPlaidClient(new HttpPlaidClient(http.build()), resilience.build(), recorder);
     opened.push(client);
     return client;
   }
@@ -174,8 +180,10 @@ class ResilientClientEmulatorTest {
     assertThat(describe(login)).isEqualTo("400 ITEM_ERROR/ITEM_LOGIN_REQUIRED");
     assertThat(describe(institution)).isEqualTo("400 INSTITUTION_ERROR/INSTITUTION_DOWN");
     assertThat(List.of(login, institution)).allSatisfy(r -> assertThat(r.attempts()).isEqualTo(1));
-    assertThat(ErrorGuidance.of(((ErrorAnswer) login).error())).isEqualTo(ErrorGuidance.DO_NOT_RETRY);
-    assertThat(ErrorGuidance.of(((ErrorAnswer) institution).error())).isEqualTo(ErrorGuidance.RETRY_LATER);
+    assertThat(ErrorGuidance.of(((ErrorAnswer) login).error()))
+        .isEqualTo(ErrorGuidance.DO_NOT_RETRY);
+    assertThat(ErrorGuidance.of(((ErrorAnswer) institution).error()))
+        .isEqualTo(ErrorGuidance.RETRY_LATER);
     EmulatorStats stats = emulator.stats();
     assertThat(stats.requests()).isEqualTo(2);
     assertThat(stats.errorCode("ITEM_LOGIN_REQUIRED")).isEqualTo(1);
@@ -187,8 +195,11 @@ class ResilientClientEmulatorTest {
   void shouldReturnExhaustedWithTheLastErrorWhenTheDeadlinePasses() {
     // given a token that keeps failing transiently and a 300 ms deadline
     emulator(EmulatorOptions.builder());
-    client(fast().deadline(Duration.ofMillis(300)).maxAttempts(10_000)
-        .backoff(Duration.ofMillis(5), Duration.ofMillis(20)));
+    client(
+        fast()
+            .deadline(Duration.ofMillis(300))
+            .maxAttempts(10_000)
+            .backoff(Duration.ofMillis(5), Duration.ofMillis(20)));
 
     // when
     PlaidResult result = call("access-sandbox-fail1000x503-down");
@@ -217,20 +228,28 @@ class ResilientClientEmulatorTest {
     for (int i = 0; i < 15; i++) {
       futures.add(start("access-sandbox-storm-" + i));
     }
-    await().atMost(Duration.ofSeconds(20)).until(() -> futures.stream().allMatch(CompletableFuture::isDone));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> futures.stream().allMatch(CompletableFuture::isDone));
 
     // then every request succeeded or was exhausted by 429s after 3 attempts
     List<PlaidResult> results = futures.stream().map(CompletableFuture::join).toList();
     List<PlaidResult> exhausted = results.stream().filter(r -> r instanceof Exhausted).toList();
     assertThat(results.size() - exhausted.size()).isGreaterThanOrEqualTo(9);
-    assertThat(results).allSatisfy(r -> assertThat(r).isInstanceOfAny(Success.class, Exhausted.class));
-    assertThat(exhausted).isNotEmpty().allSatisfy(r -> {
-      assertThat(r.attempts()).isEqualTo(3);
-      assertThat(describe(((Exhausted) r).last())).isEqualTo("429 RATE_LIMIT_EXCEEDED/RATE_LIMIT");
-    });
+    assertThat(results)
+        .allSatisfy(r -> assertThat(r).isInstanceOfAny(Success.class, Exhausted.class));
+    assertThat(exhausted)
+        .isNotEmpty()
+        .allSatisfy(
+            r -> {
+              assertThat(r.attempts()).isEqualTo(3);
+              assertThat(describe(((Exhausted) r).last()))
+                  .isEqualTo("429 RATE_LIMIT_EXCEEDED/RATE_LIMIT");
+            });
     EmulatorStats stats = emulator.stats();
     assertThat(stats.requests()).isEqualTo(results.stream().mapToInt(PlaidResult::attempts).sum());
-    assertThat(stats.status(429)).isEqualTo(recorder.results.stream().filter(r -> r instanceof ErrorAnswer).count());
+    assertThat(stats.status(429))
+        .isEqualTo(recorder.results.stream().filter(r -> r instanceof ErrorAnswer).count());
     // and the emulator never saw the client run ahead of its limit
     assertNeverAheadOfPace(stats.arrivals(), Duration.ofMillis(50));
     assertThat(recorder.rateWaits).hasPositiveValue();
@@ -238,7 +257,8 @@ class ResilientClientEmulatorTest {
 
   @Test
   void shouldSpaceAnItemsAttemptsAfterAnItemLevelRateLimitInsteadOfRetryingAtOnce() {
-    // given Plaid allowing one call a minute per Item, and a client whose backoff is 1-5 ms but that
+    // given Plaid allowing one call a minute per Item, and a client whose backoff is 1-5 ms but
+    // that
     // spaces a rate-limited Item's attempts 400 ms apart
     emulator(EmulatorOptions.builder().itemRequestsPerMinute(1));
     client(fast().maxAttempts(3).itemRateLimitSpacing(Duration.ofMillis(400)));
@@ -249,12 +269,14 @@ class ResilientClientEmulatorTest {
 
     // then three attempts, each refused with the per-Item code, at least 400 ms apart
     assertThat(result).isInstanceOf(Exhausted.class);
-    assertThat(describe(((Exhausted) result).last())).isEqualTo("429 RATE_LIMIT_EXCEEDED/IDENTITY_LIMIT");
+    assertThat(describe(((Exhausted) result).last()))
+        .isEqualTo("429 RATE_LIMIT_EXCEEDED/IDENTITY_LIMIT");
     List<EmulatorStats.Arrival> arrivals = emulator.stats().arrivals();
     assertThat(arrivals).hasSize(4);
     for (int k = 2; k < arrivals.size(); k++) {
       assertThat(Duration.between(arrivals.get(k - 1).at(), arrivals.get(k).at()))
-          .as("attempt %d after the one before", k).isGreaterThanOrEqualTo(Duration.ofMillis(390));
+          .as("attempt %d after the one before", k)
+          .isGreaterThanOrEqualTo(Duration.ofMillis(390));
     }
     // and another Item is not held back
     assertThat(call("access-sandbox-quiet")).isInstanceOf(Success.class);
@@ -264,8 +286,13 @@ class ResilientClientEmulatorTest {
   void shouldOpenTheBreakerStopCallingThenHalfOpenAndCloseWhenTheOutageEnds() {
     // given a breaker that opens after 4 failures of 4 calls for 1.5 s, and Plaid in maintenance
     emulator(EmulatorOptions.builder());
-    client(fast().maxAttempts(100).breakerWindow(4, 4).breakerFailureRatePercent(50)
-        .breakerHalfOpenCalls(1).breakerOpenDuration(Duration.ofMillis(1500)));
+    client(
+        fast()
+            .maxAttempts(100)
+            .breakerWindow(4, 4)
+            .breakerFailureRatePercent(50)
+            .breakerHalfOpenCalls(1)
+            .breakerOpenDuration(Duration.ofMillis(1500)));
     emulator.setOutage(OutageMode.MAINTENANCE);
 
     // when one request fails four times and opens the breaker, and three more arrive
@@ -277,23 +304,30 @@ class ResilientClientEmulatorTest {
     }
 
     // then no call reaches the emulator while the breaker is open
-    await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(1)).untilAsserted(() -> {
-      assertThat(emulator.stats().requests()).isEqualTo(4);
-      assertThat(recorder.breakerState()).isEqualTo(State.OPEN);
-    });
+    await()
+        .during(Duration.ofMillis(400))
+        .atMost(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              assertThat(emulator.stats().requests()).isEqualTo(4);
+              assertThat(recorder.breakerState()).isEqualTo(State.OPEN);
+            });
     assertThat(waiting).noneMatch(CompletableFuture::isDone);
     assertThat(first).isNotDone();
 
     // and when the outage ends, the breaker half-opens, closes, and every request succeeds
     emulator.setOutage(OutageMode.NONE);
-    await().atMost(Duration.ofSeconds(10))
+    await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> first.isDone() && waiting.stream().allMatch(CompletableFuture::isDone));
     assertThat(first.join()).isInstanceOf(Success.class);
     assertThat(first.join().attempts()).isEqualTo(5);
-    assertThat(waiting).allSatisfy(f -> {
-      assertThat(f.join()).isInstanceOf(Success.class);
-      assertThat(f.join().attempts()).isEqualTo(1);
-    });
+    assertThat(waiting)
+        .allSatisfy(
+            f -> {
+              assertThat(f.join()).isInstanceOf(Success.class);
+              assertThat(f.join().attempts()).isEqualTo(1);
+            });
     assertThat(recorder.transitions).containsExactly(State.OPEN, State.HALF_OPEN, State.CLOSED);
     EmulatorStats stats = emulator.stats();
     assertThat(stats.status(503)).isEqualTo(4);
@@ -303,8 +337,11 @@ class ResilientClientEmulatorTest {
   @Test
   void shouldRetryTruncatedAndNonJsonBodiesThenSucceed() {
     // given Plaid damaging 60% of its 200s (seeded: the same draws every run)
-    emulator(EmulatorOptions.builder()
-        .faultRate(FaultKind.TRUNCATED, 0.3).faultRate(FaultKind.NON_JSON, 0.3).seed(7));
+    emulator(
+        EmulatorOptions.builder()
+            .faultRate(FaultKind.TRUNCATED, 0.3)
+            .faultRate(FaultKind.NON_JSON, 0.3)
+            .seed(7));
     client(fast().maxAttempts(20));
 
     // when six requests are made one after another
@@ -314,20 +351,27 @@ class ResilientClientEmulatorTest {
     }
 
     // then each succeeded, after one retry per damaged answer
-    assertThat(results).allSatisfy(r -> {
-      assertThat(r).isInstanceOf(Success.class);
-      assertThat(((Success) r).response().accounts()).isNotEmpty();
-    });
+    assertThat(results)
+        .allSatisfy(
+            r -> {
+              assertThat(r).isInstanceOf(Success.class);
+              assertThat(((Success) r).response().accounts()).isNotEmpty();
+            });
     EmulatorStats stats = emulator.stats();
     long truncated = stats.fault(FaultKind.TRUNCATED);
     long nonJson = stats.fault(FaultKind.NON_JSON);
     assertThat(truncated).isPositive();
     assertThat(nonJson).isPositive();
-    assertThat(results.stream().mapToInt(PlaidResult::attempts).sum()).isEqualTo(6 + truncated + nonJson);
-    Map<String, Long> seen = recorder.seen().stream()
-        .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
-    assertThat(seen).containsOnly(
-        Map.entry("200", 6L), Map.entry("MALFORMED_BODY", nonJson), Map.entry("CONNECTION", truncated));
+    assertThat(results.stream().mapToInt(PlaidResult::attempts).sum())
+        .isEqualTo(6 + truncated + nonJson);
+    Map<String, Long> seen =
+        recorder.seen().stream()
+            .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+    assertThat(seen)
+        .containsOnly(
+            Map.entry("200", 6L),
+            Map.entry("MALFORMED_BODY", nonJson),
+            Map.entry("CONNECTION", truncated));
   }
 
   @Test
@@ -347,7 +391,8 @@ class ResilientClientEmulatorTest {
     assertThat(result.attempts()).isEqualTo(1);
     assertThat(emulator.stats().requests()).isEqualTo(1);
     assertThat(emulator.stats().fault(FaultKind.OVERSIZE)).isEqualTo(1);
-    await().atMost(Duration.ofSeconds(5))
+    await()
+        .atMost(Duration.ofSeconds(5))
         .until(() -> relay.openConnections() == 0 || relay.bytesToClient() >= size);
     assertThat(relay.bytesToClient()).isLessThan(size / 4);
     assertThat(relay.openConnections()).isZero(); // the abandoned connection is closed, not reused
@@ -359,21 +404,32 @@ class ResilientClientEmulatorTest {
     String token = "access-sandbox-credcheck-5ecretT0ken";
     String wrongSecret = "wrong-" + SECRET;
     emulator(EmulatorOptions.builder());
-    client(http(emulator.baseUrl()).secret(Secret.of(wrongSecret)),
+    client(
+        http(emulator.baseUrl()).secret(Secret.of(wrongSecret)),
         fast().maxAttempts(10).clientErrorProbeInterval(Duration.ofMillis(100)));
 
     // when Plaid refuses the keys, and later the connection itself
     CompletableFuture<PlaidResult> refused = start(token);
     await().atMost(Duration.ofSeconds(5)).until(() -> recorder.paused());
-    await().atMost(Duration.ofSeconds(5)).until(() -> emulator.stats().errorCode("INVALID_API_KEYS") >= 3);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> emulator.stats().errorCode("INVALID_API_KEYS") >= 3);
     emulator.setOutage(OutageMode.REFUSE_CONNECTIONS);
-    await().atMost(Duration.ofSeconds(5)).until(() -> recorder.results.stream()
-        .anyMatch(r -> r instanceof TransportFailure f && f.kind() == FailureKind.CONNECTION));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                recorder.results.stream()
+                    .anyMatch(
+                        r ->
+                            r instanceof TransportFailure f && f.kind() == FailureKind.CONNECTION));
 
-    // then the call waits (a probe without an answer does not resume it), retried at the probe's pace
+    // then the call waits (a probe without an answer does not resume it), retried at the probe's
+    // pace
     assertThat(refused).isNotDone();
     assertThat(recorder.paused()).isTrue();
-    assertThat(recorder.results).filteredOn(r -> r instanceof ErrorAnswer)
+    assertThat(recorder.results)
+        .filteredOn(r -> r instanceof ErrorAnswer)
         .allSatisfy(r -> assertThat(describe(r)).isEqualTo("400 INVALID_INPUT/INVALID_API_KEYS"));
     // and neither result nor any attempt shows a secret
     List<String> shown = new ArrayList<>();
@@ -384,7 +440,8 @@ class ResilientClientEmulatorTest {
     }
     shown.add(client.delegate.toString());
     shown.add(((HttpPlaidClient) client.delegate).config().toString());
-    assertThat(shown).hasSizeGreaterThan(8)
+    assertThat(shown)
+        .hasSizeGreaterThan(8)
         .noneMatch(s -> s.contains(SECRET) || s.contains(token) || s.contains("5ecretT0ken"));
   }
 
@@ -395,11 +452,13 @@ class ResilientClientEmulatorTest {
    * client that stalls sends late and may then send a few calls at once to catch up, so windows in
    * the middle of a run can hold a small burst; it never gets ahead of its schedule.
    */
-  private static void assertNeverAheadOfPace(List<EmulatorStats.Arrival> arrivals, Duration period) {
+  private static void assertNeverAheadOfPace(
+      List<EmulatorStats.Arrival> arrivals, Duration period) {
     assertThat(arrivals).hasSizeGreaterThan(3);
     for (int k = 0; k < arrivals.size(); k++) {
       Duration sinceFirst = Duration.between(arrivals.get(0).at(), arrivals.get(k).at());
-      assertThat(sinceFirst).as("arrival %d of %d after the first", k, arrivals.size())
+      assertThat(sinceFirst)
+          .as("arrival %d of %d after the first", k, arrivals.size())
           .isGreaterThanOrEqualTo(period.multipliedBy(Math.max(0, k - 3)));
     }
   }

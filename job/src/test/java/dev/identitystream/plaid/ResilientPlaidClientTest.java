@@ -37,7 +37,8 @@ class ResilientPlaidClientTest {
   }
 
   private ResilientPlaidClient client(ResilienceConfig config) {
-    PlaidClientConfig http = HttpPlaidClientTest.config(stub).attemptTimeout(Duration.ofMillis(500)).build();
+    PlaidClientConfig http =
+        HttpPlaidClientTest.config(stub).attemptTimeout(Duration.ofMillis(500)).build();
     client = new ResilientPlaidClient(new HttpPlaidClient(http), config, listener);
     return client;
   }
@@ -53,9 +54,13 @@ class ResilientPlaidClientTest {
   @Test
   void shouldRetryTransientFailuresThenSucceedCountingEveryAttempt() {
     // given
-    stub.script("t", Reply.status(503), Reply.plaidError(429, "RATE_LIMIT_EXCEEDED", "RATE_LIMIT"),
+    stub.script(
+        "t",
+        Reply.status(503),
+        Reply.plaidError(429, "RATE_LIMIT_EXCEEDED", "RATE_LIMIT"),
         Reply.plaidError(500, "API_ERROR", "INTERNAL_SERVER_ERROR"),
-        Reply.raw(200, "text/html", "<html>not json</html>"), Reply.ok());
+        Reply.raw(200, "text/html", "<html>not json</html>"),
+        Reply.ok());
     client(fast().build());
 
     // when
@@ -73,8 +78,10 @@ class ResilientPlaidClientTest {
   void shouldNotRetryItemInstitutionInputOrUnknownErrors() {
     // given
     stub.script("t-login", Reply.plaidError(400, "ITEM_ERROR", "ITEM_LOGIN_REQUIRED"), Reply.ok());
-    stub.script("t-inst", Reply.plaidError(400, "INSTITUTION_ERROR", "INSTITUTION_DOWN"), Reply.ok());
-    stub.script("t-input", Reply.plaidError(400, "INVALID_INPUT", "INVALID_ACCESS_TOKEN"), Reply.ok());
+    stub.script(
+        "t-inst", Reply.plaidError(400, "INSTITUTION_ERROR", "INSTITUTION_DOWN"), Reply.ok());
+    stub.script(
+        "t-input", Reply.plaidError(400, "INVALID_INPUT", "INVALID_ACCESS_TOKEN"), Reply.ok());
     stub.script("t-unknown", Reply.plaidError(500, "BRAND_NEW_ERROR", "SOMETHING"), Reply.ok());
     client(fast().build());
 
@@ -107,9 +114,16 @@ class ResilientPlaidClientTest {
   @Test
   void shouldReturnExhaustedWithTheLastFailureWhenTheDeadlinePasses() {
     // given API errors, then rate limits until the end
-    stub.script("t", Reply.plaidError(500, "API_ERROR", "INTERNAL_SERVER_ERROR"),
+    stub.script(
+        "t",
+        Reply.plaidError(500, "API_ERROR", "INTERNAL_SERVER_ERROR"),
         Reply.plaidError(429, "RATE_LIMIT_EXCEEDED", "RATE_LIMIT"));
-    client(fast().deadline(Duration.ofMillis(300)).maxAttempts(10_000).backoff(Duration.ofMillis(5), Duration.ofMillis(20)).build());
+    client(
+        fast()
+            .deadline(Duration.ofMillis(300))
+            .maxAttempts(10_000)
+            .backoff(Duration.ofMillis(5), Duration.ofMillis(20))
+            .build());
 
     // when
     PlaidResult result = call(client, request("t"));
@@ -154,17 +168,22 @@ class ResilientPlaidClientTest {
     for (int i = 0; i < 10; i++) {
       futures.add(client.identityDocumentsUploadsGet(request("t" + i)).toCompletableFuture());
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> futures.stream().allMatch(CompletableFuture::isDone));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> futures.stream().allMatch(CompletableFuture::isDone));
 
     // then every request tried three times, and the server never saw more than the limit allows
-    assertThat(futures).allSatisfy(f -> {
-      assertThat(f.join()).isInstanceOf(Exhausted.class);
-      assertThat(f.join().attempts()).isEqualTo(3);
-    });
+    assertThat(futures)
+        .allSatisfy(
+            f -> {
+              assertThat(f.join()).isInstanceOf(Exhausted.class);
+              assertThat(f.join().attempts()).isEqualTo(3);
+            });
     List<StubPlaidServer.Received> received = stub.received();
     assertThat(received).hasSize(30);
     long span = received.get(received.size() - 1).arrivalNanos() - received.get(0).arrivalNanos();
-    // (+4: on a loaded machine permitted requests can reach the server a little bunched; without the
+    // (+4: on a loaded machine permitted requests can reach the server a little bunched; without
+    // the
     // limiter all 30 would arrive within a few periods)
     assertThat((double) received.size()).isLessThanOrEqualTo((double) span / periodNanos + 4);
     assertThat(listener.rateWaits).hasPositiveValue();
@@ -174,14 +193,27 @@ class ResilientPlaidClientTest {
   void shouldOpenTheBreakerWaitThenHalfOpenCloseAndCompleteWaitingRequests() {
     // given a breaker opening after 4 failures for 1.5 s, longer than the 1 s deadline; after the
     // wait a 429 (retried, not a breaker failure) makes the client check the deadline again
-    stub.script("t-down", Reply.status(503), Reply.status(503), Reply.status(503), Reply.status(503),
-        Reply.plaidError(429, "RATE_LIMIT_EXCEEDED", "RATE_LIMIT"), Reply.ok());
-    client(fast().deadline(Duration.ofSeconds(1)).maxAttempts(100)
-        .breakerWindow(4, 4).breakerFailureRatePercent(50).breakerHalfOpenCalls(1)
-        .breakerOpenDuration(Duration.ofMillis(1500)).build());
+    stub.script(
+        "t-down",
+        Reply.status(503),
+        Reply.status(503),
+        Reply.status(503),
+        Reply.status(503),
+        Reply.plaidError(429, "RATE_LIMIT_EXCEEDED", "RATE_LIMIT"),
+        Reply.ok());
+    client(
+        fast()
+            .deadline(Duration.ofSeconds(1))
+            .maxAttempts(100)
+            .breakerWindow(4, 4)
+            .breakerFailureRatePercent(50)
+            .breakerHalfOpenCalls(1)
+            .breakerOpenDuration(Duration.ofMillis(1500))
+            .build());
 
     // when the first request fails four times, the breaker opens and later requests arrive
-    CompletableFuture<PlaidResult> first = client.identityDocumentsUploadsGet(request("t-down")).toCompletableFuture();
+    CompletableFuture<PlaidResult> first =
+        client.identityDocumentsUploadsGet(request("t-down")).toCompletableFuture();
     await().atMost(Duration.ofSeconds(5)).until(() -> listener.breakerState() == State.OPEN);
     List<CompletableFuture<PlaidResult>> waiting = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
@@ -190,16 +222,19 @@ class ResilientPlaidClientTest {
     assertThat(waiting).noneMatch(CompletableFuture::isDone);
 
     // then all complete successfully once the breaker closes again
-    await().atMost(Duration.ofSeconds(10))
+    await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> first.isDone() && waiting.stream().allMatch(CompletableFuture::isDone));
     assertThat(first.join()).isInstanceOf(Success.class);
     assertThat(first.join().attempts()).isEqualTo(6);
     assertThat(waiting).allSatisfy(f -> assertThat(f.join()).isInstanceOf(Success.class));
-    assertThat(listener.transitions).extracting(Transition::to)
+    assertThat(listener.transitions)
+        .extracting(Transition::to)
         .containsExactly(State.OPEN, State.HALF_OPEN, State.CLOSED);
     long openedAt = listener.transitions.get(0).atNanos();
     long halfOpenAt = listener.transitions.get(1).atNanos();
-    assertThat(stub.received()).noneMatch(r -> r.arrivalNanos() > openedAt && r.arrivalNanos() < halfOpenAt);
+    assertThat(stub.received())
+        .noneMatch(r -> r.arrivalNanos() > openedAt && r.arrivalNanos() < halfOpenAt);
     assertThat(stub.hits("t-up")).isEqualTo(3);
     assertThat(listener.breakerWaits).hasPositiveValue();
   }
@@ -226,12 +261,13 @@ class ResilientPlaidClientTest {
   void shouldIgnoreAListenerThatThrows() {
     // given
     stub.script("t", Reply.status(503), Reply.ok());
-    ResilienceListener throwing = new ResilienceListener() {
-      @Override
-      public void onAttempt(PlaidResult outcome, long durationNanos) {
-        throw new IllegalStateException("listener bug");
-      }
-    };
+    ResilienceListener throwing =
+        new ResilienceListener() {
+          @Override
+          public void onAttempt(PlaidResult outcome, long durationNanos) {
+            throw new IllegalStateException("listener bug");
+          }
+        };
     PlaidClientConfig http = HttpPlaidClientTest.config(stub).build();
     client = new ResilientPlaidClient(new HttpPlaidClient(http), fast().build(), throwing);
 
@@ -250,13 +286,21 @@ class ResilientPlaidClientTest {
     // given a request failing transiently with backoffs, and one waiting on the open breaker
     stub.script("t-retrying", Reply.status(503));
     stub.script("t-open", Reply.status(503));
-    client(fast().deadline(Duration.ofSeconds(30)).backoff(Duration.ofMillis(200), Duration.ofMillis(200))
-        .breakerWindow(4, 4).breakerFailureRatePercent(50).breakerHalfOpenCalls(1)
-        .breakerOpenDuration(Duration.ofMillis(300)).build());
-    CompletableFuture<PlaidResult> retrying = client.identityDocumentsUploadsGet(request("t-retrying")).toCompletableFuture();
+    client(
+        fast()
+            .deadline(Duration.ofSeconds(30))
+            .backoff(Duration.ofMillis(200), Duration.ofMillis(200))
+            .breakerWindow(4, 4)
+            .breakerFailureRatePercent(50)
+            .breakerHalfOpenCalls(1)
+            .breakerOpenDuration(Duration.ofMillis(300))
+            .build());
+    CompletableFuture<PlaidResult> retrying =
+        client.identityDocumentsUploadsGet(request("t-retrying")).toCompletableFuture();
     await().atMost(Duration.ofSeconds(5)).until(() -> stub.hits("t-retrying") >= 1);
     await().atMost(Duration.ofSeconds(5)).until(() -> listener.breakerState() == State.OPEN);
-    CompletableFuture<PlaidResult> waiting = client.identityDocumentsUploadsGet(request("t-open")).toCompletableFuture();
+    CompletableFuture<PlaidResult> waiting =
+        client.identityDocumentsUploadsGet(request("t-open")).toCompletableFuture();
 
     // when both callers give up
     retrying.cancel(false);
@@ -264,7 +308,9 @@ class ResilientPlaidClientTest {
     long retryingHits = stub.hits("t-retrying");
 
     // then: no further attempt for either, through backoffs and half-open breakers
-    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(2))
         .until(() -> stub.hits("t-retrying") <= retryingHits + 1 && stub.hits("t-open") == 0);
   }
 

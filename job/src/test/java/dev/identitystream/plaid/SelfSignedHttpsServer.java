@@ -31,14 +31,16 @@ final class SelfSignedHttpsServer implements AutoCloseable {
   private SelfSignedHttpsServer(SSLContext tls) throws IOException {
     server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     server.setHttpsConfigurator(new HttpsConfigurator(tls));
-    server.createContext("/", exchange -> {
-      served.incrementAndGet();
-      try (InputStream in = exchange.getRequestBody()) {
-        in.readAllBytes();
-      }
-      exchange.sendResponseHeaders(200, -1);
-      exchange.close();
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          served.incrementAndGet();
+          try (InputStream in = exchange.getRequestBody()) {
+            in.readAllBytes();
+          }
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
     server.start();
   }
 
@@ -46,14 +48,32 @@ final class SelfSignedHttpsServer implements AutoCloseable {
     Path dir = Files.createTempDirectory("self-signed");
     Path store = dir.resolve("server.p12");
     try {
-      Process keytool = new ProcessBuilder(
-              Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-              "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
-              "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity", "2",
-              "-storetype", "PKCS12", "-keystore", store.toString(),
-              "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD))
-          .redirectErrorStream(true)
-          .start();
+      Process keytool =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                  "-genkeypair",
+                  "-alias",
+                  "server",
+                  "-keyalg",
+                  "EC",
+                  "-groupname",
+                  "secp256r1",
+                  "-dname",
+                  "CN=127.0.0.1",
+                  "-ext",
+                  "SAN=ip:127.0.0.1",
+                  "-validity",
+                  "2",
+                  "-storetype",
+                  "PKCS12",
+                  "-keystore",
+                  store.toString(),
+                  "-storepass",
+                  new String(PASSWORD),
+                  "-keypass",
+                  new String(PASSWORD))
+              .redirectErrorStream(true)
+              .start();
       keytool.getInputStream().readAllBytes();
       if (!keytool.waitFor(60, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
         throw new IllegalStateException("keytool failed");
@@ -62,7 +82,8 @@ final class SelfSignedHttpsServer implements AutoCloseable {
       try (InputStream in = Files.newInputStream(store)) {
         keys.load(in, PASSWORD);
       }
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(keys, PASSWORD);
       SSLContext tls = SSLContext.getInstance("TLS");
       tls.init(kmf.getKeyManagers(), null, null);

@@ -24,9 +24,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A scriptable Plaid stand-in for unit tests, on the JDK HttpServer at 127.0.0.1. Each access
- * token answers a scripted sequence of replies (the last one repeats); an unscripted token gets a
- * valid 200. Every request is recorded (headers, exact body, arrival time).
+ * A scriptable Plaid stand-in for unit tests, on the JDK HttpServer at 127.0.0.1. Each access token
+ * answers a scripted sequence of replies (the last one repeats); an unscripted token gets a valid
+ * 200. Every request is recorded (headers, exact body, arrival time).
  *
  * <p>Threading: script and read from the test thread; handlers run on the server's pool.
  */
@@ -41,7 +41,8 @@ final class StubPlaidServer implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService pool = Executors.newCachedThreadPool(daemon("stub-plaid"));
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("stub-plaid-timer"));
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(daemon("stub-plaid-timer"));
   private final Map<String, Deque<Reply>> scripts = new ConcurrentHashMap<>();
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final List<HttpExchange> hung = new CopyOnWriteArrayList<>();
@@ -84,8 +85,13 @@ final class StubPlaidServer implements AutoCloseable {
 
     static Reply plaidError(int status, String type, String code) {
       String json =
-          "{\"error_type\":\"" + type + "\",\"error_code\":\"" + code + "\",\"error_message\":\"stub "
-              + code + "\",\"display_message\":null,\"request_id\":\"req-err\",\"suggested_action\":null}";
+          "{\"error_type\":\""
+              + type
+              + "\",\"error_code\":\""
+              + code
+              + "\",\"error_message\":\"stub "
+              + code
+              + "\",\"display_message\":null,\"request_id\":\"req-err\",\"suggested_action\":null}";
       return new Fixed(status, "application/json", json.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -160,13 +166,21 @@ final class StubPlaidServer implements AutoCloseable {
       if (accounts.length() > 0) {
         accounts.append(',');
       }
-      accounts.append("{\"account_id\":\"").append(id).append("\",")
+      accounts
+          .append("{\"account_id\":\"")
+          .append(id)
+          .append("\",")
           .append("\"balances\":{\"available\":100.10,\"current\":110.50,\"limit\":null,")
           .append("\"iso_currency_code\":\"USD\",\"unofficial_currency_code\":null},")
           .append("\"mask\":\"0000\",\"name\":\"Checking\",\"official_name\":null,")
-          .append("\"type\":\"depository\",\"subtype\":\"checking\",\"owners\":[],\"documents\":null}");
+          .append(
+              "\"type\":\"depository\",\"subtype\":\"checking\",\"owners\":[],\"documents\":null}");
     }
-    return "{\"accounts\":[" + accounts + "],\"item\":{\"item_id\":\"" + itemId + "\","
+    return "{\"accounts\":["
+        + accounts
+        + "],\"item\":{\"item_id\":\""
+        + itemId
+        + "\","
         + "\"institution_id\":\"ins_1\",\"institution_name\":\"Stub Bank\",\"error\":null,"
         + "\"available_products\":[],\"billed_products\":[\"identity\"],\"webhook\":null,"
         + "\"consent_expiration_time\":null,\"update_type\":\"background\"},\"request_id\":\"req-ok\"}";
@@ -199,12 +213,16 @@ final class StubPlaidServer implements AutoCloseable {
       if (fixed.contentType() != null) {
         exchange.getResponseHeaders().add("Content-Type", fixed.contentType());
       }
-      exchange.sendResponseHeaders(fixed.status(), fixed.body().length == 0 ? -1 : fixed.body().length);
+      exchange.sendResponseHeaders(
+          fixed.status(), fixed.body().length == 0 ? -1 : fixed.body().length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(fixed.body());
       }
     } else if (reply instanceof Reply.Delayed delayed) {
-      timer.schedule(() -> respondLater(exchange, delayed.reply()), delayed.delay().toNanos(), TimeUnit.NANOSECONDS);
+      timer.schedule(
+          () -> respondLater(exchange, delayed.reply()),
+          delayed.delay().toNanos(),
+          TimeUnit.NANOSECONDS);
     } else if (reply instanceof Reply.Oversize oversize) {
       pool.execute(() -> stream(exchange, oversize));
     } else if (reply instanceof Reply.HungBody) {

@@ -20,7 +20,8 @@ class UniqueNamesTest {
     assertThat(names.add("name")).isTrue();
     assertThat(names.add("Name")).isTrue();
     assertThat(names.add("")).isTrue();
-    assertThat(names.add(new String("mask".toCharArray()))).isFalse(); // equal, not the same instance
+    assertThat(names.add(new String("mask".toCharArray())))
+        .isFalse(); // equal, not the same instance
     assertThat(names.add("")).isFalse();
   }
 
@@ -47,7 +48,13 @@ class UniqueNamesTest {
   }
 
   @ParameterizedTest(name = "{0} names")
-  @ValueSource(ints = {UniqueNames.LINEAR_LIMIT - 1, UniqueNames.LINEAR_LIMIT, UniqueNames.LINEAR_LIMIT + 1, 1_000})
+  @ValueSource(
+      ints = {
+        UniqueNames.LINEAR_LIMIT - 1,
+        UniqueNames.LINEAR_LIMIT,
+        UniqueNames.LINEAR_LIMIT + 1,
+        1_000
+      })
   void shouldFindARepeatAmongManyNames(int count) {
     // given an object of many distinct names inside another, and a small object inside it
     UniqueNames names = new UniqueNames();

@@ -83,7 +83,8 @@ class AsyncStageTest {
   void shouldNeverExceedTheInFlightCap() {
     // given: 4 slots, 60 requests on 60 keys, answered in random order
     harness =
-        new TopologyHarness(TopologyHarness.settings().withMaxInFlight(4), new FakePlaidClient(), stateDir);
+        new TopologyHarness(
+            TopologyHarness.settings().withMaxInFlight(4), new FakePlaidClient(), stateDir);
     for (int i = 0; i < 60; i++) {
       harness.send("k" + i, request("r" + i));
     }
@@ -112,12 +113,19 @@ class AsyncStageTest {
       FakePlaidClient client = new FakePlaidClient();
       harness =
           new TopologyHarness(
-              TopologyHarness.settings().withMaxPendingPerTask(2).withMaxBlock(Duration.ofSeconds(10)),
+              TopologyHarness.settings()
+                  .withMaxPendingPerTask(2)
+                  .withMaxBlock(Duration.ofSeconds(10)),
               client,
               stateDir);
       http.scheduleAtFixedRate(
-          () -> client.openRequestIds().forEach(id -> client.complete(id, Answers.success("item-" + id, 1))),
-          20, 20, TimeUnit.MILLISECONDS);
+          () ->
+              client
+                  .openRequestIds()
+                  .forEach(id -> client.complete(id, Answers.success("item-" + id, 1))),
+          20,
+          20,
+          TimeUnit.MILLISECONDS);
       // when
       List<TestRecord<byte[], byte[]>> items = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
@@ -126,11 +134,15 @@ class AsyncStageTest {
         assertThat(client.openRequestIds()).hasSizeLessThanOrEqualTo(2);
         items.addAll(harness.items());
       }
-      await().pollInSameThread().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-        harness.drain();
-        items.addAll(harness.items());
-        assertThat(items).hasSize(10);
-      });
+      await()
+          .pollInSameThread()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                harness.drain();
+                items.addAll(harness.items());
+                assertThat(items).hasSize(10);
+              });
       assertThat(client.maxInFlight()).isLessThanOrEqualTo(2);
     } finally {
       http.shutdownNow();
@@ -141,7 +153,8 @@ class AsyncStageTest {
   void shouldAdmitAfterTheBoundedWaitSoTheThreadNeverHangs() {
     // given: room for 1 pending request, nothing answers, the wait is bounded to 50 ms
     harness =
-        new TopologyHarness(TopologyHarness.settings().withMaxPendingPerTask(1), new FakePlaidClient(), stateDir);
+        new TopologyHarness(
+            TopologyHarness.settings().withMaxPendingPerTask(1), new FakePlaidClient(), stateDir);
     // when
     for (int i = 0; i < 3; i++) {
       harness.send("A", request("r" + i));
@@ -151,7 +164,9 @@ class AsyncStageTest {
       harness.client.complete("r" + i, Answers.success("item-r" + i, 1));
       harness.drain();
     }
-    assertThat(harness.items()).extracting(AsyncStageTest::requestIdOf).containsExactly("r0", "r1", "r2");
+    assertThat(harness.items())
+        .extracting(AsyncStageTest::requestIdOf)
+        .containsExactly("r0", "r1", "r2");
   }
 
   @Test

@@ -25,13 +25,22 @@ class BackpressureBudgetTest {
   private final FakePlaidClient silent = new FakePlaidClient();
   private final ThreadLocal<WaitBudget> budgets = WaitBudget.perThread();
 
-  private List<StageTask> fullTasks(int count, Duration maxBlock, FakePlaidClient client, InFlightLimiter limiter) {
-    StageSettings settings = TopologyHarness.settings().withMaxPendingPerTask(1).withMaxBlock(maxBlock);
+  private List<StageTask> fullTasks(
+      int count, Duration maxBlock, FakePlaidClient client, InFlightLimiter limiter) {
+    StageSettings settings =
+        TopologyHarness.settings().withMaxPendingPerTask(1).withMaxBlock(maxBlock);
     List<StageTask> tasks = new ArrayList<>();
     for (int t = 0; t < count; t++) {
-      PlaidCallProcessor processor = new PlaidCallProcessor(
-          settings, client, limiter, new OutcomeMapper(Clock.fixed(TopologyHarness.NOW, ZoneOffset.UTC)),
-          new PendingGauge(), budgets, StageMetrics.NONE, new FleetShare());
+      PlaidCallProcessor processor =
+          new PlaidCallProcessor(
+              settings,
+              client,
+              limiter,
+              new OutcomeMapper(Clock.fixed(TopologyHarness.NOW, ZoneOffset.UTC)),
+              new PendingGauge(),
+              budgets,
+              StageMetrics.NONE,
+              new FleetShare());
       StageTask task = new StageTask(processor, t, stateDir.resolve("t" + t));
       task.init();
       tasks.add(task);
@@ -53,7 +62,8 @@ class BackpressureBudgetTest {
     }
     Duration waited = Duration.ofNanos(System.nanoTime() - start);
 
-    // then: the thread waited about maxBlock in all (a per-task or per-record wait would be 12x-48x)
+    // then: the thread waited about maxBlock in all (a per-task or per-record wait would be
+    // 12x-48x)
     assertThat(waited).isGreaterThanOrEqualTo(maxBlock).isLessThan(maxBlock.multipliedBy(2));
     assertThat(tasks).allSatisfy(task -> assertThat(task.processor.pending()).isEqualTo(12));
     tasks.forEach(StageTask::close);
@@ -76,7 +86,9 @@ class BackpressureBudgetTest {
     Duration waited = Duration.ofNanos(System.nanoTime() - start);
 
     // then: one budget per pass
-    assertThat(waited).isGreaterThanOrEqualTo(maxBlock.multipliedBy(5)).isLessThan(maxBlock.multipliedBy(5).plusMillis(400));
+    assertThat(waited)
+        .isGreaterThanOrEqualTo(maxBlock.multipliedBy(5))
+        .isLessThan(maxBlock.multipliedBy(5).plusMillis(400));
     tasks.forEach(StageTask::close);
   }
 
@@ -86,9 +98,12 @@ class BackpressureBudgetTest {
     int cap = 8;
     FakePlaidClient client = new FakePlaidClient();
     InFlightLimiter limiter = new InFlightLimiter(cap);
-    PlaidCallProcessor processor = new PlaidCallProcessor(
-        TopologyHarness.settings().withMaxInFlight(cap), client, limiter,
-        new OutcomeMapper(Clock.fixed(TopologyHarness.NOW, ZoneOffset.UTC)));
+    PlaidCallProcessor processor =
+        new PlaidCallProcessor(
+            TopologyHarness.settings().withMaxInFlight(cap),
+            client,
+            limiter,
+            new OutcomeMapper(Clock.fixed(TopologyHarness.NOW, ZoneOffset.UTC)));
     StageTask stage = new StageTask(processor, 9, stateDir.resolve("stalled"));
     stage.init();
     for (int i = 0; i < 60; i++) {
@@ -99,7 +114,8 @@ class BackpressureBudgetTest {
       for (int round = 0; round < 7; round++) {
         // when: the client answers everything it was asked while the stream thread does nothing
         List<String> open = client.openRequestIds();
-        open.forEach(id -> http.execute(() -> client.complete(id, Answers.success("item-" + id, 1))));
+        open.forEach(
+            id -> http.execute(() -> client.complete(id, Answers.success("item-" + id, 1))));
         await().atMost(Duration.ofSeconds(5)).until(() -> client.openRequestIds().isEmpty());
 
         // then: no call started meanwhile: calls made = answers forwarded + at most the cap

@@ -25,13 +25,13 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * Races the dispatch and slot code: client threads answer in random order and at random times
- * while one stream thread admits live and bulk calls, dispatches, takes, calls again later, and
- * ends task lives (close, then a new dispatcher re-admitting what is left, as a revival does). After
- * every step: slots never above the cap nor below zero; one call per key at a time within a life
- * (live and bulk together); no bulk call starts while a live call is ready; each key's calls of
- * one lane end in admission order; at the end no slot leaked and every request ended exactly once.
- * It must also catch deliberately broken variants.
+ * Races the dispatch and slot code: client threads answer in random order and at random times while
+ * one stream thread admits live and bulk calls, dispatches, takes, calls again later, and ends task
+ * lives (close, then a new dispatcher re-admitting what is left, as a revival does). After every
+ * step: slots never above the cap nor below zero; one call per key at a time within a life (live
+ * and bulk together); no bulk call starts while a live call is ready; each key's calls of one lane
+ * end in admission order; at the end no slot leaked and every request ended exactly once. It must
+ * also catch deliberately broken variants.
  */
 class CallDispatcherStressTest {
 
@@ -54,7 +54,8 @@ class CallDispatcherStressTest {
 
     @Override
     public CompletionStage<PlaidResult> identityDocumentsUploadsGet(PlaidRequest request) {
-      if (request.bulk() && order.hasReady(Lane.LIVE)) { // called on the stream thread, in dispatch()
+      if (request.bulk()
+          && order.hasReady(Lane.LIVE)) { // called on the stream thread, in dispatch()
         run.violation("a bulk call started while a live call was ready: " + request.requestId());
       }
       String key = request.requestId().substring(0, request.requestId().indexOf(':'));
@@ -89,15 +90,22 @@ class CallDispatcherStressTest {
   private static PendingCall call(int n) {
     String key = "k" + (n % KEYS);
     Lane lane = n % 3 == 0 ? Lane.BULK : Lane.LIVE;
-    SourceRecord source = new SourceRecord(
-        lane == Lane.BULK ? "identity-backfill-requests" : "identity-requests", 0, n, 0L,
-        key.getBytes(StandardCharsets.UTF_8), new byte[] {'{', '}'}, null);
-    IdentityRequest request = new IdentityRequest("access-sandbox-x", key + ":" + n, null, List.of(), Map.of());
+    SourceRecord source =
+        new SourceRecord(
+            lane == Lane.BULK ? "identity-backfill-requests" : "identity-requests",
+            0,
+            n,
+            0L,
+            key.getBytes(StandardCharsets.UTF_8),
+            new byte[] {'{', '}'},
+            null);
+    IdentityRequest request =
+        new IdentityRequest("access-sandbox-x", key + ":" + n, null, List.of(), Map.of());
     return PendingCall.of(source, request, lane);
   }
 
-  private static Optional<String> race(InFlightLimiter limiter, Supplier<KeyOrder> orders, long seed)
-      throws InterruptedException {
+  private static Optional<String> race(
+      InFlightLimiter limiter, Supplier<KeyOrder> orders, long seed) throws InterruptedException {
     StressRun run = new StressRun();
     ScheduledExecutorService http = Executors.newScheduledThreadPool(4);
     Random random = new Random(seed);
@@ -125,10 +133,18 @@ class CallDispatcherStressTest {
             calls.ended(answered.call);
             open.remove(answered.call.requestId());
             ended.merge(answered.call.requestId(), 1, Integer::sum);
-            String keyLane = new String(answered.call.source().key(), StandardCharsets.UTF_8) + answered.call.lane();
+            String keyLane =
+                new String(answered.call.source().key(), StandardCharsets.UTF_8)
+                    + answered.call.lane();
             Long before = lastEnded.put(keyLane, answered.call.source().offset());
             if (before != null && before > answered.call.source().offset()) {
-              run.violation("calls of " + keyLane + " ended out of order: " + before + " then " + answered.call.source().offset());
+              run.violation(
+                  "calls of "
+                      + keyLane
+                      + " ended out of order: "
+                      + before
+                      + " then "
+                      + answered.call.source().offset());
             }
           }
         }
@@ -150,9 +166,15 @@ class CallDispatcherStressTest {
       http.awaitTermination(10, TimeUnit.SECONDS);
     }
     if (limiter.inFlight() != 0 || limiter.available() != CAP) {
-      run.violation("slots leaked: " + limiter.inFlight() + " in flight, " + limiter.available() + " free at the end");
+      run.violation(
+          "slots leaked: "
+              + limiter.inFlight()
+              + " in flight, "
+              + limiter.available()
+              + " free at the end");
     }
-    if (run.violation == null && (ended.size() != REQUESTS || ended.values().stream().anyMatch(n -> n != 1))) {
+    if (run.violation == null
+        && (ended.size() != REQUESTS || ended.values().stream().anyMatch(n -> n != 1))) {
       run.violation("not every request ended exactly once: " + ended.size() + " ended");
     }
     return Optional.ofNullable(run.violation);
@@ -161,7 +183,8 @@ class CallDispatcherStressTest {
   private static void check(StressRun run, InFlightLimiter limiter, CallDispatcher calls) {
     int inFlight = limiter.inFlight();
     if (inFlight < 0 || inFlight > CAP || calls.holding() > CAP) {
-      run.violation("slots out of bounds: " + inFlight + " in flight, " + calls.holding() + " held");
+      run.violation(
+          "slots out of bounds: " + inFlight + " in flight, " + calls.holding() + " held");
     }
     int free = limiter.available();
     if (free < 0 || free > CAP) {
@@ -178,57 +201,67 @@ class CallDispatcherStressTest {
 
   @Test
   void shouldCatchAKeyOrderThatLetsTwoCallsOfAKeyRun() throws InterruptedException {
-    Supplier<KeyOrder> broken = () -> new KeyOrder() {
-      @Override
-      void add(PendingCall call) {
-        super.add(call);
-        retry(call); // ready at once, behind its key's running call or not
-      }
-    };
+    Supplier<KeyOrder> broken =
+        () ->
+            new KeyOrder() {
+              @Override
+              void add(PendingCall call) {
+                super.add(call);
+                retry(call); // ready at once, behind its key's running call or not
+              }
+            };
     assertThat(race(new InFlightLimiter(CAP), broken, 1)).isPresent();
   }
 
   @Test
   void shouldCatchAKeyOrderThatServesBulkBeforeLive() throws InterruptedException {
-    Supplier<KeyOrder> broken = () -> new KeyOrder() {
-      @Override
-      PendingCall pollReady(Lane lane) {
-        return super.pollReady(lane == Lane.LIVE && hasReady(Lane.BULK) ? Lane.BULK : lane);
-      }
-    };
-    assertThat(race(new InFlightLimiter(CAP), broken, 1)).hasValueSatisfying(v -> assertThat(v).contains("bulk"));
+    Supplier<KeyOrder> broken =
+        () ->
+            new KeyOrder() {
+              @Override
+              PendingCall pollReady(Lane lane) {
+                return super.pollReady(lane == Lane.LIVE && hasReady(Lane.BULK) ? Lane.BULK : lane);
+              }
+            };
+    assertThat(race(new InFlightLimiter(CAP), broken, 1))
+        .hasValueSatisfying(v -> assertThat(v).contains("bulk"));
   }
 
   @Test
   void shouldCatchAKeyOrderThatReordersALane() throws InterruptedException {
-    Supplier<KeyOrder> broken = () -> new KeyOrder() {
-      private PendingCall held;
+    Supplier<KeyOrder> broken =
+        () ->
+            new KeyOrder() {
+              private PendingCall held;
 
-      @Override
-      void add(PendingCall call) {
-        if (call.lane() == Lane.BULK && held == null) {
-          held = call; // admitted after the key's next bulk call
-          return;
-        }
-        super.add(call);
-        if (held != null && held.group().equals(call.group()) && call.lane() == Lane.BULK) {
-          super.add(held);
-          held = null;
-        }
-      }
-    };
-    assertThat(race(new InFlightLimiter(CAP), broken, 1)).hasValueSatisfying(v -> assertThat(v).contains("out of order"));
+              @Override
+              void add(PendingCall call) {
+                if (call.lane() == Lane.BULK && held == null) {
+                  held = call; // admitted after the key's next bulk call
+                  return;
+                }
+                super.add(call);
+                if (held != null && held.group().equals(call.group()) && call.lane() == Lane.BULK) {
+                  super.add(held);
+                  held = null;
+                }
+              }
+            };
+    assertThat(race(new InFlightLimiter(CAP), broken, 1))
+        .hasValueSatisfying(v -> assertThat(v).contains("out of order"));
   }
 
   @Test
   void shouldCatchALimiterThatReleasesTwice() throws InterruptedException {
-    InFlightLimiter broken = new InFlightLimiter(CAP) {
-      @Override
-      void release(Share share, Lane lane) {
-        super.release(share, lane);
-        super.release(share, lane);
-      }
-    };
-    assertThat(race(broken, KeyOrder::new, 1)).hasValueSatisfying(v -> assertThat(v).contains("bounds"));
+    InFlightLimiter broken =
+        new InFlightLimiter(CAP) {
+          @Override
+          void release(Share share, Lane lane) {
+            super.release(share, lane);
+            super.release(share, lane);
+          }
+        };
+    assertThat(race(broken, KeyOrder::new, 1))
+        .hasValueSatisfying(v -> assertThat(v).contains("bounds"));
   }
 }

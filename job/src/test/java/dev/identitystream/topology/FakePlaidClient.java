@@ -15,14 +15,16 @@ import java.util.function.Function;
 
 /**
  * A Plaid client the test controls: every call returns a future the test completes, unless an
- * answer function is set, in which case calls complete at once. A request id may have several
- * calls (a task's earlier life, then its next); {@link #complete} completes the oldest.
+ * answer function is set, in which case calls complete at once. A request id may have several calls
+ * (a task's earlier life, then its next); {@link #complete} completes the oldest.
  *
- * <p>Threading: synchronized; completing a future runs the stage's callbacks on the completing thread.
+ * <p>Threading: synchronized; completing a future runs the stage's callbacks on the completing
+ * thread.
  */
 final class FakePlaidClient implements PlaidClient {
 
-  private final Map<String, ArrayDeque<CompletableFuture<PlaidResult>>> calls = new LinkedHashMap<>();
+  private final Map<String, ArrayDeque<CompletableFuture<PlaidResult>>> calls =
+      new LinkedHashMap<>();
   private final List<PlaidRequest> requests = new ArrayList<>();
   private Function<PlaidRequest, PlaidResult> autoAnswer;
   private Consumer<PlaidRequest> onCall = request -> {};
@@ -91,11 +93,12 @@ final class FakePlaidClient implements PlaidClient {
   /** Request ids with a call not yet completed or cancelled, in call order of their first call. */
   synchronized List<String> openRequestIds() {
     List<String> open = new ArrayList<>();
-    calls.forEach((id, queue) -> {
-      if (queue.stream().anyMatch(f -> !f.isDone())) {
-        open.add(id);
-      }
-    });
+    calls.forEach(
+        (id, queue) -> {
+          if (queue.stream().anyMatch(f -> !f.isDone())) {
+            open.add(id);
+          }
+        });
     return open;
   }
 

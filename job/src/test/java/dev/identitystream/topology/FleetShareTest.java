@@ -41,7 +41,9 @@ class FleetShareTest {
     assertThat(a.share() + b.share()).isCloseTo(1.0, within(1e-9));
     // when: task 2 moves from a to b (closed on a first, as Kafka Streams does)
     a.closed(task(2));
-    assertThat(a.share() + b.share()).as("while it moves the fleet is below its budget").isLessThan(1.0);
+    assertThat(a.share() + b.share())
+        .as("while it moves the fleet is below its budget")
+        .isLessThan(1.0);
     b.opened(task(2));
     // then
     assertThat(a.share()).isCloseTo(2 / 6.0, within(1e-9));

@@ -60,7 +60,8 @@ class IdentityTopologyTest {
     // then
     List<TestRecord<byte[], byte[]>> accounts = harness.accounts();
     List<TestRecord<byte[], byte[]>> items = harness.items();
-    assertThat(accounts).extracting(r -> text(r.key()))
+    assertThat(accounts)
+        .extracting(r -> text(r.key()))
         .containsExactly("item-1-acc-0", "item-1-acc-1", "item-1-acc-2");
     for (TestRecord<byte[], byte[]> account : accounts) {
       Schemas.assertValid(Schemas.ACCOUNTS, account.value());
@@ -91,12 +92,15 @@ class IdentityTopologyTest {
   void shouldSendOnlyTheTokenAndAccountIdsToPlaid() {
     harness.client.answeringWith(call -> Answers.success("item-1", 1));
     harness.send("k", "{\"access_token\":\"" + TOKEN + "\",\"account_ids\":[\"a1\",\"a2\"]}");
-    assertThat(harness.client.calls()).singleElement().satisfies(call -> {
-      assertThat(call.accessToken()).isEqualTo(TOKEN);
-      assertThat(call.accountIds()).containsExactly("a1", "a2");
-      assertThat(call.requestId()).isEqualTo("identity-requests-0-0");
-      assertThat(call.toString()).doesNotContain(TOKEN);
-    });
+    assertThat(harness.client.calls())
+        .singleElement()
+        .satisfies(
+            call -> {
+              assertThat(call.accessToken()).isEqualTo(TOKEN);
+              assertThat(call.accountIds()).containsExactly("a1", "a2");
+              assertThat(call.requestId()).isEqualTo("identity-requests-0-0");
+              assertThat(call.toString()).doesNotContain(TOKEN);
+            });
   }
 
   static Stream<Arguments> plaidErrors() {
@@ -142,7 +146,8 @@ class IdentityTopologyTest {
     assertThat(error.get("plaid_request_id").asText()).isEqualTo("plaid-err-" + code);
     assertThat(error.get("error_message").asText()).isEqualTo("the error " + code);
     assertThat(error.get("attributes").get("tenant").asText()).isEqualTo("acme");
-    assertThat(error.get("plaid_error")).isEqualTo(Answers.error(status, type, code).error().toJson());
+    assertThat(error.get("plaid_error"))
+        .isEqualTo(Answers.error(status, type, code).error().toJson());
     List<TestRecord<byte[], byte[]>> items = harness.items();
     assertThat(items).hasSize(1);
     Schemas.assertValid(Schemas.ITEMS, items.get(0).value());
@@ -183,7 +188,9 @@ class IdentityTopologyTest {
     // then
     assertThat(harness.accounts()).hasSize(2);
     List<TestRecord<byte[], byte[]>> errors = harness.itemErrors();
-    assertThat(errors).singleElement().satisfies(e -> assertThat(text(e.key())).isEqualTo("item-2"));
+    assertThat(errors)
+        .singleElement()
+        .satisfies(e -> assertThat(text(e.key())).isEqualTo("item-2"));
     Schemas.assertValid(Schemas.ITEM_ERRORS, errors.get(0).value());
     JsonNode error = Json.mapper().readTree(errors.get(0).value());
     assertThat(error.get("http_status").asInt()).isEqualTo(200);
@@ -222,8 +229,10 @@ class IdentityTopologyTest {
     harness.client.answeringWith(
         call ->
             call.requestId().equals("req-1")
-                ? new PlaidResult.Exhausted(Answers.error(503, "API_ERROR", "PLANNED_MAINTENANCE"), 7)
-                : new PlaidResult.TransportFailure(FailureKind.BODY_TOO_LARGE, 200, "over 2097152 bytes", 1));
+                ? new PlaidResult.Exhausted(
+                    Answers.error(503, "API_ERROR", "PLANNED_MAINTENANCE"), 7)
+                : new PlaidResult.TransportFailure(
+                    FailureKind.BODY_TOO_LARGE, 200, "over 2097152 bytes", 1));
     String first = request("req-1", "item-1");
     String second = request("req-2", "item-2");
     // when
@@ -235,11 +244,16 @@ class IdentityTopologyTest {
     assertThat(dlq).hasSize(2);
     assertThat(text(dlq.get(0).value())).isEqualTo(first);
     assertThat(text(dlq.get(0).key())).isEqualTo("key-1");
-    assertThat(TopologyHarness.header(dlq.get(0), "__streams.errors.reason")).isEqualTo("RETRIES_EXHAUSTED");
+    assertThat(TopologyHarness.header(dlq.get(0), "__streams.errors.reason"))
+        .isEqualTo("RETRIES_EXHAUSTED");
     assertThat(TopologyHarness.header(dlq.get(0), "__streams.errors.message"))
-        .contains("7 attempt").contains("HTTP 503 API_ERROR/PLANNED_MAINTENANCE").doesNotContain(TOKEN);
-    assertThat(TopologyHarness.header(dlq.get(0), "__streams.errors.request_id")).isEqualTo("req-1");
-    assertThat(TopologyHarness.header(dlq.get(1), "__streams.errors.reason")).isEqualTo("RESPONSE_TOO_LARGE");
+        .contains("7 attempt")
+        .contains("HTTP 503 API_ERROR/PLANNED_MAINTENANCE")
+        .doesNotContain(TOKEN);
+    assertThat(TopologyHarness.header(dlq.get(0), "__streams.errors.request_id"))
+        .isEqualTo("req-1");
+    assertThat(TopologyHarness.header(dlq.get(1), "__streams.errors.reason"))
+        .isEqualTo("RESPONSE_TOO_LARGE");
     assertThat(harness.itemErrors()).isEmpty();
     assertThat(harness.items()).isEmpty();
   }
@@ -251,12 +265,14 @@ class IdentityTopologyTest {
         Arguments.of(Answers.error(400, "INVALID_INPUT", "INVALID_PRODUCT")),
         Arguments.of(Answers.error(429, "RATE_LIMIT_EXCEEDED", "CREDITS_EXHAUSTED")),
         Arguments.of(Answers.error(400, "INVALID_REQUEST", "UNKNOWN_FIELDS")),
-        Arguments.of(new PlaidResult.TransportFailure(FailureKind.REFUSED, 404, "HTTP 404 without a Plaid error body", 1)));
+        Arguments.of(
+            new PlaidResult.TransportFailure(
+                FailureKind.REFUSED, 404, "HTTP 404 without a Plaid error body", 1)));
   }
 
   /**
-   * The job's resilient client never hands these over (it pauses); another client (a cassette)
-   * may. They are about our client, not the Item: no Item status, no Item-error event.
+   * The job's resilient client never hands these over (it pauses); another client (a cassette) may.
+   * They are about our client, not the Item: no Item status, no Item-error event.
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("refusalsOfOurClient")
@@ -269,11 +285,16 @@ class IdentityTopologyTest {
     harness.drain();
     // then
     List<TestRecord<byte[], byte[]>> dlq = harness.dlq();
-    assertThat(dlq).singleElement().satisfies(record -> {
-      assertThat(text(record.value())).isEqualTo(value);
-      assertThat(TopologyHarness.header(record, "__streams.errors.reason")).isEqualTo("CLIENT_REFUSED");
-      assertThat(TopologyHarness.header(record, "__streams.errors.message")).doesNotContain(TOKEN);
-    });
+    assertThat(dlq)
+        .singleElement()
+        .satisfies(
+            record -> {
+              assertThat(text(record.value())).isEqualTo(value);
+              assertThat(TopologyHarness.header(record, "__streams.errors.reason"))
+                  .isEqualTo("CLIENT_REFUSED");
+              assertThat(TopologyHarness.header(record, "__streams.errors.message"))
+                  .doesNotContain(TOKEN);
+            });
     assertThat(harness.items()).isEmpty();
     assertThat(harness.itemErrors()).isEmpty();
     assertThat(harness.accounts()).isEmpty();
@@ -282,16 +303,26 @@ class IdentityTopologyTest {
   @Test
   void shouldSendAnUnusableAnswerToTheDlqAtOnce() {
     // given
-    harness.client.answeringWith(call -> new PlaidResult.TransportFailure(
-        FailureKind.UNUSABLE_BODY, 200, "response body starts with a UTF-16 byte order mark; JSON must be UTF-8", 1));
+    harness.client.answeringWith(
+        call ->
+            new PlaidResult.TransportFailure(
+                FailureKind.UNUSABLE_BODY,
+                200,
+                "response body starts with a UTF-16 byte order mark; JSON must be UTF-8",
+                1));
     // when
     harness.send("key-1", request("req-1", "item-1"));
     harness.drain();
     // then
-    assertThat(harness.dlq()).singleElement().satisfies(record -> {
-      assertThat(TopologyHarness.header(record, "__streams.errors.reason")).isEqualTo("UNUSABLE_RESPONSE");
-      assertThat(TopologyHarness.header(record, "__streams.errors.message")).contains("UTF-16");
-    });
+    assertThat(harness.dlq())
+        .singleElement()
+        .satisfies(
+            record -> {
+              assertThat(TopologyHarness.header(record, "__streams.errors.reason"))
+                  .isEqualTo("UNUSABLE_RESPONSE");
+              assertThat(TopologyHarness.header(record, "__streams.errors.message"))
+                  .contains("UTF-16");
+            });
     assertThat(harness.items()).isEmpty();
   }
 
@@ -299,7 +330,8 @@ class IdentityTopologyTest {
   void shouldReadTheBulkTopicWithTheSameContract(@TempDir Path bulkDir) {
     // given
     FakePlaidClient bulkClient = new FakePlaidClient();
-    try (TopologyHarness bulk = new TopologyHarness(TopologyHarness.settings(), bulkClient, bulkDir)) {
+    try (TopologyHarness bulk =
+        new TopologyHarness(TopologyHarness.settings(), bulkClient, bulkDir)) {
       // when: a valid and an invalid request on the bulk topic
       bulk.sendBulk("k1", "{\"access_token\":\"access-sandbox-b1\",\"request_id\":\"bulk-1\"}");
       bulk.sendBulk("k2", "not json");
@@ -308,28 +340,44 @@ class IdentityTopologyTest {
       // then: outputs as for a live request, the call marked bulk, the DLQ naming the bulk topic
       assertThat(bulk.accounts()).hasSize(2);
       assertThat(bulk.items()).hasSize(1);
-      assertThat(bulkClient.calls()).singleElement().satisfies(call -> assertThat(call.bulk()).isTrue());
-      assertThat(bulk.dlq()).singleElement().satisfies(record ->
-          assertThat(TopologyHarness.header(record, "__streams.errors.topic")).isEqualTo(Topics.DEFAULTS.bulkRequests()));
+      assertThat(bulkClient.calls())
+          .singleElement()
+          .satisfies(call -> assertThat(call.bulk()).isTrue());
+      assertThat(bulk.dlq())
+          .singleElement()
+          .satisfies(
+              record ->
+                  assertThat(TopologyHarness.header(record, "__streams.errors.topic"))
+                      .isEqualTo(Topics.DEFAULTS.bulkRequests()));
     }
   }
 
   @Test
   void shouldForwardFromTheStageStraightToOneSinkPerOutputTopic() {
     TopologyDescription description =
-        IdentityTopology.build(TopologyHarness.settings(), new FakePlaidClient(), java.time.Clock.systemUTC(), StageMetrics.NONE)
-            .topology().describe();
+        IdentityTopology.build(
+                TopologyHarness.settings(),
+                new FakePlaidClient(),
+                java.time.Clock.systemUTC(),
+                StageMetrics.NONE)
+            .topology()
+            .describe();
     assertThat(description.subtopologies()).hasSize(1);
     Set<TopologyDescription.Node> nodes = description.subtopologies().iterator().next().nodes();
-    TopologyDescription.Node stage = nodes.stream().filter(n -> n.name().equals("plaid-call")).findFirst().orElseThrow();
-    assertThat(stage.predecessors()).extracting(TopologyDescription.Node::name).containsExactly("read-requests");
+    TopologyDescription.Node stage =
+        nodes.stream().filter(n -> n.name().equals("plaid-call")).findFirst().orElseThrow();
+    assertThat(stage.predecessors())
+        .extracting(TopologyDescription.Node::name)
+        .containsExactly("read-requests");
     Map<String, String> sinks = new HashMap<>();
     stage.successors().forEach(n -> sinks.put(n.name(), ((TopologyDescription.Sink) n).topic()));
-    assertThat(sinks).isEqualTo(Map.of(
-        "write-accounts", Topics.DEFAULTS.accounts(),
-        "write-items", Topics.DEFAULTS.items(),
-        "write-item-errors", Topics.DEFAULTS.itemErrors(),
-        "write-dlq", Topics.DEFAULTS.dlq()));
+    assertThat(sinks)
+        .isEqualTo(
+            Map.of(
+                "write-accounts", Topics.DEFAULTS.accounts(),
+                "write-items", Topics.DEFAULTS.items(),
+                "write-item-errors", Topics.DEFAULTS.itemErrors(),
+                "write-dlq", Topics.DEFAULTS.dlq()));
     assertThat(nodes).hasSize(6); // the source, the stage and its four sinks: nothing in between
   }
 
@@ -340,7 +388,9 @@ class IdentityTopologyTest {
       if (record.key() != null) {
         assertThat(indexOf(record.key(), token)).as("token in key").isEqualTo(-1);
       }
-      record.headers().forEach(h -> assertThat(indexOf(h.value(), token)).as("token in header").isEqualTo(-1));
+      record
+          .headers()
+          .forEach(h -> assertThat(indexOf(h.value(), token)).as("token in header").isEqualTo(-1));
     }
   }
 

@@ -114,7 +114,8 @@ class InFlightLimiterTest {
   void shouldHandOutNoMoreSlotsThanTheAdaptiveLimit() {
     // given: a cap of 8 and an adaptive limit that is 3 now
     InFlightLimiter limiter = new InFlightLimiter(8);
-    java.util.concurrent.atomic.AtomicInteger adaptive = new java.util.concurrent.atomic.AtomicInteger(3);
+    java.util.concurrent.atomic.AtomicInteger adaptive =
+        new java.util.concurrent.atomic.AtomicInteger(3);
     limiter.limitBy(adaptive::get);
     InFlightLimiter.Share a = limiter.register();
     // when / then

@@ -26,10 +26,18 @@ class ParkingTest {
   private final PendingGauge gauge = new PendingGauge();
 
   private StageTask task(String name) {
-    PlaidCallProcessor processor = new PlaidCallProcessor(
-        TopologyHarness.settings().withMaxPendingPerTask(CAP).withMaxBlock(Duration.ofMillis(1)),
-        client, new InFlightLimiter(100), new OutcomeMapper(Clock.fixed(TopologyHarness.NOW, ZoneOffset.UTC)),
-        gauge, WaitBudget.perThread(), StageMetrics.NONE, new FleetShare());
+    PlaidCallProcessor processor =
+        new PlaidCallProcessor(
+            TopologyHarness.settings()
+                .withMaxPendingPerTask(CAP)
+                .withMaxBlock(Duration.ofMillis(1)),
+            client,
+            new InFlightLimiter(100),
+            new OutcomeMapper(Clock.fixed(TopologyHarness.NOW, ZoneOffset.UTC)),
+            gauge,
+            WaitBudget.perThread(),
+            StageMetrics.NONE,
+            new FleetShare());
     return new StageTask(processor, 0, stateDir.resolve(name));
   }
 
@@ -59,7 +67,8 @@ class ParkingTest {
     answerAll(task, answered);
 
     // then: every request answered once, each key's in offset order, never more than the cap held
-    assertThat(answered).containsExactlyInAnyOrder("r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9");
+    assertThat(answered)
+        .containsExactlyInAnyOrder("r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9");
     assertThat(answered.stream().filter(id -> Integer.parseInt(id.substring(1)) % 2 == 0))
         .containsExactly("r0", "r2", "r4", "r6", "r8");
     assertThat(gauge.peakInMemoryPerTask()).isEqualTo(CAP);

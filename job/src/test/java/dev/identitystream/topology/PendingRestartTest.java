@@ -69,7 +69,8 @@ class PendingRestartTest {
       context.setRecordMetadata("identity-requests", 0, offset);
       String value = "{\"access_token\":\"access-sandbox-t\",\"request_id\":\"" + requestId + "\"}";
       processor.process(
-          new Record<>(key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8), 0L));
+          new Record<>(
+              key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8), 0L));
     }
 
     void punctuate() {
@@ -97,7 +98,9 @@ class PendingRestartTest {
     List<String> answered = new ArrayList<>();
     Function<String, PlaidResult> answer = id -> Answers.success("item-" + id, 2);
     Incarnation first = new Incarnation();
-    String[][] requests = {{"A", "r0"}, {"A", "r1"}, {"B", "r2"}, {"C", "r3"}, {"C", "r4"}, {"D", "r5"}};
+    String[][] requests = {
+      {"A", "r0"}, {"A", "r1"}, {"B", "r2"}, {"C", "r3"}, {"C", "r4"}, {"D", "r5"}
+    };
     for (int i = 0; i < requests.length; i++) {
       first.process(i, requests[i][0], requests[i][1]);
     }

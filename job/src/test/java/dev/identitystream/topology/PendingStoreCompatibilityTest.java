@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The pending store's keys with two input topics: a store written before the bulk topic existed
- * (keys partition+offset, 12 bytes) restores and is called in offset order, parking included; and
- * a live and a bulk record with the same partition and offset are two entries, not one.
+ * (keys partition+offset, 12 bytes) restores and is called in offset order, parking included; and a
+ * live and a bulk record with the same partition and offset are two entries, not one.
  */
 class PendingStoreCompatibilityTest {
 
@@ -43,18 +43,26 @@ class PendingStoreCompatibilityTest {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     context = new MockProcessorContext<>(props, new TaskId(0, 0), stateDir.toFile());
-    store = Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(StageSettings.PENDING_STORE), Serdes.Bytes(), Serdes.ByteArray())
-        .withLoggingDisabled()
-        .build();
+    store =
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StageSettings.PENDING_STORE),
+                Serdes.Bytes(),
+                Serdes.ByteArray())
+            .withLoggingDisabled()
+            .build();
     store.init(context.getStateStoreContext(), store);
     context.addStateStore(store);
   }
 
   private void startStage(int maxPendingPerTask) {
-    StageSettings settings = TopologyHarness.settings().withMaxInFlight(2).withMaxPendingPerTask(maxPendingPerTask);
-    processor = new PlaidCallProcessor(settings, client, new InFlightLimiter(settings.maxInFlight()),
-        new OutcomeMapper(Clock.fixed(TopologyHarness.NOW, ZoneOffset.UTC)));
+    StageSettings settings =
+        TopologyHarness.settings().withMaxInFlight(2).withMaxPendingPerTask(maxPendingPerTask);
+    processor =
+        new PlaidCallProcessor(
+            settings,
+            client,
+            new InFlightLimiter(settings.maxInFlight()),
+            new OutcomeMapper(Clock.fixed(TopologyHarness.NOW, ZoneOffset.UTC)));
     processor.init(context);
   }
 
@@ -67,14 +75,24 @@ class PendingStoreCompatibilityTest {
   }
 
   private static byte[] value(String requestId) {
-    return ("{\"access_token\":\"access-sandbox-t\",\"request_id\":\"" + requestId + "\"}").getBytes(StandardCharsets.UTF_8);
+    return ("{\"access_token\":\"access-sandbox-t\",\"request_id\":\"" + requestId + "\"}")
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   /** An entry exactly as the stage wrote it before the bulk topic: key partition then offset. */
   private void putLegacy(int partition, long offset, String key, String requestId) {
-    SourceRecord source = new SourceRecord(
-        "identity-requests", partition, offset, 0L, key.getBytes(StandardCharsets.UTF_8), value(requestId), null);
-    store.put(Bytes.wrap(ByteBuffer.allocate(12).putInt(partition).putLong(offset).array()), source.encode());
+    SourceRecord source =
+        new SourceRecord(
+            "identity-requests",
+            partition,
+            offset,
+            0L,
+            key.getBytes(StandardCharsets.UTF_8),
+            value(requestId),
+            null);
+    store.put(
+        Bytes.wrap(ByteBuffer.allocate(12).putInt(partition).putLong(offset).array()),
+        source.encode());
   }
 
   private void process(String topic, long offset, String key, String requestId) {
@@ -82,11 +100,15 @@ class PendingStoreCompatibilityTest {
     processor.process(new Record<>(key.getBytes(StandardCharsets.UTF_8), value(requestId), 0L));
   }
 
-  /** Answers every open call, round after round, until none is left; request ids in answer order. */
+  /**
+   * Answers every open call, round after round, until none is left; request ids in answer order.
+   */
   private List<String> answerAll() {
     while (!client.openRequestIds().isEmpty()) {
       client.openRequestIds().forEach(id -> client.complete(id, Answers.success("item-" + id, 1)));
-      context.scheduledPunctuators().stream().filter(p -> !p.cancelled()).forEach(p -> p.getPunctuator().punctuate(0L));
+      context.scheduledPunctuators().stream()
+          .filter(p -> !p.cancelled())
+          .forEach(p -> p.getPunctuator().punctuate(0L));
     }
     return context.forwarded().stream()
         .filter(f -> StageOutput.Kind.ITEM.sink().equals(f.childName().orElse(null)))
@@ -143,8 +165,12 @@ class PendingStoreCompatibilityTest {
     // when: it starts again on the same store (the calls of the first life are abandoned)
     FakePlaidClient restarted = new FakePlaidClient();
     StageSettings settings = TopologyHarness.settings().withMaxInFlight(1);
-    processor = new PlaidCallProcessor(settings, restarted, new InFlightLimiter(1),
-        new OutcomeMapper(Clock.fixed(TopologyHarness.NOW, ZoneOffset.UTC)));
+    processor =
+        new PlaidCallProcessor(
+            settings,
+            restarted,
+            new InFlightLimiter(1),
+            new OutcomeMapper(Clock.fixed(TopologyHarness.NOW, ZoneOffset.UTC)));
     processor.init(context);
     // then: the live requests are called first, then the bulk ones, each lane in offset order
     List<String> called = new ArrayList<>();
@@ -152,7 +178,9 @@ class PendingStoreCompatibilityTest {
       String id = restarted.openRequestIds().get(0);
       called.add(id);
       restarted.complete(id, Answers.success("item-" + id, 1));
-      context.scheduledPunctuators().stream().filter(p -> !p.cancelled()).forEach(p -> p.getPunctuator().punctuate(0L));
+      context.scheduledPunctuators().stream()
+          .filter(p -> !p.cancelled())
+          .forEach(p -> p.getPunctuator().punctuate(0L));
     }
     assertThat(called).containsExactly("live-0", "live-1", "live-2", "bulk-0", "bulk-1", "bulk-2");
     assertThat(store.approximateNumEntries()).isZero();

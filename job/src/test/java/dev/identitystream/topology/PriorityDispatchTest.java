@@ -15,10 +15,19 @@ class PriorityDispatchTest {
   private long offset;
 
   private PendingCall call(Lane lane, String key, String requestId) {
-    SourceRecord source = new SourceRecord(
-        lane == Lane.BULK ? "identity-backfill-requests" : "identity-requests", 0, offset++, 0L,
-        key.getBytes(StandardCharsets.UTF_8), new byte[] {'{', '}'}, null);
-    return PendingCall.of(source, new IdentityRequest("access-sandbox-x", requestId, null, List.of(), Map.of()), lane);
+    SourceRecord source =
+        new SourceRecord(
+            lane == Lane.BULK ? "identity-backfill-requests" : "identity-requests",
+            0,
+            offset++,
+            0L,
+            key.getBytes(StandardCharsets.UTF_8),
+            new byte[] {'{', '}'},
+            null);
+    return PendingCall.of(
+        source,
+        new IdentityRequest("access-sandbox-x", requestId, null, List.of(), Map.of()),
+        lane);
   }
 
   /** Takes the answer of one open call, ends it and dispatches again. */
@@ -48,7 +57,8 @@ class PriorityDispatchTest {
   }
 
   @Test
-  void shouldLetALiveRequestOvertakeABulkRequestOfItsKeyThatHasNotStarted() throws InterruptedException {
+  void shouldLetALiveRequestOvertakeABulkRequestOfItsKeyThatHasNotStarted()
+      throws InterruptedException {
     // given: no slot free; key k has a bulk request waiting, then a live one arrives
     InFlightLimiter limiter = new InFlightLimiter(1);
     CallDispatcher calls = new CallDispatcher(client, limiter);
@@ -66,7 +76,8 @@ class PriorityDispatchTest {
   }
 
   @Test
-  void shouldMakeALiveRequestWaitForAtMostTheBulkCallOfItsKeyOnTheWire() throws InterruptedException {
+  void shouldMakeALiveRequestWaitForAtMostTheBulkCallOfItsKeyOnTheWire()
+      throws InterruptedException {
     // given: key k's bulk request is on the wire, with two more bulk requests of k behind it
     CallDispatcher calls = new CallDispatcher(client, new InFlightLimiter(4));
     calls.admit(call(Lane.BULK, "k", "k-bulk-1"));
@@ -82,7 +93,8 @@ class PriorityDispatchTest {
     assertThat(client.openRequestIds()).containsExactly("k-live");
     answer(calls, "k-live");
     answer(calls, "k-bulk-2");
-    assertThat(client.calledRequestIds()).containsExactly("k-bulk-1", "k-live", "k-bulk-2", "k-bulk-3");
+    assertThat(client.calledRequestIds())
+        .containsExactly("k-bulk-1", "k-live", "k-bulk-2", "k-bulk-3");
   }
 
   @Test
@@ -104,7 +116,8 @@ class PriorityDispatchTest {
   }
 
   @Test
-  void shouldCallAFailedBulkRequestAgainOnlyAfterTheLiveRequestsOfItsKey() throws InterruptedException {
+  void shouldCallAFailedBulkRequestAgainOnlyAfterTheLiveRequestsOfItsKey()
+      throws InterruptedException {
     // given: a bulk call of k failed without an answer while a live request of k arrived
     CallDispatcher calls = new CallDispatcher(client, new InFlightLimiter(4));
     calls.admit(call(Lane.BULK, "k", "k-bulk"));

@@ -14,9 +14,16 @@ class SourceRecordTest {
   void shouldRoundTripThroughThePendingStoreFormat() {
     SourceRecord record =
         new SourceRecord(
-            "identity-requests", 3, 123_456_789_012L, 1_700_000_000_000L,
-            "key".getBytes(StandardCharsets.UTF_8), "{\"v\":1}".getBytes(StandardCharsets.UTF_8),
-            new Header[] {new RecordHeader("trace", "abc".getBytes(StandardCharsets.UTF_8)), new RecordHeader("empty", null)});
+            "identity-requests",
+            3,
+            123_456_789_012L,
+            1_700_000_000_000L,
+            "key".getBytes(StandardCharsets.UTF_8),
+            "{\"v\":1}".getBytes(StandardCharsets.UTF_8),
+            new Header[] {
+              new RecordHeader("trace", "abc".getBytes(StandardCharsets.UTF_8)),
+              new RecordHeader("empty", null)
+            });
     SourceRecord copy = SourceRecord.decode(record.encode());
     assertThat(copy.topic()).isEqualTo("identity-requests");
     assertThat(copy.partition()).isEqualTo(3);

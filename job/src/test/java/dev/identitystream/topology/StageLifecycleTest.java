@@ -26,7 +26,8 @@ class StageLifecycleTest {
 
   private final InFlightLimiter limiter = new InFlightLimiter(CAP);
   private final FakePlaidClient client = new FakePlaidClient().ignoringCancellation();
-  private final Function<String, dev.identitystream.plaid.PlaidResult> answer = id -> Answers.success("item-" + id, 1);
+  private final Function<String, dev.identitystream.plaid.PlaidResult> answer =
+      id -> Answers.success("item-" + id, 1);
 
   private PlaidCallProcessor newProcessor() {
     return new PlaidCallProcessor(
@@ -41,14 +42,18 @@ class StageLifecycleTest {
     // given: six requests on four keys, three calls in flight, r0 answered
     StageTask task = new StageTask(newProcessor(), 0, stateDir);
     task.init();
-    String[][] requests = {{"A", "r0"}, {"A", "r1"}, {"B", "r2"}, {"C", "r3"}, {"C", "r4"}, {"D", "r5"}};
+    String[][] requests = {
+      {"A", "r0"}, {"A", "r1"}, {"B", "r2"}, {"C", "r3"}, {"C", "r4"}, {"D", "r5"}
+    };
     for (int i = 0; i < requests.length; i++) {
       task.process(i, requests[i][0], requests[i][1]);
     }
     assertThat(client.openRequestIds()).containsExactly("r0", "r2", "r3");
     client.complete("r0", answer.apply("r0"));
     task.punctuate();
-    assertThat(client.openRequestIds()).as("r0's slot goes to r5, ready longer than r1").containsExactly("r2", "r3", "r5");
+    assertThat(client.openRequestIds())
+        .as("r0's slot goes to r5, ready longer than r1")
+        .containsExactly("r2", "r3", "r5");
 
     // when: the task is closed with three calls in flight
     task.close();
@@ -61,11 +66,12 @@ class StageLifecycleTest {
     // the first call the new life makes), and the last after it
     client.complete("r2", answer.apply("r2"));
     AtomicBoolean once = new AtomicBoolean();
-    client.onCall(request -> {
-      if (once.compareAndSet(false, true)) {
-        client.complete("r3", answer.apply("r3"));
-      }
-    });
+    client.onCall(
+        request -> {
+          if (once.compareAndSet(false, true)) {
+            client.complete("r3", answer.apply("r3"));
+          }
+        });
     task.init();
     client.complete("r5", answer.apply("r5"));
     task.punctuate();
@@ -82,7 +88,8 @@ class StageLifecycleTest {
 
     // then: every request answered exactly once, per-key order kept, nothing pending, slots back
     List<String> answered = task.answered();
-    Map<String, Long> counts = answered.stream().collect(Collectors.groupingBy(id -> id, Collectors.counting()));
+    Map<String, Long> counts =
+        answered.stream().collect(Collectors.groupingBy(id -> id, Collectors.counting()));
     assertThat(counts).containsOnlyKeys("r0", "r1", "r2", "r3", "r4", "r5");
     assertThat(counts.values()).containsOnly(1L);
     assertThat(answered.indexOf("r0")).isLessThan(answered.indexOf("r1"));
@@ -97,9 +104,12 @@ class StageLifecycleTest {
   void shouldRunAgainAfterCloseAndInitWithNothingInFlight() {
     // given: a task that was closed with every request pending but none called (no slot free)
     InFlightLimiter busy = new InFlightLimiter(1);
-    PlaidCallProcessor processor = new PlaidCallProcessor(
-        TopologyHarness.settings().withMaxInFlight(1), client, busy,
-        new OutcomeMapper(Clock.fixed(TopologyHarness.NOW, ZoneOffset.UTC)));
+    PlaidCallProcessor processor =
+        new PlaidCallProcessor(
+            TopologyHarness.settings().withMaxInFlight(1),
+            client,
+            busy,
+            new OutcomeMapper(Clock.fixed(TopologyHarness.NOW, ZoneOffset.UTC)));
     StageTask task = new StageTask(processor, 1, stateDir);
     task.init();
     task.process(0, "A", "a0");
@@ -124,13 +134,21 @@ class StageLifecycleTest {
   @Test
   void shouldKeepARequestPendingAndCallItAgainWhenTheClientFailsWithoutAResult() {
     // given: a client that fails its first call with an exception (closing, or a bug)
-    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
-    dev.identitystream.plaid.PlaidClient flaky = request -> calls.incrementAndGet() == 1
-        ? java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("client is closed"))
-        : java.util.concurrent.CompletableFuture.completedFuture(answer.apply(request.requestId()));
-    PlaidCallProcessor processor = new PlaidCallProcessor(
-        TopologyHarness.settings().withMaxInFlight(CAP), flaky, limiter,
-        new OutcomeMapper(Clock.fixed(TopologyHarness.NOW, ZoneOffset.UTC)));
+    java.util.concurrent.atomic.AtomicInteger calls =
+        new java.util.concurrent.atomic.AtomicInteger();
+    dev.identitystream.plaid.PlaidClient flaky =
+        request ->
+            calls.incrementAndGet() == 1
+                ? java.util.concurrent.CompletableFuture.failedFuture(
+                    new IllegalStateException("client is closed"))
+                : java.util.concurrent.CompletableFuture.completedFuture(
+                    answer.apply(request.requestId()));
+    PlaidCallProcessor processor =
+        new PlaidCallProcessor(
+            TopologyHarness.settings().withMaxInFlight(CAP),
+            flaky,
+            limiter,
+            new OutcomeMapper(Clock.fixed(TopologyHarness.NOW, ZoneOffset.UTC)));
     StageTask task = new StageTask(processor, 2, stateDir);
     task.init();
 
@@ -145,11 +163,15 @@ class StageLifecycleTest {
     assertThat(calls).hasValue(1);
 
     // and a second later it is called again and both complete, in order
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> {
-      task.punctuate();
-      assertThat(task.answered()).containsExactly("f0", "f1");
-    });
-    assertThat(task.context.forwarded()).noneMatch(f -> StageOutput.Kind.DLQ.sink().equals(f.childName().orElse(null)));
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              task.punctuate();
+              assertThat(task.answered()).containsExactly("f0", "f1");
+            });
+    assertThat(task.context.forwarded())
+        .noneMatch(f -> StageOutput.Kind.DLQ.sink().equals(f.childName().orElse(null)));
     assertThat(limiter.available()).isEqualTo(CAP);
   }
 }

@@ -44,7 +44,8 @@ class StageMetricsTest {
 
   @BeforeEach
   void start() {
-    harness = new TopologyHarness(TopologyHarness.settings(), new FakePlaidClient(), stateDir, metrics);
+    harness =
+        new TopologyHarness(TopologyHarness.settings(), new FakePlaidClient(), stateDir, metrics);
   }
 
   @AfterEach
@@ -60,9 +61,10 @@ class StageMetricsTest {
   void shouldReportEachFinalResultAndEachRecordPerTopicAsWritten() {
     // given
     harness.client.answeringWith(
-        call -> call.requestId().equals("req-err")
-            ? Answers.error(400, "ITEM_ERROR", "ITEM_LOGIN_REQUIRED")
-            : Answers.success("item-1", 2));
+        call ->
+            call.requestId().equals("req-err")
+                ? Answers.error(400, "ITEM_ERROR", "ITEM_LOGIN_REQUIRED")
+                : Answers.success("item-1", 2));
     // when
     harness.send("key-1", request("req-ok"));
     harness.send("key-2", request("req-err"));

@@ -11,15 +11,17 @@ class StageOutputKindTest {
 
   @Test
   void shouldHaveOneRowPerOutputEventType() {
-    List<StageOutput.Kind> kinds = Arrays.stream(OutputEvent.class.getPermittedSubclasses())
-        .map(type -> StageOutput.Kind.of(type.asSubclass(OutputEvent.class)))
-        .toList();
+    List<StageOutput.Kind> kinds =
+        Arrays.stream(OutputEvent.class.getPermittedSubclasses())
+            .map(type -> StageOutput.Kind.of(type.asSubclass(OutputEvent.class)))
+            .toList();
     assertThat(kinds).containsExactlyInAnyOrder(StageOutput.Kind.values());
   }
 
   @Test
   void shouldListTheOutputTopicsInTheTablesOrder() {
     Topics topics = Topics.DEFAULTS;
-    assertThat(topics.outputs()).containsExactly(topics.accounts(), topics.items(), topics.itemErrors(), topics.dlq());
+    assertThat(topics.outputs())
+        .containsExactly(topics.accounts(), topics.items(), topics.itemErrors(), topics.dlq());
   }
 }

@@ -36,7 +36,9 @@ final class StageTask {
     context = new MockProcessorContext<>(props, new TaskId(0, partition), stateDir.toFile());
     store =
         Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(StageSettings.PENDING_STORE), Serdes.Bytes(), Serdes.ByteArray())
+                Stores.inMemoryKeyValueStore(StageSettings.PENDING_STORE),
+                Serdes.Bytes(),
+                Serdes.ByteArray())
             .withLoggingDisabled()
             .build();
     store.init(context.getStateStoreContext(), store);
@@ -51,7 +53,8 @@ final class StageTask {
     context.setRecordMetadata("identity-requests", partition, offset);
     String value = "{\"access_token\":\"access-sandbox-t\",\"request_id\":\"" + requestId + "\"}";
     processor.process(
-        new Record<>(key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8), 0L));
+        new Record<>(
+            key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8), 0L));
   }
 
   /** Runs the punctuators that are still scheduled (the stage's drain). */
@@ -65,11 +68,17 @@ final class StageTask {
     processor.close();
   }
 
-  /** Request ids of the Item status records forwarded so far, in order (one per answered request). */
+  /**
+   * Request ids of the Item status records forwarded so far, in order (one per answered request).
+   */
   List<String> answered() {
     return context.forwarded().stream()
         .filter(f -> StageOutput.Kind.ITEM.sink().equals(f.childName().orElse(null)))
-        .map(f -> dev.identitystream.event.EventSerdes.ITEM_STATUS.deserialize(null, f.record().value()).requestId())
+        .map(
+            f ->
+                dev.identitystream.event.EventSerdes.ITEM_STATUS
+                    .deserialize(null, f.record().value())
+                    .requestId())
         .toList();
   }
 }

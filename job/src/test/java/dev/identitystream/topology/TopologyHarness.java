@@ -33,7 +33,8 @@ final class TopologyHarness implements AutoCloseable {
     this(settings, client, stateDir, StageMetrics.NONE);
   }
 
-  TopologyHarness(StageSettings settings, FakePlaidClient client, Path stateDir, StageMetrics metrics) {
+  TopologyHarness(
+      StageSettings settings, FakePlaidClient client, Path stateDir, StageMetrics metrics) {
     this.client = client;
     this.topics = settings.topics();
     Properties props = new Properties();
@@ -50,7 +51,8 @@ final class TopologyHarness implements AutoCloseable {
             topics.requests(), new ByteArraySerializer(), new ByteArraySerializer());
     for (String topic : topics.outputs()) {
       outputs.add(
-          driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
+          driver.createOutputTopic(
+              topic, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
     }
   }
 
@@ -60,7 +62,9 @@ final class TopologyHarness implements AutoCloseable {
 
   /** Sends a request to the bulk topic. */
   void sendBulk(String key, String value) {
-    driver.createInputTopic(topics.bulkRequests(), new ByteArraySerializer(), new ByteArraySerializer())
+    driver
+        .createInputTopic(
+            topics.bulkRequests(), new ByteArraySerializer(), new ByteArraySerializer())
         .pipeInput(key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
   }
 

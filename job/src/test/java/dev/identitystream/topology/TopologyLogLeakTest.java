@@ -33,12 +33,17 @@ class TopologyLogLeakTest {
   private static final Function<PlaidRequest, PlaidResult> FAILING_CLIENT =
       request ->
           switch (request.requestId()) {
-            case "throws" -> throw new IllegalStateException("cannot call Plaid with " + request.accessToken(),
-                new IllegalArgumentException("token " + request.accessToken()));
+            case "throws" ->
+                throw new IllegalStateException(
+                    "cannot call Plaid with " + request.accessToken(),
+                    new IllegalArgumentException("token " + request.accessToken()));
             case "null" -> null;
             case "error" -> Answers.error(400, "ITEM_ERROR", "ITEM_LOGIN_REQUIRED");
-            case "exhausted" -> new PlaidResult.Exhausted(
-                new PlaidResult.TransportFailure(FailureKind.TIMEOUT, 0, "no complete response within PT10S", 3), 3);
+            case "exhausted" ->
+                new PlaidResult.Exhausted(
+                    new PlaidResult.TransportFailure(
+                        FailureKind.TIMEOUT, 0, "no complete response within PT10S", 3),
+                    3);
             default -> Answers.success("item-ok", 2);
           };
 
@@ -64,7 +69,8 @@ class TopologyLogLeakTest {
       harness.drain();
 
       // then the inputs were all handled, and no log event holds a token
-      assertThat(harness.dlq()).hasSizeGreaterThanOrEqualTo((int) MalformedInputTest.malformed().count() + 2);
+      assertThat(harness.dlq())
+          .hasSizeGreaterThanOrEqualTo((int) MalformedInputTest.malformed().count() + 2);
       logs.assertNoneContains(tokens);
       assertThat(logs.events()).as("nothing captured: the test would prove nothing").isNotEmpty();
 
@@ -75,26 +81,43 @@ class TopologyLogLeakTest {
       ILoggingEvent completed = only(logs, "Request completed", "ok");
       assertThat(completed.getMDCPropertyMap()).containsEntry(LogContext.ITEM_ID, "item-ok");
       assertThat(completed.getFormattedMessage()).contains("HTTP 200").contains("3 outputs");
-      assertThat(only(logs, "Request completed", "error").getFormattedMessage()).contains("ITEM_ERROR/ITEM_LOGIN_REQUIRED");
+      assertThat(only(logs, "Request completed", "error").getFormattedMessage())
+          .contains("ITEM_ERROR/ITEM_LOGIN_REQUIRED");
     }
     // and the MDC of this (the stream) thread was cleared
-    assertThat(org.slf4j.MDC.getCopyOfContextMap()).satisfiesAnyOf(
-        mdc -> assertThat(mdc).isNull(), mdc -> assertThat(mdc).isEmpty());
+    assertThat(org.slf4j.MDC.getCopyOfContextMap())
+        .satisfiesAnyOf(mdc -> assertThat(mdc).isNull(), mdc -> assertThat(mdc).isEmpty());
   }
 
   private static ILoggingEvent only(LogCapture logs, String messageStart, String requestId) {
     return logs.events().stream()
         .filter(e -> e.getFormattedMessage().startsWith(messageStart))
         .filter(e -> requestId.equals(e.getMDCPropertyMap().get(LogContext.REQUEST_ID)))
-        .reduce((a, b) -> {
-          throw new AssertionError("more than one line '" + messageStart + "' for " + requestId);
-        })
-        .orElseThrow(() -> new AssertionError("no line '" + messageStart + "' with request_id " + requestId
-            + " in its MDC; lines: " + logs.events().stream().map(e -> e.getFormattedMessage() + " " + e.getMDCPropertyMap()).toList()));
+        .reduce(
+            (a, b) -> {
+              throw new AssertionError(
+                  "more than one line '" + messageStart + "' for " + requestId);
+            })
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "no line '"
+                        + messageStart
+                        + "' with request_id "
+                        + requestId
+                        + " in its MDC; lines: "
+                        + logs.events().stream()
+                            .map(e -> e.getFormattedMessage() + " " + e.getMDCPropertyMap())
+                            .toList()));
   }
 
   private static String request(String requestId, String itemId) {
-    return "{\"access_token\":\"" + TOKEN + "\",\"request_id\":\"" + requestId + "\",\"item_id\":\"" + itemId
+    return "{\"access_token\":\""
+        + TOKEN
+        + "\",\"request_id\":\""
+        + requestId
+        + "\",\"item_id\":\""
+        + itemId
         + "\",\"attributes\":{\"tenant\":\"t1\"}}";
   }
 

@@ -32,13 +32,17 @@ public final class CassetteKeys {
     byte[] key = cassetteKey.getBytes(StandardCharsets.UTF_8);
     if (key.length == 0) {
       throw new ConfigException(
-          AppConfig.CASSETTE_KEY_CONFIG + " is missing: set PIS_CASSETTE_KEY in the environment (or "
-              + AppConfig.CASSETTE_KEY_CONFIG + " in a file readable only by its owner); record and"
+          AppConfig.CASSETTE_KEY_CONFIG
+              + " is missing: set PIS_CASSETTE_KEY in the environment (or "
+              + AppConfig.CASSETTE_KEY_CONFIG
+              + " in a file readable only by its owner); record and"
               + " replay must use the same key");
     }
     if (key.length < Fingerprinter.MIN_KEY_BYTES) {
       throw new ConfigException(
-          AppConfig.CASSETTE_KEY_CONFIG + " is too short: use at least " + Fingerprinter.MIN_KEY_BYTES
+          AppConfig.CASSETTE_KEY_CONFIG
+              + " is too short: use at least "
+              + Fingerprinter.MIN_KEY_BYTES
               + " bytes (e.g. openssl rand -hex 32)");
     }
     return Fingerprinter.withKey(key);

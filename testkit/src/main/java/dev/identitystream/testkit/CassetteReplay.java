@@ -40,12 +40,12 @@ import org.apache.kafka.streams.test.TestRecord;
  *
  * <p>As the {@code replay} command (which is built on it): the requests are read as {@code enqueue}
  * reads a file (CSV or JSON Lines, same validation and keys; a request without {@code request_id}
- * gets {@code line-<N>}) and piped in order into the bulk topic; the clock is fixed at the cassette's
- * {@code recorded_at} (or {@link #at}); Kafka Streams' {@code TopologyTestDriver} runs the topology
- * built by {@code IdentityTopology.build} with the configuration's topics and stage settings, its
- * pending store in memory. Same inputs, same cassette: the same outputs, byte for byte. A request
- * the cassette has no entry for is a {@link ReplayResult#misses() miss}: answered as a transport
- * failure, it lands on the DLQ.
+ * gets {@code line-<N>}) and piped in order into the bulk topic; the clock is fixed at the
+ * cassette's {@code recorded_at} (or {@link #at}); Kafka Streams' {@code TopologyTestDriver} runs
+ * the topology built by {@code IdentityTopology.build} with the configuration's topics and stage
+ * settings, its pending store in memory. Same inputs, same cassette: the same outputs, byte for
+ * byte. A request the cassette has no entry for is a {@link ReplayResult#misses() miss}: answered
+ * as a transport failure, it lands on the DLQ.
  *
  * <p>Threading: a builder, not thread-safe; each {@link #run()} is independent.
  */
@@ -108,7 +108,9 @@ public final class CassetteReplay {
     RequestLines.Format byName = RequestLines.formatOf(file.toString());
     if (byName == null) {
       throw new IllegalArgumentException(
-          "cannot tell the format of '" + file + "' (.csv, .jsonl, .ndjson or .json): use requests(file, format)");
+          "cannot tell the format of '"
+              + file
+              + "' (.csv, .jsonl, .ndjson or .json): use requests(file, format)");
     }
     return requests(file, byName);
   }
@@ -122,13 +124,15 @@ public final class CassetteReplay {
   }
 
   /**
-   * Requests as JSON objects, one per string, as lines of a JSON Lines file (the first is line 1). A
-   * string may span lines (a text block) when it is valid JSON: it is then written compactly.
+   * Requests as JSON objects, one per string, as lines of a JSON Lines file (the first is line 1).
+   * A string may span lines (a text block) when it is valid JSON: it is then written compactly.
    */
   public CassetteReplay requests(List<String> jsonRequests) {
     StringBuilder lines = new StringBuilder();
     for (String request : jsonRequests) {
-      lines.append(oneLine(Objects.requireNonNull(request, "a request is null"), lines)).append('\n');
+      lines
+          .append(oneLine(Objects.requireNonNull(request, "a request is null"), lines))
+          .append('\n');
     }
     this.requestLines = lines.toString();
     this.requestsFile = null;
@@ -177,16 +181,20 @@ public final class CassetteReplay {
       throw new IllegalStateException("no requests: call requests(...)");
     }
     AppConfig settings = config != null ? config : new AppConfig(Map.of());
-    Fingerprinter fingerprinter = key != null ? CassetteKeys.fingerprinter(key) : CassetteKeys.fingerprinter(settings);
+    Fingerprinter fingerprinter =
+        key != null ? CassetteKeys.fingerprinter(key) : CassetteKeys.fingerprinter(settings);
     Cassette tape = cassette != null ? cassette : Cassette.read(cassetteFile);
     if (!fingerprinter.hasKeyId(tape.header().keyId())) {
-      throw new ConfigException(AppConfig.CASSETTE_KEY_CONFIG + " is not the key " + tape.file() + " was recorded with");
+      throw new ConfigException(
+          AppConfig.CASSETTE_KEY_CONFIG + " is not the key " + tape.file() + " was recorded with");
     }
-    RequestValidator validator = new RequestValidator(settings.getInt(AppConfig.INPUT_MAX_RECORD_BYTES_CONFIG));
+    RequestValidator validator =
+        new RequestValidator(settings.getInt(AppConfig.INPUT_MAX_RECORD_BYTES_CONFIG));
     ReplayRequests.Result input;
-    try (Reader reader = requestsFile != null
-        ? Files.newBufferedReader(requestsFile, StandardCharsets.UTF_8)
-        : new StringReader(requestLines)) {
+    try (Reader reader =
+        requestsFile != null
+            ? Files.newBufferedReader(requestsFile, StandardCharsets.UTF_8)
+            : new StringReader(requestLines)) {
       input = ReplayRequests.read(reader, format, validator, includeInvalid);
     }
     List<ReplayResult.Miss> misses = new ArrayList<>();
@@ -195,7 +203,8 @@ public final class CassetteReplay {
         misses.add(new ReplayResult.Miss(event.line(), event.requestId()));
       }
     }
-    return new Prepared(settings, tape, fingerprinter, input, misses, at != null ? at : tape.header().recordedAt());
+    return new Prepared(
+        settings, tape, fingerprinter, input, misses, at != null ? at : tape.header().recordedAt());
   }
 
   /**
@@ -213,8 +222,13 @@ public final class CassetteReplay {
     private final List<ReplayResult.Miss> misses;
     private final Instant clock;
 
-    private Prepared(AppConfig config, Cassette cassette, Fingerprinter fingerprinter, ReplayRequests.Result input,
-        List<ReplayResult.Miss> misses, Instant clock) {
+    private Prepared(
+        AppConfig config,
+        Cassette cassette,
+        Fingerprinter fingerprinter,
+        ReplayRequests.Result input,
+        List<ReplayResult.Miss> misses,
+        Instant clock) {
       this.config = config;
       this.cassette = cassette;
       this.fingerprinter = fingerprinter;
@@ -247,11 +261,18 @@ public final class CassetteReplay {
     public ReplayResult run() throws IOException {
       Topics topics = config.topics();
       Map<String, List<TestRecord<byte[], byte[]>>> written =
-          new OfflineReplay(config.stageSettings(), clock).run(input.events(), new CassettePlaidClient(cassette, fingerprinter));
+          new OfflineReplay(config.stageSettings(), clock)
+              .run(input.events(), new CassettePlaidClient(cassette, fingerprinter));
       Map<String, List<OutputRecord>> outputs = new LinkedHashMap<>();
-      written.forEach((topic, records) -> outputs.put(topic,
-          records.stream().map(record -> OutputRecord.of(topic, record, topic.equals(topics.dlq()))).toList()));
-      return new ReplayResult(topics, clock, input.events().size(), outputs, misses, input.invalid());
+      written.forEach(
+          (topic, records) ->
+              outputs.put(
+                  topic,
+                  records.stream()
+                      .map(record -> OutputRecord.of(topic, record, topic.equals(topics.dlq())))
+                      .toList()));
+      return new ReplayResult(
+          topics, clock, input.events().size(), outputs, misses, input.invalid());
     }
   }
 
@@ -265,7 +286,8 @@ public final class CassetteReplay {
     try {
       return Json.mapper().writeValueAsString(Json.mapper().readTree(stripped));
     } catch (IOException e) {
-      throw new IllegalArgumentException("request " + line + " spans lines and is not valid JSON: give it on one line");
+      throw new IllegalArgumentException(
+          "request " + line + " spans lines and is not valid JSON: give it on one line");
     }
   }
 }

@@ -47,6 +47,7 @@ public final class OfflineReplay {
 
   /** Drain rounds after which a replay that still has pending requests gives up. */
   private static final int MAX_DRAIN_ROUNDS = 100_000;
+
   /** Never contacted: the driver has no network client, but Kafka Streams wants the setting. */
   private static final String NO_BROKER = "replay.invalid:9092";
 
@@ -65,23 +66,35 @@ public final class OfflineReplay {
   /**
    * Runs the requests through the topology.
    *
-   * @return every output topic (in {@link Topics#outputs()} order) with the records written to it, in order
+   * @return every output topic (in {@link Topics#outputs()} order) with the records written to it,
+   *     in order
    */
-  public Map<String, List<TestRecord<byte[], byte[]>>> run(List<ReplayRequests.Event> requests, PlaidClient client)
-      throws IOException {
+  public Map<String, List<TestRecord<byte[], byte[]>>> run(
+      List<ReplayRequests.Event> requests, PlaidClient client) throws IOException {
     Topics topics = settings.topics();
     IdentityTopology.Built built =
-        IdentityTopology.build(settings, client, Clock.fixed(at, ZoneOffset.UTC), StageMetrics.NONE);
+        IdentityTopology.build(
+            settings, client, Clock.fixed(at, ZoneOffset.UTC), StageMetrics.NONE);
     Path stateDir = Files.createTempDirectory("pis-replay-");
     try {
-      try (TopologyTestDriver driver = new TopologyTestDriver(built.topology(), properties(stateDir), at)) {
-        // The bulk topic, where enqueue writes the same file: the outputs (DLQ headers too) are then
+      try (TopologyTestDriver driver =
+          new TopologyTestDriver(built.topology(), properties(stateDir), at)) {
+        // The bulk topic, where enqueue writes the same file: the outputs (DLQ headers too) are
+        // then
         // what the job writes for an enqueued file.
-        TestInputTopic<byte[], byte[]> input = driver.createInputTopic(
-            topics.bulkRequests(), new ByteArraySerializer(), new ByteArraySerializer(), at, Duration.ZERO);
+        TestInputTopic<byte[], byte[]> input =
+            driver.createInputTopic(
+                topics.bulkRequests(),
+                new ByteArraySerializer(),
+                new ByteArraySerializer(),
+                at,
+                Duration.ZERO);
         Map<String, TestOutputTopic<byte[], byte[]>> outputs = new LinkedHashMap<>();
         for (String topic : topics.outputs()) {
-          outputs.put(topic, driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
+          outputs.put(
+              topic,
+              driver.createOutputTopic(
+                  topic, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
         }
         for (ReplayRequests.Event request : requests) {
           input.pipeInput(request.key(), request.value());
@@ -89,7 +102,11 @@ public final class OfflineReplay {
         int rounds = 0;
         while (built.pending().total() > 0) {
           if (++rounds > MAX_DRAIN_ROUNDS) {
-            throw new IllegalStateException(built.pending().total() + " request(s) still pending after " + rounds + " drain rounds");
+            throw new IllegalStateException(
+                built.pending().total()
+                    + " request(s) still pending after "
+                    + rounds
+                    + " drain rounds");
           }
           driver.advanceWallClockTime(settings.drainInterval());
         }
@@ -115,13 +132,16 @@ public final class OfflineReplay {
       return;
     }
     try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-        try {
-          Files.deleteIfExists(path);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      paths
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              path -> {
+                try {
+                  Files.deleteIfExists(path);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }

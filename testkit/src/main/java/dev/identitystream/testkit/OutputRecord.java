@@ -69,7 +69,10 @@ public final class OutputRecord {
     return topic;
   }
 
-  /** The key bytes as a UTF-8 string (accounts: the account id; Items and Item errors: the Item id), or null. */
+  /**
+   * The key bytes as a UTF-8 string (accounts: the account id; Items and Item errors: the Item id),
+   * or null.
+   */
   public String key() {
     return key;
   }
@@ -94,7 +97,10 @@ public final class OutputRecord {
     return headers;
   }
 
-  /** The value of the last header with this name (Kafka's {@code lastHeader}), or null when it has none. */
+  /**
+   * The value of the last header with this name (Kafka's {@code lastHeader}), or null when it has
+   * none.
+   */
   public String header(String name) {
     String found = null;
     for (Header header : headers) {
@@ -112,8 +118,9 @@ public final class OutputRecord {
    *
    * <ul>
    *   <li>{@code key}: the key bytes as a UTF-8 string, or null;
-   *   <li>{@code value}: the value bytes exactly as the job serialized them (they are JSON), except on
-   *       the DLQ topic, where {@code access_token} is redacted (the value is then written compactly);
+   *   <li>{@code value}: the value bytes exactly as the job serialized them (they are JSON), except
+   *       on the DLQ topic, where {@code access_token} is redacted (the value is then written
+   *       compactly);
    *   <li>{@code headers}: name to UTF-8 string (null for a null value), in record order; a name
    *       that occurs more than once maps to an array of its values.
    * </ul>
@@ -134,7 +141,8 @@ public final class OutputRecord {
       if (previous == null) {
         names.put(header.name(), header.value());
       } else {
-        ArrayNode values = previous.isArray() ? (ArrayNode) previous : names.arrayNode().add(previous);
+        ArrayNode values =
+            previous.isArray() ? (ArrayNode) previous : names.arrayNode().add(previous);
         values.add(header.value());
         names.set(header.name(), values);
       }

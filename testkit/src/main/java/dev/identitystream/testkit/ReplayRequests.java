@@ -19,8 +19,8 @@ import java.util.List;
  * <p>A valid line without a {@code request_id} gets {@code line-<N>} (N its line number) added to
  * its value after the key was chosen, so its outputs are named the same on every replay (the job
  * would derive one from the record's partition and offset). Invalid lines are skipped, as {@code
- * enqueue} skips them, with their line number and reason (never the token); or, when asked, sent
- * as they are too (as another producer would), for the job to put on its DLQ.
+ * enqueue} skips them, with their line number and reason (never the token); or, when asked, sent as
+ * they are too (as another producer would), for the job to put on its DLQ.
  *
  * <p>Threading: not thread-safe; one reader per input.
  */
@@ -38,7 +38,8 @@ public final class ReplayRequests {
    * @param plaidRequest the call the job will make for it (holds the token: never print it); null
    *     for an invalid line sent as it is
    */
-  public record Event(long line, byte[] key, byte[] value, String requestId, PlaidRequest plaidRequest) {}
+  public record Event(
+      long line, byte[] key, byte[] value, String requestId, PlaidRequest plaidRequest) {}
 
   /** What a file held, in file order. */
   record Result(List<Event> events, List<ReplayResult.Invalid> invalid) {}
@@ -46,36 +47,51 @@ public final class ReplayRequests {
   private ReplayRequests() {}
 
   /**
-   * @param includeInvalid whether invalid lines (but CSV rows that are not a value) are also events,
-   *     sent as they are with the key {@code enqueue} would choose
+   * @param includeInvalid whether invalid lines (but CSV rows that are not a value) are also
+   *     events, sent as they are with the key {@code enqueue} would choose
    */
-  static Result read(Reader input, RequestLines.Format format, RequestValidator validator, boolean includeInvalid)
+  static Result read(
+      Reader input, RequestLines.Format format, RequestValidator validator, boolean includeInvalid)
       throws IOException {
     List<Event> events = new ArrayList<>();
     List<ReplayResult.Invalid> skipped = new ArrayList<>();
-    RequestLines.read(input, format, line -> {
-      if (line.formatError() != null) {
-        skipped.add(new ReplayResult.Invalid(line.number(), "CSV_FORMAT", line.formatError()));
-        return;
-      }
-      byte[] key = RequestKeys.keyOf(line.value());
-      byte[] value = line.value();
-      RequestValidator.Result result = validator.validate(key, value);
-      if (result instanceof RequestValidator.Valid valid && valid.request().requestId() == null) {
-        value = withRequestId(value, LINE_ID_PREFIX + line.number());
-        result = validator.validate(key, value);
-      }
-      if (result instanceof RequestValidator.Invalid invalid) {
-        skipped.add(new ReplayResult.Invalid(line.number(), invalid.reason().name(), invalid.reason() + ": " + invalid.message()));
-        if (includeInvalid) {
-          events.add(new Event(line.number(), key, line.value(), null, null));
-        }
-        return;
-      }
-      IdentityRequest request = ((RequestValidator.Valid) result).request();
-      events.add(new Event(line.number(), key, value, request.requestId(),
-          new PlaidRequest(request.accessToken(), request.accountIds(), request.requestId())));
-    });
+    RequestLines.read(
+        input,
+        format,
+        line -> {
+          if (line.formatError() != null) {
+            skipped.add(new ReplayResult.Invalid(line.number(), "CSV_FORMAT", line.formatError()));
+            return;
+          }
+          byte[] key = RequestKeys.keyOf(line.value());
+          byte[] value = line.value();
+          RequestValidator.Result result = validator.validate(key, value);
+          if (result instanceof RequestValidator.Valid valid
+              && valid.request().requestId() == null) {
+            value = withRequestId(value, LINE_ID_PREFIX + line.number());
+            result = validator.validate(key, value);
+          }
+          if (result instanceof RequestValidator.Invalid invalid) {
+            skipped.add(
+                new ReplayResult.Invalid(
+                    line.number(),
+                    invalid.reason().name(),
+                    invalid.reason() + ": " + invalid.message()));
+            if (includeInvalid) {
+              events.add(new Event(line.number(), key, line.value(), null, null));
+            }
+            return;
+          }
+          IdentityRequest request = ((RequestValidator.Valid) result).request();
+          events.add(
+              new Event(
+                  line.number(),
+                  key,
+                  value,
+                  request.requestId(),
+                  new PlaidRequest(
+                      request.accessToken(), request.accountIds(), request.requestId())));
+        });
     return new Result(List.copyOf(events), List.copyOf(skipped));
   }
 

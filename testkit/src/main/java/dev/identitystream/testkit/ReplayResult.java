@@ -42,8 +42,13 @@ public final class ReplayResult {
   private final List<Miss> misses;
   private final List<Invalid> invalid;
 
-  ReplayResult(Topics topics, Instant clock, int requests, Map<String, List<OutputRecord>> outputs,
-      List<Miss> misses, List<Invalid> invalid) {
+  ReplayResult(
+      Topics topics,
+      Instant clock,
+      int requests,
+      Map<String, List<OutputRecord>> outputs,
+      List<Miss> misses,
+      List<Invalid> invalid) {
     this.topics = topics;
     this.clock = clock;
     this.requests = requests;
@@ -59,7 +64,9 @@ public final class ReplayResult {
     return topic(topics.accounts());
   }
 
-  /** Item status records, one per answered request (key: the Item id; {@code status}: OK or ERROR). */
+  /**
+   * Item status records, one per answered request (key: the Item id; {@code status}: OK or ERROR).
+   */
   public List<OutputRecord> items() {
     return topic(topics.items());
   }
@@ -82,12 +89,15 @@ public final class ReplayResult {
   public List<OutputRecord> topic(String name) {
     List<OutputRecord> records = outputs.get(Objects.requireNonNull(name, "name"));
     if (records == null) {
-      throw new IllegalArgumentException(name + " is not an output topic; they are " + outputs.keySet());
+      throw new IllegalArgumentException(
+          name + " is not an output topic; they are " + outputs.keySet());
     }
     return records;
   }
 
-  /** Every output topic (in the order of {@link Topics#outputs()}, empty ones too) with its records. */
+  /**
+   * Every output topic (in the order of {@link Topics#outputs()}, empty ones too) with its records.
+   */
   public Map<String, List<OutputRecord>> outputs() {
     return outputs;
   }
@@ -107,7 +117,10 @@ public final class ReplayResult {
     return invalid;
   }
 
-  /** How many requests were sent to the topology (invalid ones too with {@link CassetteReplay#includeInvalid()}). */
+  /**
+   * How many requests were sent to the topology (invalid ones too with {@link
+   * CassetteReplay#includeInvalid()}).
+   */
   public int requests() {
     return requests;
   }
@@ -119,10 +132,18 @@ public final class ReplayResult {
 
   @Override
   public String toString() {
-    StringBuilder text = new StringBuilder("ReplayResult[at ").append(clock).append(", ").append(requests)
-        .append(" request(s), ").append(misses.size()).append(" miss(es), ").append(invalid.size())
-        .append(" invalid");
-    outputs.forEach((topic, records) -> text.append(", ").append(topic).append('=').append(records.size()));
+    StringBuilder text =
+        new StringBuilder("ReplayResult[at ")
+            .append(clock)
+            .append(", ")
+            .append(requests)
+            .append(" request(s), ")
+            .append(misses.size())
+            .append(" miss(es), ")
+            .append(invalid.size())
+            .append(" invalid");
+    outputs.forEach(
+        (topic, records) -> text.append(", ").append(topic).append('=').append(records.size()));
     return text.append(']').toString();
   }
 }

@@ -49,15 +49,29 @@ class CassetteReplayTest {
   void record() throws IOException {
     Fingerprinter fingerprinter = Fingerprinter.withKey(KEY.getBytes(StandardCharsets.UTF_8));
     cassette = dir.resolve("cassette.jsonl");
-    try (CassetteWriter writer = CassetteWriter.startNew(cassette, Cassette.Header.of(RECORDED_AT, fingerprinter))) {
-      writer.write(fingerprinter.of(new PlaidRequest(OK_TOKEN, List.of(), null)), new PlaidResult.Success(200,
-          IdentityDocumentsResponse.fromJson(json("""
+    try (CassetteWriter writer =
+        CassetteWriter.startNew(cassette, Cassette.Header.of(RECORDED_AT, fingerprinter))) {
+      writer.write(
+          fingerprinter.of(new PlaidRequest(OK_TOKEN, List.of(), null)),
+          new PlaidResult.Success(
+              200,
+              IdentityDocumentsResponse.fromJson(
+                  json(
+                      """
               {"accounts": [{"account_id": "acc-1", "balances": {"current": 12.50}},
                             {"account_id": "acc-2", "balances": {"current": 1000}}],
                "item": {"item_id": "item-1", "institution_id": "ins_1", "error": null},
-               "request_id": "plaid-req-1"}""")), 1));
-      writer.write(fingerprinter.of(new PlaidRequest(LOGIN_TOKEN, List.of(), null)), new PlaidResult.ErrorAnswer(400,
-          PlaidError.of("ITEM_ERROR", "ITEM_LOGIN_REQUIRED", "the login details of this item have changed"), 1));
+               "request_id": "plaid-req-1"}""")),
+              1));
+      writer.write(
+          fingerprinter.of(new PlaidRequest(LOGIN_TOKEN, List.of(), null)),
+          new PlaidResult.ErrorAnswer(
+              400,
+              PlaidError.of(
+                  "ITEM_ERROR",
+                  "ITEM_LOGIN_REQUIRED",
+                  "the login details of this item have changed"),
+              1));
       assertThat(writer.failure()).isNull();
     }
   }
@@ -76,10 +90,13 @@ class CassetteReplayTest {
     assertThat(first.get("account").get("balances").get("current").toString()).isEqualTo("12.50");
     assertThat(result.accounts().get(0).toJsonLine()).contains("\"current\":12.50");
     // and an Item status OK, at the cassette's clock
-    assertThat(result.items()).singleElement().satisfies(item -> {
-      assertThat(item.key()).isEqualTo("item-1");
-      assertThat(item.value().get("status").asText()).isEqualTo("OK");
-    });
+    assertThat(result.items())
+        .singleElement()
+        .satisfies(
+            item -> {
+              assertThat(item.key()).isEqualTo("item-1");
+              assertThat(item.value().get("status").asText()).isEqualTo("OK");
+            });
     assertThat(result.itemErrors()).isEmpty();
     assertThat(result.dlq()).isEmpty();
     assertThat(result.misses()).isEmpty();
@@ -94,18 +111,25 @@ class CassetteReplayTest {
 
     // then
     assertThat(result.accounts()).isEmpty();
-    assertThat(result.items()).singleElement().satisfies(item -> {
-      assertThat(item.key()).isEqualTo("item-2");
-      assertThat(item.value().get("status").asText()).isEqualTo("ERROR");
-      assertThat(item.value().get("error").get("error_code").asText()).isEqualTo("ITEM_LOGIN_REQUIRED");
-    });
-    assertThat(result.itemErrors()).singleElement().satisfies(error -> {
-      assertThat(error.key()).isEqualTo("item-2");
-      assertThat(error.value().get("error_type").asText()).isEqualTo("ITEM_ERROR");
-      assertThat(error.value().get("error_code").asText()).isEqualTo("ITEM_LOGIN_REQUIRED");
-      assertThat(error.value().get("http_status").asInt()).isEqualTo(400);
-      assertThat(error.value().get("request_id").asText()).isEqualTo("req-login");
-    });
+    assertThat(result.items())
+        .singleElement()
+        .satisfies(
+            item -> {
+              assertThat(item.key()).isEqualTo("item-2");
+              assertThat(item.value().get("status").asText()).isEqualTo("ERROR");
+              assertThat(item.value().get("error").get("error_code").asText())
+                  .isEqualTo("ITEM_LOGIN_REQUIRED");
+            });
+    assertThat(result.itemErrors())
+        .singleElement()
+        .satisfies(
+            error -> {
+              assertThat(error.key()).isEqualTo("item-2");
+              assertThat(error.value().get("error_type").asText()).isEqualTo("ITEM_ERROR");
+              assertThat(error.value().get("error_code").asText()).isEqualTo("ITEM_LOGIN_REQUIRED");
+              assertThat(error.value().get("http_status").asInt()).isEqualTo(400);
+              assertThat(error.value().get("request_id").asText()).isEqualTo("req-login");
+            });
     assertThat(result.dlq()).isEmpty();
   }
 
@@ -115,10 +139,13 @@ class CassetteReplayTest {
     ReplayResult result = CassetteReplay.of(cassette).key(KEY).requests(OK, NO_TOKEN).run();
 
     // then
-    assertThat(result.invalid()).singleElement().satisfies(invalid -> {
-      assertThat(invalid.line()).isEqualTo(2);
-      assertThat(invalid.reason()).isEqualTo("MISSING_ACCESS_TOKEN");
-    });
+    assertThat(result.invalid())
+        .singleElement()
+        .satisfies(
+            invalid -> {
+              assertThat(invalid.line()).isEqualTo(2);
+              assertThat(invalid.reason()).isEqualTo("MISSING_ACCESS_TOKEN");
+            });
     assertThat(result.requests()).isEqualTo(1);
     assertThat(result.dlq()).isEmpty();
     assertThat(result.items()).extracting(OutputRecord::key).containsExactly("item-1");
@@ -127,16 +154,22 @@ class CassetteReplayTest {
   @Test
   void shouldSendAnInvalidRequestToTheDlqWhenAsked() throws IOException {
     // when
-    ReplayResult result = CassetteReplay.of(cassette).key(KEY).requests(OK, NO_TOKEN).includeInvalid().run();
+    ReplayResult result =
+        CassetteReplay.of(cassette).key(KEY).requests(OK, NO_TOKEN).includeInvalid().run();
 
     // then the job puts it on its DLQ with its reason, its value as it was sent
-    assertThat(result.invalid()).extracting(ReplayResult.Invalid::reason).containsExactly("MISSING_ACCESS_TOKEN");
+    assertThat(result.invalid())
+        .extracting(ReplayResult.Invalid::reason)
+        .containsExactly("MISSING_ACCESS_TOKEN");
     assertThat(result.requests()).isEqualTo(2);
-    assertThat(result.dlq()).singleElement().satisfies(dead -> {
-      assertThat(dead.key()).isEqualTo("item-3");
-      assertThat(dead.header(DlqHeaders.REASON)).isEqualTo("MISSING_ACCESS_TOKEN");
-      assertThat(dead.value().get("request_id").asText()).isEqualTo("req-invalid");
-    });
+    assertThat(result.dlq())
+        .singleElement()
+        .satisfies(
+            dead -> {
+              assertThat(dead.key()).isEqualTo("item-3");
+              assertThat(dead.header(DlqHeaders.REASON)).isEqualTo("MISSING_ACCESS_TOKEN");
+              assertThat(dead.value().get("request_id").asText()).isEqualTo("req-invalid");
+            });
     assertThat(result.items()).extracting(OutputRecord::key).containsExactly("item-1");
   }
 
@@ -147,20 +180,25 @@ class CassetteReplayTest {
 
     // then
     assertThat(result.misses()).containsExactly(new ReplayResult.Miss(2, "req-unrecorded"));
-    assertThat(result.dlq()).singleElement().satisfies(dead -> {
-      assertThat(dead.key()).isEqualTo("item-4");
-      assertThat(dead.header(DlqHeaders.REASON)).isEqualTo("RETRIES_EXHAUSTED");
-      assertThat(dead.header(DlqHeaders.REQUEST_ID)).isEqualTo("req-unrecorded");
-      assertThat(dead.value().get("access_token").asText()).isEqualTo(OutputRecord.REDACTED);
-      assertThat(dead.toString()).doesNotContain("access-sandbox-unrecorded-4");
-    });
+    assertThat(result.dlq())
+        .singleElement()
+        .satisfies(
+            dead -> {
+              assertThat(dead.key()).isEqualTo("item-4");
+              assertThat(dead.header(DlqHeaders.REASON)).isEqualTo("RETRIES_EXHAUSTED");
+              assertThat(dead.header(DlqHeaders.REQUEST_ID)).isEqualTo("req-unrecorded");
+              assertThat(dead.value().get("access_token").asText())
+                  .isEqualTo(OutputRecord.REDACTED);
+              assertThat(dead.toString()).doesNotContain("access-sandbox-unrecorded-4");
+            });
     assertThat(result.items()).extracting(OutputRecord::key).containsExactly("item-1");
   }
 
   @Test
   void shouldTellTheMissesBeforeRunning() throws IOException {
     // when
-    CassetteReplay.Prepared prepared = CassetteReplay.of(cassette).key(KEY).requests(NOT_RECORDED, OK).prepare();
+    CassetteReplay.Prepared prepared =
+        CassetteReplay.of(cassette).key(KEY).requests(NOT_RECORDED, OK).prepare();
 
     // then
     assertThat(prepared.misses()).extracting(ReplayResult.Miss::line).containsExactly(1L);
@@ -171,8 +209,11 @@ class CassetteReplayTest {
   @Test
   void shouldWriteTheSameOutputsOnEveryRun() throws IOException {
     // given
-    CassetteReplay replay = CassetteReplay.of(cassette).key(KEY).requests(OK, LOGIN_REQUIRED, NOT_RECORDED)
-        .at(Instant.parse("2030-01-02T03:04:05Z"));
+    CassetteReplay replay =
+        CassetteReplay.of(cassette)
+            .key(KEY)
+            .requests(OK, LOGIN_REQUIRED, NOT_RECORDED)
+            .at(Instant.parse("2030-01-02T03:04:05Z"));
 
     // when
     ReplayResult first = replay.run();
@@ -180,27 +221,38 @@ class CassetteReplayTest {
 
     // then
     assertThat(lines(second)).isEqualTo(lines(first)).isNotEmpty();
-    assertThat(first.items().get(0).value().get("observed_at").asText()).startsWith("2030-01-02T03:04:05");
+    assertThat(first.items().get(0).value().get("observed_at").asText())
+        .startsWith("2030-01-02T03:04:05");
   }
 
   @Test
   void shouldUseTheConfigurationsTopicsAndKey() throws IOException {
     // when
-    ReplayResult result = CassetteReplay.of(cassette)
-        .config(Map.of("topic.accounts", "my-accounts", "topic.dlq", "my-dlq", "cassette.key", KEY))
-        .requests(OK)
-        .run();
+    ReplayResult result =
+        CassetteReplay.of(cassette)
+            .config(
+                Map.of("topic.accounts", "my-accounts", "topic.dlq", "my-dlq", "cassette.key", KEY))
+            .requests(OK)
+            .run();
 
     // then
     assertThat(result.outputs().keySet()).contains("my-accounts", "my-dlq");
-    assertThat(result.accounts()).hasSize(2).allSatisfy(account -> assertThat(account.topic()).isEqualTo("my-accounts"));
+    assertThat(result.accounts())
+        .hasSize(2)
+        .allSatisfy(account -> assertThat(account.topic()).isEqualTo("my-accounts"));
     assertThat(result.topic("my-accounts")).isEqualTo(result.accounts());
-    assertThatThrownBy(() -> result.topic("identity-accounts")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> result.topic("identity-accounts"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void shouldRefuseAnotherKeyOrNone() {
-    assertThatThrownBy(() -> CassetteReplay.of(cassette).key("another-key-of-at-least-16-bytes").requests(OK).run())
+    assertThatThrownBy(
+            () ->
+                CassetteReplay.of(cassette)
+                    .key("another-key-of-at-least-16-bytes")
+                    .requests(OK)
+                    .run())
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("cassette.key is not the key")
         .hasMessageNotContaining("another-key");
@@ -216,13 +268,15 @@ class CassetteReplayTest {
   void shouldReadARequestsFileAsEnqueueDoes() throws IOException {
     // given a CSV file
     Path csv = dir.resolve("requests.csv");
-    java.nio.file.Files.writeString(csv, "access_token,item_id,request_id\n" + OK_TOKEN + ",item-1,\n");
+    java.nio.file.Files.writeString(
+        csv, "access_token,item_id,request_id\n" + OK_TOKEN + ",item-1,\n");
 
     // when
     ReplayResult result = CassetteReplay.of(cassette).key(KEY).requests(csv).run();
 
     // then a request without request_id is named after its line
-    assertThat(result.items()).singleElement()
+    assertThat(result.items())
+        .singleElement()
         .satisfies(item -> assertThat(item.value().get("request_id").asText()).isEqualTo("line-2"));
     assertThatThrownBy(() -> CassetteReplay.of(cassette).requests(dir.resolve("requests.txt")))
         .isInstanceOf(IllegalArgumentException.class)
@@ -230,7 +284,10 @@ class CassetteReplayTest {
   }
 
   private static List<String> lines(ReplayResult result) {
-    return result.outputs().values().stream().flatMap(List::stream).map(OutputRecord::toString).toList();
+    return result.outputs().values().stream()
+        .flatMap(List::stream)
+        .map(OutputRecord::toString)
+        .toList();
   }
 
   private static JsonNode json(String text) throws IOException {

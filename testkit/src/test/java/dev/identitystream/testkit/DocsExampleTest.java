@@ -9,11 +9,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The example in docs/testing.md is {@link ReplayExampleTest}, which runs: the example cannot rot. */
+/**
+ * The example in docs/testing.md is {@link ReplayExampleTest}, which runs: the example cannot rot.
+ */
 class DocsExampleTest {
 
   private static final Path DOCS = Path.of("../docs/testing.md");
-  private static final Path EXAMPLE = Path.of("src/test/java/dev/identitystream/testkit/ReplayExampleTest.java");
+  private static final Path EXAMPLE =
+      Path.of("src/test/java/dev/identitystream/testkit/ReplayExampleTest.java");
 
   @Test
   void shouldShowReplayExampleTestInTheTestingDocs() throws IOException {
@@ -22,7 +25,8 @@ class DocsExampleTest {
     String example = source.substring(source.indexOf("class ReplayExampleTest")).strip();
 
     // when the docs' Java block holding it is read
-    Matcher block = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL).matcher(Files.readString(DOCS));
+    Matcher block =
+        Pattern.compile("```java\n(.*?)```", Pattern.DOTALL).matcher(Files.readString(DOCS));
     String shown = null;
     while (block.find()) {
       if (block.group(1).contains("class ReplayExampleTest")) {
@@ -33,6 +37,8 @@ class DocsExampleTest {
     // then it is the same text
     assertThat(shown).as("a ```java block with class ReplayExampleTest in " + DOCS).isNotNull();
     assertThat(shown).isEqualTo(example);
-    assertThat(Files.readString(DOCS)).as("the imports are named").contains("dev.identitystream.testkit.CassetteReplay");
+    assertThat(Files.readString(DOCS))
+        .as("the imports are named")
+        .contains("dev.identitystream.testkit.CassetteReplay");
   }
 }

@@ -57,11 +57,14 @@ class BackfillFailureIT {
     produce(topics, 20, "accounts5");
 
     // when
-    CliTestSupport.Run backfill = CliTestSupport.run("backfill", "-c", config.toString(), "--progress-every-s", "1");
+    CliTestSupport.Run backfill =
+        CliTestSupport.run("backfill", "-c", config.toString(), "--progress-every-s", "1");
 
     // then
     assertThat(backfill.exitCode()).as(backfill.err()).isEqualTo(ExitCodes.FAILURE);
-    assertThat(backfill.err()).contains("The job stopped before catching up").contains("transaction");
+    assertThat(backfill.err())
+        .contains("The job stopped before catching up")
+        .contains("transaction");
     assertThat(backfill.out()).doesNotContain("Backfill done");
   }
 
@@ -76,11 +79,16 @@ class BackfillFailureIT {
     settings.put(AppConfig.PLAID_MAX_IN_FLIGHT_CONFIG, "8");
     Path config = CliTestSupport.configFile(dir, settings);
     produce(topics, requests, "accounts1");
-    try (JobProcess backfill = JobProcess.command(List.of("backfill", "--config", config.toString(), "--progress-every-s", "1"),
-            Map.of(), dir.resolve("backfill.log"));
+    try (JobProcess backfill =
+            JobProcess.command(
+                List.of("backfill", "--config", config.toString(), "--progress-every-s", "1"),
+                Map.of(),
+                dir.resolve("backfill.log"));
         OutputCollector outputs = new OutputCollector(KAFKA.bootstrapServers(), topics)) {
       backfill.start();
-      assertThat(outputs.pollUntil(o -> o.items().size() >= 40, Duration.ofSeconds(90))).as(backfill.logTail(30)).isTrue();
+      assertThat(outputs.pollUntil(o -> o.items().size() >= 40, Duration.ofSeconds(90)))
+          .as(backfill.logTail(30))
+          .isTrue();
 
       // when Ctrl-C
       boolean exited = backfill.interrupt(Duration.ofSeconds(60));
@@ -90,7 +98,10 @@ class BackfillFailureIT {
       assertThat(backfill.exitCode()).as(backfill.logTail(30)).hasValue(ExitCodes.OK);
       assertThat(Files.readString(backfill.logFile()))
           .contains("Kafka Streams PENDING_SHUTDOWN -> NOT_RUNNING")
-          .containsPattern("Stopped by SIGINT before catching up: \\d+ of " + requests + " request\\(s\\) consumed")
+          .containsPattern(
+              "Stopped by SIGINT before catching up: \\d+ of "
+                  + requests
+                  + " request\\(s\\) consumed")
           .doesNotContain("Backfill done")
           .doesNotContain("ERROR");
     }
@@ -100,7 +111,9 @@ class BackfillFailureIT {
     // and a second backfill finishes the rest: every request has exactly one Item status
     CliTestSupport.Run again = CliTestSupport.run("backfill", "-c", config.toString());
     assertThat(again.exitCode()).as(again.err()).isEqualTo(ExitCodes.OK);
-    List<String> items = TestClients.valuesToEnd(KAFKA.bootstrapServers(), topics.items(), IsolationLevel.READ_COMMITTED);
+    List<String> items =
+        TestClients.valuesToEnd(
+            KAFKA.bootstrapServers(), topics.items(), IsolationLevel.READ_COMMITTED);
     assertThat(items).hasSize(requests);
     assertThat(requestIds(topics)).hasSize(requests).containsAll(before);
   }
@@ -108,22 +121,34 @@ class BackfillFailureIT {
   private Map<String, String> settings(Topics topics, Duration latency) {
     String secret = JobTestSupport.newSecret();
     emulator = JobTestSupport.emulator(secret, latency);
-    return new LinkedHashMap<>(JobTestSupport.config(KAFKA.bootstrapServers(), emulator, secret,
-        TestClients.uniqueName("backfill-app"), topics, dir.resolve("state")));
+    return new LinkedHashMap<>(
+        JobTestSupport.config(
+            KAFKA.bootstrapServers(),
+            emulator,
+            secret,
+            TestClients.uniqueName("backfill-app"),
+            topics,
+            dir.resolve("state")));
   }
 
   private static void produce(Topics topics, int count, String kind) {
     try (KafkaProducer<String, String> producer = TestClients.producer(KAFKA.bootstrapServers())) {
       for (int i = 0; i < count; i++) {
-        producer.send(new ProducerRecord<>(topics.requests(), "item-" + i,
-            "{\"access_token\":\"access-sandbox-%s-b%d\",\"item_id\":\"item-%d\",\"request_id\":\"req-%d\"}".formatted(kind, i, i, i)));
+        producer.send(
+            new ProducerRecord<>(
+                topics.requests(),
+                "item-" + i,
+                "{\"access_token\":\"access-sandbox-%s-b%d\",\"item_id\":\"item-%d\",\"request_id\":\"req-%d\"}"
+                    .formatted(kind, i, i, i)));
       }
     }
   }
 
   private static Set<String> requestIds(Topics topics) {
     Set<String> ids = new TreeSet<>();
-    for (String value : TestClients.valuesToEnd(KAFKA.bootstrapServers(), topics.items(), IsolationLevel.READ_COMMITTED)) {
+    for (String value :
+        TestClients.valuesToEnd(
+            KAFKA.bootstrapServers(), topics.items(), IsolationLevel.READ_COMMITTED)) {
       int start = value.indexOf("\"request_id\":\"") + 14;
       ids.add(value.substring(start, value.indexOf('"', start)));
     }

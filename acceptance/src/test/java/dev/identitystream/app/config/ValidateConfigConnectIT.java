@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** validate-config --connect: the cluster answers, and the job's topics exist or will be created. */
+/**
+ * validate-config --connect: the cluster answers, and the job's topics exist or will be created.
+ */
 class ValidateConfigConnectIT {
 
   @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
@@ -39,16 +41,27 @@ class ValidateConfigConnectIT {
     Path config = CliTestSupport.configFile(dir, settings);
 
     // when
-    CliTestSupport.Run creatable = CliTestSupport.run("validate-config", "-c", config.toString(), "--connect");
-    CliTestSupport.Run notCreatable = CliTestSupport.run("validate-config", "-c", config.toString(), "--connect",
-        "--set", "topics.create=false");
+    CliTestSupport.Run creatable =
+        CliTestSupport.run("validate-config", "-c", config.toString(), "--connect");
+    CliTestSupport.Run notCreatable =
+        CliTestSupport.run(
+            "validate-config",
+            "-c",
+            config.toString(),
+            "--connect",
+            "--set",
+            "topics.create=false");
 
     // then
     assertThat(creatable.exitCode()).as(creatable.err()).isEqualTo(ExitCodes.OK);
-    assertThat(creatable.out()).contains("# Kafka answered at " + KAFKA.bootstrapServers())
+    assertThat(creatable.out())
+        .contains("# Kafka answered at " + KAFKA.bootstrapServers())
         .contains("topic " + topics.requests() + ": exists, 3 partition(s)")
         .contains("topic " + topics.items() + ": missing; run creates it (topics.create=true)");
     assertThat(notCreatable.exitCode()).isEqualTo(ExitCodes.UNAVAILABLE);
-    assertThat(notCreatable.err()).contains("missing topics").contains(topics.dlq()).contains("topics.create=false");
+    assertThat(notCreatable.err())
+        .contains("missing topics")
+        .contains(topics.dlq())
+        .contains("topics.create=false");
   }
 }

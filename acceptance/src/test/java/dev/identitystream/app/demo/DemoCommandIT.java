@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The first-run experience in its own JVM, its temporary directory pointed at the test's: the demo
  * exits 0 with no ERROR and no stack trace, explains its counts, says what to try next, and leaves
- * no directory behind; {@code demo --no-job} runs the broker and the emulator until Ctrl-C (exit 0).
+ * no directory behind; {@code demo --no-job} runs the broker and the emulator until Ctrl-C (exit
+ * 0).
  */
 class DemoCommandIT {
 
@@ -32,8 +33,13 @@ class DemoCommandIT {
   void shouldExplainItsCountsAndLeaveNothingBehind() throws Exception {
     // given
     Path tmp = Files.createDirectory(dir.resolve("tmp"));
-    try (JobProcess demo = JobProcess.command(List.of("demo"), Map.of(), dir.resolve("demo.log"), dir,
-        List.of("-Djava.io.tmpdir=" + tmp))) {
+    try (JobProcess demo =
+        JobProcess.command(
+            List.of("demo"),
+            Map.of(),
+            dir.resolve("demo.log"),
+            dir,
+            List.of("-Djava.io.tmpdir=" + tmp))) {
       // when
       demo.start();
       await(demo);
@@ -44,7 +50,8 @@ class DemoCommandIT {
       assertThat(log)
           .contains("Every expected output arrived.")
           .contains("Why these counts:")
-          .containsPattern("identity-items +20 OK \\(one per successful request\\) and 2 ERROR: Plaid refused 3 requests")
+          .containsPattern(
+              "identity-items +20 OK \\(one per successful request\\) and 2 ERROR: Plaid refused 3 requests")
           .contains("Try next")
           .doesNotContain("ERROR ")
           .doesNotContain("Exception")
@@ -60,9 +67,19 @@ class DemoCommandIT {
     Path tmp = Files.createDirectory(dir.resolve("tmp"));
     int kafkaPort = freePort();
     int emulatorPort = freePort();
-    try (JobProcess services = JobProcess.command(
-        List.of("demo", "--no-job", "--broker-port", Integer.toString(kafkaPort), "--emulator-port", Integer.toString(emulatorPort)),
-        Map.of(), dir.resolve("services.log"), dir, List.of("-Djava.io.tmpdir=" + tmp))) {
+    try (JobProcess services =
+        JobProcess.command(
+            List.of(
+                "demo",
+                "--no-job",
+                "--broker-port",
+                Integer.toString(kafkaPort),
+                "--emulator-port",
+                Integer.toString(emulatorPort)),
+            Map.of(),
+            dir.resolve("services.log"),
+            dir,
+            List.of("-Djava.io.tmpdir=" + tmp))) {
       services.start();
       services.awaitLog("Ctrl-C or SIGTERM stops both", Duration.ofSeconds(90));
 
@@ -80,11 +97,15 @@ class DemoCommandIT {
   }
 
   private static void await(JobProcess process) {
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500))
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(150))
+        .pollInterval(Duration.ofMillis(500))
         .until(() -> !process.isAlive());
   }
 
-  /** What is left in a directory, JVM perf data aside (the JVM keeps it in the OS temp dir anyway). */
+  /**
+   * What is left in a directory, JVM perf data aside (the JVM keeps it in the OS temp dir anyway).
+   */
   private static List<Path> leftIn(Path dir) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       return files.filter(p -> !p.getFileName().toString().startsWith("hsperfdata")).toList();

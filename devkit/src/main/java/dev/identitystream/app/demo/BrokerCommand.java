@@ -18,9 +18,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code broker}: a real single-node Kafka broker (KRaft, broker and controller in this JVM) on
  * 127.0.0.1, with a data directory that outlives it: topics, records, committed offsets and
- * transactions are there on the next start. For {@code config/local.properties}
- * ({@code bootstrap.servers=127.0.0.1:9092}) without Docker. Runs until SIGTERM or Ctrl-C, which
- * stop it cleanly (controlled shutdown) with exit 0.
+ * transactions are there on the next start. For {@code config/local.properties} ({@code
+ * bootstrap.servers=127.0.0.1:9092}) without Docker. Runs until SIGTERM or Ctrl-C, which stop it
+ * cleanly (controlled shutdown) with exit 0.
  */
 @Command(
     name = "broker",
@@ -41,12 +41,20 @@ public final class BrokerCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--port", defaultValue = "9092", paramLabel = "PORT",
-      description = "Client port on 127.0.0.1 (default: ${DEFAULT-VALUE}, as in config/local.properties).")
+  @Option(
+      names = "--port",
+      defaultValue = "9092",
+      paramLabel = "PORT",
+      description =
+          "Client port on 127.0.0.1 (default: ${DEFAULT-VALUE}, as in config/local.properties).")
   int port;
 
-  @Option(names = "--data-dir", defaultValue = "kafka-data", paramLabel = "DIR",
-      description = "Where the broker keeps its data; reused when it exists (default: ./${DEFAULT-VALUE}).")
+  @Option(
+      names = "--data-dir",
+      defaultValue = "kafka-data",
+      paramLabel = "DIR",
+      description =
+          "Where the broker keeps its data; reused when it exists (default: ./${DEFAULT-VALUE}).")
   Path dataDir;
 
   @Override
@@ -58,7 +66,11 @@ public final class BrokerCommand implements Callable<Integer> {
       return ExitCodes.USAGE;
     }
     Path dir = dataDir.toAbsolutePath().normalize();
-    BrokerOptions brokerOptions = BrokerOptions.defaults().withWorkDir(dir).withPort(port).withStartTimeout(Duration.ofSeconds(90));
+    BrokerOptions brokerOptions =
+        BrokerOptions.defaults()
+            .withWorkDir(dir)
+            .withPort(port)
+            .withStartTimeout(Duration.ofSeconds(90));
     Optional<String> problem = EmbeddedKafkaBroker.whyCannotStart(brokerOptions);
     if (problem.isPresent()) {
       err.println("broker: cannot start: " + problem.get());
@@ -66,7 +78,12 @@ public final class BrokerCommand implements Callable<Integer> {
     }
     boolean reused = EmbeddedKafkaBroker.hasData(dir);
     quietKafkaLogs();
-    out.println((reused ? "Starting the Kafka broker on its data in " : "Starting a new Kafka broker with its data in ") + dir + " ...");
+    out.println(
+        (reused
+                ? "Starting the Kafka broker on its data in "
+                : "Starting a new Kafka broker with its data in ")
+            + dir
+            + " ...");
     out.flush();
     try (JobLifecycle lifecycle = JobLifecycle.install()) {
       EmbeddedKafkaBroker broker;
@@ -77,10 +94,15 @@ public final class BrokerCommand implements Callable<Integer> {
         return ExitCodes.FAILURE;
       }
       try (broker) {
-        out.println("Kafka broker (KRaft, single node) listening on " + broker.bootstrapServers()
-            + (reused ? "; topics, records and offsets of earlier runs are kept" : ""));
-        out.println("Use it with bootstrap.servers=" + broker.bootstrapServers() + " (config/local.properties)."
-            + " Ctrl-C or SIGTERM stops it cleanly.");
+        out.println(
+            "Kafka broker (KRaft, single node) listening on "
+                + broker.bootstrapServers()
+                + (reused ? "; topics, records and offsets of earlier runs are kept" : ""));
+        out.println(
+            "Use it with bootstrap.servers="
+                + broker.bootstrapServers()
+                + " (config/local.properties)."
+                + " Ctrl-C or SIGTERM stops it cleanly.");
         out.flush();
         lifecycle.awaitSignal();
         out.println(lifecycle.signalName() + " received: stopping the broker...");
@@ -94,7 +116,8 @@ public final class BrokerCommand implements Callable<Integer> {
 
   /** The in-process broker's start-up and shutdown warnings are noise here; errors still show. */
   static void quietKafkaLogs() {
-    if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+    if (org.slf4j.LoggerFactory.getILoggerFactory()
+        instanceof ch.qos.logback.classic.LoggerContext context) {
       context.getLogger("kafka").setLevel(ch.qos.logback.classic.Level.ERROR);
       context.getLogger("org.apache.kafka").setLevel(ch.qos.logback.classic.Level.ERROR);
     }

@@ -63,29 +63,51 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--keep-running", description = "Keep broker, emulator and job up until Ctrl-C.")
   boolean keepRunning;
 
-  @Option(names = "--no-job", description = "Start only the broker and the emulator (no job, no sample requests) until Ctrl-C, for your own run.")
+  @Option(
+      names = "--no-job",
+      description =
+          "Start only the broker and the emulator (no job, no sample requests) until Ctrl-C, for your own run.")
   boolean noJob;
 
-  @Option(names = "--broker-port", defaultValue = "9092", paramLabel = "PORT", description = "With --no-job: the broker's port (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--broker-port",
+      defaultValue = "9092",
+      paramLabel = "PORT",
+      description = "With --no-job: the broker's port (default: ${DEFAULT-VALUE}).")
   int brokerPort;
 
-  @Option(names = "--emulator-port", defaultValue = "8089", paramLabel = "PORT", description = "With --no-job: the emulator's port (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--emulator-port",
+      defaultValue = "8089",
+      paramLabel = "PORT",
+      description = "With --no-job: the emulator's port (default: ${DEFAULT-VALUE}).")
   int emulatorPort;
 
-  @Option(names = "--requests", defaultValue = "20", description = "Successful sample requests (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--requests",
+      defaultValue = "20",
+      description = "Successful sample requests (default: ${DEFAULT-VALUE}).")
   int requests;
 
-  @Option(names = "--latency-ms", defaultValue = "50", description = "Emulator latency (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--latency-ms",
+      defaultValue = "50",
+      description = "Emulator latency (default: ${DEFAULT-VALUE}).")
   long latencyMs;
 
-  @Option(names = "--timeout-s", defaultValue = "120", description = "Give up waiting for outputs after this long (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--timeout-s",
+      defaultValue = "120",
+      description = "Give up waiting for outputs after this long (default: ${DEFAULT-VALUE}).")
   long timeoutSeconds;
 
   @Override
   public Integer call() throws Exception {
     BrokerCommand.quietKafkaLogs();
     try (JobLifecycle lifecycle = JobLifecycle.install()) {
-      return noJob ? DemoServices.run(spec.commandLine(), brokerPort, emulatorPort, latencyMs, lifecycle) : demo(lifecycle);
+      return noJob
+          ? DemoServices.run(spec.commandLine(), brokerPort, emulatorPort, latencyMs, lifecycle)
+          : demo(lifecycle);
     }
   }
 
@@ -97,8 +119,12 @@ public final class DemoCommand implements Callable<Integer> {
     out.println("Starting an embedded Kafka broker and the Plaid emulator...");
     out.flush();
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(BrokerOptions.defaults());
-        PlaidEmulator emulator = PlaidEmulator.start(
-            EmulatorOptions.builder().credentials(clientId, secret).latency(Duration.ofMillis(latencyMs)).build())) {
+        PlaidEmulator emulator =
+            PlaidEmulator.start(
+                EmulatorOptions.builder()
+                    .credentials(clientId, secret)
+                    .latency(Duration.ofMillis(latencyMs))
+                    .build())) {
       Map<String, String> defaults = new LinkedHashMap<>();
       defaults.put("bootstrap.servers", broker.bootstrapServers());
       defaults.put(StreamsConfig.APPLICATION_ID_CONFIG, "plaid-identity-stream-demo");
@@ -109,29 +135,56 @@ public final class DemoCommand implements Callable<Integer> {
       defaults.put(AppConfig.PLAID_SECRET_CONFIG, secret);
       defaults.put(AppConfig.METRICS_PORT_CONFIG, "0");
       AppConfig config = options.load(defaults);
-      out.println("Kafka: " + broker.bootstrapServers() + "   Plaid emulator: " + emulator.baseUrl());
+      out.println(
+          "Kafka: " + broker.bootstrapServers() + "   Plaid emulator: " + emulator.baseUrl());
       try (Observability observability = Observability.create(config);
-          StreamingJob job = new StreamingJob(config, PlaidClients.create(config, observability.metrics()),
-              Clock.systemUTC(), observability.metrics())) {
+          StreamingJob job =
+              new StreamingJob(
+                  config,
+                  PlaidClients.create(config, observability.metrics()),
+                  Clock.systemUTC(),
+                  observability.metrics())) {
         observability.bind(job);
         job.start();
-        observability.url().ifPresent(url -> out.println("Metrics: " + url + "/metrics   Health: " + url + "/health/ready"));
-        DemoFeed.Expected expected = new DemoFeed(config, broker.bootstrapServers(), requests).produce();
-        out.println("Fed " + expected.describe() + " into " + config.topics().requests() + "; waiting for the job...");
+        observability
+            .url()
+            .ifPresent(
+                url ->
+                    out.println("Metrics: " + url + "/metrics   Health: " + url + "/health/ready"));
+        DemoFeed.Expected expected =
+            new DemoFeed(config, broker.bootstrapServers(), requests).produce();
+        out.println(
+            "Fed "
+                + expected.describe()
+                + " into "
+                + config.topics().requests()
+                + "; waiting for the job...");
         out.flush();
-        DemoSummary summary = DemoSummary.collect(config.topics(), broker.bootstrapServers(), expected,
-            Duration.ofSeconds(timeoutSeconds), lifecycle::stopRequested);
+        DemoSummary summary =
+            DemoSummary.collect(
+                config.topics(),
+                broker.bootstrapServers(),
+                expected,
+                Duration.ofSeconds(timeoutSeconds),
+                lifecycle::stopRequested);
         summary.print(out);
         if (lifecycle.stopRequested()) {
-          out.println(lifecycle.signalName() + " received: stopping and deleting the demo's temporary directories.");
+          out.println(
+              lifecycle.signalName()
+                  + " received: stopping and deleting the demo's temporary directories.");
           return ExitCodes.OK;
         }
         if (keepRunning && job.streams().state() == KafkaStreams.State.RUNNING) {
-          out.println("Still running (Ctrl-C to stop). Produce to " + config.topics().requests() + " at "
-              + broker.bootstrapServers() + ". This demo's job processes every request on this broker: to try"
-              + " your own run, stop this and use demo --no-job (or broker) instead.");
+          out.println(
+              "Still running (Ctrl-C to stop). Produce to "
+                  + config.topics().requests()
+                  + " at "
+                  + broker.bootstrapServers()
+                  + ". This demo's job processes every request on this broker: to try"
+                  + " your own run, stop this and use demo --no-job (or broker) instead.");
           out.flush();
-          lifecycle.await(job, Duration.ofMillis(200)); // until Ctrl-C or SIGTERM (or the job stops)
+          lifecycle.await(
+              job, Duration.ofMillis(200)); // until Ctrl-C or SIGTERM (or the job stops)
           return ExitCodes.OK;
         }
         summary.printNextSteps(out);

@@ -24,15 +24,25 @@ final class DemoServices {
 
   private DemoServices() {}
 
-  static int run(CommandLine commandLine, int brokerPort, int emulatorPort, long latencyMs, JobLifecycle lifecycle)
+  static int run(
+      CommandLine commandLine,
+      int brokerPort,
+      int emulatorPort,
+      long latencyMs,
+      JobLifecycle lifecycle)
       throws InterruptedException {
     PrintWriter out = commandLine.getOut();
     PrintWriter err = commandLine.getErr();
     BrokerOptions brokerOptions = BrokerOptions.defaults().withPort(brokerPort);
     Optional<String> busy = EmbeddedKafkaBroker.whyCannotStart(brokerOptions);
     if (busy.isPresent()) {
-      err.println("demo: cannot start the broker: " + busy.get() + " (a broker already running? then start only"
-          + " the emulator: emulator --port " + emulatorPort + ")");
+      err.println(
+          "demo: cannot start the broker: "
+              + busy.get()
+              + " (a broker already running? then start only"
+              + " the emulator: emulator --port "
+              + emulatorPort
+              + ")");
       return ExitCodes.FAILURE;
     }
     String clientId = System.getenv(ConfigLoader.ENV_CLIENT_ID);
@@ -42,18 +52,35 @@ final class DemoServices {
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(brokerOptions)) {
       PlaidEmulator emulator;
       try {
-        emulator = PlaidEmulator.start(EmulatorOptions.builder().port(emulatorPort).credentials(clientId, secret)
-            .latency(Duration.ofMillis(latencyMs)).build());
+        emulator =
+            PlaidEmulator.start(
+                EmulatorOptions.builder()
+                    .port(emulatorPort)
+                    .credentials(clientId, secret)
+                    .latency(Duration.ofMillis(latencyMs))
+                    .build());
       } catch (RuntimeException e) {
-        err.println("demo: cannot start the emulator on 127.0.0.1:" + emulatorPort + ": " + ErrorText.describe(e));
+        err.println(
+            "demo: cannot start the emulator on 127.0.0.1:"
+                + emulatorPort
+                + ": "
+                + ErrorText.describe(e));
         return ExitCodes.FAILURE;
       }
       try (emulator) {
-        out.println("Kafka broker:   " + broker.bootstrapServers() + " (data deleted on stop; the broker command keeps it)");
-        out.println("Plaid emulator: " + emulator.baseUrl() + (secret == null ? " (accepts any credentials)"
-            : " (expects PLAID_CLIENT_ID and PLAID_SECRET as set here)"));
+        out.println(
+            "Kafka broker:   "
+                + broker.bootstrapServers()
+                + " (data deleted on stop; the broker command keeps it)");
+        out.println(
+            "Plaid emulator: "
+                + emulator.baseUrl()
+                + (secret == null
+                    ? " (accepts any credentials)"
+                    : " (expects PLAID_CLIENT_ID and PLAID_SECRET as set here)"));
         out.println("In another terminal (README, \"From the demo to a local pipeline\"):");
-        out.println("  PLAID_CLIENT_ID=local PLAID_SECRET=local-secret java -jar target/plaid-identity-stream.jar run --config config/local.properties");
+        out.println(
+            "  PLAID_CLIENT_ID=local PLAID_SECRET=local-secret java -jar target/plaid-identity-stream.jar run --config config/local.properties");
         out.println("Ctrl-C or SIGTERM stops both.");
         out.flush();
         lifecycle.awaitSignal();

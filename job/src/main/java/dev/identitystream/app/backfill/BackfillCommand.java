@@ -41,15 +41,24 @@ public final class BackfillCommand implements Callable<Integer> {
   @Mixin ConfigOptions options;
   @Spec CommandSpec spec;
 
-  @Option(names = "--progress-every-s", paramLabel = "SECONDS", defaultValue = "5", description = "Seconds between progress lines when not on a terminal (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--progress-every-s",
+      paramLabel = "SECONDS",
+      defaultValue = "5",
+      description =
+          "Seconds between progress lines when not on a terminal (default: ${DEFAULT-VALUE}).")
   long progressEverySeconds;
 
   @Override
   public Integer call() throws Exception {
     AppConfig config = options.load();
     ConfigChecks.require(ConfigChecks.forJob(config, true));
-    BackfillRun run = new BackfillRun(
-        config, spec.commandLine().getOut(), spec.commandLine().getErr(), Duration.ofSeconds(progressEverySeconds));
+    BackfillRun run =
+        new BackfillRun(
+            config,
+            spec.commandLine().getOut(),
+            spec.commandLine().getErr(),
+            Duration.ofSeconds(progressEverySeconds));
     return run.run(() -> PlaidClients.create(config), () -> null);
   }
 }

@@ -63,9 +63,14 @@ final class BackfillProgress {
     StringBuilder text = new StringBuilder();
     if (terminal) {
       int filled = total == 0 ? BAR_WIDTH : (int) (BAR_WIDTH * done / total);
-      text.append('[').append("#".repeat(filled)).append(".".repeat(BAR_WIDTH - filled)).append("] ");
+      text.append('[')
+          .append("#".repeat(filled))
+          .append(".".repeat(BAR_WIDTH - filled))
+          .append("] ");
     }
-    return text.append(String.format("%d/%d requests (%d%%), %.0f/s, ETA %s", done, total, percent, rate, eta)).toString();
+    return text.append(
+            String.format("%d/%d requests (%d%%), %.0f/s, ETA %s", done, total, percent, rate, eta))
+        .toString();
   }
 
   private static String clock(long seconds) {

@@ -25,12 +25,16 @@ import org.apache.kafka.common.header.Header;
 record BackfillSummary(long requests, Outputs outputs, Duration duration) {
 
   /**
-   * The output records committed between two sets of offsets, read back with {@code
-   * read_committed} ({@link OutputReader}) and counted: accounts, Items OK/ERROR, Item errors by
-   * code, DLQ by reason (both sorted by name). Immutable.
+   * The output records committed between two sets of offsets, read back with {@code read_committed}
+   * ({@link OutputReader}) and counted: accounts, Items OK/ERROR, Item errors by code, DLQ by
+   * reason (both sorted by name). Immutable.
    */
   record Outputs(
-      long accounts, long itemsOk, long itemsError, SortedMap<String, Long> errorsByCode, SortedMap<String, Long> dlqByReason) {
+      long accounts,
+      long itemsOk,
+      long itemsError,
+      SortedMap<String, Long> errorsByCode,
+      SortedMap<String, Long> dlqByReason) {
 
     Outputs {
       errorsByCode = Collections.unmodifiableSortedMap(new TreeMap<>(errorsByCode));
@@ -38,25 +42,39 @@ record BackfillSummary(long requests, Outputs outputs, Duration duration) {
     }
 
     /** Reads the output partitions from {@code from} up to {@code to} (exclusive) and counts. */
-    static Outputs read(AppConfig config, Map<TopicPartition, Long> from, Map<TopicPartition, Long> to, Duration timeout) {
+    static Outputs read(
+        AppConfig config,
+        Map<TopicPartition, Long> from,
+        Map<TopicPartition, Long> to,
+        Duration timeout) {
       Topics topics = config.topics();
       long[] counts = new long[3]; // accounts, Items OK, Items ERROR
       SortedMap<String, Long> errorsByCode = new TreeMap<>();
       SortedMap<String, Long> dlqByReason = new TreeMap<>();
-      try (OutputReader reader = OutputReader.between(config.kafkaProps(), from, to, "backfill-summary-")) {
-        boolean read = reader.read(record -> {
-          String topic = record.topic();
-          if (topic.equals(topics.accounts())) {
-            counts[0]++;
-          } else if (topic.equals(topics.items())) {
-            counts["OK".equals(field(record, "status")) ? 1 : 2]++;
-          } else if (topic.equals(topics.itemErrors())) {
-            errorsByCode.merge(field(record, "error_code"), 1L, Long::sum);
-          } else if (topic.equals(topics.dlq())) {
-            Header reason = record.headers().lastHeader(DlqHeaders.REASON);
-            dlqByReason.merge(reason == null ? "UNKNOWN" : new String(reason.value(), StandardCharsets.UTF_8), 1L, Long::sum);
-          }
-        }, () -> false, timeout);
+      try (OutputReader reader =
+          OutputReader.between(config.kafkaProps(), from, to, "backfill-summary-")) {
+        boolean read =
+            reader.read(
+                record -> {
+                  String topic = record.topic();
+                  if (topic.equals(topics.accounts())) {
+                    counts[0]++;
+                  } else if (topic.equals(topics.items())) {
+                    counts["OK".equals(field(record, "status")) ? 1 : 2]++;
+                  } else if (topic.equals(topics.itemErrors())) {
+                    errorsByCode.merge(field(record, "error_code"), 1L, Long::sum);
+                  } else if (topic.equals(topics.dlq())) {
+                    Header reason = record.headers().lastHeader(DlqHeaders.REASON);
+                    dlqByReason.merge(
+                        reason == null
+                            ? "UNKNOWN"
+                            : new String(reason.value(), StandardCharsets.UTF_8),
+                        1L,
+                        Long::sum);
+                  }
+                },
+                () -> false,
+                timeout);
         if (!read) {
           throw new IllegalStateException("could not read the outputs back within " + timeout);
         }

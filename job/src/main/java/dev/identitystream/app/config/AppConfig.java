@@ -11,11 +11,11 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
@@ -24,9 +24,9 @@ import org.apache.kafka.common.config.types.Password;
  * properties file is a Kafka key and passes straight through to Kafka Streams (and its clients).
  *
  * <p>App keys are those starting with {@code plaid.}, {@code input.}, {@code stage.}, {@code
- * metrics.}, {@code topics.} or {@code cassette.}, plus the six {@code topic.<name>} keys. An unknown app key fails
- * at start with a message naming it. Other {@code topic.*} keys are Kafka Streams' own prefix for
- * internal-topic settings and pass through.
+ * metrics.}, {@code topics.} or {@code cassette.}, plus the six {@code topic.<name>} keys. An
+ * unknown app key fails at start with a message naming it. Other {@code topic.*} keys are Kafka
+ * Streams' own prefix for internal-topic settings and pass through.
  */
 public final class AppConfig extends AbstractConfig {
 
@@ -81,7 +81,8 @@ public final class AppConfig extends AbstractConfig {
           + " Plaid's client-level RATE_LIMIT_EXCEEDED and timeouts, and on rising latency; grow"
           + " again when they stop. false keeps plaid.max.in.flight.";
   public static final String PLAID_CONCURRENCY_MIN_CONFIG = "plaid.concurrency.min";
-  private static final String PLAID_CONCURRENCY_MIN_DOC = "Floor of the adaptive concurrency limit, per instance.";
+  private static final String PLAID_CONCURRENCY_MIN_DOC =
+      "Floor of the adaptive concurrency limit, per instance.";
   public static final String PLAID_ITEM_SPACING_MS_CONFIG = "plaid.item.rate.limit.spacing.ms";
   private static final String PLAID_ITEM_SPACING_MS_DOC =
       "After Plaid answers an Item-level rate limit (IDENTITY_LIMIT and kin), the least time between"
@@ -163,47 +164,248 @@ public final class AppConfig extends AbstractConfig {
 
   public static final ConfigDef DEFINITION =
       new ConfigDef()
-          .define(TOPIC_REQUESTS_CONFIG, Type.STRING, Topics.DEFAULTS.requests(), new ConfigDef.NonEmptyString(), Importance.HIGH, TOPIC_DOC.formatted("input"))
-          .define(TOPIC_ACCOUNTS_CONFIG, Type.STRING, Topics.DEFAULTS.accounts(), new ConfigDef.NonEmptyString(), Importance.HIGH, TOPIC_DOC.formatted("per-account output"))
-          .define(TOPIC_ITEMS_CONFIG, Type.STRING, Topics.DEFAULTS.items(), new ConfigDef.NonEmptyString(), Importance.HIGH, TOPIC_DOC.formatted("Item status (compacted)"))
-          .define(TOPIC_ITEM_ERRORS_CONFIG, Type.STRING, Topics.DEFAULTS.itemErrors(), new ConfigDef.NonEmptyString(), Importance.HIGH, TOPIC_DOC.formatted("Item-error"))
-          .define(TOPIC_DLQ_CONFIG, Type.STRING, Topics.DEFAULTS.dlq(), new ConfigDef.NonEmptyString(), Importance.HIGH, TOPIC_DOC.formatted("dead-letter"))
-          .define(TOPIC_BULK_REQUESTS_CONFIG, Type.STRING, Topics.DEFAULTS.bulkRequests(), new ConfigDef.NonEmptyString(), Importance.HIGH, TOPIC_BULK_REQUESTS_DOC)
+          .define(
+              TOPIC_REQUESTS_CONFIG,
+              Type.STRING,
+              Topics.DEFAULTS.requests(),
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              TOPIC_DOC.formatted("input"))
+          .define(
+              TOPIC_ACCOUNTS_CONFIG,
+              Type.STRING,
+              Topics.DEFAULTS.accounts(),
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              TOPIC_DOC.formatted("per-account output"))
+          .define(
+              TOPIC_ITEMS_CONFIG,
+              Type.STRING,
+              Topics.DEFAULTS.items(),
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              TOPIC_DOC.formatted("Item status (compacted)"))
+          .define(
+              TOPIC_ITEM_ERRORS_CONFIG,
+              Type.STRING,
+              Topics.DEFAULTS.itemErrors(),
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              TOPIC_DOC.formatted("Item-error"))
+          .define(
+              TOPIC_DLQ_CONFIG,
+              Type.STRING,
+              Topics.DEFAULTS.dlq(),
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              TOPIC_DOC.formatted("dead-letter"))
+          .define(
+              TOPIC_BULK_REQUESTS_CONFIG,
+              Type.STRING,
+              Topics.DEFAULTS.bulkRequests(),
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              TOPIC_BULK_REQUESTS_DOC)
           .define(TOPICS_CREATE_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, TOPICS_CREATE_DOC)
-          .define(TOPICS_PARTITIONS_CONFIG, Type.INT, 6, Range.atLeast(1), Importance.LOW, TOPICS_PARTITIONS_DOC)
-          .define(TOPICS_REPLICATION_CONFIG, Type.SHORT, (short) -1, Importance.LOW, TOPICS_REPLICATION_DOC)
-          .define(PLAID_ENV_CONFIG, Type.STRING, "sandbox", ValidString.in("sandbox", "production"), Importance.HIGH, PLAID_ENV_DOC)
+          .define(
+              TOPICS_PARTITIONS_CONFIG,
+              Type.INT,
+              6,
+              Range.atLeast(1),
+              Importance.LOW,
+              TOPICS_PARTITIONS_DOC)
+          .define(
+              TOPICS_REPLICATION_CONFIG,
+              Type.SHORT,
+              (short) -1,
+              Importance.LOW,
+              TOPICS_REPLICATION_DOC)
+          .define(
+              PLAID_ENV_CONFIG,
+              Type.STRING,
+              "sandbox",
+              ValidString.in("sandbox", "production"),
+              Importance.HIGH,
+              PLAID_ENV_DOC)
           .define(PLAID_BASE_URL_CONFIG, Type.STRING, "", Importance.HIGH, PLAID_BASE_URL_DOC)
           .define(PLAID_CLIENT_ID_CONFIG, Type.STRING, "", Importance.HIGH, PLAID_CLIENT_ID_DOC)
           .define(PLAID_SECRET_CONFIG, Type.PASSWORD, "", Importance.HIGH, PLAID_SECRET_DOC)
-          .define(PLAID_MAX_IN_FLIGHT_CONFIG, Type.INT, 256, Range.between(1, 100_000), Importance.HIGH, PLAID_MAX_IN_FLIGHT_DOC)
-          .define(PLAID_REQUESTS_PER_MINUTE_CONFIG, Type.INT, 0, Range.atLeast(0), Importance.HIGH, PLAID_REQUESTS_PER_MINUTE_DOC)
-          .define(PLAID_LIVE_RESERVE_PERCENT_CONFIG, Type.INT, 20, Range.between(0, 100), Importance.MEDIUM, PLAID_LIVE_RESERVE_PERCENT_DOC)
-          .define(PLAID_CONCURRENCY_ADAPTIVE_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, PLAID_CONCURRENCY_ADAPTIVE_DOC)
-          .define(PLAID_CONCURRENCY_MIN_CONFIG, Type.INT, 4, Range.between(1, 100_000), Importance.LOW, PLAID_CONCURRENCY_MIN_DOC)
-          .define(PLAID_ITEM_SPACING_MS_CONFIG, Type.LONG, 4_000L, Range.atLeast(0), Importance.LOW, PLAID_ITEM_SPACING_MS_DOC)
-          .define(PLAID_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(1), Importance.MEDIUM, PLAID_TIMEOUT_MS_DOC)
-          .define(PLAID_DEADLINE_MS_CONFIG, Type.LONG, 120_000L, Range.atLeast(1), Importance.MEDIUM, PLAID_DEADLINE_MS_DOC)
-          .define(PLAID_HTTP_CLIENT_CONFIG, Type.STRING, "apache", ValidString.in("apache", "jdk"), Importance.LOW, PLAID_HTTP_CLIENT_DOC)
-          .define(PLAID_HTTP_IO_THREADS_CONFIG, Type.INT, 2, Range.between(1, 64), Importance.LOW, PLAID_HTTP_IO_THREADS_DOC)
-          .define(PLAID_MAX_RESPONSE_BYTES_CONFIG, Type.INT, 2 * 1024 * 1024, Range.atLeast(1024), Importance.LOW, PLAID_MAX_RESPONSE_BYTES_DOC)
-          .define(PLAID_RETRY_MAX_ATTEMPTS_CONFIG, Type.INT, 10, Range.atLeast(1), Importance.MEDIUM, PLAID_RETRY_MAX_ATTEMPTS_DOC)
-          .define(PLAID_RETRY_BACKOFF_MS_CONFIG, Type.LONG, 200L, Range.atLeast(1), Importance.LOW, PLAID_RETRY_BACKOFF_MS_DOC)
-          .define(PLAID_RETRY_BACKOFF_MAX_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(1), Importance.LOW, PLAID_RETRY_BACKOFF_MAX_MS_DOC)
-          .define(PLAID_BREAKER_FAILURE_RATE_CONFIG, Type.DOUBLE, 50.0, Range.between(1, 100), Importance.LOW, PLAID_BREAKER_FAILURE_RATE_DOC)
-          .define(PLAID_BREAKER_OPEN_MS_CONFIG, Type.LONG, 30_000L, Range.atLeast(1), Importance.LOW, PLAID_BREAKER_OPEN_MS_DOC)
-          .define(PLAID_CLIENT_ERROR_PROBE_MS_CONFIG, Type.LONG, 30_000L, Range.atLeast(1), Importance.LOW, PLAID_CLIENT_ERROR_PROBE_MS_DOC)
-          .define(STAGE_MAX_PENDING_CONFIG, Type.INT, 2048, Range.atLeast(1), Importance.MEDIUM, STAGE_MAX_PENDING_DOC)
-          .define(STAGE_MAX_BLOCK_MS_CONFIG, Type.LONG, 1_000L, Range.atLeast(1), Importance.LOW, STAGE_MAX_BLOCK_MS_DOC)
-          .define(STAGE_DRAIN_INTERVAL_MS_CONFIG, Type.LONG, 2L, Range.atLeast(1), Importance.LOW, STAGE_DRAIN_INTERVAL_MS_DOC)
-          .define(STAGE_STORE_CONFIG, Type.STRING, "rocksdb", ValidString.in("rocksdb", "memory"), Importance.LOW, STAGE_STORE_DOC)
-          .define(INPUT_MAX_RECORD_BYTES_CONFIG, Type.INT, 1024 * 1024, Range.atLeast(64), Importance.MEDIUM, INPUT_MAX_RECORD_BYTES_DOC)
-          .define(METRICS_PORT_CONFIG, Type.INT, 9464, Range.between(-1, 65_535), Importance.MEDIUM, METRICS_PORT_DOC)
-          .define(METRICS_BIND_ADDRESS_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM, METRICS_BIND_ADDRESS_DOC)
+          .define(
+              PLAID_MAX_IN_FLIGHT_CONFIG,
+              Type.INT,
+              256,
+              Range.between(1, 100_000),
+              Importance.HIGH,
+              PLAID_MAX_IN_FLIGHT_DOC)
+          .define(
+              PLAID_REQUESTS_PER_MINUTE_CONFIG,
+              Type.INT,
+              0,
+              Range.atLeast(0),
+              Importance.HIGH,
+              PLAID_REQUESTS_PER_MINUTE_DOC)
+          .define(
+              PLAID_LIVE_RESERVE_PERCENT_CONFIG,
+              Type.INT,
+              20,
+              Range.between(0, 100),
+              Importance.MEDIUM,
+              PLAID_LIVE_RESERVE_PERCENT_DOC)
+          .define(
+              PLAID_CONCURRENCY_ADAPTIVE_CONFIG,
+              Type.BOOLEAN,
+              true,
+              Importance.MEDIUM,
+              PLAID_CONCURRENCY_ADAPTIVE_DOC)
+          .define(
+              PLAID_CONCURRENCY_MIN_CONFIG,
+              Type.INT,
+              4,
+              Range.between(1, 100_000),
+              Importance.LOW,
+              PLAID_CONCURRENCY_MIN_DOC)
+          .define(
+              PLAID_ITEM_SPACING_MS_CONFIG,
+              Type.LONG,
+              4_000L,
+              Range.atLeast(0),
+              Importance.LOW,
+              PLAID_ITEM_SPACING_MS_DOC)
+          .define(
+              PLAID_TIMEOUT_MS_CONFIG,
+              Type.LONG,
+              10_000L,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              PLAID_TIMEOUT_MS_DOC)
+          .define(
+              PLAID_DEADLINE_MS_CONFIG,
+              Type.LONG,
+              120_000L,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              PLAID_DEADLINE_MS_DOC)
+          .define(
+              PLAID_HTTP_CLIENT_CONFIG,
+              Type.STRING,
+              "apache",
+              ValidString.in("apache", "jdk"),
+              Importance.LOW,
+              PLAID_HTTP_CLIENT_DOC)
+          .define(
+              PLAID_HTTP_IO_THREADS_CONFIG,
+              Type.INT,
+              2,
+              Range.between(1, 64),
+              Importance.LOW,
+              PLAID_HTTP_IO_THREADS_DOC)
+          .define(
+              PLAID_MAX_RESPONSE_BYTES_CONFIG,
+              Type.INT,
+              2 * 1024 * 1024,
+              Range.atLeast(1024),
+              Importance.LOW,
+              PLAID_MAX_RESPONSE_BYTES_DOC)
+          .define(
+              PLAID_RETRY_MAX_ATTEMPTS_CONFIG,
+              Type.INT,
+              10,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              PLAID_RETRY_MAX_ATTEMPTS_DOC)
+          .define(
+              PLAID_RETRY_BACKOFF_MS_CONFIG,
+              Type.LONG,
+              200L,
+              Range.atLeast(1),
+              Importance.LOW,
+              PLAID_RETRY_BACKOFF_MS_DOC)
+          .define(
+              PLAID_RETRY_BACKOFF_MAX_MS_CONFIG,
+              Type.LONG,
+              10_000L,
+              Range.atLeast(1),
+              Importance.LOW,
+              PLAID_RETRY_BACKOFF_MAX_MS_DOC)
+          .define(
+              PLAID_BREAKER_FAILURE_RATE_CONFIG,
+              Type.DOUBLE,
+              50.0,
+              Range.between(1, 100),
+              Importance.LOW,
+              PLAID_BREAKER_FAILURE_RATE_DOC)
+          .define(
+              PLAID_BREAKER_OPEN_MS_CONFIG,
+              Type.LONG,
+              30_000L,
+              Range.atLeast(1),
+              Importance.LOW,
+              PLAID_BREAKER_OPEN_MS_DOC)
+          .define(
+              PLAID_CLIENT_ERROR_PROBE_MS_CONFIG,
+              Type.LONG,
+              30_000L,
+              Range.atLeast(1),
+              Importance.LOW,
+              PLAID_CLIENT_ERROR_PROBE_MS_DOC)
+          .define(
+              STAGE_MAX_PENDING_CONFIG,
+              Type.INT,
+              2048,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              STAGE_MAX_PENDING_DOC)
+          .define(
+              STAGE_MAX_BLOCK_MS_CONFIG,
+              Type.LONG,
+              1_000L,
+              Range.atLeast(1),
+              Importance.LOW,
+              STAGE_MAX_BLOCK_MS_DOC)
+          .define(
+              STAGE_DRAIN_INTERVAL_MS_CONFIG,
+              Type.LONG,
+              2L,
+              Range.atLeast(1),
+              Importance.LOW,
+              STAGE_DRAIN_INTERVAL_MS_DOC)
+          .define(
+              STAGE_STORE_CONFIG,
+              Type.STRING,
+              "rocksdb",
+              ValidString.in("rocksdb", "memory"),
+              Importance.LOW,
+              STAGE_STORE_DOC)
+          .define(
+              INPUT_MAX_RECORD_BYTES_CONFIG,
+              Type.INT,
+              1024 * 1024,
+              Range.atLeast(64),
+              Importance.MEDIUM,
+              INPUT_MAX_RECORD_BYTES_DOC)
+          .define(
+              METRICS_PORT_CONFIG,
+              Type.INT,
+              9464,
+              Range.between(-1, 65_535),
+              Importance.MEDIUM,
+              METRICS_PORT_DOC)
+          .define(
+              METRICS_BIND_ADDRESS_CONFIG,
+              Type.STRING,
+              "127.0.0.1",
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
+              METRICS_BIND_ADDRESS_DOC)
           .define(CASSETTE_KEY_CONFIG, Type.PASSWORD, "", Importance.LOW, CASSETTE_KEY_DOC);
 
   private static final Set<String> TOPIC_KEYS =
-      Set.of(TOPIC_REQUESTS_CONFIG, TOPIC_ACCOUNTS_CONFIG, TOPIC_ITEMS_CONFIG, TOPIC_ITEM_ERRORS_CONFIG, TOPIC_DLQ_CONFIG,
+      Set.of(
+          TOPIC_REQUESTS_CONFIG,
+          TOPIC_ACCOUNTS_CONFIG,
+          TOPIC_ITEMS_CONFIG,
+          TOPIC_ITEM_ERRORS_CONFIG,
+          TOPIC_DLQ_CONFIG,
           TOPIC_BULK_REQUESTS_CONFIG);
 
   private final Map<String, Object> kafkaProps;
@@ -220,7 +422,8 @@ public final class AppConfig extends AbstractConfig {
   /** Whether a key belongs to the job rather than to Kafka. */
   public static boolean isAppKey(String key) {
     // Kafka's own metrics.* keys (metrics.recording.level, ...) share a prefix with ours.
-    return TOPIC_KEYS.contains(key) || (APP_PREFIXES.stream().anyMatch(key::startsWith) && !KafkaKeys.isKafkaKey(key));
+    return TOPIC_KEYS.contains(key)
+        || (APP_PREFIXES.stream().anyMatch(key::startsWith) && !KafkaKeys.isKafkaKey(key));
   }
 
   private static Map<String, Object> appKeys(Map<String, ?> merged) {
@@ -228,9 +431,12 @@ public final class AppConfig extends AbstractConfig {
     for (Map.Entry<String, ?> entry : merged.entrySet()) {
       if (isAppKey(entry.getKey())) {
         if (!DEFINITION.names().contains(entry.getKey())) {
-          String hint = KafkaKeys.suggest(entry.getKey(), DEFINITION.names())
-              .map(near -> "; did you mean " + near + "?")
-              .orElse("; the job's settings are " + new TreeMap<>(DEFINITION.configKeys()).keySet());
+          String hint =
+              KafkaKeys.suggest(entry.getKey(), DEFINITION.names())
+                  .map(near -> "; did you mean " + near + "?")
+                  .orElse(
+                      "; the job's settings are "
+                          + new TreeMap<>(DEFINITION.configKeys()).keySet());
           throw new ConfigException("Unknown setting '" + entry.getKey() + "'" + hint);
         }
         app.put(entry.getKey(), entry.getValue());
@@ -241,11 +447,12 @@ public final class AppConfig extends AbstractConfig {
 
   private static Map<String, Object> kafkaKeys(Map<String, ?> merged) {
     Map<String, Object> kafka = new HashMap<>();
-    merged.forEach((key, value) -> {
-      if (!isAppKey(key)) {
-        kafka.put(key, value);
-      }
-    });
+    merged.forEach(
+        (key, value) -> {
+          if (!isAppKey(key)) {
+            kafka.put(key, value);
+          }
+        });
     return kafka;
   }
 
@@ -281,9 +488,15 @@ public final class AppConfig extends AbstractConfig {
         + RECORD_ENVELOPE_BYTES;
   }
 
-  /** The producer's effective {@code max.request.size}: the user's, else {@link #defaultMaxRecordBytes()}. */
+  /**
+   * The producer's effective {@code max.request.size}: the user's, else {@link
+   * #defaultMaxRecordBytes()}.
+   */
   public int maxRequestSize() {
-    for (String key : List.of("producer." + ProducerConfig.MAX_REQUEST_SIZE_CONFIG, ProducerConfig.MAX_REQUEST_SIZE_CONFIG)) {
+    for (String key :
+        List.of(
+            "producer." + ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+            ProducerConfig.MAX_REQUEST_SIZE_CONFIG)) {
       Object value = kafkaProps.get(key);
       if (value != null) {
         try {

@@ -19,8 +19,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * Every check of a configuration that needs no connection, in one place: {@code run}, {@code
  * backfill} and {@code record} refuse to start on any problem ({@link #forJob}); the Kafka-only
  * commands ({@code enqueue}, {@code tail}, {@code redrive}) check the Kafka part ({@link
- * #forKafkaClients}); {@code validate-config} prints them all. A check added here is made by all
- * of them.
+ * #forKafkaClients}); {@code validate-config} prints them all. A check added here is made by all of
+ * them.
  *
  * <p>App keys' types and ranges are checked earlier, by {@link AppConfig}'s {@code ConfigDef}; this
  * class checks what a {@code ConfigDef} cannot: presence of credentials, URL rules, the syntax and
@@ -73,12 +73,16 @@ public final class ConfigChecks {
     Map<String, Object> kafka = config.kafkaProps();
     for (String key : new TreeSet<>(kafka.keySet())) {
       if (!KafkaKeys.isKafkaKey(key)) {
-        String hint = KafkaKeys.suggest(key, AppConfig.DEFINITION.names()).map(k -> "; did you mean " + k + "?").orElse("");
+        String hint =
+            KafkaKeys.suggest(key, AppConfig.DEFINITION.names())
+                .map(k -> "; did you mean " + k + "?")
+                .orElse("");
         problems.add(new Problem(key, "not a setting of this job nor of Kafka" + hint));
       }
     }
     int before = problems.size();
-    bootstrapServers(kafka.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG), resolveHosts, problems);
+    bootstrapServers(
+        kafka.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG), resolveHosts, problems);
     if (problems.size() == before) {
       try {
         new StreamsConfig(StreamingJob.streamsProperties(config)); // Kafka's own value checks
@@ -104,14 +108,24 @@ public final class ConfigChecks {
 
   private static void credentials(AppConfig config, List<Problem> problems) {
     if (config.getString(AppConfig.PLAID_CLIENT_ID_CONFIG).isBlank()) {
-      problems.add(new Problem(AppConfig.PLAID_CLIENT_ID_CONFIG,
-          "not set; set " + ConfigLoader.ENV_CLIENT_ID + " in the environment (or " + ConfigLoader.ENV_CLIENT_ID_FILE
-              + " to a file holding it, or the key in a file readable only by its owner)"));
+      problems.add(
+          new Problem(
+              AppConfig.PLAID_CLIENT_ID_CONFIG,
+              "not set; set "
+                  + ConfigLoader.ENV_CLIENT_ID
+                  + " in the environment (or "
+                  + ConfigLoader.ENV_CLIENT_ID_FILE
+                  + " to a file holding it, or the key in a file readable only by its owner)"));
     }
     if (config.plaidSecret().value().isEmpty()) {
-      problems.add(new Problem(AppConfig.PLAID_SECRET_CONFIG,
-          "not set; set " + ConfigLoader.ENV_SECRET + " in the environment (or " + ConfigLoader.ENV_SECRET_FILE
-              + " to a file holding it, or the key in a file readable only by its owner)"));
+      problems.add(
+          new Problem(
+              AppConfig.PLAID_SECRET_CONFIG,
+              "not set; set "
+                  + ConfigLoader.ENV_SECRET
+                  + " in the environment (or "
+                  + ConfigLoader.ENV_SECRET_FILE
+                  + " to a file holding it, or the key in a file readable only by its owner)"));
     }
   }
 
@@ -137,7 +151,10 @@ public final class ConfigChecks {
   static void bootstrapServers(Object value, boolean resolveHosts, List<Problem> problems) {
     String key = CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG;
     if (value == null || value.toString().isBlank()) {
-      problems.add(new Problem(key, "not set; e.g. " + key + "=127.0.0.1:9092 (a local broker: the broker command)"));
+      problems.add(
+          new Problem(
+              key,
+              "not set; e.g. " + key + "=127.0.0.1:9092 (a local broker: the broker command)"));
       return;
     }
     for (String raw : value.toString().split(",")) {
@@ -148,11 +165,16 @@ public final class ConfigChecks {
       String host = Utils.getHost(address);
       Integer port = Utils.getPort(address);
       if (host == null || port == null || host.isEmpty() || address.contains("://")) {
-        problems.add(new Problem(key, "'" + address + "' is not host:port (e.g. broker-1:9092, [::1]:9092)"));
+        problems.add(
+            new Problem(
+                key, "'" + address + "' is not host:port (e.g. broker-1:9092, [::1]:9092)"));
       } else if (port < 1 || port > 65_535) {
         problems.add(new Problem(key, "'" + address + "' has port " + port + ", outside 1..65535"));
       } else if (resolveHosts && !resolves(host)) {
-        problems.add(new Problem(key, "host '" + host + "' of '" + address + "' does not resolve from this machine"));
+        problems.add(
+            new Problem(
+                key,
+                "host '" + host + "' of '" + address + "' does not resolve from this machine"));
       }
     }
   }

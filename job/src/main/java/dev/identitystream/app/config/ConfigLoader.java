@@ -23,27 +23,39 @@ import org.apache.kafka.common.config.ConfigException;
  * <p>Environment: {@code PIS_<KEY>} where the key is upper-cased and {@code .} becomes {@code _},
  * {@code -} becomes {@code ___} and {@code _} becomes {@code __} (e.g. {@code
  * PIS_BOOTSTRAP_SERVERS}, {@code PIS_TOPIC_ITEM___ERRORS}); and {@code PLAID_CLIENT_ID}, {@code
- * PLAID_SECRET} for the credentials, or, where those are unset or empty, {@code PLAID_CLIENT_ID_FILE}
- * and {@code PLAID_SECRET_FILE}: the path of a file holding the value alone (Docker and Kubernetes
- * secrets; surrounding whitespace and the final newline are dropped). Secrets are refused as flags,
- * and a properties file holding one must be readable by its owner only. {@code PIS_LOG_FORMAT} and {@code PIS_LOG_LEVEL} belong to the logging
- * configuration ({@code logback.xml}) and are not settings.
+ * PLAID_SECRET} for the credentials, or, where those are unset or empty, {@code
+ * PLAID_CLIENT_ID_FILE} and {@code PLAID_SECRET_FILE}: the path of a file holding the value alone
+ * (Docker and Kubernetes secrets; surrounding whitespace and the final newline are dropped).
+ * Secrets are refused as flags, and a properties file holding one must be readable by its owner
+ * only. {@code PIS_LOG_FORMAT} and {@code PIS_LOG_LEVEL} belong to the logging configuration
+ * ({@code logback.xml}) and are not settings.
  */
 public final class ConfigLoader {
 
   public static final String ENV_PREFIX = "PIS_";
   public static final String ENV_CLIENT_ID = "PLAID_CLIENT_ID";
   public static final String ENV_SECRET = "PLAID_SECRET";
-  /** The path of a file holding the client id alone, read when {@code PLAID_CLIENT_ID} is unset or empty. */
+
+  /**
+   * The path of a file holding the client id alone, read when {@code PLAID_CLIENT_ID} is unset or
+   * empty.
+   */
   public static final String ENV_CLIENT_ID_FILE = "PLAID_CLIENT_ID_FILE";
-  /** The path of a file holding the secret alone, read when {@code PLAID_SECRET} is unset or empty. */
+
+  /**
+   * The path of a file holding the secret alone, read when {@code PLAID_SECRET} is unset or empty.
+   */
   public static final String ENV_SECRET_FILE = "PLAID_SECRET_FILE";
+
   /** A credential file larger than this is not a credential. */
   static final int MAX_CREDENTIAL_FILE_BYTES = 4096;
+
   /** Read by {@code logback.xml}, not by the job: {@code text} (default) or {@code json}. */
   public static final String ENV_LOG_FORMAT = "PIS_LOG_FORMAT";
+
   /** Read by {@code logback.xml}, not by the job: the level of {@code dev.identitystream}. */
   public static final String ENV_LOG_LEVEL = "PIS_LOG_LEVEL";
+
   private static final Set<String> LOGGING_ENV = Set.of(ENV_LOG_FORMAT, ENV_LOG_LEVEL);
 
   private ConfigLoader() {}
@@ -58,7 +70,8 @@ public final class ConfigLoader {
   }
 
   /** The merged key/value map, before validation. */
-  public static Map<String, String> merge(Path file, Map<String, String> env, Map<String, String> flags) {
+  public static Map<String, String> merge(
+      Path file, Map<String, String> env, Map<String, String> flags) {
     Map<String, String> merged = new LinkedHashMap<>();
     if (file != null) {
       Map<String, String> fromFile = readFile(file);
@@ -69,7 +82,8 @@ public final class ConfigLoader {
     }
     env.forEach(
         (name, value) -> {
-          if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()
+          if (name.startsWith(ENV_PREFIX)
+              && name.length() > ENV_PREFIX.length()
               && !LOGGING_ENV.contains(name)) {
             merged.put(envToKey(name.substring(ENV_PREFIX.length())), value);
           }
@@ -82,7 +96,9 @@ public final class ConfigLoader {
         (key, value) -> {
           if (isSecret(key)) {
             throw new ConfigException(
-                key, "(hidden)", "secrets are not accepted on the command line; use the environment or a file readable only by its owner");
+                key,
+                "(hidden)",
+                "secrets are not accepted on the command line; use the environment or a file readable only by its owner");
           }
           merged.put(key, value);
         });
@@ -96,7 +112,8 @@ public final class ConfigLoader {
    * @throws ConfigException naming the file variable and the path (never the value) when the file
    *     is missing, unreadable, empty or too large
    */
-  static Optional<String> credential(Map<String, String> env, String variable, String fileVariable) {
+  static Optional<String> credential(
+      Map<String, String> env, String variable, String fileVariable) {
     String direct = env.get(variable);
     String file = env.get(fileVariable);
     if ((direct == null || direct.isEmpty()) && file != null && !file.isBlank()) {
@@ -114,14 +131,23 @@ public final class ConfigLoader {
     try {
       if (Files.size(path) > MAX_CREDENTIAL_FILE_BYTES) {
         throw new ConfigException(
-            fileVariable, path.toString(), "is larger than " + MAX_CREDENTIAL_FILE_BYTES + " bytes: not a credential");
+            fileVariable,
+            path.toString(),
+            "is larger than " + MAX_CREDENTIAL_FILE_BYTES + " bytes: not a credential");
       }
       bytes = Files.readAllBytes(path);
     } catch (IOException e) {
-      // the exception's text names the path and the cause (e.g. AccessDeniedException), never content
+      // the exception's text names the path and the cause (e.g. AccessDeniedException), never
+      // content
       throw new ConfigException(
-          fileVariable, path.toString(), "cannot be read (" + e.getClass().getSimpleName()
-              + "; the job runs as user " + System.getProperty("user.name") + ")" + alternative);
+          fileVariable,
+          path.toString(),
+          "cannot be read ("
+              + e.getClass().getSimpleName()
+              + "; the job runs as user "
+              + System.getProperty("user.name")
+              + ")"
+              + alternative);
     }
     String value = new String(bytes, StandardCharsets.UTF_8).strip();
     if (value.isEmpty()) {
@@ -137,8 +163,11 @@ public final class ConfigLoader {
       return ours.type == ConfigDef.Type.PASSWORD;
     }
     String lower = key.toLowerCase(Locale.ROOT);
-    return lower.contains("password") || lower.contains("secret") || lower.endsWith("jaas.config")
-        || lower.endsWith(".key") || lower.contains("credentials");
+    return lower.contains("password")
+        || lower.contains("secret")
+        || lower.endsWith("jaas.config")
+        || lower.endsWith(".key")
+        || lower.contains("credentials");
   }
 
   static String envToKey(String suffix) {
@@ -159,7 +188,9 @@ public final class ConfigLoader {
       throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage());
     }
     Map<String, String> map = new LinkedHashMap<>();
-    props.stringPropertyNames().stream().sorted().forEach(name -> map.put(name, props.getProperty(name).trim()));
+    props.stringPropertyNames().stream()
+        .sorted()
+        .forEach(name -> map.put(name, props.getProperty(name).trim()));
     return map;
   }
 
@@ -175,8 +206,13 @@ public final class ConfigLoader {
       open.retainAll(perms);
       if (!open.isEmpty()) {
         throw new ConfigException(
-            "configuration file " + file + " holds a secret but is readable or writable by others"
-                + " (" + open + "); run: chmod 600 " + file);
+            "configuration file "
+                + file
+                + " holds a secret but is readable or writable by others"
+                + " ("
+                + open
+                + "); run: chmod 600 "
+                + file);
       }
     } catch (UnsupportedOperationException e) {
       // not a POSIX file system: nothing to check

@@ -17,7 +17,8 @@ public final class ConfigOptions {
   @Option(
       names = "--set",
       paramLabel = "KEY=VALUE",
-      description = "Override one setting (after the file and PIS_* environment). Secrets are refused here.")
+      description =
+          "Override one setting (after the file and PIS_* environment). Secrets are refused here.")
   Map<String, String> overrides = new LinkedHashMap<>();
 
   /** Loads the layered configuration from the file, the process environment and the flags. */

@@ -19,14 +19,15 @@ import org.apache.kafka.streams.StreamsConfig;
  * The Kafka keys a configuration may hold, from Kafka's own config definitions: Kafka Streams'
  * keys, the consumer's, producer's and admin client's, the same under Kafka Streams' client
  * prefixes ({@code consumer.}, {@code main.consumer.}, {@code restore.consumer.}, {@code
- * global.consumer.}, {@code producer.}, {@code admin.}), topic configs under {@code topic.}, and the
- * free-form {@code client.tag.*} and {@code metrics.context.*}. Anything else is a typo or a key
- * from another tool, and {@link #suggest} finds the nearest known key.
+ * global.consumer.}, {@code producer.}, {@code admin.}), topic configs under {@code topic.}, and
+ * the free-form {@code client.tag.*} and {@code metrics.context.*}. Anything else is a typo or a
+ * key from another tool, and {@link #suggest} finds the nearest known key.
  */
 final class KafkaKeys {
 
   /** Plain keys: Streams, consumer, producer and admin client configs. */
   private static final Set<String> PLAIN = plainKeys();
+
   private static final Set<String> TOPIC_CONFIGS = topicConfigNames();
   private static final Map<String, Set<String>> PREFIXED =
       Map.of(
@@ -53,7 +54,10 @@ final class KafkaKeys {
       }
     }
     return PREFIXED.entrySet().stream()
-        .anyMatch(e -> key.startsWith(e.getKey()) && e.getValue().contains(key.substring(e.getKey().length())));
+        .anyMatch(
+            e ->
+                key.startsWith(e.getKey())
+                    && e.getValue().contains(key.substring(e.getKey().length())));
   }
 
   /**
@@ -65,16 +69,19 @@ final class KafkaKeys {
   static Optional<String> suggest(String key, Set<String> appKeys) {
     Set<String> candidates = new HashSet<>(PLAIN);
     candidates.addAll(appKeys);
-    PREFIXED.forEach((prefix, names) -> {
-      if (key.startsWith(prefix)) {
-        names.forEach(name -> candidates.add(prefix + name));
-      }
-    });
+    PREFIXED.forEach(
+        (prefix, names) -> {
+          if (key.startsWith(prefix)) {
+            names.forEach(name -> candidates.add(prefix + name));
+          }
+        });
     int allowed = Math.max(1, Math.min(3, key.length() / 5));
     return candidates.stream()
         .map(candidate -> Map.entry(candidate, distance(key, candidate)))
         .filter(e -> e.getValue() <= allowed)
-        .min(Comparator.<Map.Entry<String, Integer>>comparingInt(Map.Entry::getValue).thenComparing(Map.Entry::getKey))
+        .min(
+            Comparator.<Map.Entry<String, Integer>>comparingInt(Map.Entry::getValue)
+                .thenComparing(Map.Entry::getKey))
         .map(Map.Entry::getKey);
   }
 
@@ -110,7 +117,9 @@ final class KafkaKeys {
   private static Set<String> topicConfigNames() {
     Set<String> names = new HashSet<>();
     for (Field field : TopicConfig.class.getFields()) {
-      if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class && field.getName().endsWith("_CONFIG")) {
+      if (Modifier.isStatic(field.getModifiers())
+          && field.getType() == String.class
+          && field.getName().endsWith("_CONFIG")) {
         try {
           names.add((String) field.get(null));
         } catch (IllegalAccessException e) {

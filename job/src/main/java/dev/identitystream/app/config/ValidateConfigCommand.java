@@ -48,10 +48,16 @@ public final class ValidateConfigCommand implements Callable<Integer> {
   @Mixin ConfigOptions options;
   @Spec CommandSpec spec;
 
-  @Option(names = "--connect", description = "Also connect: the cluster must answer within 15 s, and the job's topics must exist or be creatable.")
+  @Option(
+      names = "--connect",
+      description =
+          "Also connect: the cluster must answer within 15 s, and the job's topics must exist or be creatable.")
   boolean connect;
 
-  @Option(names = "--no-dns", description = "Do not require the hosts of bootstrap.servers to resolve here (e.g. checking a production file on a laptop).")
+  @Option(
+      names = "--no-dns",
+      description =
+          "Do not require the hosts of bootstrap.servers to resolve here (e.g. checking a production file on a laptop).")
   boolean noDns;
 
   @Override
@@ -67,10 +73,12 @@ public final class ValidateConfigCommand implements Callable<Integer> {
       return ExitCodes.CONFIG;
     }
     out.println("# app settings");
-    new TreeMap<>(config.values()).forEach((key, value) -> out.println(key + "=" + masked(key, value)));
+    new TreeMap<>(config.values())
+        .forEach((key, value) -> out.println(key + "=" + masked(key, value)));
     out.println("# Kafka settings (defaults of the job, then yours)");
     Map<String, Object> kafka = new TreeMap<>();
-    StreamingJob.streamsProperties(config).forEach((key, value) -> kafka.put(key.toString(), value));
+    StreamingJob.streamsProperties(config)
+        .forEach((key, value) -> kafka.put(key.toString(), value));
     kafka.forEach((key, value) -> out.println(key + "=" + masked(key, value)));
     out.println("# configuration is valid");
     out.flush();
@@ -90,25 +98,40 @@ public final class ValidateConfigCommand implements Callable<Integer> {
       var existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<String> present = wanted.stream().filter(existing::contains).toList();
       Map<String, TopicDescription> described =
-          present.isEmpty() ? Map.of() : admin.describeTopics(present).allTopicNames().get(30, TimeUnit.SECONDS);
+          present.isEmpty()
+              ? Map.of()
+              : admin.describeTopics(present).allTopicNames().get(30, TimeUnit.SECONDS);
       for (String topic : wanted) {
         TopicDescription description = described.get(topic);
         if (description != null) {
-          out.println("topic " + topic + ": exists, " + description.partitions().size() + " partition(s)");
+          out.println(
+              "topic " + topic + ": exists, " + description.partitions().size() + " partition(s)");
         } else {
           missing.add(topic);
-          out.println("topic " + topic + ": missing; " + (create ? "run creates it (topics.create=true)" : "topics.create=false, so run refuses to start"));
+          out.println(
+              "topic "
+                  + topic
+                  + ": missing; "
+                  + (create
+                      ? "run creates it (topics.create=true)"
+                      : "topics.create=false, so run refuses to start"));
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new KafkaReachability.UnreachableException("interrupted while listing topics", e);
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new KafkaReachability.UnreachableException("cannot list topics: " + ErrorText.describe(e), e);
+      throw new KafkaReachability.UnreachableException(
+          "cannot list topics: " + ErrorText.describe(e), e);
     }
     out.flush();
     if (!missing.isEmpty() && !create) {
-      spec.commandLine().getErr().println("Kafka is not ready for the job: missing topics " + missing + " and topics.create=false");
+      spec.commandLine()
+          .getErr()
+          .println(
+              "Kafka is not ready for the job: missing topics "
+                  + missing
+                  + " and topics.create=false");
       return ExitCodes.UNAVAILABLE;
     }
     return ExitCodes.OK;

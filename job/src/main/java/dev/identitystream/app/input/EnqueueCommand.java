@@ -33,13 +33,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * Reads access tokens (CSV or JSON Lines) and produces one request event per valid line to the bulk
- * topic {@code topic.backfill-requests} (with {@code --live}, to {@code topic.requests}), checked by
- * the job's own {@link RequestValidator}. The job serves live requests first, so a large enqueue
+ * topic {@code topic.backfill-requests} (with {@code --live}, to {@code topic.requests}), checked
+ * by the job's own {@link RequestValidator}. The job serves live requests first, so a large enqueue
  * never delays them.
  *
  * <p>Key: the line's {@code item_id}, else its {@code request_id}, else none. Never the token, nor
- * anything derived from it (a hash of a token is still a handle on it). Lines are sent in file order
- * by one idempotent producer ({@code acks=all}), so requests for one Item keep their order.
+ * anything derived from it (a hash of a token is still a handle on it). Lines are sent in file
+ * order by one idempotent producer ({@code acks=all}), so requests for one Item keep their order.
  */
 @Command(
     name = "enqueue",
@@ -69,16 +69,28 @@ public final class EnqueueCommand implements Callable<Integer> {
   @Mixin ConfigOptions options;
   @Spec CommandSpec spec;
 
-  @Option(names = {"-i", "--input"}, required = true, paramLabel = "FILE", description = "tokens.csv or tokens.jsonl; - reads standard input.")
+  @Option(
+      names = {"-i", "--input"},
+      required = true,
+      paramLabel = "FILE",
+      description = "tokens.csv or tokens.jsonl; - reads standard input.")
   String input;
 
-  @Option(names = "--format", paramLabel = "csv|jsonl", description = "Input format (default: from the file extension; required for -).")
+  @Option(
+      names = "--format",
+      paramLabel = "csv|jsonl",
+      description = "Input format (default: from the file extension; required for -).")
   RequestLines.Format format;
 
-  @Option(names = "--strict", description = "Abort before sending anything when any line is invalid.")
+  @Option(
+      names = "--strict",
+      description = "Abort before sending anything when any line is invalid.")
   boolean strict;
 
-  @Option(names = "--live", description = "Send to the live topic (topic.requests) instead of the bulk topic (topic.backfill-requests).")
+  @Option(
+      names = "--live",
+      description =
+          "Send to the live topic (topic.requests) instead of the bulk topic (topic.backfill-requests).")
   boolean live;
 
   /** A valid line, ready to send. */
@@ -88,37 +100,44 @@ public final class EnqueueCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    RequestLines.Format chosen = format != null ? format : "-".equals(input) ? null : RequestLines.formatOf(input);
+    RequestLines.Format chosen =
+        format != null ? format : "-".equals(input) ? null : RequestLines.formatOf(input);
     if (chosen == null) {
-      err.println("Cannot tell the input format from '" + input + "': use --format csv or --format jsonl");
+      err.println(
+          "Cannot tell the input format from '" + input + "': use --format csv or --format jsonl");
       return ExitCodes.USAGE;
     }
     AppConfig config = options.load();
     ConfigChecks.require(ConfigChecks.forKafkaClients(config, true));
-    RequestValidator validator = new RequestValidator(config.getInt(AppConfig.INPUT_MAX_RECORD_BYTES_CONFIG));
+    RequestValidator validator =
+        new RequestValidator(config.getInt(AppConfig.INPUT_MAX_RECORD_BYTES_CONFIG));
     Map<String, Long> skipped = new TreeMap<>();
     List<Prepared> valid = new ArrayList<>();
     try (Reader reader = open()) {
-      RequestLines.read(reader, chosen, line -> {
-        String problem = line.formatError();
-        String reason = "CSV_FORMAT";
-        Prepared prepared = null;
-        if (problem == null) {
-          byte[] key = RequestKeys.keyOf(line.value());
-          if (validator.validate(key, line.value()) instanceof RequestValidator.Invalid invalid) {
-            reason = invalid.reason().name();
-            problem = reason + ": " + invalid.message();
-          } else {
-            prepared = new Prepared(key, line.value());
-          }
-        }
-        if (prepared != null) {
-          valid.add(prepared);
-        } else {
-          err.println("line " + line.number() + ": " + problem);
-          skipped.merge(reason, 1L, Long::sum);
-        }
-      });
+      RequestLines.read(
+          reader,
+          chosen,
+          line -> {
+            String problem = line.formatError();
+            String reason = "CSV_FORMAT";
+            Prepared prepared = null;
+            if (problem == null) {
+              byte[] key = RequestKeys.keyOf(line.value());
+              if (validator.validate(key, line.value())
+                  instanceof RequestValidator.Invalid invalid) {
+                reason = invalid.reason().name();
+                problem = reason + ": " + invalid.message();
+              } else {
+                prepared = new Prepared(key, line.value());
+              }
+            }
+            if (prepared != null) {
+              valid.add(prepared);
+            } else {
+              err.println("line " + line.number() + ": " + problem);
+              skipped.merge(reason, 1L, Long::sum);
+            }
+          });
     } catch (IOException e) {
       err.println("Cannot read " + input + ": " + e.getMessage());
       return ExitCodes.INPUT;
@@ -136,12 +155,14 @@ public final class EnqueueCommand implements Callable<Integer> {
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(config))) {
       producer.partitionsFor(topic);
       for (Prepared prepared : valid) {
-        producer.send(new ProducerRecord<>(topic, prepared.key(), prepared.value()), (metadata, e) -> {
-          if (e != null) {
-            failed.incrementAndGet();
-            firstFailure.compareAndSet(null, e);
-          }
-        });
+        producer.send(
+            new ProducerRecord<>(topic, prepared.key(), prepared.value()),
+            (metadata, e) -> {
+              if (e != null) {
+                failed.incrementAndGet();
+                firstFailure.compareAndSet(null, e);
+              }
+            });
       }
       producer.flush();
     } catch (TimeoutException e) {
@@ -149,7 +170,8 @@ public final class EnqueueCommand implements Callable<Integer> {
       return ExitCodes.UNAVAILABLE;
     }
     long sent = valid.size() - failed.get();
-    out.printf("Sent %d request(s) to %s in %d ms; skipped %d invalid line(s)%n",
+    out.printf(
+        "Sent %d request(s) to %s in %d ms; skipped %d invalid line(s)%n",
         sent, topic, (System.nanoTime() - started) / 1_000_000, invalid);
     skipped.forEach((reason, count) -> out.printf("  skipped %-28s %d%n", reason, count));
     out.flush();

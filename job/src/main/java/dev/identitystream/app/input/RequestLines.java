@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  * <p>JSONL: every non-blank line is sent as is (the validator decides). CSV: a header row names the
  * columns {@code access_token} (required), {@code item_id}, {@code account_ids} (separated by
  * {@code ;} or {@code |}), {@code attributes} (a JSON object or {@code key=value;key=value}) and
- * {@code request_id}; empty cells are absent; other columns are ignored. Messages never quote a cell.
+ * {@code request_id}; empty cells are absent; other columns are ignored. Messages never quote a
+ * cell.
  *
  * <p>Threading: not thread-safe; one reader per input.
  */

@@ -9,11 +9,11 @@ import java.time.Duration;
  * signal, the job stopping by itself, or the command's own condition, and let the command close
  * what it opened (a {@link StreamingJob} closes within {@link StreamingJob#CLOSE_TIMEOUT}).
  *
- * <p>A signal is a clean stop: the command closes and returns {@code ExitCodes.OK}; a second
- * signal stops the process at once (see {@link StopSignals}).
+ * <p>A signal is a clean stop: the command closes and returns {@code ExitCodes.OK}; a second signal
+ * stops the process at once (see {@link StopSignals}).
  *
- * <p>Threading: {@link #install}, {@link #await} and {@link #close} on the command's thread;
- * {@link #stopRequested} and {@link #signalName} from any.
+ * <p>Threading: {@link #install}, {@link #await} and {@link #close} on the command's thread; {@link
+ * #stopRequested} and {@link #signalName} from any.
  */
 public final class JobLifecycle implements AutoCloseable {
 
@@ -67,8 +67,8 @@ public final class JobLifecycle implements AutoCloseable {
   }
 
   /**
-   * Waits until a signal, {@code job} stops by itself (when not null), or {@code done} holds;
-   * each round waits up to {@code every} for a signal first, then looks at the job, then at the
+   * Waits until a signal, {@code job} stops by itself (when not null), or {@code done} holds; each
+   * round waits up to {@code every} for a signal first, then looks at the job, then at the
    * condition.
    */
   public Outcome await(StreamingJob job, Duration every, Condition done) throws Exception {

@@ -56,15 +56,30 @@ public final class KafkaReachability {
     Map<String, Object> props = new HashMap<>(adminProps);
     int millis = (int) timeout.toMillis();
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis);
-    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(millis, intOr(adminProps.get(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG), millis)));
+    props.put(
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+        Math.min(
+            millis, intOr(adminProps.get(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG), millis)));
     try (Admin admin = createAdmin(props)) {
-      admin.describeCluster(new DescribeClusterOptions().timeoutMs(millis)).nodes().get(millis + 2_000L, TimeUnit.MILLISECONDS);
+      admin
+          .describeCluster(new DescribeClusterOptions().timeoutMs(millis))
+          .nodes()
+          .get(millis + 2_000L, TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException e) {
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-      boolean timedOut = cause instanceof TimeoutException || cause instanceof org.apache.kafka.common.errors.TimeoutException;
-      String why = timedOut ? "no answer within " + timeout.toSeconds() + " s" : ErrorText.describe(cause);
+      boolean timedOut =
+          cause instanceof TimeoutException
+              || cause instanceof org.apache.kafka.common.errors.TimeoutException;
+      String why =
+          timedOut ? "no answer within " + timeout.toSeconds() + " s" : ErrorText.describe(cause);
       throw new UnreachableException(
-          "cannot reach Kafka at " + AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG + "=" + servers + " (" + why + "); "
+          "cannot reach Kafka at "
+              + AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG
+              + "="
+              + servers
+              + " ("
+              + why
+              + "); "
               + probeAll(servers),
           cause);
     } catch (InterruptedException e) {
@@ -92,7 +107,8 @@ public final class KafkaReachability {
       if (t instanceof ConfigException config) {
         String message = config.getMessage();
         return message != null && message.contains(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
-            ? new ConfigException(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, message)
+            ? new ConfigException(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, message)
             : config;
       }
     }
@@ -111,7 +127,8 @@ public final class KafkaReachability {
     String joined = String.join("; ", findings);
     boolean refused = findings.stream().allMatch(f -> f.endsWith("refused the connection"));
     return refused
-        ? joined + ". Is a broker running there? A local one: java -jar target/plaid-identity-stream.jar broker"
+        ? joined
+            + ". Is a broker running there? A local one: java -jar target/plaid-identity-stream.jar broker"
         : joined;
   }
 
@@ -123,10 +140,14 @@ public final class KafkaReachability {
     }
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(host, port), TCP_PROBE_MS);
-      return address + " accepts TCP connections but Kafka did not answer there (check security.protocol,"
+      return address
+          + " accepts TCP connections but Kafka did not answer there (check security.protocol,"
           + " the listener, and that it is a Kafka broker)";
     } catch (SocketTimeoutException e) {
-      return address + " did not answer a TCP connection within " + TCP_PROBE_MS / 1000 + " s (firewall, or no route)";
+      return address
+          + " did not answer a TCP connection within "
+          + TCP_PROBE_MS / 1000
+          + " s (firewall, or no route)";
     } catch (java.net.UnknownHostException e) {
       return address + ": the host name does not resolve";
     } catch (java.net.ConnectException e) {

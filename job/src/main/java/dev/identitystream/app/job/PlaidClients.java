@@ -14,7 +14,9 @@ import java.time.Duration;
 import java.util.Locale;
 import org.apache.kafka.common.config.ConfigException;
 
-/** Builds the job's Plaid client (HTTP client inside the resilient decorator) from configuration. */
+/**
+ * Builds the job's Plaid client (HTTP client inside the resilient decorator) from configuration.
+ */
 public final class PlaidClients {
 
   private PlaidClients() {}
@@ -58,11 +60,15 @@ public final class PlaidClients {
             Duration.ofMillis(config.getLong(AppConfig.PLAID_RETRY_BACKOFF_MS_CONFIG)),
             Duration.ofMillis(config.getLong(AppConfig.PLAID_RETRY_BACKOFF_MAX_MS_CONFIG)))
         .requestsPerMinute(config.getInt(AppConfig.PLAID_REQUESTS_PER_MINUTE_CONFIG))
-        .breakerFailureRatePercent(config.getDouble(AppConfig.PLAID_BREAKER_FAILURE_RATE_CONFIG).floatValue())
-        .breakerOpenDuration(Duration.ofMillis(config.getLong(AppConfig.PLAID_BREAKER_OPEN_MS_CONFIG)))
-        .clientErrorProbeInterval(Duration.ofMillis(config.getLong(AppConfig.PLAID_CLIENT_ERROR_PROBE_MS_CONFIG)))
+        .breakerFailureRatePercent(
+            config.getDouble(AppConfig.PLAID_BREAKER_FAILURE_RATE_CONFIG).floatValue())
+        .breakerOpenDuration(
+            Duration.ofMillis(config.getLong(AppConfig.PLAID_BREAKER_OPEN_MS_CONFIG)))
+        .clientErrorProbeInterval(
+            Duration.ofMillis(config.getLong(AppConfig.PLAID_CLIENT_ERROR_PROBE_MS_CONFIG)))
         .liveReserve(config.liveReserve())
-        .itemRateLimitSpacing(Duration.ofMillis(config.getLong(AppConfig.PLAID_ITEM_SPACING_MS_CONFIG)))
+        .itemRateLimitSpacing(
+            Duration.ofMillis(config.getLong(AppConfig.PLAID_ITEM_SPACING_MS_CONFIG)))
         .concurrency(
             config.getBoolean(AppConfig.PLAID_CONCURRENCY_ADAPTIVE_CONFIG),
             config.getInt(AppConfig.PLAID_CONCURRENCY_MIN_CONFIG),
@@ -85,6 +91,7 @@ public final class PlaidClients {
       throw new ConfigException("invalid retry or breaker settings: " + e.getMessage());
     }
     // Calls start on a thread of their own, so the stream thread that dispatches them only decides.
-    return new OffloadedPlaidClient(new ResilientPlaidClient(new HttpPlaidClient(http), resilience, listener));
+    return new OffloadedPlaidClient(
+        new ResilientPlaidClient(new HttpPlaidClient(http), resilience, listener));
   }
 }

@@ -15,11 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Says, in one log line at start, when the application's consumer group still has members: after
- * a crash or {@code kill -9} (no clean close, so no leave), Kafka assigns the old member's tasks
- * only when its session expires, and without this line a start sits in REBALANCING with no reason
- * given. A clean close leaves the group ({@link StreamingJob#close()}), so a normal restart finds it
- * empty and logs nothing. Best effort: any failure to describe the group is ignored.
+ * Says, in one log line at start, when the application's consumer group still has members: after a
+ * crash or {@code kill -9} (no clean close, so no leave), Kafka assigns the old member's tasks only
+ * when its session expires, and without this line a start sits in REBALANCING with no reason given.
+ * A clean close leaves the group ({@link StreamingJob#close()}), so a normal restart finds it empty
+ * and logs nothing. Best effort: any failure to describe the group is ignored.
  */
 final class PreviousMembers {
 
@@ -33,8 +33,12 @@ final class PreviousMembers {
     String groupId = String.valueOf(streamsProps.get(StreamsConfig.APPLICATION_ID_CONFIG));
     try (Admin admin = Admin.create(adminProps)) {
       ConsumerGroupDescription group =
-          admin.describeConsumerGroups(List.of(groupId), new DescribeConsumerGroupsOptions().timeoutMs(5_000))
-              .describedGroups().get(groupId).get(6, TimeUnit.SECONDS);
+          admin
+              .describeConsumerGroups(
+                  List.of(groupId), new DescribeConsumerGroupsOptions().timeoutMs(5_000))
+              .describedGroups()
+              .get(groupId)
+              .get(6, TimeUnit.SECONDS);
       if (!group.members().isEmpty()) {
         LOG.info(message(groupId, group.members(), sessionTimeoutOf(streamsProps)));
       }
@@ -45,19 +49,32 @@ final class PreviousMembers {
     }
   }
 
-  static String message(String groupId, java.util.Collection<MemberDescription> members, String sessionTimeout) {
-    String hosts = members.stream().map(MemberDescription::host).distinct().sorted().collect(Collectors.joining(", "));
-    return "The group " + groupId + " still has " + members.size() + " member(s) from before this start (host "
-        + hosts + "); if that instance is gone (killed or crashed, so it did not leave), Kafka assigns its"
-        + " tasks here only after its session expires (session.timeout.ms=" + sessionTimeout
+  static String message(
+      String groupId, java.util.Collection<MemberDescription> members, String sessionTimeout) {
+    String hosts =
+        members.stream()
+            .map(MemberDescription::host)
+            .distinct()
+            .sorted()
+            .collect(Collectors.joining(", "));
+    return "The group "
+        + groupId
+        + " still has "
+        + members.size()
+        + " member(s) from before this start (host "
+        + hosts
+        + "); if that instance is gone (killed or crashed, so it did not leave), Kafka assigns its"
+        + " tasks here only after its session expires (session.timeout.ms="
+        + sessionTimeout
         + "): the job stays REBALANCING until then";
   }
 
   private static String sessionTimeoutOf(Map<String, Object> streamsProps) {
-    for (String key : List.of(
-        StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
-        StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
-        ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)) {
+    for (String key :
+        List.of(
+            StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+            StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+            ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)) {
       Object value = streamsProps.get(key);
       if (value != null) {
         return value.toString();

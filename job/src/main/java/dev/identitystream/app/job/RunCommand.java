@@ -49,13 +49,19 @@ public final class RunCommand implements Callable<Integer> {
       // Before Kafka Streams' own clients exist (they would retry for minutes): fail within 15 s.
       KafkaReachability.require(StreamingJob.adminProps(config), KafkaReachability.TIMEOUT);
       PlaidClient client = PlaidClients.create(config, observability.metrics());
-      StreamingJob job = new StreamingJob(config, client, Clock.systemUTC(), observability.metrics());
+      StreamingJob job =
+          new StreamingJob(config, client, Clock.systemUTC(), observability.metrics());
       try (job) {
         observability.bind(job);
         job.start();
-        LOG.info("Running; reading {} (Ctrl-C or SIGTERM stops it cleanly)", config.topics().requests());
-        observability.url().ifPresent(url -> LOG.info("Metrics at {}/metrics, health at {}/health/ready", url, url));
-        lifecycle.await(job, Duration.ofMillis(200)); // a signal, or a fatal error stopped Kafka Streams
+        LOG.info(
+            "Running; reading {} (Ctrl-C or SIGTERM stops it cleanly)", config.topics().requests());
+        observability
+            .url()
+            .ifPresent(
+                url -> LOG.info("Metrics at {}/metrics, health at {}/health/ready", url, url));
+        lifecycle.await(
+            job, Duration.ofMillis(200)); // a signal, or a fatal error stopped Kafka Streams
         if (lifecycle.stopRequested()) {
           LOG.info("{} received: closing cleanly", lifecycle.signalName());
         }

@@ -28,9 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The streaming job's lifecycle: topics checked (or created), Kafka Streams started with the
- * job's defaults under the user's Kafka keys, and a clean close that leaves in-flight requests
- * pending in the store (the next start calls them again).
+ * The streaming job's lifecycle: topics checked (or created), Kafka Streams started with the job's
+ * defaults under the user's Kafka keys, and a clean close that leaves in-flight requests pending in
+ * the store (the next start calls them again).
  *
  * <p>Threading: start and close from one thread (the CLI's); {@link #awaitTermination} from any.
  */
@@ -52,21 +52,27 @@ public final class StreamingJob implements AutoCloseable {
   private final StageSettings stage;
   private final IdentityTopology.Built built;
   private final CountDownLatch stopped = new CountDownLatch(1);
+
   /** Reads the input partition count after rebalances, off Kafka Streams' threads. */
   private final java.util.concurrent.ExecutorService fleetRefresh =
-      java.util.concurrent.Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "fleet-share-refresh");
-        thread.setDaemon(true);
-        return thread;
-      });
+      java.util.concurrent.Executors.newSingleThreadExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "fleet-share-refresh");
+            thread.setDaemon(true);
+            return thread;
+          });
+
   private volatile Throwable fatal;
-  private final ThreadFailurePolicy threadFailures = new ThreadFailurePolicy(error -> fatal = error);
+  private final ThreadFailurePolicy threadFailures =
+      new ThreadFailurePolicy(error -> fatal = error);
 
   public StreamingJob(AppConfig config, PlaidClient client, Clock clock) {
     this(config, client, clock, StageMetrics.NONE);
   }
 
-  /** As {@link #StreamingJob(AppConfig, PlaidClient, Clock)}, the call stage reporting to metrics. */
+  /**
+   * As {@link #StreamingJob(AppConfig, PlaidClient, Clock)}, the call stage reporting to metrics.
+   */
   public StreamingJob(AppConfig config, PlaidClient client, Clock clock, StageMetrics metrics) {
     this.config = config;
     this.client = client;
@@ -75,17 +81,20 @@ public final class StreamingJob implements AutoCloseable {
     this.stage = config.stageSettings();
     this.built = IdentityTopology.build(stage, client, clock, metrics);
     this.streams = new KafkaStreams(built.topology(), properties);
-    client.controls().ifPresent(controls -> {
-      built.limiter().limitBy(controls.concurrency());
-      controls.concurrency().countInFlight(built.limiter()::inFlight);
-      controls.rate().ifPresent(rate -> built.fleet().onChange(rate::setShare));
-    });
+    client
+        .controls()
+        .ifPresent(
+            controls -> {
+              built.limiter().limitBy(controls.concurrency());
+              controls.concurrency().countInFlight(built.limiter()::inFlight);
+              controls.rate().ifPresent(rate -> built.fleet().onChange(rate::setShare));
+            });
   }
 
   /**
    * Refuses a {@code stage.max.block.ms} that is not well under {@code max.poll.interval.ms} and,
-   * under {@code exactly_once_v2}, the producer's {@code transaction.timeout.ms}: the stage may hold
-   * the stream thread that long between two polls, inside an open transaction.
+   * under {@code exactly_once_v2}, the producer's {@code transaction.timeout.ms}: the stage may
+   * hold the stream thread that long between two polls, inside an open transaction.
    *
    * @throws ConfigException naming the keys and values
    */
@@ -96,22 +105,40 @@ public final class StreamingJob implements AutoCloseable {
     probe.putIfAbsent(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     StreamsConfig streamsConfig = new StreamsConfig(probe);
     Object pollInterval =
-        streamsConfig.getMainConsumerConfigs("probe", "probe", 0).get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
-    long maxPollInterval = pollInterval == null ? 300_000L : Long.parseLong(pollInterval.toString());
+        streamsConfig
+            .getMainConsumerConfigs("probe", "probe", 0)
+            .get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
+    long maxPollInterval =
+        pollInterval == null ? 300_000L : Long.parseLong(pollInterval.toString());
     if (maxBlock > maxPollInterval / 4) {
       throw new ConfigException(
-          AppConfig.STAGE_MAX_BLOCK_MS_CONFIG + "=" + maxBlock + " must be at most a quarter of "
-              + ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG + " (" + maxPollInterval + "), or the instance may be"
+          AppConfig.STAGE_MAX_BLOCK_MS_CONFIG
+              + "="
+              + maxBlock
+              + " must be at most a quarter of "
+              + ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG
+              + " ("
+              + maxPollInterval
+              + "), or the instance may be"
               + " evicted from its group while the stage waits");
     }
-    if (!StreamsConfig.AT_LEAST_ONCE.equals(streamsConfig.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))) {
-      Object timeout = streamsConfig.getProducerConfigs("probe").get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
+    if (!StreamsConfig.AT_LEAST_ONCE.equals(
+        streamsConfig.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))) {
+      Object timeout =
+          streamsConfig.getProducerConfigs("probe").get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
       long transactionTimeout = timeout == null ? 60_000L : Long.parseLong(timeout.toString());
       if (maxBlock > transactionTimeout / 4) {
         throw new ConfigException(
-            AppConfig.STAGE_MAX_BLOCK_MS_CONFIG + "=" + maxBlock + " must be at most a quarter of the producer's "
-                + ProducerConfig.TRANSACTION_TIMEOUT_CONFIG + " (" + transactionTimeout + " under "
-                + StreamsConfig.EXACTLY_ONCE_V2 + "), or a transaction may time out while the stage waits");
+            AppConfig.STAGE_MAX_BLOCK_MS_CONFIG
+                + "="
+                + maxBlock
+                + " must be at most a quarter of the producer's "
+                + ProducerConfig.TRANSACTION_TIMEOUT_CONFIG
+                + " ("
+                + transactionTimeout
+                + " under "
+                + StreamsConfig.EXACTLY_ONCE_V2
+                + "), or a transaction may time out while the stage waits");
       }
     }
   }
@@ -121,7 +148,8 @@ public final class StreamingJob implements AutoCloseable {
     Map<String, Object> props = new HashMap<>();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    // Completed calls are drained by a wall-clock punctuator; a short poll keeps it timely when idle.
+    // Completed calls are drained by a wall-clock punctuator; a short poll keeps it timely when
+    // idle.
     props.put(StreamsConfig.POLL_MS_CONFIG, 2L);
     // A task reads both input topics; the stage orders a key's live and bulk requests itself, so a
     // task need not wait for an empty partition of the other topic to be fetched (Kafka Streams'
@@ -134,16 +162,20 @@ public final class StreamingJob implements AutoCloseable {
     // producer's CPU per record by about a third in bench/run.sh. A prefixed key would win over a
     // user's plain batch.size, so the default applies only when the user set neither.
     String producerBatchSize = StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG);
-    if (!props.containsKey(ProducerConfig.BATCH_SIZE_CONFIG) && !props.containsKey(producerBatchSize)) {
+    if (!props.containsKey(ProducerConfig.BATCH_SIZE_CONFIG)
+        && !props.containsKey(producerBatchSize)) {
       props.put(producerBatchSize, DEFAULT_PRODUCER_BATCH_BYTES);
     }
     // Whatever the stage accepts (an answer up to plaid.max.response.bytes, an input up to
     // input.max.record.bytes) it can also write: to the output topics and to the changelog.
     String maxRequestSize = StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
-    if (!props.containsKey(ProducerConfig.MAX_REQUEST_SIZE_CONFIG) && !props.containsKey(maxRequestSize)) {
+    if (!props.containsKey(ProducerConfig.MAX_REQUEST_SIZE_CONFIG)
+        && !props.containsKey(maxRequestSize)) {
       props.put(maxRequestSize, config.defaultMaxRecordBytes());
     }
-    props.putIfAbsent(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), config.defaultMaxRecordBytes());
+    props.putIfAbsent(
+        StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG),
+        config.defaultMaxRecordBytes());
     addPollSignal(props);
     Properties properties = new Properties();
     properties.putAll(props);
@@ -166,7 +198,8 @@ public final class StreamingJob implements AutoCloseable {
     }
     List<String> classes = new ArrayList<>();
     if (user instanceof List<?> list) {
-      list.forEach(c -> classes.add(c instanceof Class<?> type ? type.getName() : c.toString().trim()));
+      list.forEach(
+          c -> classes.add(c instanceof Class<?> type ? type.getName() : c.toString().trim()));
     } else if (user != null) {
       for (String name : user.toString().split(",")) {
         if (!name.isBlank()) {
@@ -205,7 +238,10 @@ public final class StreamingJob implements AutoCloseable {
   }
 
   private static String applicationId(AppConfig config) {
-    return String.valueOf(config.kafkaProps().getOrDefault(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID));
+    return String.valueOf(
+        config
+            .kafkaProps()
+            .getOrDefault(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID));
   }
 
   /**
@@ -216,18 +252,25 @@ public final class StreamingJob implements AutoCloseable {
     Map<String, Integer> topicLimits = new HashMap<>(ensureTopics(config));
     // A changelog that does not exist yet is created by Kafka Streams with topic.max.message.bytes.
     String changelog = StageSettings.changelogTopic(applicationId(config));
-    Object internal = streamsProperties(config).get(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG));
+    Object internal =
+        streamsProperties(config)
+            .get(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG));
     if (!topicLimits.containsKey(changelog) && internal != null) {
       topicLimits.put(changelog, Integer.parseInt(internal.toString().trim()));
     }
     OutputLimits limits = stage.outputLimits();
     topicLimits.forEach(limits::topicLimit);
-    topicLimits.forEach((topic, bytes) -> {
-      if (bytes < config.maxRequestSize()) {
-        LOG.warn("Topic {} accepts records up to {} bytes (max.message.bytes), less than the job may write ({},"
-                + " max.request.size): larger outputs go to the DLQ as OUTPUT_TOO_LARGE", topic, bytes, config.maxRequestSize());
-      }
-    });
+    topicLimits.forEach(
+        (topic, bytes) -> {
+          if (bytes < config.maxRequestSize()) {
+            LOG.warn(
+                "Topic {} accepts records up to {} bytes (max.message.bytes), less than the job may write ({},"
+                    + " max.request.size): larger outputs go to the DLQ as OUTPUT_TOO_LARGE",
+                topic,
+                bytes,
+                config.maxRequestSize());
+          }
+        });
     Map<String, Object> streamsProps = new HashMap<>();
     streamsProperties(config).forEach((key, value) -> streamsProps.put(key.toString(), value));
     PreviousMembers.logIfAny(adminProps(config), streamsProps);
@@ -253,12 +296,15 @@ public final class StreamingJob implements AutoCloseable {
    * task partition seen, see {@code FleetShare}).
    */
   private void refreshInputPartitions() {
-    try (org.apache.kafka.clients.admin.Admin admin = KafkaReachability.createAdmin(adminProps(config))) {
+    try (org.apache.kafka.clients.admin.Admin admin =
+        KafkaReachability.createAdmin(adminProps(config))) {
       built.fleet().inputPartitions(TopicManager.inputPartitions(admin, config.topics()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
-      LOG.warn("Could not read the input topics' partition counts for the fleet share: {}", ErrorText.describe(e));
+      LOG.warn(
+          "Could not read the input topics' partition counts for the fleet share: {}",
+          ErrorText.describe(e));
     }
   }
 
@@ -294,7 +340,8 @@ public final class StreamingJob implements AutoCloseable {
     LOG.info("Stopping and leaving the group");
     streams.close(
         org.apache.kafka.streams.CloseOptions.timeout(CLOSE_TIMEOUT)
-            .withGroupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+            .withGroupMembershipOperation(
+                org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     closeClientIfStopped();
   }
 
@@ -307,12 +354,15 @@ public final class StreamingJob implements AutoCloseable {
   @Override
   public void close() {
     LOG.info("Stopping: requests in flight stay pending and are called again on the next start");
-    boolean staticMember = config.kafkaProps().keySet().stream().anyMatch(k -> k.endsWith(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
+    boolean staticMember =
+        config.kafkaProps().keySet().stream()
+            .anyMatch(k -> k.endsWith(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
     streams.close(
         org.apache.kafka.streams.CloseOptions.timeout(CLOSE_TIMEOUT)
-            .withGroupMembershipOperation(staticMember
-                ? org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP
-                : org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+            .withGroupMembershipOperation(
+                staticMember
+                    ? org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP
+                    : org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     closeClientIfStopped();
   }
 
@@ -323,11 +373,14 @@ public final class StreamingJob implements AutoCloseable {
    */
   private void closeClientIfStopped() {
     KafkaStreams.State state = streams.state();
-    if (state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.ERROR
+    if (state == KafkaStreams.State.NOT_RUNNING
+        || state == KafkaStreams.State.ERROR
         || state == KafkaStreams.State.CREATED) {
       client.close();
     } else {
-      LOG.warn("Kafka Streams is still {} after its close timeout; leaving the Plaid client open", state);
+      LOG.warn(
+          "Kafka Streams is still {} after its close timeout; leaving the Plaid client open",
+          state);
     }
   }
 }

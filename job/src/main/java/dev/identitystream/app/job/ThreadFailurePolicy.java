@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TransactionAbortableException;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * other {@link RetriableException} anywhere in the cause chain, or the producer's refusal to begin
  * a transaction after an abort that timed out (seen after a revival during a broker outage).
  *
- * <p>Replacements are bounded ({@link #MAX_REPLACEMENTS} per {@link #WINDOW}) so that an error
- * that only looks transient cannot loop for ever: past the bound the job shuts down as for any
- * other error, and the process exits non-zero for its supervisor to restart.
+ * <p>Replacements are bounded ({@link #MAX_REPLACEMENTS} per {@link #WINDOW}) so that an error that
+ * only looks transient cannot loop for ever: past the bound the job shuts down as for any other
+ * error, and the process exits non-zero for its supervisor to restart.
  *
  * <p>Threading: called on the dying stream thread; any number of them at once.
  */
@@ -40,6 +40,7 @@ final class ThreadFailurePolicy implements StreamsUncaughtExceptionHandler {
 
   static final int MAX_REPLACEMENTS = 5;
   static final Duration WINDOW = Duration.ofMinutes(10);
+
   /** Causes looked at, at most (a cause chain may loop). */
   private static final int MAX_CAUSES = 16;
 
@@ -62,21 +63,27 @@ final class ThreadFailurePolicy implements StreamsUncaughtExceptionHandler {
     this.fatal = fatal;
     this.maxReplacements = maxReplacements;
     this.window = window;
-    this.replacements = RateLimiter.of("stream-thread-replacements",
-        RateLimiterConfig.custom()
-            .limitForPeriod(maxReplacements)
-            .limitRefreshPeriod(window)
-            .timeoutDuration(Duration.ZERO)
-            .build());
+    this.replacements =
+        RateLimiter.of(
+            "stream-thread-replacements",
+            RateLimiterConfig.custom()
+                .limitForPeriod(maxReplacements)
+                .limitRefreshPeriod(window)
+                .timeoutDuration(Duration.ZERO)
+                .build());
   }
 
   @Override
   public StreamThreadExceptionResponse handle(Throwable error) {
     if (isTransient(error) && replacements.acquirePermission()) {
       long count = replaced.incrementAndGet();
-      LOG.warn("Stream thread failed on a transient Kafka error; replacing it ({} so far, at most {} per {}): its tasks"
+      LOG.warn(
+          "Stream thread failed on a transient Kafka error; replacing it ({} so far, at most {} per {}): its tasks"
               + " restart from their last commit, pending requests stay pending: {}",
-          count, maxReplacements, window.toSeconds() + " s", describe(error));
+          count,
+          maxReplacements,
+          window.toSeconds() + " s",
+          describe(error));
       return StreamThreadExceptionResponse.REPLACE_THREAD;
     }
     fatal.failed(error);
@@ -91,9 +98,13 @@ final class ThreadFailurePolicy implements StreamsUncaughtExceptionHandler {
 
   static boolean isTransient(Throwable error) {
     int depth = 0;
-    for (Throwable cause = error; cause != null && depth < MAX_CAUSES; cause = cause.getCause(), depth++) {
-      if (cause instanceof TimeoutException || cause instanceof TransactionAbortableException
-          || cause instanceof RetriableException || isAbortThatTimedOut(cause)) {
+    for (Throwable cause = error;
+        cause != null && depth < MAX_CAUSES;
+        cause = cause.getCause(), depth++) {
+      if (cause instanceof TimeoutException
+          || cause instanceof TransactionAbortableException
+          || cause instanceof RetriableException
+          || isAbortThatTimedOut(cause)) {
         return true;
       }
     }
@@ -106,15 +117,20 @@ final class ThreadFailurePolicy implements StreamsUncaughtExceptionHandler {
    * transaction fails). Only a new producer gets past it, which a new thread has.
    */
   private static boolean isAbortThatTimedOut(Throwable cause) {
-    return cause instanceof IllegalStateException && cause.getMessage() != null
+    return cause instanceof IllegalStateException
+        && cause.getMessage() != null
         && cause.getMessage().contains("abortTransaction` timed out and must be retried");
   }
 
-  /** The error and its causes on one line (messages only: they name topics, never record content). */
+  /**
+   * The error and its causes on one line (messages only: they name topics, never record content).
+   */
   private static String describe(Throwable error) {
     StringBuilder line = new StringBuilder(String.valueOf(error));
     int depth = 1;
-    for (Throwable cause = error.getCause(); cause != null && depth < MAX_CAUSES; cause = cause.getCause(), depth++) {
+    for (Throwable cause = error.getCause();
+        cause != null && depth < MAX_CAUSES;
+        cause = cause.getCause(), depth++) {
       line.append(" <- ").append(cause);
     }
     return line.toString().replace('\n', ' ');

@@ -60,7 +60,8 @@ public final class TopicManager {
    * @throws KafkaReachability.UnreachableException when the cluster does not answer within {@link
    *     KafkaReachability#TIMEOUT}
    */
-  static Map<String, Integer> ensure(Map<String, Object> adminProps, Topics topics, Creation creation, String changelog) {
+  static Map<String, Integer> ensure(
+      Map<String, Object> adminProps, Topics topics, Creation creation, String changelog) {
     KafkaReachability.require(adminProps, KafkaReachability.TIMEOUT);
     try (Admin admin = KafkaReachability.createAdmin(adminProps)) {
       Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -68,7 +69,8 @@ public final class TopicManager {
       wanted.addAll(topics.outputs());
       List<String> missing = wanted.stream().filter(t -> !existing.contains(t)).toList();
       if (!missing.isEmpty()) {
-        create(admin, topics, creation, missing, inputPartitions(admin, topics, existing, creation));
+        create(
+            admin, topics, creation, missing, inputPartitions(admin, topics, existing, creation));
       }
       List<String> limited = new ArrayList<>(topics.outputs());
       if (existing.contains(changelog)) {
@@ -87,23 +89,37 @@ public final class TopicManager {
    * The partition count of a missing input topic: that of the other input topic if it exists, so
    * that a key's live and bulk requests share a task ({@code IdentityTopology}); else the default.
    */
-  private static int inputPartitions(Admin admin, Topics topics, Set<String> existing, Creation creation)
+  private static int inputPartitions(
+      Admin admin, Topics topics, Set<String> existing, Creation creation)
       throws InterruptedException, ExecutionException, TimeoutException {
     List<String> present = topics.inputs().stream().filter(existing::contains).toList();
     if (present.size() != 1) {
       return creation.partitions();
     }
-    return admin.describeTopics(present).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-        .get(present.get(0)).partitions().size();
+    return admin
+        .describeTopics(present)
+        .allTopicNames()
+        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        .get(present.get(0))
+        .partitions()
+        .size();
   }
 
   /**
    * The number of tasks of the call stage: the larger partition count of the two input topics
    * (Kafka Streams makes one task per partition number).
    */
-  static int inputPartitions(Admin admin, Topics topics) throws InterruptedException, ExecutionException, TimeoutException {
-    return admin.describeTopics(topics.inputs()).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-        .values().stream().mapToInt(d -> d.partitions().size()).max().orElse(0);
+  static int inputPartitions(Admin admin, Topics topics)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    return admin
+        .describeTopics(topics.inputs())
+        .allTopicNames()
+        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        .values()
+        .stream()
+        .mapToInt(d -> d.partitions().size())
+        .max()
+        .orElse(0);
   }
 
   /** Each topic's effective {@code max.message.bytes} (its own, or the broker's default). */
@@ -114,29 +130,38 @@ public final class TopicManager {
     Map<ConfigResource, Config> configs =
         admin.describeConfigs(resources).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     Map<String, Integer> limits = new HashMap<>();
-    configs.forEach((resource, config) -> {
-      ConfigEntry entry = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-      if (entry != null && entry.value() != null) {
-        limits.put(resource.name(), Integer.parseInt(entry.value()));
-      }
-    });
+    configs.forEach(
+        (resource, config) -> {
+          ConfigEntry entry = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+          if (entry != null && entry.value() != null) {
+            limits.put(resource.name(), Integer.parseInt(entry.value()));
+          }
+        });
     return limits;
   }
 
-  private static void create(Admin admin, Topics topics, Creation creation, List<String> missing, int inputPartitions)
+  private static void create(
+      Admin admin, Topics topics, Creation creation, List<String> missing, int inputPartitions)
       throws InterruptedException, TimeoutException {
     if (!creation.create()) {
       throw new MissingTopicsException(
-          "missing topics " + missing + " and topics.create=false; create them (" + topics.items()
-              + " with cleanup.policy=compact) or set topics.create=true", null);
+          "missing topics "
+              + missing
+              + " and topics.create=false; create them ("
+              + topics.items()
+              + " with cleanup.policy=compact) or set topics.create=true",
+          null);
     }
     List<NewTopic> newTopics = new ArrayList<>();
     for (String name : missing) {
       NewTopic topic =
-          new NewTopic(name, Optional.of(topics.inputs().contains(name) ? inputPartitions : creation.partitions()),
+          new NewTopic(
+              name,
+              Optional.of(topics.inputs().contains(name) ? inputPartitions : creation.partitions()),
               Optional.of(creation.replication()));
       Map<String, String> configs = new HashMap<>();
-      configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(creation.maxMessageBytes()));
+      configs.put(
+          TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(creation.maxMessageBytes()));
       if (name.equals(topics.items())) {
         configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
       }
@@ -156,9 +181,12 @@ public final class TopicManager {
       if (e.getCause() instanceof TopicExistsException) {
         // Another client (an instance, enqueue) created them meanwhile: wait for their leaders too.
         try {
-          TopicReadiness.awaitLeaders(admin, missing, java.time.Duration.ofSeconds(TIMEOUT_SECONDS));
+          TopicReadiness.awaitLeaders(
+              admin, missing, java.time.Duration.ofSeconds(TIMEOUT_SECONDS));
         } catch (ExecutionException notReady) {
-          throw new MissingTopicsException("topics " + missing + " exist but have no leader: " + rootMessage(notReady), notReady);
+          throw new MissingTopicsException(
+              "topics " + missing + " exist but have no leader: " + rootMessage(notReady),
+              notReady);
         }
         return;
       }
@@ -166,8 +194,11 @@ public final class TopicManager {
           e.getCause() instanceof TopicAuthorizationException
               || e.getCause() instanceof ClusterAuthorizationException;
       throw new MissingTopicsException(
-          "missing topics " + missing + (denied ? " and this principal may not create them" : " could not be created")
-              + ": " + rootMessage(e),
+          "missing topics "
+              + missing
+              + (denied ? " and this principal may not create them" : " could not be created")
+              + ": "
+              + rootMessage(e),
           e);
     }
   }

@@ -12,7 +12,8 @@ public final class BuildInfo {
 
   /** The version the build wrote into the jar (Maven resource filtering of the pom's version). */
   public static String version() {
-    try (InputStream in = BuildInfo.class.getResourceAsStream("/plaid-identity-stream-version.properties")) {
+    try (InputStream in =
+        BuildInfo.class.getResourceAsStream("/plaid-identity-stream-version.properties")) {
       if (in == null) {
         return "unknown (built without Maven)";
       }

@@ -42,14 +42,21 @@ public record Health(int status, String body) {
     }
     return clientErrorPause == null
         ? new Health(OK, json("UP", state, null))
-        : down(state, "Plaid refuses this job's client (" + clientErrorPause + "); every Plaid call is paused");
+        : down(
+            state,
+            "Plaid refuses this job's client ("
+                + clientErrorPause
+                + "); every Plaid call is paused");
   }
 
   private static Health down(KafkaStreams.State state, String reason) {
     return new Health(UNAVAILABLE, json("DOWN", state, reason));
   }
 
-  /** The reasons are fixed texts, enum names and label-safe codes: nothing to escape, no exception message. */
+  /**
+   * The reasons are fixed texts, enum names and label-safe codes: nothing to escape, no exception
+   * message.
+   */
   private static String json(String status, KafkaStreams.State state, String reason) {
     String body = "{\"status\":\"" + status + "\",\"state\":\"" + state + "\"";
     return reason == null ? body + "}" : body + ",\"reason\":\"" + reason + "\"}";

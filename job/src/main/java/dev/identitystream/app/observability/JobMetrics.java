@@ -24,9 +24,9 @@ import java.util.regex.Pattern;
  *
  * <p>Every counter and timer exists from the start, at zero: {@code plaid_requests_total} and the
  * durations for each outcome (with {@code error_type}/{@code error_code} {@code none}), retries and
- * client-error pauses with {@code none}/{@code none}, breaker transitions for each state, records out
- * for each output topic (once the stage is bound), so {@code rate()} and {@code increase()} have a
- * series to work on before the first request.
+ * client-error pauses with {@code none}/{@code none}, breaker transitions for each state, records
+ * out for each output topic (once the stage is bound), so {@code rate()} and {@code increase()}
+ * have a series to work on before the first request.
  *
  * <p>Labels are only {@code outcome}, {@code error_type}, {@code error_code}, {@code topic}, {@code
  * state}, {@code task} (a Kafka Streams task id such as {@code 0_1}) and {@code version}. Plaid's
@@ -61,7 +61,8 @@ public final class JobMetrics implements StageMetrics, ResilienceListener {
   public static final String BUILD_INFO = "plaid.identity.stream.build.info";
 
   /** The outcomes of {@link Labels#of}, registered at zero. */
-  static final List<String> OUTCOMES = List.of("success", "error_answer", "transport_failure", "exhausted");
+  static final List<String> OUTCOMES =
+      List.of("success", "error_answer", "transport_failure", "exhausted");
 
   static final String NONE = "none";
   static final String OTHER = "OTHER";
@@ -80,10 +81,15 @@ public final class JobMetrics implements StageMetrics, ResilienceListener {
   private final Map<Labels, Counter> pauses = new ConcurrentHashMap<>();
   private final Map<CircuitBreaker.State, Counter> transitions = new ConcurrentHashMap<>();
   private final Counter dlqRecords;
-  /** The DLQ topic's name once the stage is bound: its records also count in {@link #DLQ_RECORDS}. */
+
+  /**
+   * The DLQ topic's name once the stage is bound: its records also count in {@link #DLQ_RECORDS}.
+   */
   private volatile String dlqTopic;
+
   private final Timer rateLimiterWait;
   private final Timer breakerWait;
+
   /** Why Plaid refuses the client while calls are paused ({@code TYPE/CODE}), else null. */
   private final AtomicReference<String> clientErrorPause = new AtomicReference<>();
 
@@ -91,7 +97,9 @@ public final class JobMetrics implements StageMetrics, ResilienceListener {
     this(registry, BuildInfo.version());
   }
 
-  /** @param version the job's version, the {@code version} label of the build-info gauge */
+  /**
+   * @param version the job's version, the {@code version} label of the build-info gauge
+   */
   JobMetrics(MeterRegistry registry, String version) {
     this.registry = registry;
     Gauge.builder(BUILD_INFO, () -> 1)
@@ -149,7 +157,8 @@ public final class JobMetrics implements StageMetrics, ResilienceListener {
     dlqTopic = topics.dlq();
     topics.outputs().forEach(this::recordsOutCounter);
     Gauge.builder(PENDING_CAPACITY_PER_TASK, () -> maxPendingPerTask)
-        .description("Most pending requests one task admits before backpressure (stage.max.pending)")
+        .description(
+            "Most pending requests one task admits before backpressure (stage.max.pending)")
         .register(registry);
   }
 
@@ -162,14 +171,16 @@ public final class JobMetrics implements StageMetrics, ResilienceListener {
         .description("Most Plaid calls in flight on this instance (plaid.max.in.flight)")
         .register(registry);
     Gauge.builder(CONCURRENCY_LIMIT, built.limiter(), limiter -> limiter.limit())
-        .description("Plaid calls this instance lets be in flight now: the adaptive limit"
-            + " (plaid.concurrency.adaptive), else plaid.max.in.flight")
+        .description(
+            "Plaid calls this instance lets be in flight now: the adaptive limit"
+                + " (plaid.concurrency.adaptive), else plaid.max.in.flight")
         .register(registry);
     Gauge.builder(BULK_IN_FLIGHT, built.limiter(), limiter -> limiter.bulkInFlight())
         .description("Plaid calls for bulk (backfill) requests in flight on this instance")
         .register(registry);
     Gauge.builder(FLEET_SHARE, built.fleet(), fleet -> fleet.share())
-        .description("This instance's share of plaid.requests.per.minute: its tasks among all input partitions")
+        .description(
+            "This instance's share of plaid.requests.per.minute: its tasks among all input partitions")
         .register(registry);
     Gauge.builder(PENDING, built.pending(), pending -> pending.total())
         .description("Requests in the pending stores of this instance's tasks")
@@ -292,7 +303,8 @@ public final class JobMetrics implements StageMetrics, ResilienceListener {
         labels,
         l ->
             Counter.builder(CLIENT_ERROR_PAUSES)
-                .description("Pauses of every Plaid call because Plaid refused this job's client, by the error")
+                .description(
+                    "Pauses of every Plaid call because Plaid refused this job's client, by the error")
                 .tag("error_type", l.errorType())
                 .tag("error_code", l.errorCode())
                 .register(registry));

@@ -45,8 +45,12 @@ public final class KafkaNetworkWarnings extends TurboFilter {
   }
 
   @Override
-  public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
-    if (format == null || level != Level.WARN || !NETWORK_CLIENT.equals(logger.getName()) || !isConnectionWarning(format)) {
+  public FilterReply decide(
+      Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
+    if (format == null
+        || level != Level.WARN
+        || !NETWORK_CLIENT.equals(logger.getName())
+        || !isConnectionWarning(format)) {
       return FilterReply.NEUTRAL;
     }
     String line;
@@ -57,9 +61,18 @@ public final class KafkaNetworkWarnings extends TurboFilter {
         return FilterReply.DENY;
       }
       String message = MessageFormatter.arrayFormat(format, params).getMessage();
-      line = "Kafka connection problem: " + withoutClientPrefix(message)
-          + (emittedOnce ? " (" + collapsed + " more such warning(s) in the last " + TimeUnit.NANOSECONDS.toSeconds(intervalNanos) + " s)"
-              : " (repeats are collapsed to one line per " + TimeUnit.NANOSECONDS.toSeconds(intervalNanos) + " s)");
+      line =
+          "Kafka connection problem: "
+              + withoutClientPrefix(message)
+              + (emittedOnce
+                  ? " ("
+                      + collapsed
+                      + " more such warning(s) in the last "
+                      + TimeUnit.NANOSECONDS.toSeconds(intervalNanos)
+                      + " s)"
+                  : " (repeats are collapsed to one line per "
+                      + TimeUnit.NANOSECONDS.toSeconds(intervalNanos)
+                      + " s)");
       emittedOnce = true;
       lastEmitted = now;
       collapsed = 0;

@@ -35,7 +35,11 @@ public final class LogSettings {
     if (format != null) {
       String normalized = format.trim().toLowerCase(Locale.ROOT);
       if (!FORMATS.contains(normalized)) {
-        return ConfigLoader.ENV_LOG_FORMAT + "=" + format + " is not a log format; use one of " + FORMATS;
+        return ConfigLoader.ENV_LOG_FORMAT
+            + "="
+            + format
+            + " is not a log format; use one of "
+            + FORMATS;
       }
       system.setProperty(ConfigLoader.ENV_LOG_FORMAT, normalized);
     }
@@ -43,7 +47,11 @@ public final class LogSettings {
     if (level != null) {
       String normalized = level.trim().toUpperCase(Locale.ROOT);
       if (!LEVELS.contains(normalized)) {
-        return ConfigLoader.ENV_LOG_LEVEL + "=" + level + " is not a log level; use one of " + LEVELS;
+        return ConfigLoader.ENV_LOG_LEVEL
+            + "="
+            + level
+            + " is not a log level; use one of "
+            + LEVELS;
       }
       system.setProperty(ConfigLoader.ENV_LOG_LEVEL, normalized);
     }

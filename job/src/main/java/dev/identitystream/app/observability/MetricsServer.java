@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The job's HTTP endpoint on the JDK {@link HttpServer}: {@code GET /metrics} (Prometheus text
- * format), {@code GET /health/live} and {@code GET /health/ready} ({@link Health}). Any other
- * path is 404, any other method 405.
+ * format), {@code GET /health/live} and {@code GET /health/ready} ({@link Health}). Any other path
+ * is 404, any other method 405.
  *
  * <p>Threading: requests are served one at a time on the server's own thread; the suppliers are
  * called there and must be thread-safe. {@link #close} from any thread.
@@ -51,12 +51,16 @@ public final class MetricsServer implements AutoCloseable {
     server.createContext(
         "/metrics",
         exchange ->
-            answer(exchange, "/metrics", () -> new Reply(200, registry.scrape(),
-                "text/plain; version=0.0.4; charset=utf-8")));
+            answer(
+                exchange,
+                "/metrics",
+                () ->
+                    new Reply(200, registry.scrape(), "text/plain; version=0.0.4; charset=utf-8")));
     server.createContext(
         "/health/live", exchange -> answer(exchange, "/health/live", () -> Reply.of(live.get())));
     server.createContext(
-        "/health/ready", exchange -> answer(exchange, "/health/ready", () -> Reply.of(ready.get())));
+        "/health/ready",
+        exchange -> answer(exchange, "/health/ready", () -> Reply.of(ready.get())));
     ExecutorService executor =
         Executors.newSingleThreadExecutor(
             runnable -> {
@@ -76,9 +80,10 @@ public final class MetricsServer implements AutoCloseable {
 
   /** A URL for this machine, e.g. {@code http://127.0.0.1:9464}. */
   public String url() {
-    String host = server.getAddress().getAddress().isAnyLocalAddress()
-        ? "127.0.0.1"
-        : server.getAddress().getAddress().getHostAddress();
+    String host =
+        server.getAddress().getAddress().isAnyLocalAddress()
+            ? "127.0.0.1"
+            : server.getAddress().getAddress().getHostAddress();
     return "http://" + host + ":" + port();
   }
 

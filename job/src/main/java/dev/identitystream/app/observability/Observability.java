@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Use: {@link #create} (which opens the endpoint at once, so a taken {@code metrics.port} fails
  * before anything connects to Kafka), pass {@link #metrics()} to the Plaid client and the job,
- * {@link #bind} the job after constructing it, close after the job. Until bound, liveness is UP
- * and readiness DOWN (state CREATED).
+ * {@link #bind} the job after constructing it, close after the job. Until bound, liveness is UP and
+ * readiness DOWN (state CREATED).
  *
  * <p>Threading: create, bind and close from one thread (the CLI's); the endpoint reads the bound
  * job through a volatile field.
@@ -47,6 +47,7 @@ public final class Observability implements AutoCloseable {
 
   /** How often newly created Kafka client metrics (per thread, per partition) are picked up. */
   private static final Duration KAFKA_METRICS_REFRESH = Duration.ofSeconds(10);
+
   /** How often the per-task gauges and the backpressure state are sampled. */
   private static final Duration TASK_LOAD_REFRESH = Duration.ofSeconds(1);
 
@@ -107,7 +108,8 @@ public final class Observability implements AutoCloseable {
         new KafkaStreamsMetrics(job.streams(), List.of(), scheduler, KAFKA_METRICS_REFRESH);
     streamsMetrics.bindTo(registry);
     TaskLoadMeters taskLoads =
-        new TaskLoadMeters(registry, job.built().pending()::byTask, maxPendingPerTask, System::nanoTime);
+        new TaskLoadMeters(
+            registry, job.built().pending()::byTask, maxPendingPerTask, System::nanoTime);
     scheduler.scheduleWithFixedDelay(
         () -> {
           try {
@@ -136,11 +138,15 @@ public final class Observability implements AutoCloseable {
               registry,
               () -> {
                 StreamingJob bound = job;
-                return bound == null ? Health.live(KafkaStreams.State.CREATED, null) : Health.live(bound.streams().state(), bound.fatalError());
+                return bound == null
+                    ? Health.live(KafkaStreams.State.CREATED, null)
+                    : Health.live(bound.streams().state(), bound.fatalError());
               },
               () -> {
                 StreamingJob bound = job;
-                return Health.ready(bound == null ? KafkaStreams.State.CREATED : bound.streams().state(), metrics.clientErrorPause());
+                return Health.ready(
+                    bound == null ? KafkaStreams.State.CREATED : bound.streams().state(),
+                    metrics.clientErrorPause());
               });
     } catch (IOException e) {
       gcMetrics.close();
@@ -148,7 +154,12 @@ public final class Observability implements AutoCloseable {
       throw new ConfigException(
           AppConfig.METRICS_PORT_CONFIG,
           port,
-          "cannot listen on " + address + ":" + port + " (" + ErrorText.describe(e)
+          "cannot listen on "
+              + address
+              + ":"
+              + port
+              + " ("
+              + ErrorText.describe(e)
               + "); change it, use 0 for a free port, or -1 to turn the endpoint off");
     }
   }

@@ -33,7 +33,10 @@ public class Rfc3339JsonEncoder extends JsonEncoder {
   @Override
   public byte[] encode(ILoggingEvent event) {
     byte[] rest = super.encode(event); // "{" fields "}\n", without a timestamp
-    byte[] time = RFC_3339_UTC.format(Instant.ofEpochMilli(event.getTimeStamp())).getBytes(StandardCharsets.US_ASCII);
+    byte[] time =
+        RFC_3339_UTC
+            .format(Instant.ofEpochMilli(event.getTimeStamp()))
+            .getBytes(StandardCharsets.US_ASCII);
     boolean more = rest.length > 1 && rest[1] != '}';
     byte[] out = new byte[OPEN.length + time.length + 1 + (more ? 1 : 0) + rest.length - 1];
     int at = 0;

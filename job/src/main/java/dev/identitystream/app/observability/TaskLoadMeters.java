@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * line says so; when a later sample finds room again (or the task gone), one INFO line says how
  * long it lasted. Nothing is logged per record, and a task that stays full logs nothing more.
  *
- * <p>Threading: {@link #refresh} from one thread at a time (the metrics scheduler's); the gauges are
- * read by the scrape thread.
+ * <p>Threading: {@link #refresh} from one thread at a time (the metrics scheduler's); the gauges
+ * are read by the scrape thread.
  */
 final class TaskLoadMeters {
 
@@ -41,9 +41,12 @@ final class TaskLoadMeters {
   private final LongSupplier nanoTime;
   private final MultiGauge pending;
   private final MultiGauge inFlight;
+
   /** The values the gauges read, per open task: they stay registered while the task stays open. */
   private final Map<TaskId, AtomicInteger> pendingOf = new HashMap<>();
+
   private final Map<TaskId, AtomicInteger> inFlightOf = new HashMap<>();
+
   /** Tasks found full at the last sample, with the time they were first found full. */
   private final Map<TaskId, Long> fullSince = new HashMap<>();
 
@@ -61,7 +64,8 @@ final class TaskLoadMeters {
             .register(registry);
     this.inFlight =
         MultiGauge.builder(TASK_IN_FLIGHT)
-            .description("Plaid calls of one task holding a slot (in flight, or answered and not yet forwarded)")
+            .description(
+                "Plaid calls of one task holding a slot (in flight, or answered and not yet forwarded)")
             .register(registry);
   }
 
@@ -72,15 +76,16 @@ final class TaskLoadMeters {
     List<MultiGauge.Row<?>> inFlightRows = new ArrayList<>();
     pendingOf.keySet().retainAll(now.keySet());
     inFlightOf.keySet().retainAll(now.keySet());
-    now.forEach((task, load) -> {
-      Tags tags = Tags.of("task", task.toString());
-      AtomicInteger pendingValue = pendingOf.computeIfAbsent(task, t -> new AtomicInteger());
-      AtomicInteger inFlightValue = inFlightOf.computeIfAbsent(task, t -> new AtomicInteger());
-      pendingValue.set(load.pending());
-      inFlightValue.set(load.inFlight());
-      pendingRows.add(MultiGauge.Row.of(tags, pendingValue, AtomicInteger::get));
-      inFlightRows.add(MultiGauge.Row.of(tags, inFlightValue, AtomicInteger::get));
-    });
+    now.forEach(
+        (task, load) -> {
+          Tags tags = Tags.of("task", task.toString());
+          AtomicInteger pendingValue = pendingOf.computeIfAbsent(task, t -> new AtomicInteger());
+          AtomicInteger inFlightValue = inFlightOf.computeIfAbsent(task, t -> new AtomicInteger());
+          pendingValue.set(load.pending());
+          inFlightValue.set(load.inFlight());
+          pendingRows.add(MultiGauge.Row.of(tags, pendingValue, AtomicInteger::get));
+          inFlightRows.add(MultiGauge.Row.of(tags, inFlightValue, AtomicInteger::get));
+        });
     // rows of tasks no longer open are removed; the others keep their gauge and read the new value
     pending.register(pendingRows, false);
     inFlight.register(inFlightRows, false);
@@ -89,26 +94,41 @@ final class TaskLoadMeters {
 
   private void logBackpressure(Map<TaskId, PendingGauge.TaskLoad> now) {
     long at = nanoTime.getAsLong();
-    now.forEach((task, load) -> {
-      boolean full = load.pending() >= maxPendingPerTask;
-      Long since = fullSince.get(task);
-      if (full && since == null) {
-        fullSince.put(task, at);
-        LOG.info("Backpressure on: task {} is full ({} of {} pending, {} calls in flight); its stream thread"
-                + " waits for answers before admitting more", task, load.pending(), maxPendingPerTask, load.inFlight());
-      } else if (!full && since != null) {
-        fullSince.remove(task);
-        LOG.info("Backpressure off: task {} has room again ({} of {} pending) after {}",
-            task, load.pending(), maxPendingPerTask, Duration.ofNanos(at - since));
-      }
-    });
-    fullSince.entrySet().removeIf(entry -> {
-      if (now.containsKey(entry.getKey())) {
-        return false;
-      }
-      LOG.info("Backpressure off: task {} closed in this instance after {} full",
-          entry.getKey(), Duration.ofNanos(at - entry.getValue()));
-      return true;
-    });
+    now.forEach(
+        (task, load) -> {
+          boolean full = load.pending() >= maxPendingPerTask;
+          Long since = fullSince.get(task);
+          if (full && since == null) {
+            fullSince.put(task, at);
+            LOG.info(
+                "Backpressure on: task {} is full ({} of {} pending, {} calls in flight); its stream thread"
+                    + " waits for answers before admitting more",
+                task,
+                load.pending(),
+                maxPendingPerTask,
+                load.inFlight());
+          } else if (!full && since != null) {
+            fullSince.remove(task);
+            LOG.info(
+                "Backpressure off: task {} has room again ({} of {} pending) after {}",
+                task,
+                load.pending(),
+                maxPendingPerTask,
+                Duration.ofNanos(at - since));
+          }
+        });
+    fullSince
+        .entrySet()
+        .removeIf(
+            entry -> {
+              if (now.containsKey(entry.getKey())) {
+                return false;
+              }
+              LOG.info(
+                  "Backpressure off: task {} closed in this instance after {} full",
+                  entry.getKey(),
+                  Duration.ofNanos(at - entry.getValue()));
+              return true;
+            });
   }
 }

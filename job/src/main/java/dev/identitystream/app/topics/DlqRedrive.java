@@ -29,16 +29,15 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Moves DLQ records back to an input topic, once. Reads {@code topic.dlq} ({@code read_committed})
  * up to its end at start, keeps the records the filter selects and the ledger does not name (and
  * that are whole: a truncated DLQ record holds only a prefix of its original, so it is reported,
- * never moved), and
- * writes each one's original key, value and headers (without the {@code __streams.errors.*} ones,
- * plus {@value #SOURCE_HEADER}) to the target topic together with its ledger entry, in transactions
- * of at most {@link #BATCH} records ({@link RedriveLedger}).
+ * never moved), and writes each one's original key, value and headers (without the {@code
+ * __streams.errors.*} ones, plus {@value #SOURCE_HEADER}) to the target topic together with its
+ * ledger entry, in transactions of at most {@link #BATCH} records ({@link RedriveLedger}).
  *
  * <p>Idempotent: the ledger is read after the transactional producer's {@code initTransactions},
- * whose fixed id ({@code <application.id>-redrive}) fences any other redrive of the same application
- * and completes or aborts its open transaction first; so a record is moved at most once however
- * often, or concurrently, a range is re-driven. Per-key order is kept: a DLQ partition's records of
- * one key are written in offset order with the same key.
+ * whose fixed id ({@code <application.id>-redrive}) fences any other redrive of the same
+ * application and completes or aborts its open transaction first; so a record is moved at most once
+ * however often, or concurrently, a range is re-driven. Per-key order is kept: a DLQ partition's
+ * records of one key are written in offset order with the same key.
  *
  * <p>Threading: one thread.
  */
@@ -46,16 +45,22 @@ final class DlqRedrive {
 
   /** Header on a re-driven record: {@code <dlq topic>/<partition>/<offset>} it came from. */
   static final String SOURCE_HEADER = "pis.redriven.from";
+
   static final int BATCH = 500;
   private static final String DLQ_HEADER_PREFIX = "__streams.errors.";
 
   /**
    * What a redrive did (or, dry, would do).
    *
-   * @param truncated selected records the DLQ holds only a prefix of ({@link DlqHeaders#TRUNCATED}):
-   *     never moved; their originals are at the topic, partition and offset of their headers
+   * @param truncated selected records the DLQ holds only a prefix of ({@link
+   *     DlqHeaders#TRUNCATED}): never moved; their originals are at the topic, partition and offset
+   *     of their headers
    */
-  record Report(long read, Map<String, Long> moved, Map<String, Long> alreadyMoved, Map<String, Long> notSelected,
+  record Report(
+      long read,
+      Map<String, Long> moved,
+      Map<String, Long> alreadyMoved,
+      Map<String, Long> notSelected,
       List<String> truncated) {
     long movedTotal() {
       return moved.values().stream().mapToLong(Long::longValue).sum();
@@ -96,8 +101,10 @@ final class DlqRedrive {
         Map<TopicPartition, Long> ends = reader.ends();
         seekToStart(reader, filter);
         while (!reader.reached(ends)) {
-          for (ConsumerRecord<byte[], byte[]> record : reader.consumer().poll(Duration.ofMillis(200))) {
-            if (record.offset() >= ends.get(new TopicPartition(record.topic(), record.partition()))) {
+          for (ConsumerRecord<byte[], byte[]> record :
+              reader.consumer().poll(Duration.ofMillis(200))) {
+            if (record.offset()
+                >= ends.get(new TopicPartition(record.topic(), record.partition()))) {
               continue;
             }
             read++;
@@ -107,8 +114,12 @@ final class DlqRedrive {
             } else if (ledger.contains(RedriveLedger.key(record, dlqTopicId))) {
               already.merge(reason, 1L, Long::sum);
             } else if ("true".equals(RecordFilter.header(record, DlqHeaders.TRUNCATED))) {
-              truncated.add(RecordFilter.header(record, DlqHeaders.TOPIC) + "/" + RecordFilter.header(record, DlqHeaders.PARTITION)
-                  + "/" + RecordFilter.header(record, DlqHeaders.OFFSET));
+              truncated.add(
+                  RecordFilter.header(record, DlqHeaders.TOPIC)
+                      + "/"
+                      + RecordFilter.header(record, DlqHeaders.PARTITION)
+                      + "/"
+                      + RecordFilter.header(record, DlqHeaders.OFFSET));
             } else {
               moved.merge(reason, 1L, Long::sum);
               batch.add(record);
@@ -132,7 +143,8 @@ final class DlqRedrive {
     }
     Map<TopicPartition, Long> at = new HashMap<>();
     reader.partitions().forEach(p -> at.put(p, filter.since().toEpochMilli()));
-    Map<TopicPartition, OffsetAndTimestamp> found = reader.consumer().offsetsForTimes(at, Duration.ofSeconds(15));
+    Map<TopicPartition, OffsetAndTimestamp> found =
+        reader.consumer().offsetsForTimes(at, Duration.ofSeconds(15));
     Map<TopicPartition, Long> ends = reader.ends();
     for (TopicPartition partition : reader.partitions()) {
       OffsetAndTimestamp offset = found.get(partition);
@@ -141,8 +153,12 @@ final class DlqRedrive {
   }
 
   /** One transaction: the copies and their ledger entries. Dry runs only clear the batch. */
-  private void write(KafkaProducer<byte[], byte[]> producer, List<ConsumerRecord<byte[], byte[]>> batch,
-      String to, String ledgerTopic, Uuid dlqTopicId) {
+  private void write(
+      KafkaProducer<byte[], byte[]> producer,
+      List<ConsumerRecord<byte[], byte[]>> batch,
+      String to,
+      String ledgerTopic,
+      Uuid dlqTopicId) {
     if (producer == null || batch.isEmpty()) {
       batch.clear();
       return;
@@ -151,10 +167,19 @@ final class DlqRedrive {
     try {
       for (ConsumerRecord<byte[], byte[]> record : batch) {
         String source = record.topic() + "/" + record.partition() + "/" + record.offset();
-        producer.send(new ProducerRecord<>(to, null, record.key(), record.value(), originalHeaders(record, source)));
-        producer.send(new ProducerRecord<>(ledgerTopic,
-            RedriveLedger.key(record, dlqTopicId).getBytes(StandardCharsets.UTF_8),
-            RedriveLedger.value(record, RecordFilter.header(record, DlqHeaders.REASON), RecordFilter.header(record, DlqHeaders.REQUEST_ID), to, clock.instant())));
+        producer.send(
+            new ProducerRecord<>(
+                to, null, record.key(), record.value(), originalHeaders(record, source)));
+        producer.send(
+            new ProducerRecord<>(
+                ledgerTopic,
+                RedriveLedger.key(record, dlqTopicId).getBytes(StandardCharsets.UTF_8),
+                RedriveLedger.value(
+                    record,
+                    RecordFilter.header(record, DlqHeaders.REASON),
+                    RecordFilter.header(record, DlqHeaders.REQUEST_ID),
+                    to,
+                    clock.instant())));
       }
       producer.commitTransaction();
     } catch (KafkaException e) {

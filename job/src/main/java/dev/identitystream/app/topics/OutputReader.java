@@ -20,8 +20,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * {@code demo} and {@code backfill} for their summaries and by the acceptance tests.
  *
  * <p>Either from the beginning of the four output topics ({@link #fromBeginning}), or over a range
- * of offsets ({@link #between}: from inclusive, to exclusive; records past the range are not
- * handed on).
+ * of offsets ({@link #between}: from inclusive, to exclusive; records past the range are not handed
+ * on).
  *
  * <p>Threading: one thread, like the consumer it wraps.
  */
@@ -30,6 +30,7 @@ public final class OutputReader implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(200);
 
   private final KafkaConsumer<byte[], byte[]> consumer;
+
   /** The end of the range (exclusive), or null when reading on from the beginning. */
   private final Map<TopicPartition, Long> to;
 
@@ -45,7 +46,8 @@ public final class OutputReader implements AutoCloseable {
    *     does not know are left out
    * @param groupPrefix the start of the reader's own group id (a random suffix follows)
    */
-  public static OutputReader fromBeginning(Map<String, ?> kafkaProps, Topics topics, String groupPrefix) {
+  public static OutputReader fromBeginning(
+      Map<String, ?> kafkaProps, Topics topics, String groupPrefix) {
     Map<String, Object> props = consumerProps(kafkaProps, groupPrefix);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props);
@@ -53,10 +55,17 @@ public final class OutputReader implements AutoCloseable {
     return new OutputReader(consumer, null);
   }
 
-  /** Assigns the partitions of {@code to}, each from its offset in {@code from} (else 0) up to its offset in {@code to}. */
+  /**
+   * Assigns the partitions of {@code to}, each from its offset in {@code from} (else 0) up to its
+   * offset in {@code to}.
+   */
   public static OutputReader between(
-      Map<String, ?> kafkaProps, Map<TopicPartition, Long> from, Map<TopicPartition, Long> to, String groupPrefix) {
-    KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(kafkaProps, groupPrefix));
+      Map<String, ?> kafkaProps,
+      Map<TopicPartition, Long> from,
+      Map<TopicPartition, Long> to,
+      String groupPrefix) {
+    KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(consumerProps(kafkaProps, groupPrefix));
     consumer.assign(to.keySet());
     to.keySet().forEach(partition -> consumer.seek(partition, from.getOrDefault(partition, 0L)));
     return new OutputReader(consumer, Map.copyOf(to));
@@ -79,14 +88,16 @@ public final class OutputReader implements AutoCloseable {
    *
    * @return true when {@code done} held or the end was reached, false when the time ran out
    */
-  public boolean read(Consumer<ConsumerRecord<byte[], byte[]>> sink, BooleanSupplier done, Duration timeout) {
+  public boolean read(
+      Consumer<ConsumerRecord<byte[], byte[]>> sink, BooleanSupplier done, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!done.getAsBoolean() && !reachedEnd()) {
       if (System.nanoTime() > deadline) {
         return false;
       }
       for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-        if (to == null || record.offset() < to.get(new TopicPartition(record.topic(), record.partition()))) {
+        if (to == null
+            || record.offset() < to.get(new TopicPartition(record.topic(), record.partition()))) {
           sink.accept(record);
         }
       }
@@ -95,7 +106,8 @@ public final class OutputReader implements AutoCloseable {
   }
 
   private boolean reachedEnd() {
-    return to != null && to.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+    return to != null
+        && to.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
   }
 
   @Override

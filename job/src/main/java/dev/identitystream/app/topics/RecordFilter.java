@@ -39,11 +39,16 @@ record RecordFilter(Set<String> reasons, Set<String> requestIds, Instant since, 
     requestIds = Set.copyOf(requestIds);
     for (String reason : reasons) {
       if (Arrays.stream(DlqReason.values()).noneMatch(r -> r.name().equals(reason))) {
-        throw new IllegalArgumentException("unknown DLQ reason " + reason + "; the reasons are " + Arrays.toString(DlqReason.values()));
+        throw new IllegalArgumentException(
+            "unknown DLQ reason "
+                + reason
+                + "; the reasons are "
+                + Arrays.toString(DlqReason.values()));
       }
     }
     if (since != null && until != null && !since.isBefore(until)) {
-      throw new IllegalArgumentException("the time range is empty: " + since + " is not before " + until);
+      throw new IllegalArgumentException(
+          "the time range is empty: " + since + " is not before " + until);
     }
   }
 
@@ -72,7 +77,9 @@ record RecordFilter(Set<String> reasons, Set<String> requestIds, Instant since, 
   /** The record's reason header, or null (not a DLQ record). */
   static String header(ConsumerRecord<byte[], byte[]> record, String name) {
     Header header = record.headers().lastHeader(name);
-    return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    return header == null || header.value() == null
+        ? null
+        : new String(header.value(), StandardCharsets.UTF_8);
   }
 
   /** The DLQ's request id header, else the value's {@code request_id}, else null. */
@@ -99,19 +106,24 @@ record RecordFilter(Set<String> reasons, Set<String> requestIds, Instant since, 
     Matcher relative = RELATIVE.matcher(value.toLowerCase(Locale.ROOT));
     if (relative.matches()) {
       long amount = Long.parseLong(relative.group(1));
-      Duration ago = switch (relative.group(2)) {
-        case "s" -> Duration.ofSeconds(amount);
-        case "m" -> Duration.ofMinutes(amount);
-        case "h" -> Duration.ofHours(amount);
-        default -> Duration.ofDays(amount);
-      };
+      Duration ago =
+          switch (relative.group(2)) {
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+          };
       return now.minus(ago);
     }
     try {
-      return value.toUpperCase(Locale.ROOT).startsWith("P") ? now.minus(Duration.parse(value)) : Instant.parse(value);
+      return value.toUpperCase(Locale.ROOT).startsWith("P")
+          ? now.minus(Duration.parse(value))
+          : Instant.parse(value);
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(
-          "'" + text + "' is not a time: use an instant like 2026-11-25T12:00:00Z or a time ago like 30m, 2h, 7d");
+          "'"
+              + text
+              + "' is not a time: use an instant like 2026-11-25T12:00:00Z or a time ago like 30m, 2h, 7d");
     }
   }
 

@@ -62,16 +62,29 @@ final class RecordPrinter {
 
   private String pretty(ConsumerRecord<byte[], byte[]> record) {
     StringBuilder text = new StringBuilder();
-    text.append("--- ").append(record.topic()).append("  partition ").append(record.partition())
-        .append("  offset ").append(record.offset()).append("  ").append(Instant.ofEpochMilli(record.timestamp()))
+    text.append("--- ")
+        .append(record.topic())
+        .append("  partition ")
+        .append(record.partition())
+        .append("  offset ")
+        .append(record.offset())
+        .append("  ")
+        .append(Instant.ofEpochMilli(record.timestamp()))
         .append(System.lineSeparator());
     text.append("key: ").append(text(record.key())).append(System.lineSeparator());
     for (Header header : record.headers()) {
-      text.append("header ").append(header.key()).append(": ").append(text(header.value())).append(System.lineSeparator());
+      text.append("header ")
+          .append(header.key())
+          .append(": ")
+          .append(text(header.value()))
+          .append(System.lineSeparator());
     }
     JsonNode value = json(record.value());
     try {
-      text.append(value != null ? Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(value) : text(record.value()));
+      text.append(
+          value != null
+              ? Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(value)
+              : text(record.value()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -43,10 +43,21 @@ final class RedriveLedger {
   }
 
   static String key(ConsumerRecord<byte[], byte[]> dlqRecord, Uuid dlqTopicId) {
-    return dlqRecord.topic() + "/" + dlqTopicId + "/" + dlqRecord.partition() + "/" + dlqRecord.offset();
+    return dlqRecord.topic()
+        + "/"
+        + dlqTopicId
+        + "/"
+        + dlqRecord.partition()
+        + "/"
+        + dlqRecord.offset();
   }
 
-  static byte[] value(ConsumerRecord<byte[], byte[]> dlqRecord, String reason, String requestId, String to, Instant at) {
+  static byte[] value(
+      ConsumerRecord<byte[], byte[]> dlqRecord,
+      String reason,
+      String requestId,
+      String to,
+      Instant at) {
     ObjectNode value = JsonNodeFactory.instance.objectNode();
     value.put("schema_version", 1);
     value.put("dlq_topic", dlqRecord.topic());
@@ -70,16 +81,23 @@ final class RedriveLedger {
         return Optional.empty();
       }
       if (!create) {
-        return Optional.of("the ledger topic " + topic + " is missing and topics.create=false; create it (cleanup.policy=compact)");
+        return Optional.of(
+            "the ledger topic "
+                + topic
+                + " is missing and topics.create=false; create it (cleanup.policy=compact)");
       }
-      NewTopic ledger = new NewTopic(topic, Optional.of(1), Optional.of(replication))
-          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+      NewTopic ledger =
+          new NewTopic(topic, Optional.of(1), Optional.of(replication))
+              .configs(
+                  Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
       admin.createTopics(List.of(ledger)).all().get(30, TimeUnit.SECONDS);
       TopicReadiness.awaitLeaders(admin, List.of(topic), Duration.ofSeconds(30));
       return Optional.empty();
     } catch (ExecutionException e) {
-      return e.getCause() instanceof TopicExistsException ? Optional.empty()
-          : Optional.of("cannot create the ledger topic " + topic + ": " + ErrorText.describe(e.getCause()));
+      return e.getCause() instanceof TopicExistsException
+          ? Optional.empty()
+          : Optional.of(
+              "cannot create the ledger topic " + topic + ": " + ErrorText.describe(e.getCause()));
     } catch (TimeoutException e) {
       return Optional.of("timed out creating the ledger topic " + topic);
     } catch (InterruptedException e) {
@@ -88,14 +106,17 @@ final class RedriveLedger {
     }
   }
 
-  /** Every key the ledger holds now ({@code read_committed}, to its end); tombstones remove keys. */
+  /**
+   * Every key the ledger holds now ({@code read_committed}, to its end); tombstones remove keys.
+   */
   static Set<String> read(AppConfig config, String topic) {
     Set<String> keys = new HashSet<>();
     try (TopicReader reader = TopicReader.open(config, topic, "pis-redrive-ledger")) {
       Map<org.apache.kafka.common.TopicPartition, Long> ends = reader.ends();
       reader.consumer().seekToBeginning(reader.partitions());
       while (!reader.reached(ends)) {
-        for (ConsumerRecord<byte[], byte[]> record : reader.consumer().poll(Duration.ofMillis(200))) {
+        for (ConsumerRecord<byte[], byte[]> record :
+            reader.consumer().poll(Duration.ofMillis(200))) {
           if (record.key() == null) {
             continue;
           }

@@ -16,13 +16,13 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /**
  * {@code tail}: prints records of one of the job's topics (or any topic), {@code read_committed}:
@@ -54,28 +54,49 @@ public final class TailCommand implements Callable<Integer> {
   @Mixin ConfigOptions options;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "TOPIC", description = "requests, backfill-requests, accounts, items, item-errors, dlq, or a topic name.")
+  @Parameters(
+      index = "0",
+      paramLabel = "TOPIC",
+      description =
+          "requests, backfill-requests, accounts, items, item-errors, dlq, or a topic name.")
   String topicName;
 
   @Option(names = "--from-beginning", description = "Start at the beginning of the topic.")
   boolean fromBeginning;
 
-  @Option(names = "--last", defaultValue = "10", paramLabel = "N", description = "Without --from-beginning: start with the last N records (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--last",
+      defaultValue = "10",
+      paramLabel = "N",
+      description =
+          "Without --from-beginning: start with the last N records (default: ${DEFAULT-VALUE}).")
   int last;
 
   @Option(names = "--max", paramLabel = "N", description = "Stop after printing N records.")
   Integer max;
 
-  @Option(names = {"-f", "--follow"}, description = "Keep printing new records until Ctrl-C.")
+  @Option(
+      names = {"-f", "--follow"},
+      description = "Keep printing new records until Ctrl-C.")
   boolean follow;
 
-  @Option(names = "--compact", description = "One JSON object per line (topic, partition, offset, timestamp, key, headers, value), for jq.")
+  @Option(
+      names = "--compact",
+      description =
+          "One JSON object per line (topic, partition, offset, timestamp, key, headers, value), for jq.")
   boolean compact;
 
-  @Option(names = "--reason", paramLabel = "CODE", description = "Only DLQ records with this reason (repeatable), e.g. RETRIES_EXHAUSTED.")
+  @Option(
+      names = "--reason",
+      paramLabel = "CODE",
+      description = "Only DLQ records with this reason (repeatable), e.g. RETRIES_EXHAUSTED.")
   List<String> reasons = new ArrayList<>();
 
-  @Option(names = "--request-id", paramLabel = "ID", description = "Only records of this request id (repeatable): the DLQ's header, or the value's request_id.")
+  @Option(
+      names = "--request-id",
+      paramLabel = "ID",
+      description =
+          "Only records of this request id (repeatable): the DLQ's header, or the value's request_id.")
   List<String> requestIds = new ArrayList<>();
 
   private int printed;
@@ -83,11 +104,14 @@ public final class TailCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (last < 0 || (max != null && max < 1)) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--last must be >= 0 and --max >= 1");
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--last must be >= 0 and --max >= 1");
     }
     RecordFilter filter;
     try {
-      filter = new RecordFilter(new LinkedHashSet<>(reasons), new LinkedHashSet<>(requestIds), null, null);
+      filter =
+          new RecordFilter(
+              new LinkedHashSet<>(reasons), new LinkedHashSet<>(requestIds), null, null);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -95,7 +119,8 @@ public final class TailCommand implements Callable<Integer> {
     ConfigChecks.require(ConfigChecks.forKafkaClients(config, true));
     String topic = resolve(config.topics(), topicName);
     RecordPrinter printer = new RecordPrinter(spec.commandLine().getOut(), compact);
-    try (StopSignals signals = StopSignals.install(); TopicReader reader = TopicReader.open(config, topic, "pis-tail")) {
+    try (StopSignals signals = StopSignals.install();
+        TopicReader reader = TopicReader.open(config, topic, "pis-tail")) {
       Map<TopicPartition, Long> ends = reader.ends();
       if (fromBeginning) {
         reader.consumer().seekToBeginning(reader.partitions());
@@ -103,8 +128,12 @@ public final class TailCommand implements Callable<Integer> {
         printLast(reader, ends, filter, printer);
       }
       while (!done() && !signals.received() && (follow || !reader.reached(ends))) {
-        for (ConsumerRecord<byte[], byte[]> record : reader.consumer().poll(Duration.ofMillis(200))) {
-          if (!done() && (follow || record.offset() < ends.get(new TopicPartition(record.topic(), record.partition())))
+        for (ConsumerRecord<byte[], byte[]> record :
+            reader.consumer().poll(Duration.ofMillis(200))) {
+          if (!done()
+              && (follow
+                  || record.offset()
+                      < ends.get(new TopicPartition(record.topic(), record.partition())))
               && filter.matches(record)) {
             printer.print(record);
             printed++;
@@ -129,25 +158,36 @@ public final class TailCommand implements Callable<Integer> {
    * leaves every partition positioned at {@code ends}. Reads a window of 4 × N offsets per
    * partition (transaction markers take offsets too), or the whole topic when a filter is set.
    */
-  private void printLast(TopicReader reader, Map<TopicPartition, Long> ends, RecordFilter filter, RecordPrinter printer) {
+  private void printLast(
+      TopicReader reader,
+      Map<TopicPartition, Long> ends,
+      RecordFilter filter,
+      RecordPrinter printer) {
     Map<TopicPartition, Long> beginnings = reader.beginnings();
     boolean filtered = !filter.reasons().isEmpty() || !filter.requestIds().isEmpty();
     for (TopicPartition partition : reader.partitions()) {
-      long start = filtered ? beginnings.get(partition) : Math.max(beginnings.get(partition), ends.get(partition) - 4L * last);
+      long start =
+          filtered
+              ? beginnings.get(partition)
+              : Math.max(beginnings.get(partition), ends.get(partition) - 4L * last);
       reader.consumer().seek(partition, start);
     }
     List<ConsumerRecord<byte[], byte[]>> window = new ArrayList<>();
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (!reader.reached(ends) && System.nanoTime() < deadline) {
       for (ConsumerRecord<byte[], byte[]> record : reader.consumer().poll(Duration.ofMillis(200))) {
-        if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition())) && filter.matches(record)) {
+        if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))
+            && filter.matches(record)) {
           window.add(record);
         }
       }
     }
-    window.sort(Comparator.<ConsumerRecord<byte[], byte[]>>comparingLong(ConsumerRecord::timestamp)
-        .thenComparingInt(ConsumerRecord::partition).thenComparingLong(ConsumerRecord::offset));
-    for (ConsumerRecord<byte[], byte[]> record : window.subList(Math.max(0, window.size() - last), window.size())) {
+    window.sort(
+        Comparator.<ConsumerRecord<byte[], byte[]>>comparingLong(ConsumerRecord::timestamp)
+            .thenComparingInt(ConsumerRecord::partition)
+            .thenComparingLong(ConsumerRecord::offset));
+    for (ConsumerRecord<byte[], byte[]> record :
+        window.subList(Math.max(0, window.size() - last), window.size())) {
       if (!done()) {
         printer.print(record);
         printed++;

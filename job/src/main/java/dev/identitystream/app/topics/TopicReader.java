@@ -17,8 +17,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * A {@code read_committed} consumer of raw bytes over every partition of one topic, without a
- * consumer group (assigned, nothing committed), for the commands that look at topics ({@code
- * tail}, {@code redrive}). The user's consumer keys (security, timeouts) pass through.
+ * consumer group (assigned, nothing committed), for the commands that look at topics ({@code tail},
+ * {@code redrive}). The user's consumer keys (security, timeouts) pass through.
  *
  * <p>Threading: one thread, like the consumer it wraps.
  */
@@ -28,7 +28,8 @@ final class TopicReader implements AutoCloseable {
   private final String topic;
   private final List<TopicPartition> partitions;
 
-  private TopicReader(KafkaConsumer<byte[], byte[]> consumer, String topic, List<TopicPartition> partitions) {
+  private TopicReader(
+      KafkaConsumer<byte[], byte[]> consumer, String topic, List<TopicPartition> partitions) {
     this.consumer = consumer;
     this.topic = topic;
     this.partitions = partitions;
@@ -37,8 +38,8 @@ final class TopicReader implements AutoCloseable {
   /**
    * Checks that Kafka answers, then assigns every partition of {@code topic}.
    *
-   * @throws KafkaReachability.UnreachableException when Kafka does not answer or the topic does
-   *     not exist (the message names it)
+   * @throws KafkaReachability.UnreachableException when Kafka does not answer or the topic does not
+   *     exist (the message names it)
    */
   static TopicReader open(AppConfig config, String topic, String clientId) {
     KafkaReachability.require(StreamingJob.adminProps(config), KafkaReachability.TIMEOUT);
@@ -51,14 +52,16 @@ final class TopicReader implements AutoCloseable {
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
     KafkaConsumer<byte[], byte[]> consumer;
     try {
-      consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+      consumer =
+          new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     } catch (KafkaException e) {
       throw KafkaReachability.asConfigError(e, props.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG));
     }
     try {
       List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(15));
       if (infos == null || infos.isEmpty()) {
-        throw new KafkaReachability.UnreachableException("the topic " + topic + " does not exist", null);
+        throw new KafkaReachability.UnreachableException(
+            "the topic " + topic + " does not exist", null);
       }
       List<TopicPartition> partitions = new ArrayList<>();
       infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
@@ -93,7 +96,8 @@ final class TopicReader implements AutoCloseable {
 
   /** Whether every partition's position has reached {@code ends}. */
   boolean reached(Map<TopicPartition, Long> ends) {
-    return partitions.stream().allMatch(p -> consumer.position(p, Duration.ofSeconds(15)) >= ends.get(p));
+    return partitions.stream()
+        .allMatch(p -> consumer.position(p, Duration.ofSeconds(15)) >= ends.get(p));
   }
 
   @Override

@@ -12,21 +12,25 @@ class BackfillProgressTest {
   @Test
   void shouldDrawABarWithDoneTotalRateAndEtaOnATerminal() {
     // given
-    BackfillProgress progress = new BackfillProgress(new PrintWriter(new StringWriter()), true, 1000, Duration.ofSeconds(5));
+    BackfillProgress progress =
+        new BackfillProgress(
+            new PrintWriter(new StringWriter()), true, 1000, Duration.ofSeconds(5));
     long tenSecondsLater = System.nanoTime() + Duration.ofSeconds(10).toNanos();
 
     // when
     String line = progress.line(250, tenSecondsLater);
 
     // then: 250 in ~10 s is ~25/s, so 750 left take ~30 s
-    assertThat(line).startsWith("[#######.......................] 250/1000 requests (25%), 25/s, ETA 0:3");
+    assertThat(line)
+        .startsWith("[#######.......................] 250/1000 requests (25%), 25/s, ETA 0:3");
   }
 
   @Test
   void shouldPrintPlainLinesOnlyEverySoOftenWhenNotATerminal() {
     // given
     StringWriter out = new StringWriter();
-    BackfillProgress progress = new BackfillProgress(new PrintWriter(out), false, 10, Duration.ofHours(1));
+    BackfillProgress progress =
+        new BackfillProgress(new PrintWriter(out), false, 10, Duration.ofHours(1));
 
     // when
     progress.update(1);
@@ -35,6 +39,9 @@ class BackfillProgressTest {
 
     // then
     assertThat(out.toString()).doesNotContain("[").doesNotContain("\r");
-    assertThat(out.toString().lines()).singleElement().asString().startsWith("backfill: 10/10 requests (100%)");
+    assertThat(out.toString().lines())
+        .singleElement()
+        .asString()
+        .startsWith("backfill: 10/10 requests (100%)");
   }
 }

@@ -15,23 +15,31 @@ class BackfillSummaryTest {
 
   @Test
   void shouldPrintTheCountsSortedByCodeAndReason() {
-    BackfillSummary.Outputs outputs = new BackfillSummary.Outputs(5, 3, 2,
-        new TreeMap<>(Map.of("ITEM_LOGIN_REQUIRED", 1L, "INSTITUTION_DOWN", 2L)), new TreeMap<>(Map.of("MALFORMED_JSON", 1L)));
+    BackfillSummary.Outputs outputs =
+        new BackfillSummary.Outputs(
+            5,
+            3,
+            2,
+            new TreeMap<>(Map.of("ITEM_LOGIN_REQUIRED", 1L, "INSTITUTION_DOWN", 2L)),
+            new TreeMap<>(Map.of("MALFORMED_JSON", 1L)));
     StringWriter text = new StringWriter();
 
     new BackfillSummary(7, outputs, Duration.ofMillis(1_234)).print(new PrintWriter(text));
 
-    assertThat(text.toString()).isEqualTo(String.join(System.lineSeparator(),
-        "Backfill done in 1.234 s",
-        "  requests consumed   7",
-        "  accounts            5",
-        "  Items               3 OK, 2 ERROR",
-        "  Item errors         3",
-        "    INSTITUTION_DOWN               2",
-        "    ITEM_LOGIN_REQUIRED            1",
-        "  DLQ                 1",
-        "    MALFORMED_JSON                 1",
-        ""));
+    assertThat(text.toString())
+        .isEqualTo(
+            String.join(
+                System.lineSeparator(),
+                "Backfill done in 1.234 s",
+                "  requests consumed   7",
+                "  accounts            5",
+                "  Items               3 OK, 2 ERROR",
+                "  Item errors         3",
+                "    INSTITUTION_DOWN               2",
+                "    ITEM_LOGIN_REQUIRED            1",
+                "  DLQ                 1",
+                "    MALFORMED_JSON                 1",
+                ""));
   }
 
   @Test
@@ -42,6 +50,7 @@ class BackfillSummaryTest {
     errors.put("Y", 2L);
 
     assertThat(outputs.errorsByCode()).containsOnlyKeys("X");
-    assertThatThrownBy(() -> outputs.errorsByCode().put("Z", 3L)).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> outputs.errorsByCode().put("Z", 3L))
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 }

@@ -25,11 +25,20 @@ class ConfigLoaderTest {
 
   @Test
   void shouldLayerFileThenEnvironmentThenFlags() throws IOException {
-    Path file = file("bootstrap.servers=file:9092\nplaid.max.in.flight=10\ntopic.items=file-items\n", "rw-r--r--");
+    Path file =
+        file(
+            "bootstrap.servers=file:9092\nplaid.max.in.flight=10\ntopic.items=file-items\n",
+            "rw-r--r--");
     AppConfig config =
         ConfigLoader.load(
             file,
-            Map.of("PIS_PLAID_MAX_IN_FLIGHT", "20", "PIS_TOPIC_ITEM___ERRORS", "env-errors", "PIS_BOOTSTRAP_SERVERS", "env:9092"),
+            Map.of(
+                "PIS_PLAID_MAX_IN_FLIGHT",
+                "20",
+                "PIS_TOPIC_ITEM___ERRORS",
+                "env-errors",
+                "PIS_BOOTSTRAP_SERVERS",
+                "env:9092"),
             Map.of("plaid.max.in.flight", "30"));
     assertThat(config.getInt(AppConfig.PLAID_MAX_IN_FLIGHT_CONFIG)).isEqualTo(30);
     assertThat(config.topics().itemErrors()).isEqualTo("env-errors");
@@ -41,7 +50,10 @@ class ConfigLoaderTest {
   void shouldLeaveTheLoggingVariablesToLogback() {
     // when
     AppConfig config =
-        ConfigLoader.load(null, Map.of(ConfigLoader.ENV_LOG_FORMAT, "json", ConfigLoader.ENV_LOG_LEVEL, "DEBUG"), Map.of());
+        ConfigLoader.load(
+            null,
+            Map.of(ConfigLoader.ENV_LOG_FORMAT, "json", ConfigLoader.ENV_LOG_LEVEL, "DEBUG"),
+            Map.of());
 
     // then they do not reach Kafka Streams as log.format / log.level
     assertThat(config.kafkaProps()).doesNotContainKeys("log.format", "log.level");
@@ -50,8 +62,13 @@ class ConfigLoaderTest {
   @Test
   void shouldPassKafkaKeysAndKafkaTopicPrefixesThrough() {
     AppConfig config =
-        ConfigLoader.load(null, Map.of(), Map.of("security.protocol", "SASL_SSL", "topic.segment.bytes", "1048576"));
-    assertThat(config.kafkaProps()).containsEntry("security.protocol", "SASL_SSL").containsEntry("topic.segment.bytes", "1048576");
+        ConfigLoader.load(
+            null,
+            Map.of(),
+            Map.of("security.protocol", "SASL_SSL", "topic.segment.bytes", "1048576"));
+    assertThat(config.kafkaProps())
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("topic.segment.bytes", "1048576");
   }
 
   @Test
@@ -82,7 +99,9 @@ class ConfigLoaderTest {
 
   @Test
   void shouldTakeCredentialsFromTheEnvironment() {
-    AppConfig config = ConfigLoader.load(null, Map.of("PLAID_CLIENT_ID", "id-1", "PLAID_SECRET", "s3cr3t"), Map.of());
+    AppConfig config =
+        ConfigLoader.load(
+            null, Map.of("PLAID_CLIENT_ID", "id-1", "PLAID_SECRET", "s3cr3t"), Map.of());
     assertThat(config.getString(AppConfig.PLAID_CLIENT_ID_CONFIG)).isEqualTo("id-1");
     assertThat(config.plaidSecret().value()).isEqualTo("s3cr3t");
     assertThat(config.plaidSecret().toString()).doesNotContain("s3cr3t");
@@ -96,7 +115,8 @@ class ConfigLoaderTest {
         .hasMessageContaining("chmod 600")
         .hasMessageNotContaining("s3cr3t");
     Path closed = file("plaid.secret=s3cr3t\n", "rw-------");
-    assertThat(ConfigLoader.load(closed, Map.of(), Map.of()).plaidSecret().value()).isEqualTo("s3cr3t");
+    assertThat(ConfigLoader.load(closed, Map.of(), Map.of()).plaidSecret().value())
+        .isEqualTo("s3cr3t");
   }
 
   @Test
@@ -107,12 +127,17 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void shouldReadCredentialsFromTheFilesTheFileVariablesNameWhenTheVariablesAreUnset() throws IOException {
+  void shouldReadCredentialsFromTheFilesTheFileVariablesNameWhenTheVariablesAreUnset()
+      throws IOException {
     // given: Docker-style secret files (the value alone, a final newline)
     Path id = Files.writeString(dir.resolve("client_id"), "id-from-file\n");
     Path secret = Files.writeString(dir.resolve("secret"), "  s3cr3t-from-file\r\n");
     Map<String, String> env =
-        Map.of(ConfigLoader.ENV_CLIENT_ID_FILE, id.toString(), ConfigLoader.ENV_SECRET_FILE, secret.toString());
+        Map.of(
+            ConfigLoader.ENV_CLIENT_ID_FILE,
+            id.toString(),
+            ConfigLoader.ENV_SECRET_FILE,
+            secret.toString());
 
     // when
     AppConfig fromFiles = ConfigLoader.load(null, env, Map.of());
@@ -120,7 +145,8 @@ class ConfigLoaderTest {
     withEmptyVariable.put(ConfigLoader.ENV_SECRET, "");
     AppConfig emptyVariable = ConfigLoader.load(null, withEmptyVariable, Map.of());
 
-    // then the files are read, trimmed; an empty variable (compose passes an unset one as empty) does not hide them
+    // then the files are read, trimmed; an empty variable (compose passes an unset one as empty)
+    // does not hide them
     assertThat(fromFiles.getString(AppConfig.PLAID_CLIENT_ID_CONFIG)).isEqualTo("id-from-file");
     assertThat(fromFiles.plaidSecret().value()).isEqualTo("s3cr3t-from-file");
     assertThat(emptyVariable.plaidSecret().value()).isEqualTo("s3cr3t-from-file");
@@ -132,15 +158,23 @@ class ConfigLoaderTest {
     AppConfig config =
         ConfigLoader.load(
             null,
-            Map.of(ConfigLoader.ENV_SECRET, "from-env", ConfigLoader.ENV_SECRET_FILE, secret.toString(),
-                ConfigLoader.ENV_CLIENT_ID, "id", ConfigLoader.ENV_CLIENT_ID_FILE, dir.resolve("missing").toString()),
+            Map.of(
+                ConfigLoader.ENV_SECRET,
+                "from-env",
+                ConfigLoader.ENV_SECRET_FILE,
+                secret.toString(),
+                ConfigLoader.ENV_CLIENT_ID,
+                "id",
+                ConfigLoader.ENV_CLIENT_ID_FILE,
+                dir.resolve("missing").toString()),
             Map.of());
     assertThat(config.plaidSecret().value()).isEqualTo("from-env");
     assertThat(config.getString(AppConfig.PLAID_CLIENT_ID_CONFIG)).isEqualTo("id");
   }
 
   @Test
-  void shouldRefuseAMissingEmptyOrOversizeCredentialFileNamingThePathNeverTheContent() throws IOException {
+  void shouldRefuseAMissingEmptyOrOversizeCredentialFileNamingThePathNeverTheContent()
+      throws IOException {
     Path missing = dir.resolve("missing");
     Path empty = Files.writeString(dir.resolve("empty"), " \n");
     Path huge = Files.writeString(dir.resolve("huge"), "s3cr3t".repeat(1000));
@@ -148,7 +182,10 @@ class ConfigLoaderTest {
     Files.setPosixFilePermissions(unreadable, PosixFilePermissions.fromString("---------"));
 
     for (Path file : java.util.List.of(missing, empty, huge)) {
-      assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(ConfigLoader.ENV_SECRET_FILE, file.toString()), Map.of()))
+      assertThatThrownBy(
+              () ->
+                  ConfigLoader.load(
+                      null, Map.of(ConfigLoader.ENV_SECRET_FILE, file.toString()), Map.of()))
           .as(file.toString())
           .isInstanceOf(ConfigException.class)
           .hasMessageContaining(ConfigLoader.ENV_SECRET_FILE)
@@ -158,7 +195,10 @@ class ConfigLoaderTest {
     }
     boolean root = "root".equals(System.getProperty("user.name")); // root reads any file
     if (!root) {
-      assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(ConfigLoader.ENV_SECRET_FILE, unreadable.toString()), Map.of()))
+      assertThatThrownBy(
+              () ->
+                  ConfigLoader.load(
+                      null, Map.of(ConfigLoader.ENV_SECRET_FILE, unreadable.toString()), Map.of()))
           .isInstanceOf(ConfigException.class)
           .hasMessageContaining("cannot be read")
           .hasMessageNotContaining("s3cr3t");

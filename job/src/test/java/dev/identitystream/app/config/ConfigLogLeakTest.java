@@ -30,7 +30,8 @@ class ConfigLogLeakTest {
   private static final String JAAS_PASSWORD = "jaas-pa55-77c1f2";
   private static final String JAAS =
       "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\""
-          + JAAS_PASSWORD + "\";";
+          + JAAS_PASSWORD
+          + "\";";
 
   @TempDir Path dir;
 
@@ -39,14 +40,23 @@ class ConfigLogLeakTest {
     // given
     Path open = file("open.properties", "plaid.secret=" + SECRET + "\n", "rw-r--r--");
     Path invalid =
-        file("invalid.properties",
-            "plaid.secret=" + SECRET + "\nsasl.jaas.config=" + JAAS + "\nplaid.max.in.flight=0\n", "rw-------");
+        file(
+            "invalid.properties",
+            "plaid.secret=" + SECRET + "\nsasl.jaas.config=" + JAAS + "\nplaid.max.in.flight=0\n",
+            "rw-------");
     Path unknown =
-        file("unknown.properties", "plaid.secret=" + SECRET + "\nplaid.secrte=" + SECRET + "\n", "rw-------");
+        file(
+            "unknown.properties",
+            "plaid.secret=" + SECRET + "\nplaid.secrte=" + SECRET + "\n",
+            "rw-------");
     Path valid =
-        file("valid.properties",
-            "bootstrap.servers=127.0.0.1:1\nplaid.client.id=cid\nplaid.secret=" + SECRET
-                + "\nsasl.jaas.config=" + JAAS + "\nsecurity.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\n",
+        file(
+            "valid.properties",
+            "bootstrap.servers=127.0.0.1:1\nplaid.client.id=cid\nplaid.secret="
+                + SECRET
+                + "\nsasl.jaas.config="
+                + JAAS
+                + "\nsecurity.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\n",
             "rw-------");
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     PrintStream out = System.out;
@@ -66,20 +76,35 @@ class ConfigLogLeakTest {
               Main.execute("run", "--config", invalid.toString()),
               Main.execute("validate-config", "--config", valid.toString()));
       assertThatThrownBy(
-              () -> ConfigLoader.load(null, Map.of(ConfigLoader.ENV_SECRET, SECRET, "PIS_PLAID_ENV", "staging"), Map.of()))
+              () ->
+                  ConfigLoader.load(
+                      null,
+                      Map.of(ConfigLoader.ENV_SECRET, SECRET, "PIS_PLAID_ENV", "staging"),
+                      Map.of()))
           .satisfies(e -> assertThat(e.toString()).contains("plaid.env").doesNotContain(SECRET));
 
-      // then every bad configuration failed, the valid one passed, and no secret was printed or logged
+      // then every bad configuration failed, the valid one passed, and no secret was printed or
+      // logged
       System.setOut(out);
       System.setErr(err);
-      assertThat(exits).containsExactly(
-          ExitCodes.CONFIG, ExitCodes.CONFIG, ExitCodes.CONFIG, ExitCodes.CONFIG, ExitCodes.CONFIG,
-          ExitCodes.CONFIG, ExitCodes.OK);
+      assertThat(exits)
+          .containsExactly(
+              ExitCodes.CONFIG,
+              ExitCodes.CONFIG,
+              ExitCodes.CONFIG,
+              ExitCodes.CONFIG,
+              ExitCodes.CONFIG,
+              ExitCodes.CONFIG,
+              ExitCodes.OK);
       String printed = console.toString(StandardCharsets.UTF_8);
-      assertThat(printed).contains("plaid.secret=[hidden]").contains("sasl.jaas.config=[hidden]")
-          .doesNotContain(SECRET).doesNotContain(JAAS_PASSWORD);
+      assertThat(printed)
+          .contains("plaid.secret=[hidden]")
+          .contains("sasl.jaas.config=[hidden]")
+          .doesNotContain(SECRET)
+          .doesNotContain(JAAS_PASSWORD);
       logs.assertNoneContains(List.of(SECRET, JAAS_PASSWORD));
-      assertThat(logs.texts()).as("Kafka logged the configuration it was given")
+      assertThat(logs.texts())
+          .as("Kafka logged the configuration it was given")
           .anyMatch(text -> text.contains("StreamsConfig values"));
     } finally {
       System.setOut(out);

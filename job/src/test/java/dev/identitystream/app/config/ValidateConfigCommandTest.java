@@ -11,7 +11,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** validate-config refuses every configuration run would refuse, naming the key, before connecting. */
+/**
+ * validate-config refuses every configuration run would refuse, naming the key, before connecting.
+ */
 class ValidateConfigCommandTest {
 
   @TempDir Path dir;
@@ -25,7 +27,8 @@ class ValidateConfigCommandTest {
     return settings;
   }
 
-  private CliTestSupport.Run validate(Map<String, String> settings, String... extra) throws IOException {
+  private CliTestSupport.Run validate(Map<String, String> settings, String... extra)
+      throws IOException {
     Path file = CliTestSupport.configFile(dir, settings);
     String[] args = new String[extra.length + 3];
     args[0] = "validate-config";
@@ -39,7 +42,10 @@ class ValidateConfigCommandTest {
   void shouldAcceptAValidConfigurationAndMaskItsSecret() throws IOException {
     CliTestSupport.Run run = validate(valid());
     assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
-    assertThat(run.out()).contains("plaid.secret=[hidden]").contains("# configuration is valid").doesNotContain("s3cret-value");
+    assertThat(run.out())
+        .contains("plaid.secret=[hidden]")
+        .contains("# configuration is valid")
+        .doesNotContain("s3cret-value");
   }
 
   @Test
@@ -54,15 +60,22 @@ class ValidateConfigCommandTest {
 
     // then
     assertThat(run.exitCode()).isEqualTo(ExitCodes.CONFIG);
-    assertThat(run.err()).contains("plaid.client.id: not set").contains("PLAID_CLIENT_ID")
-        .contains("plaid.secret: not set").contains("PLAID_SECRET");
+    assertThat(run.err())
+        .contains("plaid.client.id: not set")
+        .contains("PLAID_CLIENT_ID")
+        .contains("plaid.secret: not set")
+        .contains("PLAID_SECRET");
     assertThat(run.out()).doesNotContain("plaid.secret=[hidden]");
-    assertThat(ValidateConfigCommand.masked("plaid.secret", new org.apache.kafka.common.config.types.Password(""))).isEmpty();
+    assertThat(
+            ValidateConfigCommand.masked(
+                "plaid.secret", new org.apache.kafka.common.config.types.Password("")))
+        .isEmpty();
   }
 
   @Test
   void shouldRefusePlainHttpToAnotherHostAndOtherSchemes() throws IOException {
-    for (String url : new String[] {"http://plaid.example.com", "ftp://127.0.0.1/plaid", "not a url"}) {
+    for (String url :
+        new String[] {"http://plaid.example.com", "ftp://127.0.0.1/plaid", "not a url"}) {
       Map<String, String> settings = valid();
       settings.put(AppConfig.PLAID_BASE_URL_CONFIG, url);
       CliTestSupport.Run run = validate(settings);
@@ -73,17 +86,21 @@ class ValidateConfigCommandTest {
 
   @Test
   void shouldRefuseAMalformedOrUnresolvableBootstrapServers() throws IOException {
-    Map<String, String> messages = Map.of(
-        "127.0.0.1", "is not host:port",
-        "PLAINTEXT://broker:9092", "is not host:port",
-        "broker-1:9092,,localhost:99999", "outside 1..65535",
-        "kafka.invalid:9092", "does not resolve");
+    Map<String, String> messages =
+        Map.of(
+            "127.0.0.1", "is not host:port",
+            "PLAINTEXT://broker:9092", "is not host:port",
+            "broker-1:9092,,localhost:99999", "outside 1..65535",
+            "kafka.invalid:9092", "does not resolve");
     for (Map.Entry<String, String> bad : messages.entrySet()) {
       Map<String, String> settings = valid();
       settings.put("bootstrap.servers", bad.getKey());
       CliTestSupport.Run run = validate(settings);
       assertThat(run.exitCode()).as(bad.getKey()).isEqualTo(ExitCodes.CONFIG);
-      assertThat(run.err()).as(bad.getKey()).contains("bootstrap.servers:").contains(bad.getValue());
+      assertThat(run.err())
+          .as(bad.getKey())
+          .contains("bootstrap.servers:")
+          .contains(bad.getValue());
     }
     Map<String, String> unset = valid();
     unset.remove("bootstrap.servers");
@@ -99,7 +116,8 @@ class ValidateConfigCommandTest {
 
   @Test
   void shouldRefuseUnknownKafkaKeysWithTheNearestKnownKey() throws IOException {
-    // given typos of a Kafka key, of one of ours under Kafka Streams' topic. prefix, and of a prefixed key
+    // given typos of a Kafka key, of one of ours under Kafka Streams' topic. prefix, and of a
+    // prefixed key
     Map<String, String> settings = valid();
     settings.put("bootstrap.server", "127.0.0.1:9092");
     settings.put("topic.acounts", "accounts");
@@ -113,9 +131,12 @@ class ValidateConfigCommandTest {
     assertThat(run.exitCode()).isEqualTo(ExitCodes.CONFIG);
     assertThat(run.err())
         .contains("4 problem(s)")
-        .contains("bootstrap.server: not a setting of this job nor of Kafka; did you mean bootstrap.servers?")
-        .contains("topic.acounts: not a setting of this job nor of Kafka; did you mean topic.accounts?")
-        .contains("producer.bach.size: not a setting of this job nor of Kafka; did you mean producer.batch.size?")
+        .contains(
+            "bootstrap.server: not a setting of this job nor of Kafka; did you mean bootstrap.servers?")
+        .contains(
+            "topic.acounts: not a setting of this job nor of Kafka; did you mean topic.accounts?")
+        .contains(
+            "producer.bach.size: not a setting of this job nor of Kafka; did you mean producer.batch.size?")
         .contains("some.other.tool.key: not a setting of this job nor of Kafka\n");
   }
 
@@ -137,7 +158,9 @@ class ValidateConfigCommandTest {
     settings.put("plaid.max.inflight", "5");
     CliTestSupport.Run run = validate(settings);
     assertThat(run.exitCode()).isEqualTo(ExitCodes.CONFIG);
-    assertThat(run.err()).contains("plaid.max.inflight").contains("did you mean plaid.max.in.flight?");
+    assertThat(run.err())
+        .contains("plaid.max.inflight")
+        .contains("did you mean plaid.max.in.flight?");
   }
 
   @Test
@@ -146,7 +169,8 @@ class ValidateConfigCommandTest {
     settings.put(AppConfig.STAGE_MAX_BLOCK_MS_CONFIG, "100000");
     CliTestSupport.Run run = validate(settings);
     assertThat(run.exitCode()).isEqualTo(ExitCodes.CONFIG);
-    assertThat(run.err()).contains("stage.max.block.ms=100000 must be at most a quarter of max.poll.interval.ms");
+    assertThat(run.err())
+        .contains("stage.max.block.ms=100000 must be at most a quarter of max.poll.interval.ms");
   }
 
   @Test
@@ -156,6 +180,10 @@ class ValidateConfigCommandTest {
     settings.put(AppConfig.PLAID_BASE_URL_CONFIG, "http://plaid.example.com");
     settings.put("bootstrap.servers", "nonsense");
     CliTestSupport.Run run = validate(settings);
-    assertThat(run.err()).contains("3 problem(s)").contains("plaid.secret").contains("plaid.base.url").contains("bootstrap.servers");
+    assertThat(run.err())
+        .contains("3 problem(s)")
+        .contains("plaid.secret")
+        .contains("plaid.base.url")
+        .contains("bootstrap.servers");
   }
 }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 class RequestLinesTest {
 
-  private static List<RequestLines.Line> read(String text, RequestLines.Format format) throws IOException {
+  private static List<RequestLines.Line> read(String text, RequestLines.Format format)
+      throws IOException {
     List<RequestLines.Line> lines = new ArrayList<>();
     RequestLines.read(new StringReader(text), format, lines::add);
     return lines;
@@ -25,29 +26,39 @@ class RequestLinesTest {
   @Test
   void shouldTurnCsvRowsIntoRequestValuesInContractFieldOrder() throws IOException {
     // when
-    List<RequestLines.Line> lines = read("""
+    List<RequestLines.Line> lines =
+        read(
+            """
         request_id,extra,access_token,account_ids,attributes
         r1,ignored,access-sandbox-a,a1|a2;a3, k = v ;x=y
         ,,access-sandbox-b,,
-        """, RequestLines.Format.CSV);
+        """,
+            RequestLines.Format.CSV);
 
     // then
     assertThat(lines).extracting(RequestLines.Line::number).containsExactly(2L, 3L);
-    assertThat(value(lines.get(0))).isEqualTo(
-        "{\"access_token\":\"access-sandbox-a\",\"account_ids\":[\"a1\",\"a2\",\"a3\"],\"attributes\":{\"k\":\"v\",\"x\":\"y\"},\"request_id\":\"r1\"}");
+    assertThat(value(lines.get(0)))
+        .isEqualTo(
+            "{\"access_token\":\"access-sandbox-a\",\"account_ids\":[\"a1\",\"a2\",\"a3\"],\"attributes\":{\"k\":\"v\",\"x\":\"y\"},\"request_id\":\"r1\"}");
     assertThat(value(lines.get(1))).isEqualTo("{\"access_token\":\"access-sandbox-b\"}");
   }
 
   @Test
   void shouldReportABadAttributesCellWithoutQuotingIt() throws IOException {
     // when
-    List<RequestLines.Line> lines = read("access_token,attributes\naccess-sandbox-a,{not json SECRET\n", RequestLines.Format.CSV);
+    List<RequestLines.Line> lines =
+        read(
+            "access_token,attributes\naccess-sandbox-a,{not json SECRET\n",
+            RequestLines.Format.CSV);
 
     // then
-    assertThat(lines).singleElement().satisfies(line -> {
-      assertThat(line.number()).isEqualTo(2);
-      assertThat(line.formatError()).contains("attributes").doesNotContain("SECRET");
-    });
+    assertThat(lines)
+        .singleElement()
+        .satisfies(
+            line -> {
+              assertThat(line.number()).isEqualTo(2);
+              assertThat(line.formatError()).contains("attributes").doesNotContain("SECRET");
+            });
   }
 
   @Test
@@ -77,9 +88,18 @@ class RequestLinesTest {
 
   @Test
   void shouldKeyByItemIdThenRequestIdThenNothing() {
-    assertThat(RequestKeys.keyOf("{\"item_id\":\"i\",\"request_id\":\"r\"}".getBytes(StandardCharsets.UTF_8))).asString().isEqualTo("i");
-    assertThat(RequestKeys.keyOf("{\"request_id\":\"r\"}".getBytes(StandardCharsets.UTF_8))).asString().isEqualTo("r");
-    assertThat(RequestKeys.keyOf("{\"access_token\":\"access-sandbox-a\"}".getBytes(StandardCharsets.UTF_8))).isNull();
+    assertThat(
+            RequestKeys.keyOf(
+                "{\"item_id\":\"i\",\"request_id\":\"r\"}".getBytes(StandardCharsets.UTF_8)))
+        .asString()
+        .isEqualTo("i");
+    assertThat(RequestKeys.keyOf("{\"request_id\":\"r\"}".getBytes(StandardCharsets.UTF_8)))
+        .asString()
+        .isEqualTo("r");
+    assertThat(
+            RequestKeys.keyOf(
+                "{\"access_token\":\"access-sandbox-a\"}".getBytes(StandardCharsets.UTF_8)))
+        .isNull();
     assertThat(RequestKeys.keyOf("not json".getBytes(StandardCharsets.UTF_8))).isNull();
   }
 }

@@ -13,7 +13,8 @@ class JobLifecycleTest {
   void shouldEndTheWaitWhenTheCommandsConditionHolds() throws Exception {
     AtomicInteger checks = new AtomicInteger();
     try (JobLifecycle lifecycle = JobLifecycle.install()) {
-      JobLifecycle.Outcome outcome = lifecycle.await(null, Duration.ofMillis(1), () -> checks.incrementAndGet() >= 3);
+      JobLifecycle.Outcome outcome =
+          lifecycle.await(null, Duration.ofMillis(1), () -> checks.incrementAndGet() >= 3);
 
       assertThat(outcome).isEqualTo(JobLifecycle.Outcome.DONE);
       assertThat(checks).hasValue(3);
@@ -26,8 +27,10 @@ class JobLifecycleTest {
     try (JobLifecycle lifecycle = JobLifecycle.install()) {
       lifecycle.requestStop("SIGTERM");
 
-      assertThat(lifecycle.await(null, Duration.ofMillis(1), () -> true)).isEqualTo(JobLifecycle.Outcome.SIGNAL);
-      assertThat(lifecycle.await(null, Duration.ofMillis(1))).isEqualTo(JobLifecycle.Outcome.SIGNAL);
+      assertThat(lifecycle.await(null, Duration.ofMillis(1), () -> true))
+          .isEqualTo(JobLifecycle.Outcome.SIGNAL);
+      assertThat(lifecycle.await(null, Duration.ofMillis(1)))
+          .isEqualTo(JobLifecycle.Outcome.SIGNAL);
       lifecycle.awaitSignal();
       assertThat(lifecycle.signalName()).isEqualTo("SIGTERM");
     }

@@ -12,12 +12,15 @@ import org.junit.jupiter.api.Test;
 /** The HTTP client settings the job derives from its configuration. */
 class PlaidClientsTest {
 
-  private static final Map<String, String> CREDENTIALS = Map.of("PLAID_CLIENT_ID", "id-1", "PLAID_SECRET", "s3cr3t");
+  private static final Map<String, String> CREDENTIALS =
+      Map.of("PLAID_CLIENT_ID", "id-1", "PLAID_SECRET", "s3cr3t");
 
   @Test
   void shouldUseApacheWithAConnectionPerCallInFlightByDefault() {
     // when
-    PlaidClientConfig http = PlaidClients.httpConfig(ConfigLoader.load(null, CREDENTIALS, Map.of("plaid.max.in.flight", "300")));
+    PlaidClientConfig http =
+        PlaidClients.httpConfig(
+            ConfigLoader.load(null, CREDENTIALS, Map.of("plaid.max.in.flight", "300")));
 
     // then
     assertThat(http.transport()).isEqualTo(PlaidClientConfig.Transport.APACHE);
@@ -28,7 +31,9 @@ class PlaidClientsTest {
   @Test
   void shouldSelectTheJdkClientByName() {
     // when
-    PlaidClientConfig http = PlaidClients.httpConfig(ConfigLoader.load(null, CREDENTIALS, Map.of("plaid.http.client", "jdk")));
+    PlaidClientConfig http =
+        PlaidClients.httpConfig(
+            ConfigLoader.load(null, CREDENTIALS, Map.of("plaid.http.client", "jdk")));
 
     // then
     assertThat(http.transport()).isEqualTo(PlaidClientConfig.Transport.JDK);
@@ -36,7 +41,8 @@ class PlaidClientsTest {
 
   @Test
   void shouldRefuseAnUnknownClientNamingTheKey() {
-    assertThatThrownBy(() -> ConfigLoader.load(null, CREDENTIALS, Map.of("plaid.http.client", "netty")))
+    assertThatThrownBy(
+            () -> ConfigLoader.load(null, CREDENTIALS, Map.of("plaid.http.client", "netty")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("plaid.http.client");
   }
@@ -44,7 +50,9 @@ class PlaidClientsTest {
   @Test
   void shouldGiveTheHttpClientTheConfiguredIoThreads() {
     // when
-    PlaidClientConfig http = PlaidClients.httpConfig(ConfigLoader.load(null, CREDENTIALS, Map.of("plaid.http.io.threads", "3")));
+    PlaidClientConfig http =
+        PlaidClients.httpConfig(
+            ConfigLoader.load(null, CREDENTIALS, Map.of("plaid.http.io.threads", "3")));
 
     // then
     assertThat(http.ioThreads()).isEqualTo(3);
@@ -52,7 +60,8 @@ class PlaidClientsTest {
 
   @Test
   void shouldRefuseZeroIoThreadsNamingTheKey() {
-    assertThatThrownBy(() -> ConfigLoader.load(null, CREDENTIALS, Map.of("plaid.http.io.threads", "0")))
+    assertThatThrownBy(
+            () -> ConfigLoader.load(null, CREDENTIALS, Map.of("plaid.http.io.threads", "0")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("plaid.http.io.threads");
   }

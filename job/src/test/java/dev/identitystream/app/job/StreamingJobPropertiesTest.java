@@ -34,13 +34,15 @@ class StreamingJobPropertiesTest {
     assertThat(propertiesWith(Map.of("batch.size", "32768")))
         .containsEntry("batch.size", "32768")
         .doesNotContainKey("producer.batch.size");
-    assertThat(propertiesWith(Map.of("producer.batch.size", "65536"))).containsEntry("producer.batch.size", "65536");
+    assertThat(propertiesWith(Map.of("producer.batch.size", "65536")))
+        .containsEntry("producer.batch.size", "65536");
   }
 
   @Test
   void shouldNotIdleTasksForAnEmptyInputPartitionUnlessTheUserAsks() {
     assertThat(propertiesWith(Map.of())).containsEntry("max.task.idle.ms", -1L);
-    assertThat(propertiesWith(Map.of("max.task.idle.ms", "500"))).containsEntry("max.task.idle.ms", "500");
+    assertThat(propertiesWith(Map.of("max.task.idle.ms", "500")))
+        .containsEntry("max.task.idle.ms", "500");
   }
 
   @Test
@@ -65,9 +67,14 @@ class StreamingJobPropertiesTest {
   void shouldInstallThePollSignalAfterTheUsersInterceptors() {
     assertThat(propertiesWith(Map.of()))
         .containsEntry("main.consumer.interceptor.classes", PollSignal.class.getName());
-    assertThat(propertiesWith(Map.of("consumer.interceptor.classes", "com.example.Audit, com.example.Trace")))
-        .containsEntry("main.consumer.interceptor.classes", "com.example.Audit,com.example.Trace," + PollSignal.class.getName());
-    assertThat(propertiesWith(Map.of("main.consumer.interceptor.classes", PollSignal.class.getName())))
+    assertThat(
+            propertiesWith(
+                Map.of("consumer.interceptor.classes", "com.example.Audit, com.example.Trace")))
+        .containsEntry(
+            "main.consumer.interceptor.classes",
+            "com.example.Audit,com.example.Trace," + PollSignal.class.getName());
+    assertThat(
+            propertiesWith(Map.of("main.consumer.interceptor.classes", PollSignal.class.getName())))
         .containsEntry("main.consumer.interceptor.classes", PollSignal.class.getName());
   }
 
@@ -78,17 +85,27 @@ class StreamingJobPropertiesTest {
     // too close to max.poll.interval.ms
     assertThatThrownBy(() -> check(Map.of("max.poll.interval.ms", "3000")))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("stage.max.block.ms=1000").hasMessageContaining("max.poll.interval.ms (3000)");
+        .hasMessageContaining("stage.max.block.ms=1000")
+        .hasMessageContaining("max.poll.interval.ms (3000)");
     // too close to the transaction timeout under exactly-once, fine under at-least-once
     assertThatThrownBy(() -> check(Map.of("stage.max.block.ms", "5000")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("transaction.timeout.ms (10000");
-    assertThatCode(() -> check(Map.of("stage.max.block.ms", "5000", "processing.guarantee", "at_least_once")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("transaction.timeout.ms (10000");
+    assertThatCode(
+            () ->
+                check(
+                    Map.of("stage.max.block.ms", "5000", "processing.guarantee", "at_least_once")))
         .doesNotThrowAnyException();
-    assertThatCode(() -> check(Map.of("stage.max.block.ms", "5000", "producer.transaction.timeout.ms", "60000")))
+    assertThatCode(
+            () ->
+                check(
+                    Map.of(
+                        "stage.max.block.ms", "5000", "producer.transaction.timeout.ms", "60000")))
         .doesNotThrowAnyException();
     // zero would turn backpressure off
     assertThatThrownBy(() -> check(Map.of("stage.max.block.ms", "0")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("stage.max.block.ms");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("stage.max.block.ms");
   }
 
   private static void check(Map<String, String> extra) {

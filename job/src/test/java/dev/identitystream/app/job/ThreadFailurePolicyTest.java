@@ -19,9 +19,12 @@ class ThreadFailurePolicyTest {
   @Test
   void shouldReplaceAThreadKilledByATransactionTheProducerGaveUpOn() {
     ThreadFailurePolicy policy = new ThreadFailurePolicy(fatal::add);
-    StreamsException error = new StreamsException("Error encountered sending record to topic items",
-        new TransactionAbortableException("Transaction Request was aborted after exhausting retries.",
-            new TimeoutException("Topic accounts not present in metadata after 5000 ms.")));
+    StreamsException error =
+        new StreamsException(
+            "Error encountered sending record to topic items",
+            new TransactionAbortableException(
+                "Transaction Request was aborted after exhausting retries.",
+                new TimeoutException("Topic accounts not present in metadata after 5000 ms.")));
 
     assertThat(policy.handle(error)).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
     assertThat(policy.replaced()).isEqualTo(1);
@@ -39,9 +42,12 @@ class ThreadFailurePolicyTest {
   @Test
   void shouldReplaceAThreadWhoseProducerCannotBeginAfterAnAbortThatTimedOut() {
     ThreadFailurePolicy policy = new ThreadFailurePolicy(fatal::add);
-    StreamsException error = new StreamsException("Exception caught in process. taskId=0_0",
-        new IllegalStateException("Cannot attempt operation `beginTransaction` because the previous call to"
-            + " `abortTransaction` timed out and must be retried"));
+    StreamsException error =
+        new StreamsException(
+            "Exception caught in process. taskId=0_0",
+            new IllegalStateException(
+                "Cannot attempt operation `beginTransaction` because the previous call to"
+                    + " `abortTransaction` timed out and must be retried"));
 
     assertThat(policy.handle(error)).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
   }
@@ -49,7 +55,8 @@ class ThreadFailurePolicyTest {
   @Test
   void shouldShutDownOnAnErrorThatIsNotTransient() {
     ThreadFailurePolicy policy = new ThreadFailurePolicy(fatal::add);
-    StreamsException error = new StreamsException("bug", new IllegalStateException("a bug of ours"));
+    StreamsException error =
+        new StreamsException("bug", new IllegalStateException("a bug of ours"));
 
     assertThat(policy.handle(error)).isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
     assertThat(fatal).containsExactly(error);

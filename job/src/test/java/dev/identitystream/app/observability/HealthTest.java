@@ -11,8 +11,13 @@ class HealthTest {
 
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource({
-    "CREATED, 503", "REBALANCING, 503", "RUNNING, 200", "PENDING_SHUTDOWN, 503",
-    "NOT_RUNNING, 503", "PENDING_ERROR, 503", "ERROR, 503"
+    "CREATED, 503",
+    "REBALANCING, 503",
+    "RUNNING, 200",
+    "PENDING_SHUTDOWN, 503",
+    "NOT_RUNNING, 503",
+    "PENDING_ERROR, 503",
+    "ERROR, 503"
   })
   void shouldBeReadyOnlyWhenRunning(State state, int status) {
     // when
@@ -27,8 +32,13 @@ class HealthTest {
 
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource({
-    "CREATED, 200", "REBALANCING, 200", "RUNNING, 200", "PENDING_SHUTDOWN, 200",
-    "NOT_RUNNING, 200", "PENDING_ERROR, 503", "ERROR, 503"
+    "CREATED, 200",
+    "REBALANCING, 200",
+    "RUNNING, 200",
+    "PENDING_SHUTDOWN, 200",
+    "NOT_RUNNING, 200",
+    "PENDING_ERROR, 503",
+    "ERROR, 503"
   })
   void shouldBeLiveUnlessStreamsFailed(State state, int status) {
     // when
@@ -56,7 +66,11 @@ class HealthTest {
     // then
     assertThat(paused.status()).isEqualTo(Health.UNAVAILABLE);
     assertThat(paused.body())
-        .contains("\"status\":\"DOWN\"", "\"state\":\"RUNNING\"", "INVALID_INPUT/INVALID_API_KEYS", "paused");
+        .contains(
+            "\"status\":\"DOWN\"",
+            "\"state\":\"RUNNING\"",
+            "INVALID_INPUT/INVALID_API_KEYS",
+            "paused");
     assertThat(resumed.status()).isEqualTo(Health.OK);
   }
 }

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 class JobMetricsTest {
 
   private static final String TOKEN = "access-sandbox-0f3c-secret-token";
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JobMetrics metrics = new JobMetrics(registry);
 
   @AfterEach
@@ -60,13 +61,18 @@ class JobMetricsTest {
     metrics.onCallCompleted(error("ITEM_ERROR", "ITEM_LOGIN_REQUIRED"), 1_000_000);
     metrics.onCallCompleted(error("ITEM_ERROR", "ITEM_LOGIN_REQUIRED"), 2_000_000);
     metrics.onCallCompleted(timeout, 3_000_000);
-    metrics.onCallCompleted(new PlaidResult.Exhausted(error("RATE_LIMIT_EXCEEDED", "RATE_LIMIT"), 5), 4_000_000);
+    metrics.onCallCompleted(
+        new PlaidResult.Exhausted(error("RATE_LIMIT_EXCEEDED", "RATE_LIMIT"), 5), 4_000_000);
     // then
     assertThat(requests("error_answer", "ITEM_ERROR", "ITEM_LOGIN_REQUIRED")).isEqualTo(2.0);
     assertThat(requests("transport_failure", "TRANSPORT", "TIMEOUT")).isEqualTo(1.0);
     assertThat(requests("exhausted", "RATE_LIMIT_EXCEEDED", "RATE_LIMIT")).isEqualTo(1.0);
-    assertThat(RequiredSearch.in(registry).name(JobMetrics.REQUEST_DURATION).tag("outcome", "error_answer")
-            .timer().totalTime(TimeUnit.MILLISECONDS))
+    assertThat(
+            RequiredSearch.in(registry)
+                .name(JobMetrics.REQUEST_DURATION)
+                .tag("outcome", "error_answer")
+                .timer()
+                .totalTime(TimeUnit.MILLISECONDS))
         .isEqualTo(3.0);
   }
 
@@ -92,14 +98,16 @@ class JobMetricsTest {
     // given
     metrics.onCallCompleted(error("ITEM_ERROR", "ITEM_LOGIN_REQUIRED"), 5_000_000);
     metrics.onRecordOut("identity-item-errors");
-    metrics.onRetry(1, 200, new PlaidResult.TransportFailure(FailureKind.CONNECTION, 0, "refused", 1));
+    metrics.onRetry(
+        1, 200, new PlaidResult.TransportFailure(FailureKind.CONNECTION, 0, "refused", 1));
     metrics.onRateLimiterWait(1_000);
     metrics.onAttempt(error("ITEM_ERROR", "ITEM_LOGIN_REQUIRED"), 5_000_000);
     // when
     String text = registry.scrape();
     // then
     assertThat(text)
-        .contains("plaid_requests_total{error_code=\"ITEM_LOGIN_REQUIRED\",error_type=\"ITEM_ERROR\",outcome=\"error_answer\"} 1.0")
+        .contains(
+            "plaid_requests_total{error_code=\"ITEM_LOGIN_REQUIRED\",error_type=\"ITEM_ERROR\",outcome=\"error_answer\"} 1.0")
         .contains("plaid_request_duration_seconds_bucket{outcome=\"error_answer\",le=")
         .contains("plaid_attempt_duration_seconds_count{outcome=\"error_answer\"} 1")
         .contains("stage_records_out_total{topic=\"identity-item-errors\"} 1.0")
@@ -112,9 +120,12 @@ class JobMetricsTest {
     // when
     metrics.onBreakerTransition(CircuitBreaker.State.CLOSED, CircuitBreaker.State.OPEN);
     // then
-    assertThat(registry.get(JobMetrics.BREAKER_STATE).tag("state", "open").gauge().value()).isEqualTo(1.0);
-    assertThat(registry.get(JobMetrics.BREAKER_STATE).tag("state", "closed").gauge().value()).isZero();
-    assertThat(registry.get(JobMetrics.BREAKER_TRANSITIONS).tag("state", "open").counter().count()).isEqualTo(1.0);
+    assertThat(registry.get(JobMetrics.BREAKER_STATE).tag("state", "open").gauge().value())
+        .isEqualTo(1.0);
+    assertThat(registry.get(JobMetrics.BREAKER_STATE).tag("state", "closed").gauge().value())
+        .isZero();
+    assertThat(registry.get(JobMetrics.BREAKER_TRANSITIONS).tag("state", "open").counter().count())
+        .isEqualTo(1.0);
   }
 
   @Test
@@ -132,7 +143,12 @@ class JobMetricsTest {
     metrics.onClientErrorResume(1L);
     assertThat(metrics.clientErrorPause()).isNull();
     assertThat(registry.get(JobMetrics.CLIENT_ERROR_PAUSED).gauge().value()).isZero();
-    assertThat(registry.get(JobMetrics.CLIENT_ERROR_PAUSES).tags("error_code", "INVALID_API_KEYS").counter().count())
+    assertThat(
+            registry
+                .get(JobMetrics.CLIENT_ERROR_PAUSES)
+                .tags("error_code", "INVALID_API_KEYS")
+                .counter()
+                .count())
         .isEqualTo(1.0);
     assertThat(registry.scrape()).contains("plaid_client_error_paused 0.0").doesNotContain(TOKEN);
   }
@@ -141,7 +157,12 @@ class JobMetricsTest {
   void shouldReadInFlightAndPendingFromTheStage() {
     // given
     InFlightLimiter limiter = new InFlightLimiter(8);
-    metrics.bindStage(new IdentityTopology.Built(new Topology(), limiter, new PendingGauge(), new dev.identitystream.topology.FleetShare()));
+    metrics.bindStage(
+        new IdentityTopology.Built(
+            new Topology(),
+            limiter,
+            new PendingGauge(),
+            new dev.identitystream.topology.FleetShare()));
     // then
     assertThat(registry.get(JobMetrics.IN_FLIGHT).gauge().value()).isZero();
     assertThat(registry.get(JobMetrics.IN_FLIGHT_CAPACITY).gauge().value()).isEqualTo(8.0);
@@ -152,7 +173,14 @@ class JobMetricsTest {
   void shouldCountDeadLettersOfTheBoundDlqTopicOnly() {
     // given
     Topics topics = Topics.DEFAULTS;
-    metrics.bindStage(new IdentityTopology.Built(new Topology(), new InFlightLimiter(4), new PendingGauge(), new dev.identitystream.topology.FleetShare()), topics, 100);
+    metrics.bindStage(
+        new IdentityTopology.Built(
+            new Topology(),
+            new InFlightLimiter(4),
+            new PendingGauge(),
+            new dev.identitystream.topology.FleetShare()),
+        topics,
+        100);
 
     // when
     metrics.onRecordOut(topics.dlq());
@@ -161,8 +189,11 @@ class JobMetricsTest {
 
     // then
     assertThat(registry.get(JobMetrics.DLQ_RECORDS).counter().count()).isEqualTo(2.0);
-    assertThat(registry.get(JobMetrics.RECORDS_OUT).tag("topic", topics.items()).counter().count()).isEqualTo(1.0);
-    assertThat(registry.get(JobMetrics.RECORDS_OUT).tag("topic", topics.accounts()).counter().count()).isZero();
+    assertThat(registry.get(JobMetrics.RECORDS_OUT).tag("topic", topics.items()).counter().count())
+        .isEqualTo(1.0);
+    assertThat(
+            registry.get(JobMetrics.RECORDS_OUT).tag("topic", topics.accounts()).counter().count())
+        .isZero();
     assertThat(registry.get(JobMetrics.PENDING_CAPACITY_PER_TASK).gauge().value()).isEqualTo(100.0);
   }
 
@@ -170,8 +201,20 @@ class JobMetricsTest {
   void shouldCountOnTheCountersRegisteredAtZero() {
     // given: the zero series exist before anything happens
     assertThat(requests("success", "none", "none")).isZero();
-    assertThat(registry.get(JobMetrics.RETRIES).tags("error_type", "none", "error_code", "none").counter().count()).isZero();
-    assertThat(registry.get(JobMetrics.BREAKER_TRANSITIONS).tag("state", "half_open").counter().count()).isZero();
+    assertThat(
+            registry
+                .get(JobMetrics.RETRIES)
+                .tags("error_type", "none", "error_code", "none")
+                .counter()
+                .count())
+        .isZero();
+    assertThat(
+            registry
+                .get(JobMetrics.BREAKER_TRANSITIONS)
+                .tag("state", "half_open")
+                .counter()
+                .count())
+        .isZero();
 
     // when
     metrics.onCallCompleted(success(), 1_000);
@@ -179,7 +222,13 @@ class JobMetricsTest {
 
     // then the same series move
     assertThat(requests("success", "none", "none")).isEqualTo(1.0);
-    assertThat(registry.get(JobMetrics.BREAKER_TRANSITIONS).tag("state", "half_open").counter().count()).isEqualTo(1.0);
+    assertThat(
+            registry
+                .get(JobMetrics.BREAKER_TRANSITIONS)
+                .tag("state", "half_open")
+                .counter()
+                .count())
+        .isEqualTo(1.0);
     assertThat(registry.find(JobMetrics.REQUESTS).counters()).hasSize(JobMetrics.OUTCOMES.size());
   }
 
@@ -188,7 +237,9 @@ class JobMetricsTest {
     PrometheusMeterRegistry other = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try {
       new JobMetrics(other, "1.2.3-test");
-      assertThat(other.scrape()).containsPattern("(?m)^plaid_identity_stream_build_info\\{version=\"1\\.2\\.3-test\"\\} 1(\\.0)?$");
+      assertThat(other.scrape())
+          .containsPattern(
+              "(?m)^plaid_identity_stream_build_info\\{version=\"1\\.2\\.3-test\"\\} 1(\\.0)?$");
     } finally {
       other.close();
     }

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 class MetricsServerTest {
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicReference<State> state = new AtomicReference<>(State.REBALANCING);
   private final HttpClient http = HttpClient.newHttpClient();
   private MetricsServer server;
@@ -26,7 +27,11 @@ class MetricsServerTest {
   void start() throws Exception {
     server =
         MetricsServer.start(
-            "127.0.0.1", 0, registry, () -> Health.live(state.get(), null), () -> Health.ready(state.get()));
+            "127.0.0.1",
+            0,
+            registry,
+            () -> Health.live(state.get(), null),
+            () -> Health.ready(state.get()));
   }
 
   @AfterEach
@@ -46,12 +51,16 @@ class MetricsServerTest {
   @Test
   void shouldServeMetricsInPrometheusTextFormat() throws Exception {
     // given
-    Counter.builder("stage.records.out").tag("topic", "identity-items").register(registry).increment(3);
+    Counter.builder("stage.records.out")
+        .tag("topic", "identity-items")
+        .register(registry)
+        .increment(3);
     // when
     HttpResponse<String> response = get("/metrics");
     // then
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
     assertThat(response.body()).contains("stage_records_out_total{topic=\"identity-items\"} 3.0");
   }
 
@@ -64,7 +73,8 @@ class MetricsServerTest {
     // then
     assertThat(rebalancing.statusCode()).isEqualTo(503);
     assertThat(rebalancing.headers().firstValue("Content-Type")).hasValue("application/json");
-    assertThat(rebalancing.body()).contains("\"reason\":\"Kafka Streams is REBALANCING, not RUNNING\"");
+    assertThat(rebalancing.body())
+        .contains("\"reason\":\"Kafka Streams is REBALANCING, not RUNNING\"");
     assertThat(running.statusCode()).isEqualTo(200);
   }
 
@@ -84,8 +94,10 @@ class MetricsServerTest {
     // when
     HttpResponse<String> unknown = get("/metrics/extra");
     HttpResponse<String> post =
-        send(HttpRequest.newBuilder(URI.create(server.url() + "/metrics"))
-            .POST(HttpRequest.BodyPublishers.noBody()).build());
+        send(
+            HttpRequest.newBuilder(URI.create(server.url() + "/metrics"))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build());
     // then
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(post.statusCode()).isEqualTo(405);

@@ -85,18 +85,25 @@ class ObservabilityTest {
           .contains("process_files_open_files ")
           .contains("system_cpu_count ");
       // and the build's version
-      assertThat(scrape).containsPattern("(?m)^plaid_identity_stream_build_info\\{version=\"[^\"]+\"\\} 1(\\.0)?$");
+      assertThat(scrape)
+          .containsPattern(
+              "(?m)^plaid_identity_stream_build_info\\{version=\"[^\"]+\"\\} 1(\\.0)?$");
       // and every counter of the job at zero, the output topics' included
       assertThat(scrape)
-          .contains("plaid_requests_total{error_code=\"none\",error_type=\"none\",outcome=\"success\"} 0.0")
-          .contains("plaid_requests_total{error_code=\"none\",error_type=\"none\",outcome=\"exhausted\"} 0.0")
+          .contains(
+              "plaid_requests_total{error_code=\"none\",error_type=\"none\",outcome=\"success\"} 0.0")
+          .contains(
+              "plaid_requests_total{error_code=\"none\",error_type=\"none\",outcome=\"exhausted\"} 0.0")
           .contains("plaid_request_duration_seconds_count{outcome=\"error_answer\"} 0")
           .contains("plaid_attempt_duration_seconds_count{outcome=\"transport_failure\"} 0")
           .contains("plaid_retries_total{error_code=\"none\",error_type=\"none\"} 0.0")
           .contains("plaid_client_error_pauses_total{error_code=\"none\",error_type=\"none\"} 0.0")
           .contains("plaid_breaker_transitions_total{state=\"open\"} 0.0")
           .contains("stage_dlq_records_total 0.0")
-          .contains("stage_pending_capacity_per_task " + config.getInt(AppConfig.STAGE_MAX_PENDING_CONFIG) + ".0");
+          .contains(
+              "stage_pending_capacity_per_task "
+                  + config.getInt(AppConfig.STAGE_MAX_PENDING_CONFIG)
+                  + ".0");
       for (String topic : config.topics().outputs()) {
         assertThat(scrape).contains("stage_records_out_total{topic=\"" + topic + "\"} 0.0");
       }

@@ -18,8 +18,14 @@ class Rfc3339JsonEncoderTest {
 
   private static LoggingEvent event(long epochMillis) {
     LoggerContext context = new LoggerContext();
-    LoggingEvent event = new LoggingEvent("fqcn", context.getLogger("dev.identitystream.Test"), Level.INFO,
-        "Request {} done", null, new Object[] {"r-1"});
+    LoggingEvent event =
+        new LoggingEvent(
+            "fqcn",
+            context.getLogger("dev.identitystream.Test"),
+            Level.INFO,
+            "Request {} done",
+            null,
+            new Object[] {"r-1"});
     event.setTimeStamp(epochMillis);
     event.setThreadName("main");
     event.setMDCPropertyMap(Map.of("request_id", "r-1"));
@@ -42,7 +48,10 @@ class Rfc3339JsonEncoderTest {
 
     // when
     String line = new String(encoder().encode(event(millis)), StandardCharsets.UTF_8);
-    String whole = new String(encoder().encode(event(Instant.parse("2026-01-02T03:04:05Z").toEpochMilli())), StandardCharsets.UTF_8);
+    String whole =
+        new String(
+            encoder().encode(event(Instant.parse("2026-01-02T03:04:05Z").toEpochMilli())),
+            StandardCharsets.UTF_8);
 
     // then
     assertThat(line).startsWith("{\"timestamp\":\"2026-11-28T10:36:16.120Z\",").endsWith("}\n");
@@ -58,8 +67,10 @@ class Rfc3339JsonEncoderTest {
 
   @Test
   void shouldBeWhatTheJsonLogFormatUses() throws Exception {
-    String config = new String(
-        Rfc3339JsonEncoderTest.class.getResourceAsStream("/logback-json.xml").readAllBytes(), StandardCharsets.UTF_8);
+    String config =
+        new String(
+            Rfc3339JsonEncoderTest.class.getResourceAsStream("/logback-json.xml").readAllBytes(),
+            StandardCharsets.UTF_8);
     assertThat(config).contains("<encoder class=\"" + Rfc3339JsonEncoder.class.getName() + "\">");
   }
 }

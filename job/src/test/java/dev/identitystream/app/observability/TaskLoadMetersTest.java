@@ -21,10 +21,12 @@ class TaskLoadMetersTest {
   private static final TaskId FIRST = new TaskId(0, 0);
   private static final TaskId SECOND = new TaskId(0, 1);
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<TaskId, TaskLoad> loads = new TreeMap<>();
   private final AtomicLong nanos = new AtomicLong();
-  private final TaskLoadMeters meters = new TaskLoadMeters(registry, () -> new TreeMap<>(loads), 10, nanos::get);
+  private final TaskLoadMeters meters =
+      new TaskLoadMeters(registry, () -> new TreeMap<>(loads), 10, nanos::get);
 
   @AfterEach
   void close() {
@@ -49,7 +51,9 @@ class TaskLoadMetersTest {
         .contains("stage_task_pending{task=\"0_0\"} 7.0")
         .contains("stage_task_in_flight{task=\"0_0\"} 3.0")
         .contains("stage_task_pending{task=\"0_1\"} 2.0");
-    assertThat(one).doesNotContain("task=\"0_0\"").contains("stage_task_in_flight{task=\"0_1\"} 2.0");
+    assertThat(one)
+        .doesNotContain("task=\"0_0\"")
+        .contains("stage_task_in_flight{task=\"0_1\"} 2.0");
   }
 
   @Test
@@ -69,15 +73,19 @@ class TaskLoadMetersTest {
       meters.refresh();
 
       // then: one line on, one line off per episode
-      List<String> lines = logs.events().stream()
-          .filter(e -> e.getLoggerName().equals(TaskLoadMeters.class.getName()))
-          .map(ILoggingEvent::getFormattedMessage)
-          .toList();
+      List<String> lines =
+          logs.events().stream()
+              .filter(e -> e.getLoggerName().equals(TaskLoadMeters.class.getName()))
+              .map(ILoggingEvent::getFormattedMessage)
+              .toList();
       assertThat(lines).hasSize(4);
-      assertThat(lines.get(0)).startsWith("Backpressure on: task 0_0 is full (10 of 10 pending, 4 calls in flight)");
-      assertThat(lines.get(1)).startsWith("Backpressure off: task 0_0 has room again (9 of 10 pending) after PT3S");
+      assertThat(lines.get(0))
+          .startsWith("Backpressure on: task 0_0 is full (10 of 10 pending, 4 calls in flight)");
+      assertThat(lines.get(1))
+          .startsWith("Backpressure off: task 0_0 has room again (9 of 10 pending) after PT3S");
       assertThat(lines.get(2)).startsWith("Backpressure on: task 0_1 is full");
-      assertThat(lines.get(3)).startsWith("Backpressure off: task 0_1 closed in this instance after PT2S");
+      assertThat(lines.get(3))
+          .startsWith("Backpressure off: task 0_1 closed in this instance after PT2S");
     }
   }
 }

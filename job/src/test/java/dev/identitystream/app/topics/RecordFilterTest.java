@@ -18,7 +18,8 @@ class RecordFilterTest {
 
   private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
 
-  private static ConsumerRecord<byte[], byte[]> record(String reason, String requestIdHeader, String value, Instant at) {
+  private static ConsumerRecord<byte[], byte[]> record(
+      String reason, String requestIdHeader, String value, Instant at) {
     RecordHeaders headers = new RecordHeaders();
     if (reason != null) {
       headers.add(DlqHeaders.REASON, reason.getBytes(StandardCharsets.UTF_8));
@@ -26,17 +27,31 @@ class RecordFilterTest {
     if (requestIdHeader != null) {
       headers.add(DlqHeaders.REQUEST_ID, requestIdHeader.getBytes(StandardCharsets.UTF_8));
     }
-    return new ConsumerRecord<>("t", 0, 0, at.toEpochMilli(), TimestampType.CREATE_TIME, 0, 0, null,
-        value == null ? null : value.getBytes(StandardCharsets.UTF_8), headers, Optional.empty());
+    return new ConsumerRecord<>(
+        "t",
+        0,
+        0,
+        at.toEpochMilli(),
+        TimestampType.CREATE_TIME,
+        0,
+        0,
+        null,
+        value == null ? null : value.getBytes(StandardCharsets.UTF_8),
+        headers,
+        Optional.empty());
   }
 
   @Test
   void shouldSelectByReasonRequestIdAndTime() {
-    RecordFilter filter = new RecordFilter(Set.of("RETRIES_EXHAUSTED"), Set.of("r-1"), NOW.minusSeconds(60), NOW);
-    assertThat(filter.matches(record("RETRIES_EXHAUSTED", "r-1", "{}", NOW.minusSeconds(30)))).isTrue();
+    RecordFilter filter =
+        new RecordFilter(Set.of("RETRIES_EXHAUSTED"), Set.of("r-1"), NOW.minusSeconds(60), NOW);
+    assertThat(filter.matches(record("RETRIES_EXHAUSTED", "r-1", "{}", NOW.minusSeconds(30))))
+        .isTrue();
     assertThat(filter.matches(record("INVALID_JSON", "r-1", "{}", NOW.minusSeconds(30)))).isFalse();
-    assertThat(filter.matches(record("RETRIES_EXHAUSTED", "r-2", "{}", NOW.minusSeconds(30)))).isFalse();
-    assertThat(filter.matches(record("RETRIES_EXHAUSTED", "r-1", "{}", NOW.minusSeconds(61)))).isFalse();
+    assertThat(filter.matches(record("RETRIES_EXHAUSTED", "r-2", "{}", NOW.minusSeconds(30))))
+        .isFalse();
+    assertThat(filter.matches(record("RETRIES_EXHAUSTED", "r-1", "{}", NOW.minusSeconds(61))))
+        .isFalse();
     assertThat(filter.matches(record("RETRIES_EXHAUSTED", "r-1", "{}", NOW))).isFalse();
   }
 
@@ -50,17 +65,21 @@ class RecordFilterTest {
 
   @Test
   void shouldParseInstantsAndTimesAgo() {
-    assertThat(RecordFilter.parseTime("2026-11-24T08:00:00Z", NOW)).isEqualTo(Instant.parse("2026-11-24T08:00:00Z"));
+    assertThat(RecordFilter.parseTime("2026-11-24T08:00:00Z", NOW))
+        .isEqualTo(Instant.parse("2026-11-24T08:00:00Z"));
     assertThat(RecordFilter.parseTime("2h", NOW)).isEqualTo(NOW.minusSeconds(7200));
     assertThat(RecordFilter.parseTime("30m", NOW)).isEqualTo(NOW.minusSeconds(1800));
     assertThat(RecordFilter.parseTime("1d", NOW)).isEqualTo(NOW.minusSeconds(86_400));
     assertThat(RecordFilter.parseTime("PT90S", NOW)).isEqualTo(NOW.minusSeconds(90));
-    assertThatThrownBy(() -> RecordFilter.parseTime("last tuesday", NOW)).hasMessageContaining("is not a time");
+    assertThatThrownBy(() -> RecordFilter.parseTime("last tuesday", NOW))
+        .hasMessageContaining("is not a time");
   }
 
   @Test
   void shouldRefuseUnknownReasonsAndEmptyRanges() {
-    assertThatThrownBy(() -> new RecordFilter(Set.of("TYPO"), Set.of(), null, null)).hasMessageContaining("unknown DLQ reason TYPO");
-    assertThatThrownBy(() -> new RecordFilter(Set.of(), Set.of(), NOW, NOW)).hasMessageContaining("empty");
+    assertThatThrownBy(() -> new RecordFilter(Set.of("TYPO"), Set.of(), null, null))
+        .hasMessageContaining("unknown DLQ reason TYPO");
+    assertThatThrownBy(() -> new RecordFilter(Set.of(), Set.of(), NOW, NOW))
+        .hasMessageContaining("empty");
   }
 }

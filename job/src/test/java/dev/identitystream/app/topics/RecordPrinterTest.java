@@ -21,10 +21,20 @@ class RecordPrinterTest {
   private static ConsumerRecord<byte[], byte[]> dlqRecord(String value) {
     RecordHeaders headers = new RecordHeaders();
     headers.add(DlqHeaders.REASON, "INVALID_FIELD_TYPE".getBytes(StandardCharsets.UTF_8));
-    headers.add(DlqHeaders.MESSAGE, "account_ids must be an array".getBytes(StandardCharsets.UTF_8));
-    return new ConsumerRecord<>("identity-dlq", 2, 17, Instant.parse("2026-11-25T12:00:00Z").toEpochMilli(),
-        TimestampType.CREATE_TIME, 0, 0, "item-1".getBytes(StandardCharsets.UTF_8),
-        value.getBytes(StandardCharsets.UTF_8), headers, Optional.empty());
+    headers.add(
+        DlqHeaders.MESSAGE, "account_ids must be an array".getBytes(StandardCharsets.UTF_8));
+    return new ConsumerRecord<>(
+        "identity-dlq",
+        2,
+        17,
+        Instant.parse("2026-11-25T12:00:00Z").toEpochMilli(),
+        TimestampType.CREATE_TIME,
+        0,
+        0,
+        "item-1".getBytes(StandardCharsets.UTF_8),
+        value.getBytes(StandardCharsets.UTF_8),
+        headers,
+        Optional.empty());
   }
 
   private static String print(ConsumerRecord<byte[], byte[]> record, boolean compact) {
@@ -36,7 +46,11 @@ class RecordPrinterTest {
   @Test
   void shouldPrintCompactJsonWithKeyHeadersAndTheValueAsJson() throws Exception {
     // when
-    String line = print(dlqRecord("{\"access_token\":\"access-sandbox-abc123\",\"amount\":12.50,\"item_id\":\"item-1\"}"), true);
+    String line =
+        print(
+            dlqRecord(
+                "{\"access_token\":\"access-sandbox-abc123\",\"amount\":12.50,\"item_id\":\"item-1\"}"),
+            true);
 
     // then one JSON object per line, the value kept as JSON (decimals as sent), the token redacted
     assertThat(line).endsWith("\n").doesNotContain("access-sandbox-abc123");
@@ -53,7 +67,10 @@ class RecordPrinterTest {
 
   @Test
   void shouldPrintPrettyJsonForPeople() {
-    String text = print(dlqRecord("{\"access_token\":\"access-sandbox-abc123\",\"item_id\":\"item-1\"}"), false);
+    String text =
+        print(
+            dlqRecord("{\"access_token\":\"access-sandbox-abc123\",\"item_id\":\"item-1\"}"),
+            false);
     assertThat(text)
         .contains("--- identity-dlq  partition 2  offset 17  2026-11-25T12:00:00Z")
         .contains("key: item-1")
@@ -64,7 +81,8 @@ class RecordPrinterTest {
 
   @Test
   void shouldRedactTokensInValuesThatAreNotJson() {
-    String text = print(dlqRecord("not json, but it holds access-production-s3cr3t_token-1 anyway"), true);
+    String text =
+        print(dlqRecord("not json, but it holds access-production-s3cr3t_token-1 anyway"), true);
     assertThat(text).doesNotContain("s3cr3t_token").contains("[redacted] anyway");
   }
 }

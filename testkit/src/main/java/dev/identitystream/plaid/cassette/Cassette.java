@@ -70,17 +70,23 @@ public final class Cassette {
 
     static Header fromJson(JsonNode node) {
       if (!MAGIC.equals(node.path("cassette").asText(null))) {
-        throw new IllegalArgumentException("not a cassette header (no \"cassette\": \"" + MAGIC + "\")");
+        throw new IllegalArgumentException(
+            "not a cassette header (no \"cassette\": \"" + MAGIC + "\")");
       }
       int version = node.path("format_version").asInt(-1);
       if (version != FORMAT_VERSION) {
-        throw new IllegalArgumentException("format_version " + node.get("format_version") + " is not " + FORMAT_VERSION);
+        throw new IllegalArgumentException(
+            "format_version " + node.get("format_version") + " is not " + FORMAT_VERSION);
       }
       if (!Fingerprinter.ALGORITHM.equals(node.path("fingerprint").asText(null))) {
-        throw new IllegalArgumentException("unknown fingerprint algorithm " + node.get("fingerprint"));
+        throw new IllegalArgumentException(
+            "unknown fingerprint algorithm " + node.get("fingerprint"));
       }
       try {
-        return new Header(version, Instant.parse(node.path("recorded_at").asText("")), Fingerprinter.ALGORITHM,
+        return new Header(
+            version,
+            Instant.parse(node.path("recorded_at").asText("")),
+            Fingerprinter.ALGORITHM,
             node.path("key_id").asText(""));
       } catch (DateTimeParseException e) {
         throw new IllegalArgumentException("recorded_at is not an RFC 3339 UTC instant");
@@ -103,7 +109,11 @@ public final class Cassette {
   private final long entries;
   private final long lastSequence;
 
-  private Cassette(Path file, Header header, Map<String, List<PlaidResult>> byFingerprint, long entries,
+  private Cassette(
+      Path file,
+      Header header,
+      Map<String, List<PlaidResult>> byFingerprint,
+      long entries,
       long lastSequence) {
     this.file = file;
     this.header = header;
@@ -146,13 +156,17 @@ public final class Cassette {
           }
           long seq = entry.seq() == null ? -1 : entry.seq();
           if (seq <= lastSequence) {
-            throw new IllegalArgumentException("'seq' is not an integer above the previous entry's " + lastSequence);
+            throw new IllegalArgumentException(
+                "'seq' is not an integer above the previous entry's " + lastSequence);
           }
-          byFingerprint.computeIfAbsent(fingerprint, f -> new ArrayList<>()).add(CassetteCodec.read(bytes, entry));
+          byFingerprint
+              .computeIfAbsent(fingerprint, f -> new ArrayList<>())
+              .add(CassetteCodec.read(bytes, entry));
           entries++;
           lastSequence = seq;
         } catch (IOException | IllegalArgumentException e) {
-          throw new FormatException(file, number, e instanceof IOException ? "not valid JSON" : e.getMessage());
+          throw new FormatException(
+              file, number, e instanceof IOException ? "not valid JSON" : e.getMessage());
         }
       }
     }

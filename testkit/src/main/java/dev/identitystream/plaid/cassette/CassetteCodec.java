@@ -16,8 +16,8 @@ import java.io.IOException;
 
 /**
  * One {@link PlaidResult} as the JSON fields of a cassette entry, and back: {@code kind} ({@code
- * success}, {@code error_answer}, {@code transport_failure}, {@code exhausted}), {@code http_status},
- * {@code attempts} and {@code body}:
+ * success}, {@code error_answer}, {@code transport_failure}, {@code exhausted}), {@code
+ * http_status}, {@code attempts} and {@code body}:
  *
  * <ul>
  *   <li>success: the response body ({@code accounts}, {@code item}, {@code request_id}), each
@@ -45,7 +45,14 @@ final class CassetteCodec {
   private CassetteCodec() {}
 
   /** The fields of one entry object, with its body as a range of the line's bytes. */
-  record Entry(String fingerprint, Long seq, String kind, Integer httpStatus, Integer attempts, int bodyStart, int bodyEnd) {}
+  record Entry(
+      String fingerprint,
+      Long seq,
+      String kind,
+      Integer httpStatus,
+      Integer attempts,
+      int bodyStart,
+      int bodyEnd) {}
 
   /** Adds the result's four fields to {@code entry}. */
   static ObjectNode write(PlaidResult result, ObjectNode entry) {
@@ -56,7 +63,9 @@ final class CassetteCodec {
       fields(entry, ERROR_ANSWER, answer.httpStatus(), answer.attempts())
           .putRawValue("body", new RawValue(answer.error().json()));
     } else if (result instanceof PlaidResult.TransportFailure failure) {
-      ObjectNode body = fields(entry, TRANSPORT_FAILURE, failure.httpStatus(), failure.attempts()).putObject("body");
+      ObjectNode body =
+          fields(entry, TRANSPORT_FAILURE, failure.httpStatus(), failure.attempts())
+              .putObject("body");
       body.put("kind", failure.kind().name());
       body.put("detail", failure.detail());
     } else {
@@ -74,7 +83,8 @@ final class CassetteCodec {
    * @throws IllegalArgumentException naming a field of the wrong type
    */
   static Entry entry(byte[] line, int start, int end) throws IOException {
-    try (JsonParser parser = PlaidJson.mapper().getFactory().createParser(line, start, end - start)) {
+    try (JsonParser parser =
+        PlaidJson.mapper().getFactory().createParser(line, start, end - start)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw new IllegalArgumentException("not a JSON object");
       }
@@ -89,7 +99,8 @@ final class CassetteCodec {
         String name = parser.currentName();
         JsonToken value = parser.nextToken();
         switch (name) {
-          case "fingerprint" -> fingerprint = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+          case "fingerprint" ->
+              fingerprint = value == JsonToken.VALUE_STRING ? parser.getText() : null;
           case "kind" -> kind = value == JsonToken.VALUE_STRING ? parser.getText() : null;
           case "seq" -> seq = longValue(parser, value);
           case "http_status" -> status = integer(parser, value);
@@ -129,9 +140,11 @@ final class CassetteCodec {
     switch (kind) {
       case SUCCESS -> {
         try {
-          return new PlaidResult.Success(status, IdentityDocumentsResponse.parse(line, start, length), attempts);
+          return new PlaidResult.Success(
+              status, IdentityDocumentsResponse.parse(line, start, length), attempts);
         } catch (IdentityDocumentsResponse.MalformedResponseException | UnusableBodyException e) {
-          throw new IllegalArgumentException("the success body breaks the response contract: " + e.getMessage());
+          throw new IllegalArgumentException(
+              "the success body breaks the response contract: " + e.getMessage());
         }
       }
       case ERROR_ANSWER -> {
@@ -142,7 +155,8 @@ final class CassetteCodec {
           error = null;
         }
         if (error == null) {
-          throw new IllegalArgumentException("the error body has no string error_type or error_code");
+          throw new IllegalArgumentException(
+              "the error body has no string error_type or error_code");
         }
         return new PlaidResult.ErrorAnswer(status, error, attempts);
       }
@@ -152,7 +166,8 @@ final class CassetteCodec {
         try {
           failure = FailureKind.valueOf(text(body, "kind"));
         } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("unknown transport failure kind '" + body.get("kind").asText() + "'");
+          throw new IllegalArgumentException(
+              "unknown transport failure kind '" + body.get("kind").asText() + "'");
         }
         return new PlaidResult.TransportFailure(failure, status, text(body, "detail"), attempts);
       }
@@ -185,7 +200,8 @@ final class CassetteCodec {
   }
 
   private static Long longValue(JsonParser parser, JsonToken value) throws IOException {
-    if (value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+    if (value == JsonToken.VALUE_NUMBER_INT
+        && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
       return parser.getLongValue();
     }
     parser.skipChildren();
@@ -193,7 +209,8 @@ final class CassetteCodec {
   }
 
   private static Integer integer(JsonParser parser, JsonToken value) throws IOException {
-    if (value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() == JsonParser.NumberType.INT) {
+    if (value == JsonToken.VALUE_NUMBER_INT
+        && parser.getNumberType() == JsonParser.NumberType.INT) {
       return parser.getIntValue();
     }
     parser.skipChildren();

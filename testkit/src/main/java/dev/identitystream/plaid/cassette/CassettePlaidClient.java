@@ -39,7 +39,8 @@ public final class CassettePlaidClient implements PlaidClient {
   }
 
   @Override
-  public synchronized CompletionStage<PlaidResult> identityDocumentsUploadsGet(PlaidRequest request) {
+  public synchronized CompletionStage<PlaidResult> identityDocumentsUploadsGet(
+      PlaidRequest request) {
     String fingerprint = fingerprinter.of(request);
     List<PlaidResult> results = cassette.results(fingerprint);
     if (results.isEmpty()) {

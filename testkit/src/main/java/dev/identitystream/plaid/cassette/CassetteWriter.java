@@ -37,8 +37,13 @@ public final class CassetteWriter implements AutoCloseable {
 
   /** Starts a cassette: the file is created, or replaced if it exists, with this header. */
   public static CassetteWriter startNew(Path file, Cassette.Header header) throws IOException {
-    BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8,
-        StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+    BufferedWriter out =
+        Files.newBufferedWriter(
+            file,
+            StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE);
     try {
       out.write(PlaidJson.mapper().writeValueAsString(header.toJson()));
       out.write('\n');
@@ -64,7 +69,9 @@ public final class CassetteWriter implements AutoCloseable {
         }
       }
     }
-    BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+    BufferedWriter out =
+        Files.newBufferedWriter(
+            file, StandardCharsets.UTF_8, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
     return new CassetteWriter(out, existing.lastSequence());
   }
 
@@ -84,7 +91,10 @@ public final class CassetteWriter implements AutoCloseable {
       sequence++;
       written++;
     } catch (IOException | RuntimeException e) {
-      failure = e instanceof IOException io ? io : new IOException("cannot encode a result: " + e.getClass().getName());
+      failure =
+          e instanceof IOException io
+              ? io
+              : new IOException("cannot encode a result: " + e.getClass().getName());
     }
   }
 

@@ -13,13 +13,13 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Names a Plaid request in a cassette without the access token: HMAC-SHA256, under a secret key,
- * of the token and the sorted {@code account_ids}, in lower-case hex. Without the key a fingerprint
+ * Names a Plaid request in a cassette without the access token: HMAC-SHA256, under a secret key, of
+ * the token and the sorted {@code account_ids}, in lower-case hex. Without the key a fingerprint
  * can neither be reversed nor checked against a guessed token.
  *
  * <p>The MAC input is unambiguous: the token, the number of account ids, then each id in {@link
- * String#compareTo} order, each string as a 4-byte big-endian length and its UTF-8 bytes. The
- * order of {@code account_ids} in the request therefore does not matter; duplicates do.
+ * String#compareTo} order, each string as a 4-byte big-endian length and its UTF-8 bytes. The order
+ * of {@code account_ids} in the request therefore does not matter; duplicates do.
  *
  * <p>{@link #keyId()} is the first 16 hex digits of the HMAC of a fixed label: written in the
  * cassette's header, it tells a replay that it holds another key than the recording did, without

@@ -24,7 +24,8 @@ public final class RecordingPlaidClient implements PlaidClient {
    * @param delegate the client that really calls; closed by {@link #close()}
    * @param writer where results go; the caller closes it after this client
    */
-  public RecordingPlaidClient(PlaidClient delegate, Fingerprinter fingerprinter, CassetteWriter writer) {
+  public RecordingPlaidClient(
+      PlaidClient delegate, Fingerprinter fingerprinter, CassetteWriter writer) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
     this.fingerprinter = Objects.requireNonNull(fingerprinter, "fingerprinter");
     this.writer = Objects.requireNonNull(writer, "writer");
@@ -33,10 +34,13 @@ public final class RecordingPlaidClient implements PlaidClient {
   @Override
   public CompletionStage<PlaidResult> identityDocumentsUploadsGet(PlaidRequest request) {
     String fingerprint = fingerprinter.of(request);
-    return delegate.identityDocumentsUploadsGet(request).thenApply(result -> {
-      writer.write(fingerprint, result);
-      return result;
-    });
+    return delegate
+        .identityDocumentsUploadsGet(request)
+        .thenApply(
+            result -> {
+              writer.write(fingerprint, result);
+              return result;
+            });
   }
 
   @Override

@@ -29,13 +29,16 @@ class CassetteFingerprinterTest {
   void shouldTellApartOtherTokensOtherAccountIdsAndOtherKeys() {
     // given
     PlaidRequest request = new PlaidRequest(CassetteSamples.TOKEN, List.of("a"), "r");
-    Fingerprinter otherKey = Fingerprinter.withKey("another-key-of-16-bytes".getBytes(StandardCharsets.UTF_8));
+    Fingerprinter otherKey =
+        Fingerprinter.withKey("another-key-of-16-bytes".getBytes(StandardCharsets.UTF_8));
 
     // then
     assertThat(fingerprinter.of(request))
-        .isNotEqualTo(fingerprinter.of(new PlaidRequest(CassetteSamples.TOKEN + "x", List.of("a"), "r")))
+        .isNotEqualTo(
+            fingerprinter.of(new PlaidRequest(CassetteSamples.TOKEN + "x", List.of("a"), "r")))
         .isNotEqualTo(fingerprinter.of(new PlaidRequest(CassetteSamples.TOKEN, List.of(), "r")))
-        .isNotEqualTo(fingerprinter.of(new PlaidRequest(CassetteSamples.TOKEN, List.of("a", "a"), "r")))
+        .isNotEqualTo(
+            fingerprinter.of(new PlaidRequest(CassetteSamples.TOKEN, List.of("a", "a"), "r")))
         .isNotEqualTo(otherKey.of(request));
     assertThat(fingerprinter.keyId()).matches("[0-9a-f]{16}").isNotEqualTo(otherKey.keyId());
   }
@@ -55,7 +58,8 @@ class CassetteFingerprinterTest {
     assertThatThrownBy(() -> Fingerprinter.withKey("short".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageNotContaining("short");
-    assertThat(fingerprinter.toString()).doesNotContain(new String(CassetteSamples.KEY, StandardCharsets.UTF_8));
+    assertThat(fingerprinter.toString())
+        .doesNotContain(new String(CassetteSamples.KEY, StandardCharsets.UTF_8));
     assertThat(fingerprinter.hasKeyId(fingerprinter.keyId())).isTrue();
     assertThat(fingerprinter.hasKeyId("0000000000000000")).isFalse();
   }

@@ -15,33 +15,44 @@ class CassettePlaidClientTest {
 
   @TempDir Path dir;
   private final Fingerprinter fingerprinter = CassetteSamples.fingerprinter();
-  private final PlaidRequest request = new PlaidRequest(CassetteSamples.TOKEN, List.of("acc-1"), "r-1");
+  private final PlaidRequest request =
+      new PlaidRequest(CassetteSamples.TOKEN, List.of("acc-1"), "r-1");
 
   @Test
   void shouldAnswerARepeatedRequestInRecordingOrderThenRepeatTheLastAnswer() throws Exception {
     // given
-    Cassette cassette = cassette(List.of(CassetteSamples.exhausted(), CassetteSamples.success("item-1")));
+    Cassette cassette =
+        cassette(List.of(CassetteSamples.exhausted(), CassetteSamples.success("item-1")));
     CassettePlaidClient client = new CassettePlaidClient(cassette, fingerprinter);
 
     // when
-    List<PlaidResult> answers = List.of(call(client, request), call(client, request), call(client, request));
+    List<PlaidResult> answers =
+        List.of(call(client, request), call(client, request), call(client, request));
 
     // then
-    assertThat(answers).containsExactly(CassetteSamples.exhausted(), CassetteSamples.success("item-1"), CassetteSamples.success("item-1"));
+    assertThat(answers)
+        .containsExactly(
+            CassetteSamples.exhausted(),
+            CassetteSamples.success("item-1"),
+            CassetteSamples.success("item-1"));
     assertThat(client.misses()).isEmpty();
   }
 
   @Test
   void shouldAnswerAnUnrecordedRequestWithATransportFailureAndRememberIt() throws Exception {
     // given
-    CassettePlaidClient client = new CassettePlaidClient(cassette(List.of(CassetteSamples.errorAnswer())), fingerprinter);
+    CassettePlaidClient client =
+        new CassettePlaidClient(cassette(List.of(CassetteSamples.errorAnswer())), fingerprinter);
     PlaidRequest other = new PlaidRequest(CassetteSamples.TOKEN, List.of("acc-2"), "r-2");
 
     // when
     PlaidResult answer = call(client, other);
 
     // then
-    assertThat(answer).isEqualTo(new PlaidResult.TransportFailure(FailureKind.CONNECTION, 0, CassettePlaidClient.MISSING_DETAIL, 1));
+    assertThat(answer)
+        .isEqualTo(
+            new PlaidResult.TransportFailure(
+                FailureKind.CONNECTION, 0, CassettePlaidClient.MISSING_DETAIL, 1));
     assertThat(client.misses()).containsExactly("r-2");
   }
 
@@ -53,7 +64,8 @@ class CassettePlaidClientTest {
 
   private Cassette cassette(List<PlaidResult> results) throws Exception {
     Path file = dir.resolve("cassette.jsonl");
-    try (CassetteWriter writer = CassetteWriter.startNew(file, Cassette.Header.of(Instant.EPOCH, fingerprinter))) {
+    try (CassetteWriter writer =
+        CassetteWriter.startNew(file, Cassette.Header.of(Instant.EPOCH, fingerprinter))) {
       results.forEach(result -> writer.write(fingerprinter.of(request), result));
     }
     return Cassette.read(file);

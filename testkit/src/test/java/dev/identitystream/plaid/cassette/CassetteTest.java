@@ -27,7 +27,8 @@ class CassetteTest {
     List<PlaidResult> results = CassetteSamples.everyKind();
 
     // when
-    try (CassetteWriter writer = CassetteWriter.startNew(file, Cassette.Header.of(RECORDED_AT, fingerprinter))) {
+    try (CassetteWriter writer =
+        CassetteWriter.startNew(file, Cassette.Header.of(RECORDED_AT, fingerprinter))) {
       for (int i = 0; i < results.size(); i++) {
         writer.write(fingerprint(i), results.get(i));
       }
@@ -35,12 +36,16 @@ class CassetteTest {
     Cassette cassette = Cassette.read(file);
 
     // then
-    assertThat(cassette.header()).isEqualTo(new Cassette.Header(1, RECORDED_AT, Fingerprinter.ALGORITHM, fingerprinter.keyId()));
+    assertThat(cassette.header())
+        .isEqualTo(
+            new Cassette.Header(1, RECORDED_AT, Fingerprinter.ALGORITHM, fingerprinter.keyId()));
     assertThat(cassette.entries()).isEqualTo(results.size());
     for (int i = 0; i < results.size(); i++) {
       assertThat(cassette.results(fingerprint(i))).as("kind %d", i).containsExactly(results.get(i));
     }
-    assertThat(Files.readString(file)).contains("\"current\":12.50").contains("\"kind\":\"exhausted\"");
+    assertThat(Files.readString(file))
+        .contains("\"current\":12.50")
+        .contains("\"kind\":\"exhausted\"");
   }
 
   @Test
@@ -50,7 +55,8 @@ class CassetteTest {
     String fingerprint = fingerprint(0);
 
     // when
-    try (CassetteWriter writer = CassetteWriter.startNew(file, Cassette.Header.of(RECORDED_AT, fingerprinter))) {
+    try (CassetteWriter writer =
+        CassetteWriter.startNew(file, Cassette.Header.of(RECORDED_AT, fingerprinter))) {
       writer.write(fingerprint, CassetteSamples.exhausted());
       writer.write(fingerprint(1), CassetteSamples.errorAnswer());
       writer.write(fingerprint, CassetteSamples.success("item-9"));
@@ -58,7 +64,8 @@ class CassetteTest {
 
     // then
     Cassette cassette = Cassette.read(file);
-    assertThat(cassette.results(fingerprint)).containsExactly(CassetteSamples.exhausted(), CassetteSamples.success("item-9"));
+    assertThat(cassette.results(fingerprint))
+        .containsExactly(CassetteSamples.exhausted(), CassetteSamples.success("item-9"));
     assertThat(cassette.fingerprints()).isEqualTo(2);
     assertThat(cassette.lastSequence()).isEqualTo(3);
   }
@@ -70,7 +77,8 @@ class CassetteTest {
     PlaidRequest request = new PlaidRequest(CassetteSamples.TOKEN, List.of("acc-1"), "r-1");
 
     // when
-    try (CassetteWriter writer = CassetteWriter.startNew(file, Cassette.Header.of(RECORDED_AT, fingerprinter))) {
+    try (CassetteWriter writer =
+        CassetteWriter.startNew(file, Cassette.Header.of(RECORDED_AT, fingerprinter))) {
       for (PlaidResult result : CassetteSamples.everyKind()) {
         writer.write(fingerprinter.of(request), result);
       }
@@ -78,7 +86,9 @@ class CassetteTest {
 
     // then
     String text = Files.readString(file);
-    assertThat(text).doesNotContain(CassetteSamples.TOKEN).doesNotContain("SECRET")
+    assertThat(text)
+        .doesNotContain(CassetteSamples.TOKEN)
+        .doesNotContain("SECRET")
         .doesNotContain(new String(CassetteSamples.KEY, StandardCharsets.UTF_8));
     assertThat(text.lines()).hasSize(1 + CassetteSamples.everyKind().size());
   }
@@ -87,7 +97,8 @@ class CassetteTest {
   void shouldContinueTheSequenceWhenAppending() throws Exception {
     // given
     Path file = dir.resolve("cassette.jsonl");
-    try (CassetteWriter writer = CassetteWriter.startNew(file, Cassette.Header.of(RECORDED_AT, fingerprinter))) {
+    try (CassetteWriter writer =
+        CassetteWriter.startNew(file, Cassette.Header.of(RECORDED_AT, fingerprinter))) {
       writer.write(fingerprint(0), CassetteSamples.errorAnswer());
     }
 
@@ -98,7 +109,8 @@ class CassetteTest {
 
     // then
     Cassette cassette = Cassette.read(file);
-    assertThat(cassette.results(fingerprint(0))).containsExactly(CassetteSamples.errorAnswer(), CassetteSamples.transportFailure());
+    assertThat(cassette.results(fingerprint(0)))
+        .containsExactly(CassetteSamples.errorAnswer(), CassetteSamples.transportFailure());
     assertThat(cassette.lastSequence()).isEqualTo(2);
     assertThat(cassette.header().recordedAt()).isEqualTo(RECORDED_AT);
   }
@@ -107,11 +119,17 @@ class CassetteTest {
   void shouldNameTheLineOfABadEntryWithoutQuotingIt() throws Exception {
     // given
     Path file = dir.resolve("cassette.jsonl");
-    try (CassetteWriter writer = CassetteWriter.startNew(file, Cassette.Header.of(RECORDED_AT, fingerprinter))) {
+    try (CassetteWriter writer =
+        CassetteWriter.startNew(file, Cassette.Header.of(RECORDED_AT, fingerprinter))) {
       writer.write(fingerprint(0), CassetteSamples.errorAnswer());
     }
-    Files.writeString(file, "{\"fingerprint\":\"" + fingerprint(1) + "\",\"seq\":2,\"kind\":\"success\",\"http_status\":200,"
-        + "\"attempts\":1,\"body\":{\"accounts\":[],\"note\":\"access-sandbox-LEAK\"}}\n", java.nio.file.StandardOpenOption.APPEND);
+    Files.writeString(
+        file,
+        "{\"fingerprint\":\""
+            + fingerprint(1)
+            + "\",\"seq\":2,\"kind\":\"success\",\"http_status\":200,"
+            + "\"attempts\":1,\"body\":{\"accounts\":[],\"note\":\"access-sandbox-LEAK\"}}\n",
+        java.nio.file.StandardOpenOption.APPEND);
 
     // then
     assertThatThrownBy(() -> Cassette.read(file))
@@ -128,8 +146,10 @@ class CassetteTest {
     Files.writeString(file, "{\"access_token\":\"access-sandbox-x\"}\n");
 
     // then
-    assertThatThrownBy(() -> Cassette.read(file)).isInstanceOf(Cassette.FormatException.class)
-        .hasMessageContaining("line 1").hasMessageContaining("not a cassette header");
+    assertThatThrownBy(() -> Cassette.read(file))
+        .isInstanceOf(Cassette.FormatException.class)
+        .hasMessageContaining("line 1")
+        .hasMessageContaining("not a cassette header");
   }
 
   @Test
@@ -140,15 +160,19 @@ class CassetteTest {
     int perThread = 50;
 
     // when
-    try (CassetteWriter writer = CassetteWriter.startNew(file, Cassette.Header.of(RECORDED_AT, fingerprinter))) {
+    try (CassetteWriter writer =
+        CassetteWriter.startNew(file, Cassette.Header.of(RECORDED_AT, fingerprinter))) {
       List<Thread> writers = new java.util.ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int thread = t;
-        Thread writing = new Thread(() -> {
-          for (int i = 0; i < perThread; i++) {
-            writer.write(fingerprint(thread), CassetteSamples.success("item-" + thread + "-" + i));
-          }
-        });
+        Thread writing =
+            new Thread(
+                () -> {
+                  for (int i = 0; i < perThread; i++) {
+                    writer.write(
+                        fingerprint(thread), CassetteSamples.success("item-" + thread + "-" + i));
+                  }
+                });
         writing.start();
         writers.add(writing);
       }
@@ -164,7 +188,8 @@ class CassetteTest {
     for (int t = 0; t < threads; t++) {
       List<PlaidResult> results = cassette.results(fingerprint(t));
       for (int i = 0; i < perThread; i++) {
-        assertThat(((PlaidResult.Success) results.get(i)).response().itemId()).isEqualTo("item-" + t + "-" + i);
+        assertThat(((PlaidResult.Success) results.get(i)).response().itemId())
+            .isEqualTo("item-" + t + "-" + i);
       }
     }
   }

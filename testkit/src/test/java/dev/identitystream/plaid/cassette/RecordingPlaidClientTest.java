@@ -31,23 +31,27 @@ class RecordingPlaidClientTest {
     PlaidRequest request = new PlaidRequest(CassetteSamples.TOKEN, List.of(), "r-1");
     CompletableFuture<PlaidResult> answer = new CompletableFuture<>();
     AtomicBoolean closed = new AtomicBoolean();
-    PlaidClient delegate = new PlaidClient() {
-      @Override
-      public CompletionStage<PlaidResult> identityDocumentsUploadsGet(PlaidRequest ignored) {
-        return answer;
-      }
+    PlaidClient delegate =
+        new PlaidClient() {
+          @Override
+          public CompletionStage<PlaidResult> identityDocumentsUploadsGet(PlaidRequest ignored) {
+            return answer;
+          }
 
-      @Override
-      public void close() {
-        closed.set(true);
-      }
-    };
-    try (CassetteWriter writer = CassetteWriter.startNew(file, Cassette.Header.of(Instant.EPOCH, fingerprinter))) {
+          @Override
+          public void close() {
+            closed.set(true);
+          }
+        };
+    try (CassetteWriter writer =
+        CassetteWriter.startNew(file, Cassette.Header.of(Instant.EPOCH, fingerprinter))) {
       RecordingPlaidClient client = new RecordingPlaidClient(delegate, fingerprinter, writer);
       List<Long> linesWhenHandedOn = new ArrayList<>();
-      CompletableFuture<PlaidResult> result = client.identityDocumentsUploadsGet(request)
-          .whenComplete((r, e) -> linesWhenHandedOn.add(lines(file)))
-          .toCompletableFuture();
+      CompletableFuture<PlaidResult> result =
+          client
+              .identityDocumentsUploadsGet(request)
+              .whenComplete((r, e) -> linesWhenHandedOn.add(lines(file)))
+              .toCompletableFuture();
 
       // when
       answer.complete(CassetteSamples.errorAnswer());
@@ -58,7 +62,8 @@ class RecordingPlaidClientTest {
       assertThat(linesWhenHandedOn).containsExactly(2L);
       assertThat(closed).isTrue();
     }
-    assertThat(Cassette.read(file).results(fingerprinter.of(request))).containsExactly(CassetteSamples.errorAnswer());
+    assertThat(Cassette.read(file).results(fingerprinter.of(request)))
+        .containsExactly(CassetteSamples.errorAnswer());
   }
 
   @Test
@@ -66,15 +71,23 @@ class RecordingPlaidClientTest {
     // given
     Path file = dir.resolve("cassette.jsonl");
     ExecutorService httpThreads = Executors.newFixedThreadPool(4);
-    PlaidClient delegate = request -> CompletableFuture.supplyAsync(() -> CassetteSamples.success(request.requestId()), httpThreads);
+    PlaidClient delegate =
+        request ->
+            CompletableFuture.supplyAsync(
+                () -> CassetteSamples.success(request.requestId()), httpThreads);
     int calls = 200;
-    try (CassetteWriter writer = CassetteWriter.startNew(file, Cassette.Header.of(Instant.EPOCH, fingerprinter))) {
+    try (CassetteWriter writer =
+        CassetteWriter.startNew(file, Cassette.Header.of(Instant.EPOCH, fingerprinter))) {
       RecordingPlaidClient client = new RecordingPlaidClient(delegate, fingerprinter, writer);
 
       // when
       List<CompletableFuture<PlaidResult>> results = new ArrayList<>();
       for (int i = 0; i < calls; i++) {
-        results.add(client.identityDocumentsUploadsGet(new PlaidRequest("access-sandbox-t" + i, List.of(), "item-" + i)).toCompletableFuture());
+        results.add(
+            client
+                .identityDocumentsUploadsGet(
+                    new PlaidRequest("access-sandbox-t" + i, List.of(), "item-" + i))
+                .toCompletableFuture());
       }
       CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).join();
     } finally {
@@ -86,7 +99,9 @@ class RecordingPlaidClientTest {
     Cassette cassette = Cassette.read(file);
     assertThat(cassette.entries()).isEqualTo(calls);
     for (int i = 0; i < calls; i++) {
-      assertThat(cassette.results(fingerprinter.of(new PlaidRequest("access-sandbox-t" + i, List.of(), "x"))))
+      assertThat(
+              cassette.results(
+                  fingerprinter.of(new PlaidRequest("access-sandbox-t" + i, List.of(), "x"))))
           .containsExactly(CassetteSamples.success("item-" + i));
     }
   }
