@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
  */
 class LayeringTest {
 
-  /** The job's root classes; the rest of the root package is the devkit's record / replay. */
+  /** The CLI's root classes (the root package holds these and {@link #SHARED_ROOT}). */
   private static final Set<String> CLI_ROOT =
       Set.of("dev.identitystream.app.Main", "dev.identitystream.app.CliExtension");
 
@@ -77,13 +77,7 @@ class LayeringTest {
         .layer("shared root")
         .definedBy(rootClass("ExitCodes and ErrorText", SHARED_ROOT))
         .layer("replay")
-        .definedBy(
-            describe(
-                "record / replay (root package, devkit)",
-                (JavaClass c) ->
-                    c.getPackageName().equals("dev.identitystream.app")
-                        && !CLI_ROOT.contains(topLevel(c))
-                        && !SHARED_ROOT.contains(topLevel(c))))
+        .definedBy("dev.identitystream.app.replay..")
         .layer("config")
         .definedBy("dev.identitystream.app.config..")
         .layer("job")
@@ -193,8 +187,8 @@ class LayeringTest {
   }
 
   /**
-   * The job module's classes: its packages, without the devkit's classes that share them (the
-   * record / replay commands in the root package, the cassettes under plaid).
+   * The job module's classes: its packages, without the test kit's cassettes that share {@code
+   * plaid}.
    */
   private static DescribedPredicate<JavaClass> inTheJobModule() {
     DescribedPredicate<JavaClass> packages =

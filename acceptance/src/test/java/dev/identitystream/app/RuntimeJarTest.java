@@ -44,8 +44,7 @@ class RuntimeJarTest {
           new String[] {"dev/identitystream/testkit/", "the replay test kit (testkit)"},
           new String[] {"dev/identitystream/app/demo/", "the demo (devkit)"},
           new String[] {"dev/identitystream/devkit/", "the devkit's commands"},
-          new String[] {"dev/identitystream/app/RecordCommand", "record (devkit)"},
-          new String[] {"dev/identitystream/app/ReplayCommand", "replay (devkit)"},
+          new String[] {"dev/identitystream/app/replay/", "record and replay (devkit)"},
           new String[] {
             "META-INF/services/dev.identitystream.app.CliExtension", "the devkit's commands"
           });

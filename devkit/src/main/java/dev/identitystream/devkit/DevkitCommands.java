@@ -1,10 +1,10 @@
 package dev.identitystream.devkit;
 
 import dev.identitystream.app.CliExtension;
-import dev.identitystream.app.RecordCommand;
-import dev.identitystream.app.ReplayCommand;
 import dev.identitystream.app.demo.BrokerCommand;
 import dev.identitystream.app.demo.DemoCommand;
+import dev.identitystream.app.replay.RecordCommand;
+import dev.identitystream.app.replay.ReplayCommand;
 import dev.identitystream.emulator.EmulatorCommand;
 import java.util.List;
 

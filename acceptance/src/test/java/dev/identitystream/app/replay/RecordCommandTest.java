@@ -1,7 +1,9 @@
-package dev.identitystream.app;
+package dev.identitystream.app.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.identitystream.app.CliTestSupport;
+import dev.identitystream.app.ExitCodes;
 import dev.identitystream.app.config.AppConfig;
 import dev.identitystream.plaid.cassette.Cassette;
 import dev.identitystream.plaid.cassette.CassetteWriter;

@@ -1,9 +1,11 @@
-package dev.identitystream.app;
+package dev.identitystream.app.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.identitystream.app.CliTestSupport;
+import dev.identitystream.app.ExitCodes;
 import dev.identitystream.app.config.AppConfig;
 import dev.identitystream.plaid.FailureKind;
 import dev.identitystream.plaid.IdentityDocumentsResponse;

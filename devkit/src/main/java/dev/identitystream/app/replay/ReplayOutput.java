@@ -1,4 +1,4 @@
-package dev.identitystream.app;
+package dev.identitystream.app.replay;
 
 import dev.identitystream.testkit.OutputRecord;
 import dev.identitystream.testkit.ReplayResult;

@@ -1,5 +1,6 @@
-package dev.identitystream.app;
+package dev.identitystream.app.replay;
 
+import dev.identitystream.app.ExitCodes;
 import dev.identitystream.app.config.AppConfig;
 import dev.identitystream.app.config.ConfigOptions;
 import dev.identitystream.app.input.RequestLines;

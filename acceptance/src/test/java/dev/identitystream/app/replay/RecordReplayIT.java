@@ -1,9 +1,12 @@
-package dev.identitystream.app;
+package dev.identitystream.app.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.identitystream.app.CliTestSupport;
+import dev.identitystream.app.ExitCodes;
+import dev.identitystream.app.JobTestSupport;
 import dev.identitystream.app.config.AppConfig;
 import dev.identitystream.emulator.PlaidEmulator;
 import dev.identitystream.event.DlqHeaders;
