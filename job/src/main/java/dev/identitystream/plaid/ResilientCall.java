@@ -159,7 +159,7 @@ final class ResilientCall {
     if (spacing
         > 0) { // the Item was rate-limited lately: our own pacing, not charged to the deadline
       excludedNanos += spacing;
-      owner.schedule(() -> passBreaker(done), spacing);
+      owner.schedule(done, () -> passBreaker(done), spacing);
       return;
     }
     if (!owner.breaker.tryAcquirePermission()) {
@@ -167,7 +167,7 @@ final class ResilientCall {
         waitingForBreaker = true;
         breakerWaitSince = now;
       }
-      owner.schedule(() -> passBreaker(done), owner.breakerRecheckNanos());
+      owner.schedule(done, () -> passBreaker(done), owner.breakerRecheckNanos());
       return;
     }
     if (waitingForBreaker) {
@@ -191,14 +191,14 @@ final class ResilientCall {
     } else if (waitNanos > 0) {
       excludedNanos += waitNanos;
       owner.listener.onRateLimiterWait(waitNanos);
-      owner.schedule(() -> sendUnlessBreakerOpened(done), waitNanos);
+      owner.schedule(done, () -> sendUnlessBreakerOpened(done), waitNanos);
     } else { // no permit for this lane within the horizon: ask again later, not charged to the
       // deadline
       owner.breaker.releasePermission();
       long again = request.bulk() ? rate.bulkRecheckNanos() : owner.breakerRecheckNanos();
       bulkWaiting = request.bulk();
       excludedNanos += again;
-      owner.schedule(() -> passBreaker(done), again);
+      owner.schedule(done, () -> passBreaker(done), again);
     }
   }
 

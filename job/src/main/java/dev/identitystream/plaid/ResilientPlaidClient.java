@@ -9,7 +9,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -193,8 +195,32 @@ public final class ResilientPlaidClient implements PlaidClient {
     return result instanceof PlaidResult.TransportFailure failure && failure.kind().isTransient();
   }
 
-  void schedule(Runnable task, long delayNanos) {
-    scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+  /**
+   * Runs a {@code step} of a call after {@code delayNanos} on the client's scheduler. A step that
+   * throws (a bug) or cannot be scheduled (the client is closed) completes {@code done}
+   * exceptionally, so the stage keeps the request pending and calls it again: an exception left in
+   * the scheduler's future would leave the call, and its in-flight slot, waiting forever.
+   */
+  void schedule(CompletableFuture<?> done, Runnable step, long delayNanos) {
+    Runnable guarded =
+        () -> {
+          try {
+            step.run();
+          } catch (RuntimeException | Error e) {
+            LOG.error(
+                "A step of a Plaid call failed ({}); the request stays pending and is called again",
+                e.getClass().getName());
+            done.completeExceptionally(e);
+            if (e instanceof Error) {
+              throw e;
+            }
+          }
+        };
+    try {
+      ScheduledFuture<?> unused = scheduler.schedule(guarded, delayNanos, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      done.completeExceptionally(e);
+    }
   }
 
   /** A re-check delay jittered in [interval/2, interval], so waiting requests do not stampede. */

@@ -3,6 +3,7 @@ package dev.identitystream.plaid;
 import static dev.identitystream.plaid.HttpPlaidClientTest.call;
 import static dev.identitystream.plaid.HttpPlaidClientTest.request;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.identitystream.plaid.PlaidResult.ErrorAnswer;
@@ -49,6 +50,31 @@ class ResilientPlaidClientTest {
       client.close();
     }
     stub.close();
+  }
+
+  @Test
+  void shouldFailTheCallInsteadOfLosingItWhenAScheduledStepThrowsOrCannotBeScheduled() {
+    // given a client
+    client(fast().build());
+    CompletableFuture<Object> thrown = new CompletableFuture<>();
+    CompletableFuture<Object> afterClose = new CompletableFuture<>();
+
+    // when a delayed step of a call throws, and a step is scheduled after the client closed
+    client.schedule(
+        thrown,
+        () -> {
+          throw new IllegalStateException("a bug in a step");
+        },
+        0);
+    await().atMost(Duration.ofSeconds(5)).until(thrown::isDone);
+    client.close();
+    client.schedule(afterClose, () -> afterClose.complete("ran"), 0);
+
+    // then each call completes exceptionally (the stage keeps the request pending and calls it
+    // again) rather than waiting forever with its in-flight slot
+    assertThat(thrown).isCompletedExceptionally();
+    assertThatThrownBy(thrown::join).hasCauseInstanceOf(IllegalStateException.class);
+    assertThat(afterClose).isCompletedExceptionally();
   }
 
   @Test
