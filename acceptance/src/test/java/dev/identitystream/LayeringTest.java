@@ -206,12 +206,7 @@ class LayeringTest {
     DescribedPredicate<JavaClass> plaid =
         resideInAPackage("dev.identitystream.plaid..")
             .and(DescribedPredicate.not(resideInAPackage("dev.identitystream.plaid.cassette..")));
-    DescribedPredicate<JavaClass> root =
-        describe(
-            "the job's root classes",
-            (JavaClass c) ->
-                c.getPackageName().equals("dev.identitystream.app")
-                    && (CLI_ROOT.contains(topLevel(c)) || SHARED_ROOT.contains(topLevel(c))));
+    DescribedPredicate<JavaClass> root = resideInAPackage("dev.identitystream.app");
     return packages.or(plaid).or(root).as("classes of the job module");
   }
 

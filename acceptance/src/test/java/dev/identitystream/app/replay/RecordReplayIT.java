@@ -13,6 +13,7 @@ import dev.identitystream.event.DlqHeaders;
 import dev.identitystream.event.Json;
 import dev.identitystream.local.KafkaBrokerExtension;
 import dev.identitystream.local.TestClients;
+import dev.identitystream.testkit.OutputRecord;
 import dev.identitystream.topology.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -212,7 +213,7 @@ class RecordReplayIT {
     for (ConsumerRecord<String, String> record : records) {
       ObjectNode value = (ObjectNode) Json.mapper().readTree(record.value());
       if (dlq) {
-        value.put("access_token", ReplayOutput.REDACTED);
+        value.put("access_token", OutputRecord.REDACTED);
       }
       ObjectNode headers = Json.mapper().createObjectNode();
       for (Header header : record.headers()) {

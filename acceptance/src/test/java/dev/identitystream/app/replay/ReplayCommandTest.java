@@ -15,6 +15,7 @@ import dev.identitystream.plaid.PlaidResult;
 import dev.identitystream.plaid.cassette.Cassette;
 import dev.identitystream.plaid.cassette.CassetteWriter;
 import dev.identitystream.plaid.cassette.Fingerprinter;
+import dev.identitystream.testkit.OutputRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,7 +131,7 @@ class ReplayCommandTest {
         .extracting(line -> line.get("headers").get("__streams.errors.reason").asText())
         .containsExactly("RESPONSE_TOO_LARGE", "RETRIES_EXHAUSTED");
     assertThat(dlq.get(1).get("value").get("access_token").asText())
-        .isEqualTo(ReplayOutput.REDACTED);
+        .isEqualTo(OutputRecord.REDACTED);
     assertThat(dlq.get(1).get("headers").get("__streams.errors.message").asText())
         .contains("TIMEOUT");
     assertThat(allOutput(dir.resolve("out1"))).doesNotContain("access-sandbox");

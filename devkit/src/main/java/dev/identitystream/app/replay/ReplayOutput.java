@@ -19,14 +19,11 @@ import java.util.Map;
  * <pre>{"key": "...", "value": {...}, "headers": {"name": "value", ...}}</pre>
  *
  * <p>the value exactly as the job serialized it, except on the DLQ topic, whose values are the
- * original requests: there {@code access_token} is replaced by {@value #REDACTED}.
+ * original requests: there {@code access_token} is replaced by {@value OutputRecord#REDACTED}.
  *
  * <p>Lines end with {@code \n}; the files are UTF-8. Threading: stateless.
  */
 final class ReplayOutput {
-
-  /** What replaces the access token in a DLQ value. */
-  static final String REDACTED = OutputRecord.REDACTED;
 
   private ReplayOutput() {}
 
