@@ -1,10 +1,12 @@
 package dev.identitystream.topology;
 
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 
@@ -14,27 +16,53 @@ import java.util.function.IntSupplier;
  * parked entry; once a partition of a lane has parked entries, every later record of it parks too,
  * so that reading them back ({@link #refill}) keeps offset order per topic and partition.
  *
+ * <p><b>Stragglers.</b> A record may arrive with an offset <em>below</em> its partition's first
+ * parked one: a record delivered again when the life started from a store ahead of the input
+ * offsets (see {@link PlaidCallProcessor}, guarantee 3). The range read from the first parked
+ * offset would never reach it, so such offsets are kept one by one and read back first, in offset
+ * order. There are at most as many as records delivered again, and usually none.
+ *
  * <p>Threading: the task's stream thread only.
  */
 final class Parking {
 
   private final Map<PendingStore.Origin, Long> from = new LinkedHashMap<>();
+  private final Map<PendingStore.Origin, TreeSet<Long>> stragglers = new LinkedHashMap<>();
+  private final Map<PendingStore.Origin, Long> restoredUpTo;
   private final int[] counts = new int[Lane.values().length];
 
   /** Starts from what a restore left in the store. */
   Parking(PendingStore.Restored restored) {
     from.putAll(restored.parkedFrom());
     restored.parked().forEach((lane, n) -> counts[lane.ordinal()] = n);
+    restoredUpTo = Map.copyOf(restored.lastOffsets());
+  }
+
+  /**
+   * Whether a record is at or below the highest offset of its lane's partition that the store held
+   * when this life began: then it may be a record delivered again (the store may hold it already).
+   */
+  boolean redelivery(Lane lane, int partition, long offset) {
+    Long last = restoredUpTo.get(new PendingStore.Origin(lane, partition));
+    return last != null && offset <= last;
   }
 
   /** Whether the lane's partition has parked entries (so a new record of it must park too). */
   boolean holds(Lane lane, int partition) {
-    return from.containsKey(new PendingStore.Origin(lane, partition));
+    PendingStore.Origin origin = new PendingStore.Origin(lane, partition);
+    return from.containsKey(origin) || stragglers.containsKey(origin);
   }
 
   /** A record written to the store but not admitted to memory. */
   void park(Lane lane, int partition, long offset) {
-    from.putIfAbsent(new PendingStore.Origin(lane, partition), offset);
+    PendingStore.Origin origin = new PendingStore.Origin(lane, partition);
+    Long first = from.get(origin);
+    boolean below = first != null ? offset < first : redelivery(lane, partition, offset);
+    if (below) { // the range read from the first parked offset would not reach it
+      stragglers.computeIfAbsent(origin, o -> new TreeSet<>()).add(offset);
+    } else {
+      from.putIfAbsent(origin, offset);
+    }
     counts[lane.ordinal()]++;
   }
 
@@ -60,12 +88,29 @@ final class Parking {
     if (n == 0 || free < Math.min(n, Math.max(1, batch))) {
       return;
     }
-    List<PendingStore.Origin> origins = new ArrayList<>();
+    Set<PendingStore.Origin> origins = new LinkedHashSet<>();
+    stragglers.keySet().stream().filter(o -> o.lane() == lane).forEach(origins::add);
     from.keySet().stream().filter(o -> o.lane() == lane).forEach(origins::add);
     Iterator<PendingStore.Origin> it = origins.iterator();
     while (free > 0 && it.hasNext()) {
       PendingStore.Origin origin = it.next();
-      List<SourceRecord> loaded = store.load(origin, from.get(origin), free);
+      TreeSet<Long> below = stragglers.get(origin);
+      while (below != null && free > 0 && !below.isEmpty()) {
+        SourceRecord source = store.load(lane, origin.partition(), below.pollFirst());
+        counts[lane.ordinal()]--;
+        if (source != null) {
+          admit.accept(source);
+          free = room.getAsInt();
+        }
+      }
+      if (below != null && below.isEmpty()) {
+        stragglers.remove(origin);
+      }
+      Long first = from.get(origin);
+      if (first == null || free <= 0 || stragglers.containsKey(origin)) {
+        continue;
+      }
+      List<SourceRecord> loaded = store.load(origin, first, free);
       counts[lane.ordinal()] -= loaded.size();
       loaded.forEach(admit);
       if (loaded.size() < free) {
@@ -75,7 +120,8 @@ final class Parking {
       }
       free = room.getAsInt();
     }
-    if (from.keySet().stream().noneMatch(o -> o.lane() == lane)) {
+    if (from.keySet().stream().noneMatch(o -> o.lane() == lane)
+        && stragglers.keySet().stream().noneMatch(o -> o.lane() == lane)) {
       counts[lane.ordinal()] = 0;
     }
   }

@@ -48,12 +48,15 @@ final class PendingStore {
    * @param invalid entries among those that no longer validate (the validator may be newer)
    * @param parked how many entries were left in the store, per lane
    * @param parkedFrom per lane and partition, the offset of its first parked entry (live first)
+   * @param lastOffsets per lane and partition, the highest offset the store holds: a record at or
+   *     below it may be one the store holds already, delivered again ({@link #contains})
    */
   record Restored(
       List<PendingCall> calls,
       List<Stored> invalid,
       Map<Lane, Integer> parked,
-      Map<Origin, Long> parkedFrom) {}
+      Map<Origin, Long> parkedFrom,
+      Map<Origin, Long> lastOffsets) {}
 
   /** How many requests of each lane may be held in memory. */
   interface Room {
@@ -97,6 +100,17 @@ final class PendingStore {
     store.delete(keyOf(lane, source.partition(), source.offset()));
   }
 
+  /** Whether the store holds an entry under the key (a point lookup). */
+  boolean contains(Bytes key) {
+    return store.get(key) != null;
+  }
+
+  /** The entry of a lane's record, or null if the store does not hold it. */
+  SourceRecord load(Lane lane, int partition, long offset) {
+    byte[] value = store.get(keyOf(lane, partition, offset));
+    return value == null ? null : SourceRecord.decode(value);
+  }
+
   /**
    * Reads the store in key order (live, then bulk; per partition in offset order): entries are
    * validated and returned while {@code room} admits their lane, and only counted (parked) from the
@@ -107,12 +121,14 @@ final class PendingStore {
     List<Stored> invalid = new ArrayList<>();
     Map<Origin, Long> parkedFrom = new LinkedHashMap<>();
     Map<Lane, Integer> parked = new EnumMap<>(Map.of(Lane.LIVE, 0, Lane.BULK, 0));
+    Map<Origin, Long> lastOffsets = new LinkedHashMap<>();
     int[] inMemory = new int[Lane.values().length];
     try (KeyValueIterator<Bytes, byte[]> entries = store.all()) {
       while (entries.hasNext()) {
         KeyValue<Bytes, byte[]> entry = entries.next();
         Origin origin = originOf(entry.key.get());
         Lane lane = origin.lane();
+        lastOffsets.put(origin, offsetOf(entry.key.get())); // keys iterate in offset order
         if (parkedFrom.containsKey(origin)
             || !room.admits(lane, inMemory[Lane.LIVE.ordinal()], inMemory[Lane.BULK.ordinal()])) {
           parkedFrom.putIfAbsent(origin, offsetOf(entry.key.get()));
@@ -129,7 +145,7 @@ final class PendingStore {
         }
       }
     }
-    return new Restored(calls, invalid, parked, parkedFrom);
+    return new Restored(calls, invalid, parked, parkedFrom, lastOffsets);
   }
 
   /**

@@ -42,7 +42,12 @@ import org.slf4j.LoggerFactory;
  *       task revived after {@code TaskCorruptedException}, a suspended task resumed). Each {@code
  *       init()} starts a new life from the store alone: new queues, a new dispatcher and limiter
  *       share, a new gauge counter; nothing of the earlier life is kept. An answer of an earlier
- *       life goes to that life's dispatcher and is never forwarded.
+ *       life goes to that life's dispatcher and is never forwarded. A life may begin from a store
+ *       <em>ahead</em> of the input offsets (under {@code at_least_once} after a crash; under
+ *       {@code exactly_once_v2} when Kafka Streams commits the thread's transaction for the other
+ *       tasks while reviving this one): a record delivered again while its request is pending is
+ *       not called twice, and one delivered again below the parked ones is read back before them
+ *       ({@link Parking}), never left in the store.
  *   <li><b>Close.</b> {@code close()} abandons the life's calls: their slots are released at once
  *       and the calls cancelled (no more retries, no more waiting on an open breaker); the requests
  *       stay in the store for whoever runs the task next.
@@ -109,6 +114,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
   private int pendingEntryLimit;
   private long overAdmitted;
   private long clientFailures;
+  private long redelivered;
 
   PlaidCallProcessor(
       StageSettings settings, PlaidClient client, InFlightLimiter limiter, OutcomeMapper mapper) {
@@ -157,6 +163,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
     this.punctuator = null;
     this.overAdmitted = 0;
     this.clientFailures = 0;
+    this.redelivered = 0;
     this.pendingEntryLimit =
         settings.outputLimits().limitFor(StageSettings.changelogTopic(context.applicationId()));
     PendingStore.Restored restored =
@@ -196,6 +203,10 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
     Lane lane = Lane.of(source.topic(), settings.topics());
     PendingCall call = PendingCall.of(source, ((RequestValidator.Valid) result).request(), lane);
     Bytes key = PendingStore.keyOf(lane, source.partition(), source.offset());
+    if (parking.redelivery(lane, source.partition(), source.offset()) && store.contains(key)) {
+      redelivered(source); // pending already: restored, in memory or parked
+      return;
+    }
     byte[] entry = source.encode();
     long entrySize = OutputLimits.sizeOf(key.get(), entry);
     if (entrySize > pendingEntryLimit) {
@@ -219,6 +230,23 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
     scheduleOrCancelPunctuator();
     if (lane == Lane.LIVE) {
       awaitRoom(); // bulk records never wait: see the class comment
+    }
+  }
+
+  /**
+   * A record delivered again while its request is pending (the life began from a store ahead of the
+   * input offsets): it is not stored or called a second time.
+   */
+  private void redelivered(SourceRecord source) {
+    redelivered++;
+    if (Long.bitCount(redelivered) == 1) {
+      LOG.info(
+          "Task {} was handed {} at offset {} again while its request is pending (the pending store"
+              + " is ahead of the committed input offsets); called once ({} such records so far)",
+          context.taskId(),
+          source.topic() + "-" + source.partition(),
+          source.offset(),
+          redelivered);
     }
   }
 
