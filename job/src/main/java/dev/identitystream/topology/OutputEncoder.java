@@ -68,7 +68,7 @@ final class OutputEncoder {
       long size = OutputLimits.sizeOf(record.key(), record.value());
       if (size > limits.limitFor(topic)) {
         throw new TooLarge(
-            "a " + record.kind().name().toLowerCase(Locale.ROOT) + " record",
+            "an " + record.kind().name().toLowerCase(Locale.ROOT).replace('_', '-') + " record",
             topic,
             size,
             limits.limitFor(topic));

@@ -58,9 +58,19 @@ class StageLifecycleTest {
     // when: the task is closed with three calls in flight
     task.close();
 
-    // then: their slots are back at once
+    // then: their slots are back at once, and the closed life no longer counts as a task waiting
+    // for slots (r1 and r4 were ready): another task gets every slot, not a fair share beside it
     assertThat(limiter.available()).isEqualTo(CAP);
     assertThat(limiter.inFlight()).isZero();
+    InFlightLimiter.Share other = limiter.register();
+    int taken = 0;
+    while (limiter.tryAcquire(other, Lane.LIVE)) {
+      taken++;
+    }
+    assertThat(taken).as("slots another task may take").isEqualTo(CAP);
+    for (int i = 0; i < taken; i++) {
+      limiter.release(other, Lane.LIVE);
+    }
 
     // when: a late answer of the first life arrives before the second init, another during it (on
     // the first call the new life makes), and the last after it
