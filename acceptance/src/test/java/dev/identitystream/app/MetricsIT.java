@@ -113,7 +113,11 @@ class MetricsIT {
           .contains("kafka_stream_thread_process_total")
           .contains("kafka_consumer_fetch_manager_records_lag_max")
           .doesNotContain("access-sandbox")
-          .doesNotContain(secret);
+          .doesNotContain(secret)
+          .contains(
+              "plaid_identity_stream_build_info{version=\""
+                  + PomVersions.projectVersion()
+                  + "\"} 1");
       // (Kafka's per-partition metrics are picked up every 10 s after the partitions are assigned)
       await()
           .atMost(Duration.ofSeconds(60))
