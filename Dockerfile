@@ -45,7 +45,7 @@ COPY --from=build /build/target/plaid-identity-stream.jar /app/plaid-identity-st
 USER 10001:10001
 WORKDIR /app
 ENV PIS_LOG_FORMAT=text
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "--enable-native-access=ALL-UNNAMED", "-jar", "/app/plaid-identity-stream.jar"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "--enable-native-access=ALL-UNNAMED", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/plaid-identity-stream.jar"]
 CMD ["emulator", "--port", "8080"]
 
 # The job's image (the default target).

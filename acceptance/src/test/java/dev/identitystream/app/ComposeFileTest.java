@@ -113,6 +113,11 @@ class ComposeFileTest {
         .contains("devkit");
     assertThat(service("emulator").path("image").asText())
         .isEqualTo("plaid-identity-stream-devkit:local");
+    // and compose never tries a registry for them (without a pull_policy, the Compose
+    // Specification has `up` try to pull an image that has a build section first)
+    for (String name : List.of("job", "job-plaid", "emulator")) {
+      assertThat(service(name).path("pull_policy").asText()).as(name).isEqualTo("build");
+    }
   }
 
   @Test

@@ -267,6 +267,10 @@ class DockerfileTest {
     List<String> entrypoint = exec(entrypoints.get(0));
     assertThat(entrypoint.get(0)).isEqualTo("java");
     assertThat(entrypoint).contains("-XX:+ExitOnOutOfMemoryError").endsWith("-jar", IMAGE_JAR);
+    // and the devkit image (compose's emulator, restarted by its policy) exits on it too
+    List<String> devkit = exec(stages.get(1).all("ENTRYPOINT").get(0));
+    assertThat(devkit.get(0)).isEqualTo("java");
+    assertThat(devkit).contains("-XX:+ExitOnOutOfMemoryError").endsWith("-jar", IMAGE_JAR);
     List<String> command = exec(runtime.all("CMD").get(0));
     assertThat(command)
         .containsExactly("run", "--config", "/etc/plaid-identity-stream/job.properties");

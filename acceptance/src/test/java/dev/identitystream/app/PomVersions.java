@@ -11,6 +11,20 @@ final class PomVersions {
 
   private PomVersions() {}
 
+  /** The project's version: the root pom's first {@code <version>} (it has no parent). */
+  static String projectVersion() {
+    try {
+      String pom = Files.readString(Path.of(System.getProperty("user.dir"), "pom.xml"));
+      Matcher m = Pattern.compile("<version>([^<]+)</version>").matcher(pom);
+      if (!m.find() || pom.contains("<parent>")) {
+        throw new AssertionError("pom.xml's own version not found");
+      }
+      return m.group(1).trim();
+    } catch (IOException e) {
+      throw new AssertionError("cannot read pom.xml", e);
+    }
+  }
+
   /** A property of the pom's {@code <properties>}, e.g. {@code kafka.version}. */
   static String property(String name) {
     try {

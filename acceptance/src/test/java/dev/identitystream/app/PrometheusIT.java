@@ -162,6 +162,10 @@ class PrometheusIT {
         queries.add(expr);
       }
     }
+    // every expression of the file, wherever it is (a row's nested panels, an annotation...)
+    String text =
+        java.nio.file.Files.readString(ComposeFile.ROOT.resolve("config/grafana-dashboard.json"));
+    assertThat(queries).hasSize(text.split("\"expr\"\\s*:", -1).length - 1);
     return queries;
   }
 

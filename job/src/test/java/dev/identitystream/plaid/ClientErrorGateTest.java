@@ -4,6 +4,8 @@ import static dev.identitystream.plaid.HttpPlaidClientTest.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import dev.identitystream.LogCapture;
 import dev.identitystream.plaid.PlaidResult.Success;
 import dev.identitystream.plaid.StubPlaidServer.Reply;
 import java.time.Duration;
@@ -48,12 +50,18 @@ class ClientErrorGateTest {
     return client;
   }
 
+  /** Captures the log in the tests that check it; closed after each test. */
+  private LogCapture logs;
+
   @AfterEach
   void tearDown() {
     if (client != null) {
       client.close();
     }
     stub.close();
+    if (logs != null) {
+      logs.close();
+    }
   }
 
   @Test
@@ -63,6 +71,7 @@ class ClientErrorGateTest {
     client(Duration.ofSeconds(2));
 
     // when calls are made
+    logs = LogCapture.start("dev.identitystream.plaid");
     List<CompletableFuture<PlaidResult>> calls = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       calls.add(client.identityDocumentsUploadsGet(request("t-" + i)).toCompletableFuture());
@@ -94,6 +103,24 @@ class ClientErrorGateTest {
     assertThat(calls).allSatisfy(call -> assertThat(call.join()).isInstanceOf(Success.class));
     assertThat(listener.paused()).isFalse();
     assertThat(listener.resumes).hasValue(1);
+    // and the log has one ERROR line when the pause starts and one INFO line when it ends: none
+    // per call and none per probe (those are DEBUG)
+    logs.close();
+    List<String> lines =
+        logs.events().stream()
+            .filter(e -> e.getLevel().isGreaterOrEqual(Level.INFO))
+            .map(e -> e.getLevel() + " " + e.getFormattedMessage())
+            .toList();
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0))
+        .startsWith(
+            "ERROR Plaid refuses this job's client: HTTP 400 INVALID_INPUT/INVALID_API_KEYS.");
+    assertThat(lines.get(1))
+        .matches(
+            "INFO Plaid accepts this job's client again after \\d+ ms; [45] paused call\\(s\\) resume");
+    assertThat(logs.events())
+        .filteredOn(e -> e.getFormattedMessage().startsWith("Probing whether"))
+        .hasSizeGreaterThanOrEqualTo(5);
   }
 
   @Test

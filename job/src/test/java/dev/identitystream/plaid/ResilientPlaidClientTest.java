@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import dev.identitystream.LogCapture;
 import dev.identitystream.plaid.PlaidResult.ErrorAnswer;
 import dev.identitystream.plaid.PlaidResult.Exhausted;
 import dev.identitystream.plaid.PlaidResult.Success;
@@ -44,12 +46,18 @@ class ResilientPlaidClientTest {
     return client;
   }
 
+  /** Captures the log in the tests that check it; closed after each test. */
+  private LogCapture logs;
+
   @AfterEach
   void tearDown() {
     if (client != null) {
       client.close();
     }
     stub.close();
+    if (logs != null) {
+      logs.close();
+    }
   }
 
   @Test
@@ -238,6 +246,7 @@ class ResilientPlaidClientTest {
             .build());
 
     // when the first request fails four times, the breaker opens and later requests arrive
+    logs = LogCapture.start("dev.identitystream.plaid");
     CompletableFuture<PlaidResult> first =
         client.identityDocumentsUploadsGet(request("t-down")).toCompletableFuture();
     await().atMost(Duration.ofSeconds(5)).until(() -> listener.breakerState() == State.OPEN);
@@ -263,6 +272,16 @@ class ResilientPlaidClientTest {
         .noneMatch(r -> r.arrivalNanos() > openedAt && r.arrivalNanos() < halfOpenAt);
     assertThat(stub.hits("t-up")).isEqualTo(3);
     assertThat(listener.breakerWaits).hasPositiveValue();
+    // and the log has one line per breaker transition, none per attempt or per waiting call
+    logs.close();
+    assertThat(
+            logs.events().stream()
+                .filter(e -> e.getLevel().isGreaterOrEqual(Level.INFO))
+                .map(e -> e.getLevel() + " " + e.getFormattedMessage()))
+        .containsExactly(
+            "WARN Plaid circuit breaker CLOSED -> OPEN: calls wait for PT1.5S",
+            "INFO Plaid circuit breaker OPEN -> HALF_OPEN",
+            "INFO Plaid circuit breaker HALF_OPEN -> CLOSED");
   }
 
   @Test
