@@ -236,6 +236,19 @@ class IdentityDocumentsResponseTest {
             "UTF-16 byte order mark"),
         arguments(
             "UTF-16 without a byte order mark", ok.getBytes(StandardCharsets.UTF_16BE), "NUL byte"),
+        arguments(
+            "UTF-32BE with a byte order mark",
+            ("\uFEFF" + ok).getBytes(java.nio.charset.Charset.forName("UTF-32BE")),
+            "UTF-32 byte order mark"),
+        arguments(
+            "UTF-32LE with a byte order mark",
+            ("\uFEFF" + ok).getBytes(java.nio.charset.Charset.forName("UTF-32LE")),
+            "UTF-32 byte order mark"),
+        arguments(
+            "UTF-32 without a byte order mark",
+            ok.getBytes(java.nio.charset.Charset.forName("UTF-32LE")),
+            "NUL byte"),
+        arguments("a NUL byte in a string", replaceX(utf8, 0x00), "NUL byte"),
         arguments("an overlong '/'", replaceX(utf8, 0xC0, 0xAF), "not well-formed UTF-8"),
         arguments(
             "an encoded surrogate", replaceX(utf8, 0xED, 0xA0, 0x80), "not well-formed UTF-8"),
