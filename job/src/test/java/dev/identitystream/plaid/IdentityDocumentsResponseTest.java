@@ -101,11 +101,14 @@ class IdentityDocumentsResponseTest {
     assertThat(IdentityDocumentsResponse.fromJson(streamed.toJson())).isEqualTo(streamed);
   }
 
-  @ParameterizedTest(name = "{0}")
+  @ParameterizedTest(name = "{1}: [{0}]")
   @CsvSource(
       delimiter = '|',
       value = {
         "[]| response body is not a JSON object",
+        "\"ok\"| response body is not a JSON object",
+        "''| response body is empty",
+        "' \t  '| response body is empty",
         "{\"item\":{\"item_id\":\"i\"},\"request_id\":\"r\"}| response has no 'accounts' array",
         "{\"accounts\":{},\"item\":{\"item_id\":\"i\"},\"request_id\":\"r\"}| response has no 'accounts' array",
         "{\"accounts\":[1],\"item\":{\"item_id\":\"i\"},\"request_id\":\"r\"}| accounts[0] has no string 'account_id'",
