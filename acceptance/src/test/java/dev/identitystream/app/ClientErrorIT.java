@@ -11,6 +11,7 @@ import dev.identitystream.app.config.AppConfig;
 import dev.identitystream.app.job.PlaidClients;
 import dev.identitystream.app.job.StreamingJob;
 import dev.identitystream.app.observability.Observability;
+import dev.identitystream.emulator.EmulatorStats;
 import dev.identitystream.emulator.OutageMode;
 import dev.identitystream.emulator.PlaidEmulator;
 import dev.identitystream.local.KafkaBrokerExtension;
@@ -24,21 +25,26 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Plaid refuses the job's keys for a while (the emulator answers {@code INVALID_API_KEYS} to
- * everything, as after a bad secret rotation), then accepts them again. On a real broker, through
- * the job's own client, metrics and health endpoint: while refused, no Item status changes, nothing
- * reaches the Item-error topic or the DLQ, readiness is down and says why, the pause metric is 1
- * and Plaid is asked only at the probe's pace; once the keys work again every request completes,
- * each exactly once, without a restart.
+ * Plaid refuses the job's client for a while, then accepts it again: the emulator answers {@code
+ * INVALID_API_KEYS} to everything (as after a bad secret rotation), or a proxy in front of it
+ * answers a 403 HTML page without a Plaid error body. On a real broker, through the job's own
+ * client, metrics and health endpoint: while refused, no Item status changes, nothing reaches the
+ * Item-error topic or the DLQ (no retries until a deadline, no {@code RETRIES_EXHAUSTED} flood),
+ * readiness is down and says why, the pause metric is 1, one ERROR line names the error and Plaid
+ * is asked only at the probe's pace; once the refusal ends every request completes, each exactly
+ * once, without a restart.
  */
 class ClientErrorIT {
 
@@ -51,9 +57,42 @@ class ClientErrorIT {
   @TempDir Path stateDir;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  @Test
-  void shouldPauseWithoutWritingAnythingWhilePlaidRefusesTheKeysThenCompleteEveryRequest()
-      throws Exception {
+  /**
+   * One kind of refusal: what the emulator answers, what readiness and the ERROR line name, the
+   * labels of the pause counter, and how many refusals the emulator counted.
+   */
+  record Refusal(
+      OutageMode mode,
+      String named,
+      String logLine,
+      String pauseLabels,
+      ToLongFunction<EmulatorStats> refusals) {
+    @Override
+    public String toString() {
+      return mode.name();
+    }
+  }
+
+  static Stream<Refusal> refusals() {
+    return Stream.of(
+        new Refusal(
+            OutageMode.INVALID_API_KEYS,
+            "INVALID_INPUT/INVALID_API_KEYS",
+            "Plaid refuses this job's client: HTTP 400 INVALID_INPUT/INVALID_API_KEYS",
+            "error_code=\"INVALID_API_KEYS\",error_type=\"INVALID_INPUT\"",
+            stats -> stats.errorCode("INVALID_API_KEYS")),
+        new Refusal(
+            OutageMode.PROXY_FORBIDDEN,
+            "TRANSPORT/REFUSED HTTP 403",
+            "Plaid refuses this job's client: REFUSED HTTP 403: HTTP 403 without a Plaid error body",
+            "error_code=\"REFUSED\",error_type=\"TRANSPORT\"",
+            stats -> stats.status(403)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refusals")
+  void shouldPauseWithoutWritingAnythingWhilePlaidRefusesTheClientThenCompleteEveryRequest(
+      Refusal refusal) throws Exception {
     try (JobTestSupport.Resources resources = new JobTestSupport.Resources();
         LogCapture logs = LogCapture.start("dev.identitystream.plaid")) {
       // given a running job whose first requests completed
@@ -95,8 +134,8 @@ class ClientErrorIT {
           .isTrue();
       assertThat(get(url + "/health/ready").statusCode()).isEqualTo(200);
 
-      // when the keys stop working and more requests arrive
-      emulator.setOutage(OutageMode.INVALID_API_KEYS);
+      // when Plaid (or a proxy in front of it) refuses the client and more requests arrive
+      emulator.setOutage(refusal.mode());
       long episodeStart = System.nanoTime();
       JobTestSupport.produceRequests(KAFKA.bootstrapServers(), topics.requests(), run, KEYS, 2, 5);
 
@@ -107,7 +146,7 @@ class ClientErrorIT {
               () -> {
                 HttpResponse<String> ready = get(url + "/health/ready");
                 assertThat(ready.statusCode()).isEqualTo(503);
-                assertThat(ready.body()).contains("INVALID_INPUT/INVALID_API_KEYS");
+                assertThat(ready.body()).contains(refusal.named());
               });
       assertThat(metric(url, "plaid_client_error_paused")).isEqualTo(1.0);
       // and for the whole episode nothing is written and readiness stays down
@@ -124,7 +163,7 @@ class ClientErrorIT {
                 assertThat(get(url + "/health/ready").statusCode()).isEqualTo(503);
               });
       int accountsBefore = outputs.accounts().size();
-      long refusals = emulator.stats().errorCode("INVALID_API_KEYS");
+      long refusals = refusal.refusals().applyAsLong(emulator.stats());
       long episodeSeconds = Duration.ofNanos(System.nanoTime() - episodeStart).toSeconds();
       assertThat(refusals)
           .as(
@@ -132,7 +171,7 @@ class ClientErrorIT {
           .isPositive()
           .isLessThanOrEqualTo(3L * KEYS + episodeSeconds * 1000 / PROBE_MS + 2);
 
-      // when the keys work again
+      // when the refusal ends
       emulator.setOutage(OutageMode.NONE);
 
       // then every request completes, each exactly once, all OK, without an Item error or a DLQ
@@ -153,10 +192,7 @@ class ClientErrorIT {
           .atMost(Duration.ofSeconds(10))
           .until(() -> get(url + "/health/ready").statusCode() == 200);
       assertThat(metric(url, "plaid_client_error_paused")).isZero();
-      assertThat(
-              metric(
-                  url,
-                  "plaid_client_error_pauses_total\\{error_code=\"INVALID_API_KEYS\",error_type=\"INVALID_INPUT\"\\}"))
+      assertThat(metric(url, "plaid_client_error_pauses_total\\{" + refusal.pauseLabels() + "\\}"))
           .isEqualTo(1.0);
       assertThat(logs.events())
           .filteredOn(e -> e.getLevel() == Level.ERROR)
@@ -164,8 +200,7 @@ class ClientErrorIT {
           .satisfies(
               e ->
                   assertThat(e.getFormattedMessage())
-                      .startsWith(
-                          "Plaid refuses this job's client: HTTP 400 INVALID_INPUT/INVALID_API_KEYS")
+                      .startsWith(refusal.logLine())
                       .doesNotContain(secret));
     }
   }

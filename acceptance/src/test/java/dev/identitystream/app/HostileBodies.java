@@ -1,7 +1,9 @@
 package dev.identitystream.app;
 
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -32,6 +34,8 @@ final class HostileBodies {
    * @param plaidError the error as sent: the body of an error answer, the Item's error of a 200, or
    *     null
    * @param dlqReason the DLQ reason when the outcome is {@link Outcome#DLQ}
+   * @param contentType the {@code Content-Type} it comes with (null: none); the job reads the body
+   *     whatever it says
    */
   record Case(
       String name,
@@ -41,13 +45,34 @@ final class HostileBodies {
       List<String> accounts,
       String item,
       String plaidError,
-      String dlqReason) {
+      String dlqReason,
+      String contentType) {
+
+    Case(
+        String name,
+        int status,
+        byte[] body,
+        Outcome outcome,
+        List<String> accounts,
+        String item,
+        String plaidError,
+        String dlqReason) {
+      this(name, status, body, outcome, accounts, item, plaidError, dlqReason, JSON);
+    }
+
+    /** The same answer under another name, labelled {@code contentType} (null: no header). */
+    Case labelled(String newName, String newContentType) {
+      return new Case(
+          newName, status, body, outcome, accounts, item, plaidError, dlqReason, newContentType);
+    }
 
     @Override
     public String toString() {
       return name;
     }
   }
+
+  private static final String JSON = "application/json";
 
   private HostileBodies() {}
 
@@ -278,6 +303,31 @@ final class HostileBodies {
             400,
             "{\r\n  \"error_type\" : \"ITEM_ERROR\",\r\n  \"error_code\" : \"PRODUCT_NOT_READY\",\r\n  \"error_message\" : \"later\",\r\n"
                 + "  \"display_message\" : null\r\n}\r\n"));
+    String longNumber = "9".repeat(1_500);
+    cases.add(
+        error(
+            "error-number-longer-than-jackson-allows",
+            400,
+            "{\"error_type\":\"ITEM_ERROR\",\"error_code\":\"ITEM_LOGIN_REQUIRED\",\"error_message\":\"m\","
+                + "\"display_message\":null,\"causes\":[{\"n\":"
+                + longNumber
+                + "}]}"));
+    // The body decides, not its label: a JSON answer is read whatever Content-Type it comes with.
+    Case plain =
+        ok(
+            "content-type-not-json",
+            List.of(account("acc-plain", "\"name\": \"plain\"")),
+            item("item-plain", ""));
+    cases.add(plain.labelled(plain.name(), "text/plain; charset=ISO-8859-1"));
+    Case unlabelled =
+        ok("content-type-absent", List.of(account("acc-nolabel", "")), item("item-nolabel", ""));
+    cases.add(unlabelled.labelled(unlabelled.name(), null));
+    Case htmlError =
+        error(
+            "plaid-error-labelled-html",
+            400,
+            "{\"error_type\":\"ITEM_ERROR\",\"error_code\":\"ITEM_NOT_FOUND\",\"error_message\":\"gone\",\"display_message\":null}");
+    cases.add(htmlError.labelled(htmlError.name(), "text/html"));
     return cases;
   }
 
@@ -328,6 +378,53 @@ final class HostileBodies {
             200,
             utf8(body(List.of(), "{\"item_id\": \"\"}", "")),
             "RETRIES_EXHAUSTED"));
+    // Not UTF-8: UTF-32 (with or without a byte order mark), a NUL byte, whatever else is right.
+    cases.add(
+        dlq(
+            "utf32be-with-byte-order-mark",
+            200,
+            ("\uFEFF" + ok).getBytes(Charset.forName("UTF-32BE")),
+            "UNUSABLE_RESPONSE"));
+    cases.add(
+        dlq(
+            "utf32le-with-byte-order-mark",
+            200,
+            ("\uFEFF" + ok).getBytes(Charset.forName("UTF-32LE")),
+            "UNUSABLE_RESPONSE"));
+    cases.add(
+        dlq(
+            "utf32be-without-byte-order-mark",
+            200,
+            ok.getBytes(Charset.forName("UTF-32BE")),
+            "UNUSABLE_RESPONSE"));
+    cases.add(dlq("nul-byte-in-a-string", 200, replaceX(utf8, 0x00), "UNUSABLE_RESPONSE"));
+    cases.add(dlq("nul-byte-after-the-json", 200, utf8(ok + "\u0000"), "UNUSABLE_RESPONSE"));
+    // Not one JSON object: a transient fault of the way to Plaid (a cut or glued answer, a proxy's
+    // empty reply), retried until the deadline, then dead-lettered with the last error.
+    cases.add(dlq("trailing-garbage", 200, utf8(ok + " <!-- cached -->"), "RETRIES_EXHAUSTED"));
+    cases.add(dlq("two-json-values", 200, utf8(ok + ok), "RETRIES_EXHAUSTED"));
+    cases.add(dlq("truncated", 200, Arrays.copyOf(utf8, utf8.length / 2), "RETRIES_EXHAUSTED"));
+    cases.add(dlq("empty-body", 200, new byte[0], "RETRIES_EXHAUSTED"));
+    cases.add(dlq("whitespace-only-body", 200, utf8(" \r\n\t "), "RETRIES_EXHAUSTED"));
+    String[][] notObjects = {
+      {"array", "[]"}, {"string", "\"ok\""}, {"null", "null"}, {"number", "42"}, {"boolean", "true"}
+    };
+    for (String[] value : notObjects) {
+      cases.add(
+          dlq(
+              "top-level-" + value[0] + "-not-an-object",
+              200,
+              utf8(value[1]),
+              "RETRIES_EXHAUSTED"));
+    }
+    cases.add(
+        dlq(
+            "html-200-labelled-json",
+            200,
+            utf8("<html><body>maintenance</body></html>"),
+            "RETRIES_EXHAUSTED"));
+    cases.add(
+        dlq("server-error-with-json-not-an-object", 500, utf8("[\"error\"]"), "RETRIES_EXHAUSTED"));
     return cases;
   }
 

@@ -101,7 +101,7 @@ class HostileBodiesTest {
       for (int i = 0; i < cases.size(); i++) {
         Case c = cases.get(i);
         String token = "access-sandbox-corpus-" + i;
-        server.answer(token, c.status(), c.body());
+        server.answer(token, c.status(), c.contentType(), c.body());
         String value =
             "{\"access_token\":\""
                 + token

@@ -21,10 +21,11 @@ import org.slf4j.LoggerFactory;
  * Serves every path of the emulator: decides the answer at once, then writes it after the sampled
  * latency from the scheduler, so waiting holds no thread.
  *
- * <p>Decision order: path and method (404 NOT_FOUND), maintenance outage (503) or keys outage (400
- * INVALID_API_KEYS), {@link RequestChecks}, token format (INVALID_ACCESS_TOKEN), per-client then
- * per-Item rate limits (429 RATE_LIMIT, then 429 IDENTITY_LIMIT), fault rates, token conventions
- * (error / fail tokens), {@code options.account_ids} (INVALID_ACCOUNT_ID), then the Item's data.
+ * <p>Decision order: a proxy outage (403 HTML page), path and method (404 NOT_FOUND), maintenance
+ * outage (503) or keys outage (400 INVALID_API_KEYS), {@link RequestChecks}, token format
+ * (INVALID_ACCESS_TOKEN), per-client then per-Item rate limits (429 RATE_LIMIT, then 429
+ * IDENTITY_LIMIT), fault rates, token conventions (error / fail tokens), {@code
+ * options.account_ids} (INVALID_ACCOUNT_ID), then the Item's data.
  *
  * <p>Threading: {@link #handle} runs on the JDK server's executor threads; answers are written
  * there (no latency) or on the scheduler's threads. Shared state is thread-safe.
@@ -102,6 +103,10 @@ final class EmulatorHandler implements HttpHandler {
   private Reply decide(HttpExchange exchange, long arrival, StatsRecorder recorder, long k)
       throws IOException {
     byte[] body = readBody(exchange);
+    if (outage.get() == OutageMode.PROXY_FORBIDDEN) {
+      recorder.arrival(arrival, null);
+      return Reply.page(403, "<h1>403 Forbidden</h1><p>Access denied by the proxy's policy.</p>");
+    }
     if (!PATH.equals(exchange.getRequestURI().getPath())
         || !"POST".equals(exchange.getRequestMethod())) {
       recorder.arrival(arrival, null);

@@ -14,6 +14,11 @@ public enum OutageMode {
    */
   INVALID_API_KEYS,
   /**
+   * Every request, whatever its path, gets HTTP 403 with an HTML page and no Plaid error body: what
+   * a client sees when a proxy or firewall between it and Plaid refuses the call.
+   */
+  PROXY_FORBIDDEN,
+  /**
    * The listening socket is closed and open connections are cut: connections are refused until the
    * outage ends, when the emulator listens again on the same port.
    */

@@ -24,6 +24,11 @@ record Reply(int status, String contentType, byte[] body, String errorCode, Faul
     return new Reply(status, JSON, body, errorCode, fault);
   }
 
+  /** An HTML page that is not Plaid's (a proxy's refusal): no Plaid error body. */
+  static Reply page(int status, String content) {
+    return new Reply(status, HTML, html(content), null, null);
+  }
+
   /** A fault that sends no answer, or damages a 200 whose normal body is {@code body}. */
   static Reply fault(FaultKind fault, byte[] body) {
     return switch (fault) {

@@ -249,6 +249,29 @@ class EmulatorFaultsTest {
   }
 
   @Test
+  void shouldAnswerEveryPathWithAProxysPageDuringAProxyOutage() {
+    // given good credentials
+    start(EmulatorClient.options());
+
+    // when a proxy in front of Plaid refuses the calls, then lets them through
+    emulator.setOutage(OutageMode.PROXY_FORBIDDEN);
+    EmulatorClient.Answer during = client.post(EmulatorClient.body("access-sandbox-a"));
+    EmulatorClient.Answer elsewhere =
+        client.postRaw("/wrong/path", "{}", java.util.Map.of("Content-Type", "application/json"));
+    emulator.setOutage(OutageMode.NONE);
+    EmulatorClient.Answer after = client.post(EmulatorClient.body("access-sandbox-a"));
+
+    // then a 403 HTML page without a Plaid error body, on every path
+    for (EmulatorClient.Answer refused : java.util.List.of(during, elsewhere)) {
+      assertThat(refused.status()).isEqualTo(403);
+      assertThat(refused.contentType()).startsWith("text/html");
+      assertThat(refused.body()).startsWith("<html>").doesNotContain("error_code");
+    }
+    assertThat(after.status()).isEqualTo(200);
+    assertThat(emulator.stats().status(403)).isEqualTo(2);
+  }
+
+  @Test
   void shouldRefuseConnectionsDuringAHardOutageThenListenOnTheSamePort() {
     // given
     start(EmulatorClient.options());

@@ -146,8 +146,10 @@ public record IdentityDocumentsResponse(List<RawAccount> accounts, RawItem item,
       throws IOException {
     int start = JsonBytes.checkedStart(body, offset, length);
     try (BodyParser parser = PlaidJson.bodyParser(body, start, offset + length - start)) {
-      if (parser.nextToken() != JsonToken.START_OBJECT) {
-        throw new MalformedResponseException("response body is not a JSON object");
+      JsonToken first = parser.nextToken();
+      if (first != JsonToken.START_OBJECT) {
+        throw new MalformedResponseException(
+            first == null ? "response body is empty" : "response body is not a JSON object");
       }
       List<RawAccount> accounts = null;
       RawItem item = null;

@@ -14,9 +14,9 @@ import java.util.Arrays;
  * <ul>
  *   <li>{@link #checkedStart}: a body must be UTF-8 (RFC 8259 §8.1) and well-formed per Unicode's
  *       table 3-7 (no overlong forms, no encoded surrogates, nothing above U+10FFFF) and hold no
- *       NUL byte (which valid JSON text never has outside an escape, and UTF-16 text always has). A
- *       leading UTF-8 byte order mark is skipped, as RFC 8259 allows. Jackson alone would read a
- *       UTF-16 body, or accept overlong forms that a later decode replaces by U+FFFD.
+ *       NUL byte (which valid JSON text never has outside an escape, and UTF-16 and UTF-32 text
+ *       always has). A leading UTF-8 byte order mark is skipped, as RFC 8259 allows. Jackson alone
+ *       would read a UTF-16 body, or accept overlong forms that a later decode replaces by U+FFFD.
  *   <li>{@link #compact}: a JSON value's bytes with the whitespace between tokens removed, which is
  *       how accounts, the Item and Plaid errors are kept: numbers, escapes and unicode as sent.
  *   <li>{@link #classified}: the parse errors that mean "cannot be passed on exactly" (duplicate
@@ -44,6 +44,18 @@ final class JsonBytes {
    */
   static int checkedStart(byte[] body, int offset, int length) {
     int end = offset + length;
+    if (length >= 4
+        && ((body[offset] == 0
+                && body[offset + 1] == 0
+                && body[offset + 2] == (byte) 0xFE
+                && body[offset + 3] == (byte) 0xFF)
+            || (body[offset] == (byte) 0xFF
+                && body[offset + 1] == (byte) 0xFE
+                && body[offset + 2] == 0
+                && body[offset + 3] == 0))) {
+      throw new UnusableBodyException(
+          "response body starts with a UTF-32 byte order mark; JSON must be UTF-8");
+    }
     if (length >= 2
         && ((body[offset] == (byte) 0xFE && body[offset + 1] == (byte) 0xFF)
             || (body[offset] == (byte) 0xFF && body[offset + 1] == (byte) 0xFE))) {
@@ -70,7 +82,7 @@ final class JsonBytes {
         throw new UnusableBodyException(
             "response body has a NUL byte at offset "
                 + (i - offset)
-                + " (UTF-16?); JSON must be UTF-8");
+                + " (UTF-16 or UTF-32?); JSON must be UTF-8");
       } else {
         int n = sequenceLength(body, i, end);
         if (n < 0) {

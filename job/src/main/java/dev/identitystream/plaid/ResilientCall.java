@@ -4,6 +4,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,9 +16,11 @@ import org.slf4j.LoggerFactory;
  * or after a refused answer) and is resumed by it.
  *
  * <p>Threading: the steps of one request run one after another, handed from thread to thread by the
- * scheduler and the delegate's stages; fields are volatile for that hand-over only. The DEBUG line
- * of a retry is written on the thread that completed the attempt, with {@code request_id} in its
- * MDC for that line only.
+ * scheduler and the delegate's stages; fields are volatile for that hand-over only. An attempt's
+ * answer is judged (breaker, gate, retry decision and its DEBUG line) on the delegate's thread that
+ * completed it, or on the scheduler when it completed before {@code send} returned: never on the
+ * thread that called the client. The DEBUG line of a retry has {@code request_id} in its MDC for
+ * that line only.
  */
 final class ResilientCall {
 
@@ -234,28 +237,46 @@ final class ResilientCall {
       done.completeExceptionally(e);
       return;
     }
+    // A stage may complete before whenComplete is registered (an immediate refusal, a test double):
+    // its callback would then run here, on the caller's thread. The attempt is judged on the
+    // client's own threads only (the scheduler), never on the caller's.
+    AtomicBoolean inSend = new AtomicBoolean(true);
     stage.whenComplete(
         (result, error) -> {
           long took = System.nanoTime() - sentAt;
-          if (error != null || result == null) {
-            owner.breaker.releasePermission(); // a bug, not Plaid's health
-            done.completeExceptionally(
-                error != null ? error : new NullPointerException("null result"));
-            return;
-          }
-          attempts++;
-          owner.breaker.onResult(took, TimeUnit.NANOSECONDS, result);
-          owner.concurrency.onAttempt(result, sentAt, took);
-          if (result instanceof PlaidResult.ErrorAnswer answer
-              && ErrorGuidance.isItemRateLimit(answer.error())) {
-            owner.itemSpacing.limited(request.accessToken(), System.nanoTime());
-          }
-          owner.listener.onAttempt(result, took);
-          boolean wasProbe = probe;
-          probe = false;
-          if (!owner.gate.afterAttempt(this, done, result, wasProbe)) {
-            done.complete(new Attempt(this, result));
+          if (inSend.get()) {
+            owner.schedule(done, () -> judge(done, result, error, sentAt, took), 0);
+          } else {
+            judge(done, result, error, sentAt, took);
           }
         });
+    inSend.set(false);
+  }
+
+  /** Takes an attempt's answer: counts it, then lets the gate judge it or completes the attempt. */
+  private void judge(
+      CompletableFuture<Attempt> done,
+      PlaidResult result,
+      Throwable error,
+      long sentAt,
+      long took) {
+    if (error != null || result == null) {
+      owner.breaker.releasePermission(); // a bug, not Plaid's health
+      done.completeExceptionally(error != null ? error : new NullPointerException("null result"));
+      return;
+    }
+    attempts++;
+    owner.breaker.onResult(took, TimeUnit.NANOSECONDS, result);
+    owner.concurrency.onAttempt(result, sentAt, took);
+    if (result instanceof PlaidResult.ErrorAnswer answer
+        && ErrorGuidance.isItemRateLimit(answer.error())) {
+      owner.itemSpacing.limited(request.accessToken(), System.nanoTime());
+    }
+    owner.listener.onAttempt(result, took);
+    boolean wasProbe = probe;
+    probe = false;
+    if (!owner.gate.afterAttempt(this, done, result, wasProbe)) {
+      done.complete(new Attempt(this, result));
+    }
   }
 }

@@ -15,8 +15,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Plaid's endpoint over real HTTP on 127.0.0.1, answering each access token with the exact bytes
- * and status it was given (an unknown token gets 500). The body is sent as given: no re-encoding.
+ * Plaid's endpoint over real HTTP on 127.0.0.1, answering each access token with the exact bytes,
+ * status and {@code Content-Type} it was given (an unknown token gets 500). The body is sent as
+ * given: no re-encoding.
  *
  * <p>Threading: {@link #answer} before the calls; requests run on the server's own threads.
  */
@@ -24,8 +25,8 @@ final class BodyServer implements AutoCloseable {
 
   private static final Pattern TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
 
-  /** One answer: status and body bytes. */
-  record Answer(int status, byte[] body) {}
+  /** One answer: status, {@code Content-Type} (null: none) and body bytes. */
+  record Answer(int status, String contentType, byte[] body) {}
 
   private final HttpServer server;
   private final ExecutorService pool =
@@ -50,7 +51,12 @@ final class BodyServer implements AutoCloseable {
   }
 
   void answer(String token, int status, byte[] body) {
-    answers.put(token, new Answer(status, body.clone()));
+    answer(token, status, "application/json", body);
+  }
+
+  /** Answers {@code token} with this status and body, labelled {@code contentType} (null: none). */
+  void answer(String token, int status, String contentType, byte[] body) {
+    answers.put(token, new Answer(status, contentType, body.clone()));
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -58,9 +64,11 @@ final class BodyServer implements AutoCloseable {
     Matcher token = TOKEN.matcher(request);
     Answer answer = token.find() ? answers.get(token.group(1)) : null;
     if (answer == null) {
-      answer = new Answer(500, new byte[0]);
+      answer = new Answer(500, "application/json", new byte[0]);
     }
-    exchange.getResponseHeaders().add("Content-Type", "application/json");
+    if (answer.contentType() != null) {
+      exchange.getResponseHeaders().add("Content-Type", answer.contentType());
+    }
     exchange.sendResponseHeaders(
         answer.status(), answer.body().length == 0 ? -1 : answer.body().length);
     try (OutputStream out = exchange.getResponseBody()) {

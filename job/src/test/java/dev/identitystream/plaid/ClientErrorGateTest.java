@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,11 +37,15 @@ class ClientErrorGateTest {
    * A deadline much shorter than the pauses below: waiting at the gate must not be charged to it.
    */
   private ResilientPlaidClient client(Duration attemptTimeout) {
+    return client(attemptTimeout, Duration.ofSeconds(1));
+  }
+
+  private ResilientPlaidClient client(Duration attemptTimeout, Duration deadline) {
     PlaidClientConfig http =
         HttpPlaidClientTest.config(stub).attemptTimeout(attemptTimeout).build();
     ResilienceConfig resilience =
         ResilienceConfig.builder()
-            .deadline(Duration.ofSeconds(1))
+            .deadline(deadline)
             .maxAttempts(10)
             .backoff(Duration.ofMillis(1), Duration.ofMillis(5))
             .breakerWindow(1000, 1000)
@@ -78,13 +83,17 @@ class ClientErrorGateTest {
     }
     await().atMost(Duration.ofSeconds(5)).until(listener::paused);
 
-    // then nothing completes, and Plaid is asked about once per probe interval, not per retry
-    long firstHits = stub.received().size();
+    // then nothing completes, and Plaid is asked about once per probe interval, not per retry:
+    // the calls' first attempts arrive before the first probe can be sent (a probe interval after
+    // the pause), told apart by arrival time rather than by when this thread happens to look
     await()
         .during(Duration.ofMillis(1_500))
         .atMost(Duration.ofSeconds(3))
         .until(() -> calls.stream().noneMatch(CompletableFuture::isDone));
-    long probes = stub.received().size() - firstHits;
+    long firstProbeNotBefore = listener.pausedAtNanos.get() + PROBE.toNanos();
+    List<StubPlaidServer.Received> received = stub.received();
+    long firstHits = received.stream().filter(r -> r.arrivalNanos() < firstProbeNotBefore).count();
+    long probes = received.size() - firstHits;
     assertThat(firstHits).isBetween(1L, 5L);
     assertThat(probes).isBetween(5L, 25L);
     assertThat(listener.pauses)
@@ -155,8 +164,10 @@ class ClientErrorGateTest {
     CompletableFuture<PlaidResult> call =
         client.identityDocumentsUploadsGet(request("t")).toCompletableFuture();
     await().atMost(Duration.ofSeconds(5)).until(listener::paused);
-    stub.answerEveryone(null)
-        .script("t", Reply.raw(502, "text/html", "<html>Bad Gateway</html>"), Reply.ok());
+    // (the script first: the 404 answers everyone until it is lifted, so no probe can slip
+    // between the two and find neither)
+    stub.script("t", Reply.raw(502, "text/html", "<html>Bad Gateway</html>"), Reply.ok())
+        .answerEveryone(null);
 
     // then the 502 answer resumes the calls (something answered other than a refusal) and is
     // retried
@@ -174,8 +185,10 @@ class ClientErrorGateTest {
   @Test
   void shouldStayPausedWhenAProbeGetsNoAnswerAtAll() {
     // given a pause, then a Plaid that does not answer within the attempt timeout
+    // (each probe that times out is an attempt of its call, charged to the call's deadline like
+    // any attempt, unlike the wait at the gate: the deadline outlasts the probes watched here)
     stub.answerEveryone(INVALID_API_KEYS);
-    client(Duration.ofMillis(200));
+    client(Duration.ofMillis(200), Duration.ofSeconds(30));
     CompletableFuture<PlaidResult> call =
         client.identityDocumentsUploadsGet(request("t")).toCompletableFuture();
     await().atMost(Duration.ofSeconds(5)).until(listener::paused);
@@ -217,6 +230,7 @@ class ClientErrorGateTest {
   static final class Listener implements ResilienceListener {
     final List<PlaidResult> pauses = new CopyOnWriteArrayList<>();
     final AtomicInteger resumes = new AtomicInteger();
+    final AtomicLong pausedAtNanos = new AtomicLong();
 
     /** Whether calls are paused, as the pauses and resumes reported tell it. */
     boolean paused() {
@@ -225,6 +239,7 @@ class ClientErrorGateTest {
 
     @Override
     public void onClientErrorPause(PlaidResult cause) {
+      pausedAtNanos.set(System.nanoTime());
       pauses.add(cause);
     }
 

@@ -101,11 +101,14 @@ class IdentityDocumentsResponseTest {
     assertThat(IdentityDocumentsResponse.fromJson(streamed.toJson())).isEqualTo(streamed);
   }
 
-  @ParameterizedTest(name = "{0}")
+  @ParameterizedTest(name = "{1}: [{0}]")
   @CsvSource(
       delimiter = '|',
       value = {
         "[]| response body is not a JSON object",
+        "\"ok\"| response body is not a JSON object",
+        "''| response body is empty",
+        "' \t  '| response body is empty",
         "{\"item\":{\"item_id\":\"i\"},\"request_id\":\"r\"}| response has no 'accounts' array",
         "{\"accounts\":{},\"item\":{\"item_id\":\"i\"},\"request_id\":\"r\"}| response has no 'accounts' array",
         "{\"accounts\":[1],\"item\":{\"item_id\":\"i\"},\"request_id\":\"r\"}| accounts[0] has no string 'account_id'",
@@ -236,6 +239,19 @@ class IdentityDocumentsResponseTest {
             "UTF-16 byte order mark"),
         arguments(
             "UTF-16 without a byte order mark", ok.getBytes(StandardCharsets.UTF_16BE), "NUL byte"),
+        arguments(
+            "UTF-32BE with a byte order mark",
+            ("\uFEFF" + ok).getBytes(java.nio.charset.Charset.forName("UTF-32BE")),
+            "UTF-32 byte order mark"),
+        arguments(
+            "UTF-32LE with a byte order mark",
+            ("\uFEFF" + ok).getBytes(java.nio.charset.Charset.forName("UTF-32LE")),
+            "UTF-32 byte order mark"),
+        arguments(
+            "UTF-32 without a byte order mark",
+            ok.getBytes(java.nio.charset.Charset.forName("UTF-32LE")),
+            "NUL byte"),
+        arguments("a NUL byte in a string", replaceX(utf8, 0x00), "NUL byte"),
         arguments("an overlong '/'", replaceX(utf8, 0xC0, 0xAF), "not well-formed UTF-8"),
         arguments(
             "an encoded surrogate", replaceX(utf8, 0xED, 0xA0, 0x80), "not well-formed UTF-8"),

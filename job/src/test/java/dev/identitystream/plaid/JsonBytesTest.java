@@ -97,7 +97,9 @@ class JsonBytesTest {
         byte[] buffer = concat(bytes("xyz"), body, bytes("!"));
         String expected =
             bad == 0
-                ? "response body has a NUL byte at offset " + at + " (UTF-16?); JSON must be UTF-8"
+                ? "response body has a NUL byte at offset "
+                    + at
+                    + " (UTF-16 or UTF-32?); JSON must be UTF-8"
                 : "response body is not well-formed UTF-8 at offset " + at;
 
         // when / then

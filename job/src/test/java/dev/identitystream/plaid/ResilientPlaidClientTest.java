@@ -324,6 +324,53 @@ class ResilientPlaidClientTest {
     assertThat(result.attempts()).isEqualTo(2);
   }
 
+  @Test
+  void shouldJudgeAnAttemptThatCompletedAtOnceOnTheClientsThreadNotTheCallers() {
+    // given a delegate whose stage is complete before it returns (an immediate connection refusal,
+    // a cassette), failing transiently, then a refusal of the client
+    List<String> threads = new CopyOnWriteArrayList<>();
+    ResilienceListener threadsSeen =
+        new ResilienceListener() {
+          @Override
+          public void onAttempt(PlaidResult outcome, long durationNanos) {
+            threads.add("attempt " + Thread.currentThread().getName());
+          }
+
+          @Override
+          public void onRetry(int failedAttempts, long delayMillis, PlaidResult cause) {
+            threads.add("retry " + Thread.currentThread().getName());
+          }
+
+          @Override
+          public void onClientErrorPause(PlaidResult cause) {
+            threads.add("pause " + Thread.currentThread().getName());
+          }
+        };
+    AtomicInteger sent = new AtomicInteger();
+    PlaidClient immediate =
+        request ->
+            CompletableFuture.completedFuture(
+                sent.incrementAndGet() < 3
+                    ? new TransportFailure(FailureKind.CONNECTION, 0, "connection refused", 1)
+                    : new TransportFailure(FailureKind.REFUSED, 403, "HTTP 403 page", 1));
+    client = new ResilientPlaidClient(immediate, fast().build(), threadsSeen);
+
+    // when the caller's thread starts a call
+    String caller = Thread.currentThread().getName();
+    CompletableFuture<PlaidResult> call =
+        client.identityDocumentsUploadsGet(request("t")).toCompletableFuture();
+    await().atMost(Duration.ofSeconds(5)).until(() -> threads.size() >= 6);
+
+    // then every answer was judged (counted, retried, paused on) on the client's scheduler, none
+    // on the caller's thread, which only started the call
+    assertThat(threads)
+        .extracting(t -> t.substring(0, t.indexOf(' ')))
+        .containsExactly("attempt", "retry", "attempt", "retry", "attempt", "pause");
+    assertThat(threads)
+        .allSatisfy(t -> assertThat(t).contains(" plaid-resilience-").doesNotEndWith(" " + caller));
+    assertThat(call).isNotDone();
+  }
+
   record Transition(State from, State to, long atNanos) {}
 
   @Test

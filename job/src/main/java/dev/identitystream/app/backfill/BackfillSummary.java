@@ -36,6 +36,9 @@ record BackfillSummary(long requests, Outputs outputs, Duration duration) {
       SortedMap<String, Long> errorsByCode,
       SortedMap<String, Long> dlqByReason) {
 
+    /** The code under which Item errors without a string {@code error_code} are counted. */
+    static final String NO_CODE = "(no error_code)";
+
     Outputs {
       errorsByCode = Collections.unmodifiableSortedMap(new TreeMap<>(errorsByCode));
       dlqByReason = Collections.unmodifiableSortedMap(new TreeMap<>(dlqByReason));
@@ -62,7 +65,7 @@ record BackfillSummary(long requests, Outputs outputs, Duration duration) {
                   } else if (topic.equals(topics.items())) {
                     counts["OK".equals(field(record, "status")) ? 1 : 2]++;
                   } else if (topic.equals(topics.itemErrors())) {
-                    errorsByCode.merge(field(record, "error_code"), 1L, Long::sum);
+                    errorsByCode.merge(errorCodeOf(record.value()), 1L, Long::sum);
                   } else if (topic.equals(topics.dlq())) {
                     Header reason = record.headers().lastHeader(DlqHeaders.REASON);
                     dlqByReason.merge(
@@ -80,6 +83,19 @@ record BackfillSummary(long requests, Outputs outputs, Duration duration) {
         }
       }
       return new Outputs(counts[0], counts[1], counts[2], errorsByCode, dlqByReason);
+    }
+
+    /**
+     * How an Item-error event is counted: its {@code error_code}, or {@value #NO_CODE} when Plaid's
+     * error had none (an {@code item.error} of {@code {}}, a bare string, a null code).
+     */
+    static String errorCodeOf(byte[] value) {
+      try {
+        JsonNode code = value == null ? null : Json.readOutput(value).path("error_code");
+        return code == null || !code.isTextual() ? NO_CODE : code.asText();
+      } catch (IOException e) {
+        return "?";
+      }
     }
 
     private static String field(ConsumerRecord<byte[], byte[]> record, String name) {

@@ -33,8 +33,9 @@ public record Health(int status, String body) {
   }
 
   /**
-   * @param clientErrorPause while Plaid refuses this job's client, the error ({@code TYPE/CODE},
-   *     label-safe characters only: {@link JobMetrics#clientErrorPause()}); else null
+   * @param clientErrorPause while Plaid refuses this job's client, the error ({@code TYPE/CODE}, or
+   *     {@code TRANSPORT/REFUSED HTTP <status>}, label-safe characters only: {@link
+   *     JobMetrics#clientErrorPause()}); else null
    */
   public static Health ready(KafkaStreams.State state, String clientErrorPause) {
     if (state != KafkaStreams.State.RUNNING) {

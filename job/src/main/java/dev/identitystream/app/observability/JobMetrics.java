@@ -142,7 +142,8 @@ public final class JobMetrics implements StageMetrics, ResilienceListener {
 
   /**
    * While Plaid refuses this job's client: the error, as {@code ERROR_TYPE/ERROR_CODE} (label-safe
-   * characters only, {@code TRANSPORT/REFUSED} for a refusal that is not Plaid's); else null.
+   * characters only), or {@code TRANSPORT/REFUSED HTTP <status>} for a refusal that is not Plaid's
+   * (a proxy's page, a wrong base URL); else null.
    */
   public String clientErrorPause() {
     return clientErrorPause.get();
@@ -234,7 +235,11 @@ public final class JobMetrics implements StageMetrics, ResilienceListener {
   @Override
   public void onClientErrorPause(PlaidResult cause) {
     Labels labels = Labels.of(cause);
-    clientErrorPause.set(labels.errorType() + "/" + labels.errorCode());
+    String what = labels.errorType() + "/" + labels.errorCode();
+    if (cause instanceof PlaidResult.TransportFailure failure && failure.httpStatus() > 0) {
+      what += " HTTP " + failure.httpStatus();
+    }
+    clientErrorPause.set(what);
     pauseCounter(labels).increment();
   }
 

@@ -1,22 +1,20 @@
 package dev.identitystream.app.topics;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.identitystream.event.Json;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
 /**
  * Prints records for {@code tail}: where they are, the key, the headers and the value, as pretty
- * JSON for people or one compact JSON object per line for tools ({@code jq}). Values that are not
- * JSON print as text.
+ * JSON for people or one compact JSON object per line for tools ({@code jq}). A JSON value prints
+ * exactly as the topic holds it, whitespace aside ({@link JsonLayout}): numbers, escapes and
+ * unicode as Plaid sent them. Values that are not JSON print as text.
  *
  * <p>Contract: no access token is printed. Input and DLQ values hold the original requests, so
  * {@code access_token} is replaced by {@value #REDACTED}, and anything shaped like a token ({@code
@@ -51,13 +49,13 @@ final class RecordPrinter {
     for (Header header : record.headers()) {
       headers.put(header.key(), text(header.value()));
     }
-    JsonNode value = json(record.value());
-    if (value != null) {
-      line.set("value", value);
-    } else {
+    Optional<String> value = JsonLayout.of(record.value(), false);
+    if (value.isEmpty()) {
       line.put("value", text(record.value()));
+      return redact(line.toString());
     }
-    return redact(line.toString());
+    String envelope = line.toString(); // "value" last, spliced in as the topic holds it
+    return redact(envelope.substring(0, envelope.length() - 1) + ",\"value\":" + value.get() + "}");
   }
 
   private String pretty(ConsumerRecord<byte[], byte[]> record) {
@@ -79,35 +77,8 @@ final class RecordPrinter {
           .append(text(header.value()))
           .append(System.lineSeparator());
     }
-    JsonNode value = json(record.value());
-    try {
-      text.append(
-          value != null
-              ? Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(value)
-              : text(record.value()));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    text.append(JsonLayout.of(record.value(), true).orElseGet(() -> text(record.value())));
     return redact(text.toString());
-  }
-
-  /** The value as JSON with its access_token redacted, or null when it is not JSON. */
-  private static JsonNode json(byte[] value) {
-    if (value == null) {
-      return null;
-    }
-    try {
-      JsonNode node = Json.mapper().readTree(value);
-      if (node == null || node.isMissingNode()) {
-        return null;
-      }
-      if (node instanceof ObjectNode object && object.has("access_token")) {
-        object.put("access_token", REDACTED);
-      }
-      return node;
-    } catch (IOException e) {
-      return null;
-    }
   }
 
   static String redact(String text) {

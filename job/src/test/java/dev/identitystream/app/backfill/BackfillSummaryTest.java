@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -40,6 +41,23 @@ class BackfillSummaryTest {
                 "  DLQ                 1",
                 "    MALFORMED_JSON                 1",
                 ""));
+  }
+
+  @Test
+  void shouldCountAnItemErrorWithoutACodeUnderAName() {
+    assertThat(codeOf("{\"error_code\":\"ITEM_LOGIN_REQUIRED\",\"n\":1e10000}"))
+        .isEqualTo("ITEM_LOGIN_REQUIRED");
+    for (String value :
+        new String[] {
+          "{\"error_code\":null}", "{}", "{\"error_code\":7}", "{\"error_code\":[\"X\"]}"
+        }) {
+      assertThat(codeOf(value)).as(value).isEqualTo("(no error_code)");
+    }
+    assertThat(codeOf("not json")).isEqualTo("?");
+  }
+
+  private static String codeOf(String value) {
+    return BackfillSummary.Outputs.errorCodeOf(value.getBytes(StandardCharsets.UTF_8));
   }
 
   @Test

@@ -142,6 +142,11 @@ class JobMetricsTest {
     assertThat(metrics.clientErrorPause()).isEqualTo("INVALID_INPUT/OTHER");
     metrics.onClientErrorResume(1L);
     assertThat(metrics.clientErrorPause()).isNull();
+    metrics.onClientErrorPause(
+        new PlaidResult.TransportFailure(
+            FailureKind.REFUSED, 403, "HTTP 403 without a Plaid error body", 1));
+    assertThat(metrics.clientErrorPause()).isEqualTo("TRANSPORT/REFUSED HTTP 403");
+    metrics.onClientErrorResume(1L);
     assertThat(registry.get(JobMetrics.CLIENT_ERROR_PAUSED).gauge().value()).isZero();
     assertThat(
             registry

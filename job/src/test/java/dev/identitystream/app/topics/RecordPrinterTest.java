@@ -80,6 +80,82 @@ class RecordPrinterTest {
   }
 
   @Test
+  void shouldPrintAValueExactlyAsTheTopicHoldsItWhateverItsNumbersAndEscapes() throws Exception {
+    // given an Item status holding what a tree would rewrite (1e400, -0.0, 1.0E2, a 1,500-digit
+    // integer, escapes) or fail on (1e10000)
+    String item =
+        "{\"item_id\":\"i-\uD83D\uDE00\",\"n\":[1e400,-0.0,1.0E2,1e10000,-1E-10000,"
+            + "7".repeat(1_500)
+            + ",12.50],\"s\":\"caf\\u00e9 \\ud83d\\ude00 \\/ \\\"q\\\" \u05D1\",\"e\":{},\"a\":[],"
+            + "\"deep\":[{\"k\":[true,false,null]}]}";
+    String value =
+        "{\"schema_version\":1,\"item_id\":\"i-\uD83D\uDE00\",\"status\":\"OK\",\"item\":"
+            + item
+            + ",\"error\":null}";
+
+    // when
+    String compact = print(dlqRecord(value), true);
+    String pretty = print(dlqRecord(value), false);
+
+    // then the compact line holds the value's bytes as they are, and the pretty text the same
+    // tokens with whitespace between them only
+    assertThat(compact).contains(",\"value\":" + value + "}");
+    assertThat(
+            Json.readOutput(compact.getBytes(StandardCharsets.UTF_8))
+                .get("value")
+                .get("status")
+                .asText())
+        .isEqualTo("OK");
+    String body = pretty.substring(pretty.indexOf('{'));
+    assertThat(body).contains("\"n\" : [ 1e400, -0.0, 1.0E2, 1e10000, -1E-10000, 777");
+    assertThat(body).contains("\"e\" : { }").contains("\"a\" : [ ]");
+    assertThat(withoutWhitespaceOutsideStrings(body)).isEqualTo(value);
+  }
+
+  @Test
+  void shouldRedactTheAccessTokenFieldWhateverItsShape() {
+    // given DLQ values whose access_token is not token-shaped (invalid input), or not a string
+    for (String value :
+        new String[] {
+          "{\"access_token\":\"s3cr3t-not-shaped\",\"item_id\":\"i\"}",
+          "{\"item_id\":\"i\",\"access_token\" : {\"nested\":[\"s3cr3t-not-shaped\"]}}",
+          "{\"access_token\":12345678901234567890}"
+        }) {
+      for (boolean compact : new boolean[] {true, false}) {
+        // when / then
+        assertThat(print(dlqRecord(value), compact))
+            .as(value)
+            .doesNotContain("s3cr3t")
+            .doesNotContain("12345678901234567890")
+            .contains("[redacted]");
+      }
+    }
+  }
+
+  /** JSON text without the whitespace between tokens. */
+  private static String withoutWhitespaceOutsideStrings(String json) {
+    StringBuilder out = new StringBuilder();
+    boolean inString = false;
+    for (int i = 0; i < json.length(); i++) {
+      char c = json.charAt(i);
+      if (inString) {
+        out.append(c);
+        if (c == '\\') {
+          out.append(json.charAt(++i));
+        } else if (c == '"') {
+          inString = false;
+        }
+      } else if (c == '"') {
+        inString = true;
+        out.append(c);
+      } else if (!Character.isWhitespace(c)) {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  @Test
   void shouldRedactTokensInValuesThatAreNotJson() {
     String text =
         print(dlqRecord("not json, but it holds access-production-s3cr3t_token-1 anyway"), true);
