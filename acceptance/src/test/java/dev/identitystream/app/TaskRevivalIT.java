@@ -319,13 +319,19 @@ class TaskRevivalIT {
 
   /**
    * Kafka Streams' lines (INFO and up) about corrupted tasks, their revival and their restoration:
-   * whether a revived task came back to RUNNING, and when.
+   * whether a revived task came back to RUNNING, and when. Also the rebalance Kafka Streams
+   * enforces after an active task is corrupted under EOS: if its assignment is handled while the
+   * revived task still waits for initialization ("Handle new assignment" between the task's "Closed
+   * dirty" and its next "Initialized"), Kafka Streams closes that task and creates a new one, which
+   * no longer knows that its input partitions must be reset to the committed offsets.
    */
   private String revivalTimeline(int count) {
     java.util.regex.Pattern about =
         java.util.regex.Pattern.compile(
             "corrupt|revive|Restored and ready|restor|state updater|updating tasks|paused"
-                + "|TimeoutException|additional tasks|[Aa]bort|record collector dirty|State transition",
+                + "|TimeoutException|additional tasks|[Aa]bort|record collector dirty|State transition"
+                + "|Handle new assignment|Closed (clean|dirty)|Initialized|Triggering a rebalance"
+                + "|offset reset|lock exception",
             java.util.regex.Pattern.CASE_INSENSITIVE);
     java.util.List<String> lines =
         logs.events().stream()
