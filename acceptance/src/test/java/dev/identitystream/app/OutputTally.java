@@ -86,6 +86,11 @@ final class OutputTally {
                         == feed.request(id).orElseThrow().accounts());
   }
 
+  /** Requests whose Item status has not arrived (yet), in id order. */
+  List<String> missingItems() {
+    return feed.expectedItems().stream().filter(id -> !items.containsKey(id)).sorted().toList();
+  }
+
   /** Requests whose Item status is not there exactly once, and statuses nobody asked for. */
   List<String> itemAnomalies() {
     return notExactlyOnce(items, feed.expectedItems());

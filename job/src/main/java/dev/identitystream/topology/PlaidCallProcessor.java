@@ -111,6 +111,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
   private Parking parking;
   private AtomicInteger pendingCount;
   private Cancellable punctuator;
+  private Completion unfinished;
   private int pendingEntryLimit;
   private long overAdmitted;
   private long clientFailures;
@@ -161,6 +162,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
     this.restoredInvalid = new ArrayDeque<>();
     this.pendingCount = gauge.register(context.taskId());
     this.punctuator = null;
+    this.unfinished = null;
     this.overAdmitted = 0;
     this.clientFailures = 0;
     this.redelivered = 0;
@@ -291,9 +293,12 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
     while (!restoredInvalid.isEmpty()) {
       rejectRestored(restoredInvalid.poll());
     }
+    if (unfinished != null) {
+      complete(unfinished); // interrupted by a signal about another task (see punctuate())
+    }
     InFlightCall answered;
     while ((answered = takeAnswer(0)) != null) {
-      complete(answered);
+      complete(new Completion(answered));
     }
     calls.releaseDue(System.nanoTime());
     refill();
@@ -331,14 +336,54 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
     }
   }
 
-  private void complete(InFlightCall answered) {
+  /**
+   * An answer taken from the dispatcher, on its way out: its outputs once built, and how many of
+   * them are forwarded already.
+   */
+  private static final class Completion {
+    final InFlightCall answered;
+    List<StageOutput> outputs;
+    int forwarded;
+
+    Completion(InFlightCall answered) {
+      this.answered = answered;
+    }
+  }
+
+  /**
+   * Forwards an answer's outputs and ends its call. Until it has, the completion is kept as {@code
+   * unfinished}: if Kafka Streams throws out of a forward and keeps this task running, the next
+   * drain finishes it (without forwarding again what was forwarded), so the call never stays
+   * current of its key for ever.
+   */
+  private void complete(Completion completion) {
+    unfinished = completion;
+    InFlightCall answered = completion.answered;
     PendingCall call = answered.call;
     PlaidResult result = answered.result();
     if (result == null) {
+      unfinished = null;
       callAgainLater(call, answered.error());
       return;
     }
-    List<StageOutput> outputs = outputsOf(call, result);
+    if (completion.outputs == null) {
+      completion.outputs = outputsOf(call, result);
+      logAndCount(answered, completion.outputs);
+    }
+    List<StageOutput> outputs = completion.outputs;
+    while (completion.forwarded < outputs.size()) {
+      forward(outputs.get(completion.forwarded), call.source().timestamp());
+      completion.forwarded++;
+    }
+    unfinished = null;
+    store.remove(call.source(), call.lane());
+    calls.ended(call);
+    updateGauge();
+  }
+
+  private void logAndCount(InFlightCall answered, List<StageOutput> outputs) {
+    PendingCall call = answered.call;
+    PlaidResult result = answered.result();
     if (LOG.isDebugEnabled()) {
       try (LogContext ignored = LogContext.of(call.requestId(), call.request().itemId())) {
         LOG.debug(
@@ -349,12 +394,6 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
       }
     }
     metrics.onCallCompleted(result, System.nanoTime() - answered.startedNanos);
-    for (StageOutput output : outputs) {
-      forward(output, call.source().timestamp());
-    }
-    store.remove(call.source(), call.lane());
-    calls.ended(call);
-    updateGauge();
   }
 
   /** The outputs of a result; a DLQ record instead when they cannot be written. */
@@ -445,9 +484,35 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
         return;
       }
       if (answered != null) {
-        complete(answered);
+        if (unfinished != null) {
+          complete(unfinished); // first the one a signal about another task interrupted
+        }
+        complete(new Completion(answered));
       }
       drain();
+    }
+  }
+
+  /**
+   * The punctuator's work. Kafka Streams may throw out of it a signal about <em>another</em> task
+   * and keep this one running: under {@code exactly_once_v2} a thread's tasks share one producer,
+   * and a failed send of one task surfaces in the next send of any task as a {@code
+   * TaskCorruptedException} naming the first. Kafka Streams also drops a schedule whose punctuator
+   * threw. So the schedule is renewed before the signal goes on, and the answer being forwarded is
+   * finished at the next drain ({@link #complete}); if this task is the one to revive, {@code
+   * close()} cancels the new schedule.
+   */
+  private void punctuate() {
+    try {
+      drain();
+    } catch (RuntimeException e) {
+      Cancellable dropped = punctuator; // Kafka Streams does not run it again
+      punctuator = null;
+      if (dropped != null) {
+        dropped.cancel();
+      }
+      scheduleOrCancelPunctuator();
+      throw e;
     }
   }
 
@@ -457,7 +522,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
     if (needed && punctuator == null) {
       punctuator =
           context.schedule(
-              settings.drainInterval(), PunctuationType.WALL_CLOCK_TIME, now -> drain());
+              settings.drainInterval(), PunctuationType.WALL_CLOCK_TIME, now -> punctuate());
     } else if (!needed && punctuator != null) {
       punctuator.cancel();
       punctuator = null;

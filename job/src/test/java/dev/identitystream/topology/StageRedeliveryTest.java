@@ -130,4 +130,69 @@ class StageRedeliveryTest {
     assertThat(task.processor.pending()).isZero();
     assertThat(limiter.inFlight()).isZero();
   }
+
+  /**
+   * Under {@code exactly_once_v2} a failed send of one task surfaces in the next send of any task
+   * of the thread, as a {@code TaskCorruptedException} naming the first; Kafka Streams revives that
+   * one and runs this one on. An answer whose outputs were interrupted so is finished at the next
+   * drain, once, and its key's next request is called (before: the key stayed blocked for ever).
+   */
+  @Test
+  void shouldFinishAnAnswerInterruptedByASignalAboutAnotherTaskAndCallTheKeysNextRequest() {
+    // given: two requests of one key, the first answered; building its outputs throws a signal
+    // about another task once
+    java.util.concurrent.atomic.AtomicBoolean armed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Clock clock =
+        new Clock() {
+          @Override
+          public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+
+          @Override
+          public java.time.Instant instant() {
+            if (armed.getAndSet(false)) {
+              throw new org.apache.kafka.streams.errors.TaskCorruptedException(
+                  java.util.Set.of(new org.apache.kafka.streams.processor.TaskId(0, 9)));
+            }
+            return TopologyHarness.NOW;
+          }
+        };
+    InFlightLimiter limiter = new InFlightLimiter(8);
+    StageTask task =
+        new StageTask(
+            new PlaidCallProcessor(
+                TopologyHarness.settings()
+                    .withMaxInFlight(limiter.capacity())
+                    .withMaxPendingPerTask(100)
+                    .withMaxBlock(Duration.ofMillis(1)),
+                client,
+                limiter,
+                new OutcomeMapper(clock)),
+            0,
+            stateDir);
+    task.init();
+    task.process(0, "K", "r0");
+    task.process(1, "K", "r1");
+    client.complete("r0", answer.apply("r0"));
+    armed.set(true);
+    org.assertj.core.api.Assertions.assertThatThrownBy(task::punctuate)
+        .isInstanceOf(org.apache.kafka.streams.errors.TaskCorruptedException.class);
+
+    // when: Kafka Streams runs this task on
+    task.punctuate();
+    answerAll(task);
+
+    // then
+    assertThat(task.answered()).containsExactly("r0", "r1");
+    assertThat(task.processor.pending()).isZero();
+    assertThat(task.store.approximateNumEntries()).isZero();
+    assertThat(limiter.inFlight()).isZero();
+  }
 }
