@@ -1,5 +1,6 @@
 package dev.identitystream.app.replay;
 
+import dev.identitystream.app.ErrorText;
 import dev.identitystream.app.ExitCodes;
 import dev.identitystream.app.backfill.BackfillRun;
 import dev.identitystream.app.config.AppConfig;
@@ -112,7 +113,7 @@ public final class RecordCommand implements Callable<Integer> {
       }
     } catch (IOException e) {
       err.println(
-          "Cannot " + (exists ? "append to " : "create ") + cassette + ": " + e.getMessage());
+          "Cannot " + (exists ? "append to " : "create ") + cassette + ": " + ErrorText.reason(e));
       return ExitCodes.INPUT;
     }
     try (writer) {
@@ -123,9 +124,9 @@ public final class RecordCommand implements Callable<Integer> {
               () ->
                   writer.failure() == null
                       ? null
-                      : "cannot write " + cassette + ": " + writer.failure().getMessage());
+                      : "cannot write " + cassette + ": " + ErrorText.reason(writer.failure()));
       if (writer.failure() != null) {
-        err.println("The cassette is incomplete: " + writer.failure().getMessage());
+        err.println("The cassette is incomplete: " + ErrorText.reason(writer.failure()));
         return ExitCodes.FAILURE;
       }
       out.printf(
