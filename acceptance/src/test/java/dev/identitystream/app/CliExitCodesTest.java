@@ -125,6 +125,29 @@ class CliExitCodesTest {
   }
 
   @Test
+  void shouldRefuseBadDemoOptionsAndConfigurationBeforeStartingAnything() {
+    // when
+    CliTestSupport.Run negative = CliTestSupport.run("demo", "--requests", "-1");
+    CliTestSupport.Run port = CliTestSupport.run("demo", "--no-job", "--broker-port", "70000");
+    CliTestSupport.Run config =
+        CliTestSupport.run("demo", "-c", dir.resolve("missing.properties").toString());
+    CliTestSupport.Run typo = CliTestSupport.run("demo", "--set", "plaid.max.in.flight=0");
+
+    // then
+    assertThat(negative.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(negative.err()).contains("--requests must be 0 or more, was -1");
+    assertThat(port.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(port.err()).contains("--broker-port must be in 1..65535, was 70000");
+    assertThat(config.exitCode()).isEqualTo(ExitCodes.CONFIG);
+    assertThat(config.err()).contains("missing.properties: no such file or directory");
+    assertThat(typo.exitCode()).isEqualTo(ExitCodes.CONFIG);
+    assertThat(typo.err()).contains("plaid.max.in.flight");
+    for (CliTestSupport.Run run : List.of(negative, port, config, typo)) {
+      assertThat(run.out()).doesNotContain("Starting");
+    }
+  }
+
+  @Test
   void shouldExitWithFailureInWordsWhenTheEmulatorOrBrokerPortIsTaken() throws IOException {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       String port = Integer.toString(taken.getLocalPort());

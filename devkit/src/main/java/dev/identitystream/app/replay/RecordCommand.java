@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
     name = "record",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the job like backfill (until the input topic is consumed up to its end offsets at start"
+      "Run the job like backfill (until both input topics are consumed up to their end offsets at start"
           + " and nothing is pending, then print the summary) while saving the final result of every"
           + " Plaid call to a cassette, one JSON line per call, for replay.",
       "",

@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Print records of a topic (read_committed): key, headers and the JSON value, pretty or compact."
-          + " TOPIC is requests, accounts, items, item-errors or dlq (the names in the configuration),"
+          + " TOPIC is requests, backfill-requests, accounts, items, item-errors or dlq (the names in the configuration),"
           + " or any topic name. Access tokens are printed as [redacted].",
       "",
       "Without --from-beginning it shows the last --last records; without --follow it stops at the end"
