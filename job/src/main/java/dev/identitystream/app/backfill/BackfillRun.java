@@ -214,7 +214,7 @@ public final class BackfillRun {
                                           inputEnds.get(p))
                                       - inputStarts.get(p)))
                       .sum();
-              progress.update(done);
+              progress.update(done, job.built().pending().total());
               boolean offsetsReached =
                   inputs.stream()
                       .allMatch(
