@@ -45,6 +45,7 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {
       "0:printed what was asked, or stopped by Ctrl-C or SIGTERM (--follow)",
+      "1:Kafka refused the read (e.g. not authorized to read the topic)",
       "2:bad usage (e.g. an unknown --reason)",
       "3:invalid configuration (the message names the key)",
       "4:Kafka unreachable (within 15 s), or the topic does not exist"
