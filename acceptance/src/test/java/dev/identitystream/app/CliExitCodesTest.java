@@ -125,6 +125,29 @@ class CliExitCodesTest {
   }
 
   @Test
+  void shouldRefuseBadDemoOptionsAndConfigurationBeforeStartingAnything() {
+    // when
+    CliTestSupport.Run negative = CliTestSupport.run("demo", "--requests", "-1");
+    CliTestSupport.Run port = CliTestSupport.run("demo", "--no-job", "--broker-port", "70000");
+    CliTestSupport.Run config =
+        CliTestSupport.run("demo", "-c", dir.resolve("missing.properties").toString());
+    CliTestSupport.Run typo = CliTestSupport.run("demo", "--set", "plaid.max.in.flight=0");
+
+    // then
+    assertThat(negative.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(negative.err()).contains("--requests must be 0 or more, was -1");
+    assertThat(port.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(port.err()).contains("--broker-port must be in 1..65535, was 70000");
+    assertThat(config.exitCode()).isEqualTo(ExitCodes.CONFIG);
+    assertThat(config.err()).contains("missing.properties: no such file or directory");
+    assertThat(typo.exitCode()).isEqualTo(ExitCodes.CONFIG);
+    assertThat(typo.err()).contains("plaid.max.in.flight");
+    for (CliTestSupport.Run run : List.of(negative, port, config, typo)) {
+      assertThat(run.out()).doesNotContain("Starting");
+    }
+  }
+
+  @Test
   void shouldExitWithFailureInWordsWhenTheEmulatorOrBrokerPortIsTaken() throws IOException {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       String port = Integer.toString(taken.getLocalPort());
@@ -200,6 +223,85 @@ class CliExitCodesTest {
             .doesNotContain("KafkaAdminClient")
             .doesNotContain("Exception");
       }
+    }
+  }
+
+  @Test
+  void shouldSayWhatIsWrongWithAMissingFileOrAValueInWords() throws IOException {
+    Map<String, String> settings = jobSettings("127.0.0.1:" + closedPort());
+    settings.put(AppConfig.CASSETTE_KEY_CONFIG, "0123456789abcdef0123456789abcdef");
+    Path config = CliTestSupport.configFile(dir, settings);
+    Path missing = dir.resolve("missing");
+    Map<List<String>, Integer> expected =
+        Map.of(
+            List.of("run", "-c", missing + ".properties"), ExitCodes.CONFIG,
+            List.of("enqueue", "-c", config.toString(), "-i", missing + ".csv"), ExitCodes.INPUT,
+            List.of("record", "-c", config.toString(), "--cassette", missing + "/dir/c.jsonl"),
+                ExitCodes.INPUT,
+            List.of(
+                    "replay",
+                    "-c",
+                    config.toString(),
+                    "--requests",
+                    "config/sample-tokens.csv",
+                    "--cassette",
+                    missing + ".jsonl",
+                    "--out",
+                    dir.resolve("out").toString()),
+                ExitCodes.INPUT);
+    for (Map.Entry<List<String>, Integer> command : expected.entrySet()) {
+      // when
+      CliTestSupport.Run run = CliTestSupport.run(command.getKey().toArray(String[]::new));
+
+      // then the file is named once, with what is wrong with it
+      assertThat(run.exitCode()).as(run.err()).isEqualTo(command.getValue());
+      assertThat(run.err())
+          .as(command.getKey().get(0))
+          .containsPattern(Pattern.quote(missing.toString()) + "[^:]*: no such file or directory")
+          .doesNotContainPattern("(" + Pattern.quote(missing.toString()) + "[^ ]*): \\1")
+          .doesNotContain("Exception");
+    }
+
+    // and a bad instant is refused without Java's class names
+    CliTestSupport.Run at =
+        CliTestSupport.run(
+            "replay",
+            "--requests",
+            "config/sample-tokens.csv",
+            "--cassette",
+            "c.jsonl",
+            "--out",
+            "out",
+            "--at",
+            "yesterday");
+    assertThat(at.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(at.err())
+        .contains("'yesterday' is not an instant: use UTC like 2026-01-01T00:00:00Z")
+        .doesNotContain("java.");
+  }
+
+  @Test
+  void shouldExitWithConfigWhenTheKafkaClientsSecuritySetupCannotBeBuilt() throws IOException {
+    // given SASL without a JAAS entry: Kafka refuses to create a client
+    Map<String, String> settings = jobSettings("127.0.0.1:" + closedPort());
+    settings.put("security.protocol", "SASL_PLAINTEXT");
+    Path config = CliTestSupport.configFile(dir, settings);
+    for (String command : List.of("run", "tail", "redrive", "backfill", "validate-config")) {
+      List<String> args = new ArrayList<>(List.of(command, "-c", config.toString()));
+      if (command.equals("tail")) {
+        args.add("items");
+      }
+
+      // when
+      CliTestSupport.Run run = CliTestSupport.run(args.toArray(String[]::new));
+
+      // then it is a configuration problem naming the key, found before connecting
+      assertThat(run.exitCode()).as(command + ": " + run.err()).isEqualTo(ExitCodes.CONFIG);
+      assertThat(run.err())
+          .as(command)
+          .contains("security.protocol: the main consumer cannot set up SASL_PLAINTEXT")
+          .doesNotContain("KafkaAdminClient")
+          .doesNotContain("Exception");
     }
   }
 

@@ -13,9 +13,9 @@ import java.util.stream.IntStream;
  * from its parts (accounts, Item, the Item's error) so that a test can check that each part reaches
  * the output as the bytes sent, whitespace between tokens aside ({@link #strip}).
  *
- * <p>Sources of the shapes: {@code shared/plaid/identity-documents-uploads-get.openapi.yml}
- * (fields, nullability) and {@code shared/plaid/errors.md} (the PlaidError fields, {@code
- * item.error}).
+ * <p>Sources of the shapes: {@code
+ * emulator/src/test/resources/plaid/identity-documents-uploads-get.openapi.yml} (fields,
+ * nullability) and docs/PLAID-ERRORS.md (the PlaidError fields, {@code item.error}).
  */
 final class HostileBodies {
 

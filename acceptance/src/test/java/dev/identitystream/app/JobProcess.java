@@ -219,6 +219,12 @@ public final class JobProcess implements AutoCloseable {
     if (process == null || !process.isAlive()) {
       return true;
     }
+    if (name.equals("INT") && ignoresSigint(process.pid())) {
+      throw new IllegalStateException(
+          "the child ignores SIGINT: it inherited SIGINT ignored from this JVM (Maven started in the"
+              + " background by a shell without job control, e.g. 'mvn verify &' in a script);"
+              + " run Maven in the foreground, or under 'set -m'");
+    }
     try {
       Process kill =
           new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
@@ -233,6 +239,20 @@ public final class JobProcess implements AutoCloseable {
       throw new IllegalStateException("interrupted while sending SIG" + name, e);
     }
     return awaitExit(timeout);
+  }
+
+  /** Whether the process ignores SIGINT (Linux: bit 2 of SigIgn in /proc/PID/status). */
+  private static boolean ignoresSigint(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        if (line.startsWith("SigIgn:")) {
+          return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & 2L) != 0;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or the process just exited: send the signal and see
+    }
+    return false;
   }
 
   public synchronized boolean isAlive() {

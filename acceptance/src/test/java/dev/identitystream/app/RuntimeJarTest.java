@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
@@ -103,6 +104,75 @@ class RuntimeJarTest {
       assertThat(runtimeHelp).doesNotContain("  " + command + " ");
       assertThat(fullHelp).contains("  " + command + " ");
     }
+  }
+
+  @Test
+  void shouldAnswerTheJobsCommandsInTheRuntimeJarAsTheFullJarDoes() throws Exception {
+    // given command lines that end before Kafka is reached
+    List<List<String>> commandLines =
+        List.of(
+            List.of("-V"),
+            List.of("run", "-V"),
+            List.of("run", "--bogus"),
+            List.of("tail"),
+            List.of("enqueue", "-c", "no-such.properties", "-i", "config/sample-tokens.csv"),
+            List.of("validate-config", "--set", "bootstrap.server=127.0.0.1:9092"));
+    for (List<String> args : commandLines) {
+      // when each jar runs it
+      Result runtime = launch(RUNTIME_JAR, args, Map.of());
+      Result full = launch(FULL_JAR, args, Map.of());
+
+      // then both exit alike and say the same
+      assertThat(runtime).as(String.join(" ", args)).isEqualTo(full);
+    }
+    // and both print their usage for no command, exit 2
+    assertThat(launch(RUNTIME_JAR, List.of(), Map.of()).exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(launch(FULL_JAR, List.of(), Map.of()).exitCode()).isEqualTo(ExitCodes.USAGE);
+    // and a bad log format is refused alike
+    Map<String, String> badLogFormat = Map.of("PIS_LOG_FORMAT", "xml");
+    assertThat(launch(RUNTIME_JAR, List.of("run"), badLogFormat))
+        .isEqualTo(launch(FULL_JAR, List.of("run"), badLogFormat))
+        .isEqualTo(
+            new Result(
+                ExitCodes.CONFIG,
+                "Invalid configuration: PIS_LOG_FORMAT=xml is not a log format; use one of [text,"
+                    + " json]\n"));
+  }
+
+  @Test
+  void shouldSendTheRuntimeJarsUsersToTheFullJarForADevkitCommand() throws Exception {
+    for (List<String> args :
+        List.of(List.of("demo"), List.of("demo", "--help"), List.of("broker", "-V"))) {
+      // when
+      Result result = launch(RUNTIME_JAR, args, Map.of());
+
+      // then
+      assertThat(result.exitCode()).as(String.join(" ", args)).isEqualTo(ExitCodes.USAGE);
+      assertThat(result.output())
+          .as(String.join(" ", args))
+          .startsWith("Unknown command '" + args.get(0) + "': it is a development command")
+          .contains("target/plaid-identity-stream.jar");
+    }
+  }
+
+  /** The exit code and output (stdout and stderr together) of one launch. */
+  private record Result(int exitCode, String output) {}
+
+  private static Result launch(Path jar, List<String> args, Map<String, String> env)
+      throws Exception {
+    assertThat(jar).as("run mvn package at the repository root first").exists();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(jar.toString());
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().keySet().removeIf(name -> name.startsWith("PIS_"));
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Result(process.exitValue(), output);
   }
 
   private static List<String> entries(Path jar) throws IOException {

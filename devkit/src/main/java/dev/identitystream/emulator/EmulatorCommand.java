@@ -194,11 +194,39 @@ public final class EmulatorCommand implements Callable<Integer> {
    * @throws CommandLine.ParameterException (a usage error, exit 2) for a value out of range
    */
   EmulatorOptions toOptions() throws IOException {
+    checkRanges();
     try {
       return buildOptions();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "invalid option value: " + e.getMessage());
+    }
+  }
+
+  /** Each numeric option in its range, named as the user typed it (exit 2). */
+  private void checkRanges() {
+    Map<String, Long> atLeastZero = new LinkedHashMap<>();
+    atLeastZero.put("--latency-ms", latencyMs);
+    atLeastZero.put("--latency-max-ms", latencyMaxMs == null ? 0 : latencyMaxMs);
+    atLeastZero.put("--latency-p99-ms", latencyP99Ms == null ? 0 : latencyP99Ms);
+    atLeastZero.put("--item-rpm", (long) itemRpm);
+    atLeastZero.put("--client-rpm", (long) clientRpm);
+    atLeastZero.put("--handler-threads", (long) handlerThreads);
+    atLeastZero.put("--stats-interval-s", (long) statsIntervalS);
+    atLeastZero.forEach(
+        (option, value) -> {
+          if (value < 0) {
+            throw new CommandLine.ParameterException(
+                spec.commandLine(), option + " must be 0 or more, was " + value);
+          }
+        });
+    if (writerThreads < 1) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--writer-threads must be 1 or more, was " + writerThreads);
+    }
+    if (timeoutHoldMs < 1) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--timeout-hold-ms must be 1 or more, was " + timeoutHoldMs);
     }
   }
 
@@ -245,7 +273,6 @@ public final class EmulatorCommand implements Callable<Integer> {
     if (secretFile == null) {
       return env.get("PLAID_SECRET");
     }
-    warnIfReadableByOthers(secretFile);
     String secret;
     try {
       secret = Files.readString(secretFile, StandardCharsets.UTF_8).strip();
@@ -254,11 +281,14 @@ public final class EmulatorCommand implements Callable<Integer> {
           spec.commandLine(),
           "cannot read the secret file "
               + secretFile
-              + (Files.exists(secretFile) ? "" : ": no such file"));
+              + (!Files.exists(secretFile)
+                  ? ": no such file"
+                  : Files.isDirectory(secretFile) ? ": it is a directory" : ""));
     }
     if (secret.isEmpty()) {
       throw new CommandLine.ParameterException(spec.commandLine(), "the secret file is empty");
     }
+    warnIfReadableByOthers(secretFile);
     return secret;
   }
 

@@ -100,6 +100,32 @@ class EmulatorCommandTest {
   }
 
   @Test
+  void shouldNameTheOptionOfAValueOutOfRange(@TempDir Path dir) {
+    Map<String[], String> expected =
+        Map.of(
+            new String[] {"--latency-ms", "-5"}, "--latency-ms must be 0 or more, was -5",
+            new String[] {"--handler-threads", "-1"}, "--handler-threads must be 0 or more, was -1",
+            new String[] {"--client-rpm", "-3"}, "--client-rpm must be 0 or more, was -3",
+            new String[] {"--stats-interval-s", "-1"},
+                "--stats-interval-s must be 0 or more, was -1",
+            new String[] {"--timeout-hold-ms", "0"}, "--timeout-hold-ms must be 1 or more, was 0",
+            new String[] {"--secret-file", dir.toString()},
+                "cannot read the secret file " + dir + ": it is a directory");
+    expected.forEach(
+        (args, message) -> {
+          // when
+          StringWriter err = new StringWriter();
+          CommandLine commandLine = new CommandLine(new EmulatorCommand(Map.of()));
+          commandLine.setErr(new PrintWriter(err));
+          int exitCode = commandLine.execute(args);
+
+          // then
+          assertThat(exitCode).as(args[0]).isEqualTo(CommandLine.ExitCode.USAGE);
+          assertThat(err.toString()).as(args[0]).startsWith(message).doesNotContain("warning");
+        });
+  }
+
+  @Test
   void shouldRefuseASecretOnTheCommandLine() {
     // given
     StringWriter err = new StringWriter();

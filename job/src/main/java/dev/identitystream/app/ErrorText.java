@@ -3,6 +3,12 @@ package dev.identitystream.app;
 import java.net.BindException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -10,7 +16,8 @@ import java.util.Locale;
 /**
  * Says what went wrong in words for the console: the messages of an exception and its causes,
  * without Java class names (a cause without a message is named by its class in plain words, e.g.
- * "record too large").
+ * "record too large"). A file-system error names its file and says what is wrong with it ({@code
+ * NoSuchFileException}'s own message is the bare path).
  */
 public final class ErrorText {
 
@@ -32,7 +39,20 @@ public final class ErrorText {
     return parts.isEmpty() ? "an unexpected error without a message" : String.join(": ", parts);
   }
 
+  /**
+   * What went wrong, for a message that already names the file: a file-system error's reason alone
+   * ("no such file or directory", "permission denied"), else {@link #describe}.
+   */
+  public static String reason(Throwable error) {
+    return error instanceof FileSystemException fileError ? fileReason(fileError) : describe(error);
+  }
+
   private static String words(Throwable t) {
+    if (t instanceof FileSystemException fileError) {
+      return fileError.getFile() == null
+          ? fileReason(fileError)
+          : fileError.getFile() + ": " + fileReason(fileError);
+    }
     String message = t.getMessage() == null ? "" : t.getMessage().strip();
     if (t instanceof BindException) {
       return "address already in use"
@@ -50,6 +70,28 @@ public final class ErrorText {
       return stripClassPrefix(message);
     }
     return plainName(t.getClass().getSimpleName());
+  }
+
+  private static String fileReason(FileSystemException e) {
+    if (e.getReason() != null && !e.getReason().isBlank()) {
+      return e.getReason().strip();
+    }
+    if (e instanceof NoSuchFileException) {
+      return "no such file or directory";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof FileAlreadyExistsException) {
+      return "already exists";
+    }
+    if (e instanceof NotDirectoryException) {
+      return "not a directory";
+    }
+    if (e instanceof DirectoryNotEmptyException) {
+      return "directory not empty";
+    }
+    return plainName(e.getClass().getSimpleName());
   }
 
   /** "java.io.IOException: x" (how wrapping exceptions quote their cause) becomes "x". */

@@ -11,6 +11,9 @@ import dev.identitystream.app.observability.LogSettings;
 import dev.identitystream.app.topics.RedriveCommand;
 import dev.identitystream.app.topics.TailCommand;
 import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.config.ConfigException;
@@ -54,6 +57,10 @@ import picocli.CommandLine.Command;
     })
 public final class Main implements Callable<Integer> {
 
+  /** The devkit's commands: in the full CLI jar, not in the runtime jar. */
+  private static final List<String> DEVKIT_COMMANDS =
+      List.of("demo", "broker", "emulator", "record", "replay");
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
@@ -89,7 +96,24 @@ public final class Main implements Callable<Integer> {
       cli.setErr(err);
     }
     cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.registerConverter(Instant.class, Main::instant);
     useVersionEverywhere(cli, new Version());
+    CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
+    cli.setParameterExceptionHandler(
+        (e, arguments) ->
+            usage.handleParseException(
+                e.getMessage().contains("option option '") // picocli's wording for a KEY=VALUE
+                    ? new CommandLine.ParameterException(
+                        e.getCommandLine(), e.getMessage().replace("option option '", "option '"))
+                    : e,
+                arguments));
+    String unknown = unknownCommand(cli, args);
+    if (unknown != null) {
+      PrintWriter console = cli.getErr();
+      console.println(unknown);
+      console.flush();
+      return ExitCodes.USAGE;
+    }
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           PrintWriter console = commandLine.getErr();
@@ -106,6 +130,40 @@ public final class Main implements Callable<Integer> {
           return code;
         });
     return cli.execute(args);
+  }
+
+  /**
+   * The complaint about a first argument that is neither an option nor a command, else null.
+   * Checked before picocli parses: picocli answers {@code demo --help} or {@code demo -V} with the
+   * root's help or version and exit 0 when there is no {@code demo} command (the runtime jar).
+   */
+  static String unknownCommand(CommandLine cli, String... args) {
+    if (args.length == 0 || args[0].startsWith("-") || cli.getSubcommands().containsKey(args[0])) {
+      return null;
+    }
+    List<String> commands =
+        cli.getSubcommands().keySet().stream().filter(name -> !name.equals("help")).toList();
+    String where =
+        DEVKIT_COMMANDS.contains(args[0]) && !commands.contains(args[0])
+            ? ": it is a development command of the full CLI jar (target/plaid-identity-stream.jar);"
+                + " this jar has only the job's commands, "
+            : "; the commands are ";
+    return "Unknown command '"
+        + args[0]
+        + "'"
+        + where
+        + String.join(", ", commands)
+        + " (each with --help).";
+  }
+
+  /** {@code --at} and other instants, refused in words (picocli's own message names classes). */
+  private static Instant instant(String value) {
+    try {
+      return Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new CommandLine.TypeConversionException(
+          "'" + value + "' is not an instant: use UTC like 2026-01-01T00:00:00Z");
+    }
   }
 
   /** Exceptions that escape a command, to exit codes. */

@@ -5,7 +5,7 @@ import java.util.Set;
 
 /**
  * Plaid's retry guidance for an error answer, decided once here from {@code error_type} and {@code
- * error_code} (never from the HTTP status); see {@code shared/plaid/errors.md}.
+ * error_code} (never from the HTTP status); see docs/PLAID-ERRORS.md.
  */
 public enum ErrorGuidance {
   /** Transient: a retrying client retries it in line with backoff (rate limits, API errors). */
@@ -27,9 +27,9 @@ public enum ErrorGuidance {
 
   /**
    * The client-error class, by {@code error_type}, from Plaid's error reference (the pages cited in
-   * {@code shared/plaid/errors.md}; "Errors about our own client" in docs/operations.md gives the
-   * reason for each, and for the codes left out). Only codes that cannot depend on the request's
-   * Item belong here: a code listed by mistake would pause the whole job for one request.
+   * docs/PLAID-ERRORS.md; "Errors about our own client" in docs/operations.md gives the reason for
+   * each, and for the codes left out). Only codes that cannot depend on the request's Item belong
+   * here: a code listed by mistake would pause the whole job for one request.
    */
   static final Map<String, Set<String>> CLIENT_CODES =
       Map.of(
@@ -84,9 +84,9 @@ public enum ErrorGuidance {
   }
 
   /**
-   * Rate-limit codes about one Item rather than the client ({@code shared/plaid/errors.md}: Plaid's
-   * per-Item limits per product; which of them this endpoint answers is not documented, so every
-   * product's is here, an inference). {@code RATE_LIMIT} and any other code count as the client's.
+   * Rate-limit codes about one Item rather than the client (docs/PLAID-ERRORS.md: Plaid's per-Item
+   * limits per product; which of them this endpoint answers is not documented, so every product's
+   * is here, an inference). {@code RATE_LIMIT} and any other code count as the client's.
    */
   static final Set<String> ITEM_RATE_LIMIT_CODES =
       Set.of(

@@ -147,7 +147,7 @@ public record PlaidClientConfig(
       }
     } else if (!scheme.equals("https")) {
       throw new IllegalArgumentException(
-          "baseUrl must use https:// (or http:// to loopback): " + url);
+          "must use https:// (or http:// to a loopback address), not " + url);
     }
     String text = url.toString();
     while (text.endsWith("/")) {

@@ -3,7 +3,7 @@ package dev.identitystream.plaid;
 import java.net.URI;
 import java.util.Locale;
 
-/** Plaid's two environments and their base URLs (see {@code shared/plaid/README.md}). */
+/** Plaid's two environments and their base URLs (docs/configuration.md, {@code plaid.env}). */
 public enum PlaidEnvironment {
   SANDBOX("https://sandbox.plaid.com"),
   PRODUCTION("https://production.plaid.com");

@@ -10,11 +10,45 @@ class MainTest {
   @Test
   void shouldPrintHelpForEveryCommand() {
     for (String command :
-        new String[] {
-          "run", "demo", "emulator", "validate-config", "enqueue", "backfill", "record", "replay"
-        }) {
+        new String[] {"run", "validate-config", "enqueue", "tail", "redrive", "backfill"}) {
       assertThat(Main.execute(command, "--help")).as(command).isEqualTo(ExitCodes.OK);
     }
+  }
+
+  @Test
+  void shouldRefuseADevkitCommandThatThisJarLacksEvenWithHelpOrVersion() {
+    // given the job's commands alone, as in the runtime jar (the devkit is not on this class path)
+    for (String[] args :
+        new String[][] {{"demo"}, {"demo", "--help"}, {"broker", "-V"}, {"replay", "-h"}}) {
+      // when
+      CliTestSupport.Run run = CliTestSupport.run(args);
+
+      // then
+      assertThat(run.exitCode()).as(String.join(" ", args)).isEqualTo(ExitCodes.USAGE);
+      assertThat(run.err())
+          .as(String.join(" ", args))
+          .startsWith("Unknown command '" + args[0] + "': it is a development command of the full")
+          .contains("target/plaid-identity-stream.jar")
+          .contains("run, enqueue, tail, redrive, backfill, validate-config");
+      assertThat(run.out()).isEmpty();
+    }
+  }
+
+  @Test
+  void shouldRefuseAnUnknownCommandEvenWithHelpOrVersion() {
+    CliTestSupport.Run run = CliTestSupport.run("nosuch", "-V");
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err()).startsWith("Unknown command 'nosuch'; the commands are run, enqueue");
+    assertThat(run.out()).isEmpty();
+  }
+
+  @Test
+  void shouldSayWhatIsWrongWithAKeyValueOptionWithoutPicoclisDoubledWord() {
+    CliTestSupport.Run run = CliTestSupport.run("run", "--set", "nokey");
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err())
+        .startsWith("Value for option '--set' (KEY=VALUE) should be in KEY=VALUE format")
+        .doesNotContain("option option");
   }
 
   @Test

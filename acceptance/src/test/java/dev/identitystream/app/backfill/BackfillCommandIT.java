@@ -112,7 +112,7 @@ class BackfillCommandIT {
         .containsPattern("accounts +0\n")
         .containsPattern("DLQ +0\n");
     assertThat(again.err())
-        .contains("Nothing to do: the group")
+        .contains("Nothing new to consume: the group")
         .contains("has already consumed " + topics.bulkRequests() + " and " + topics.requests());
   }
 }

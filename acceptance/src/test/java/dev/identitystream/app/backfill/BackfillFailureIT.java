@@ -101,7 +101,7 @@ class BackfillFailureIT {
           .containsPattern(
               "Stopped by SIGINT before catching up: \\d+ of "
                   + requests
-                  + " request\\(s\\) consumed")
+                  + " request\\(s\\) consumed, \\d+ of them still pending")
           .doesNotContain("Backfill done")
           .doesNotContain("ERROR");
     }

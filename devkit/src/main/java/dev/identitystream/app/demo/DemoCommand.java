@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -53,7 +54,8 @@ import picocli.CommandLine.Spec;
     exitCodeList = {
       "0:the job produced every expected output (or, with --keep-running or --no-job, Ctrl-C or SIGTERM stopped it)",
       "1:it did not (the summary says what is missing), or the broker or emulator could not start",
-      "2:bad usage"
+      "2:bad usage (e.g. a negative --requests)",
+      "3:invalid configuration in -c or --set (the message names the key)"
     })
 public final class DemoCommand implements Callable<Integer> {
 
@@ -103,6 +105,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    checkOptions();
     BrokerCommand.quietKafkaLogs();
     try (JobLifecycle lifecycle = JobLifecycle.install()) {
       return noJob
@@ -111,11 +114,32 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
+  /** Option values out of range are bad usage (exit 2), before anything starts. */
+  private void checkOptions() {
+    String problem =
+        requests < 0
+            ? "--requests must be 0 or more, was " + requests
+            : latencyMs < 0
+                ? "--latency-ms must be 0 or more, was " + latencyMs
+                : timeoutSeconds < 1
+                    ? "--timeout-s must be 1 or more, was " + timeoutSeconds
+                    : brokerPort < 1 || brokerPort > 65_535
+                        ? "--broker-port must be in 1..65535, was " + brokerPort
+                        : emulatorPort < 1 || emulatorPort > 65_535
+                            ? "--emulator-port must be in 1..65535, was " + emulatorPort
+                            : null;
+    if (problem != null) {
+      throw new ParameterException(spec.commandLine(), problem);
+    }
+  }
+
   private int demo(JobLifecycle lifecycle) throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    Path stateDir = Files.createTempDirectory("plaid-identity-stream-demo-state");
     String clientId = "demo-client";
     String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+    // -c and --set are checked before anything starts (the broker's address is not known yet)
+    options.load(demoSettings("127.0.0.1:9092", "http://127.0.0.1:8089", clientId, secret, "."));
+    Path stateDir = Files.createTempDirectory("plaid-identity-stream-demo-state");
     out.println("Starting an embedded Kafka broker and the Plaid emulator...");
     out.flush();
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(BrokerOptions.defaults());
@@ -125,16 +149,14 @@ public final class DemoCommand implements Callable<Integer> {
                     .credentials(clientId, secret)
                     .latency(Duration.ofMillis(latencyMs))
                     .build())) {
-      Map<String, String> defaults = new LinkedHashMap<>();
-      defaults.put("bootstrap.servers", broker.bootstrapServers());
-      defaults.put(StreamsConfig.APPLICATION_ID_CONFIG, "plaid-identity-stream-demo");
-      defaults.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-      defaults.put(AppConfig.TOPICS_PARTITIONS_CONFIG, "3");
-      defaults.put(AppConfig.PLAID_BASE_URL_CONFIG, emulator.baseUrl());
-      defaults.put(AppConfig.PLAID_CLIENT_ID_CONFIG, clientId);
-      defaults.put(AppConfig.PLAID_SECRET_CONFIG, secret);
-      defaults.put(AppConfig.METRICS_PORT_CONFIG, "0");
-      AppConfig config = options.load(defaults);
+      AppConfig config =
+          options.load(
+              demoSettings(
+                  broker.bootstrapServers(),
+                  emulator.baseUrl(),
+                  clientId,
+                  secret,
+                  stateDir.toString()));
       out.println(
           "Kafka: " + broker.bootstrapServers() + "   Plaid emulator: " + emulator.baseUrl());
       try (Observability observability = Observability.create(config);
@@ -167,6 +189,13 @@ public final class DemoCommand implements Callable<Integer> {
                 expected,
                 Duration.ofSeconds(timeoutSeconds),
                 lifecycle::stopRequested);
+        if (lifecycle.stopRequested() && !summary.complete()) {
+          out.println(
+              lifecycle.signalName()
+                  + " received before every output arrived: stopping and deleting the demo's"
+                  + " temporary directories.");
+          return ExitCodes.OK;
+        }
         summary.print(out);
         if (lifecycle.stopRequested()) {
           out.println(
@@ -194,6 +223,21 @@ public final class DemoCommand implements Callable<Integer> {
       deleteRecursively(stateDir);
       out.flush();
     }
+  }
+
+  /** The demo's own settings, under -c and --set. */
+  private static Map<String, String> demoSettings(
+      String bootstrapServers, String plaidUrl, String clientId, String secret, String stateDir) {
+    Map<String, String> defaults = new LinkedHashMap<>();
+    defaults.put("bootstrap.servers", bootstrapServers);
+    defaults.put(StreamsConfig.APPLICATION_ID_CONFIG, "plaid-identity-stream-demo");
+    defaults.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+    defaults.put(AppConfig.TOPICS_PARTITIONS_CONFIG, "3");
+    defaults.put(AppConfig.PLAID_BASE_URL_CONFIG, plaidUrl);
+    defaults.put(AppConfig.PLAID_CLIENT_ID_CONFIG, clientId);
+    defaults.put(AppConfig.PLAID_SECRET_CONFIG, secret);
+    defaults.put(AppConfig.METRICS_PORT_CONFIG, "0");
+    return defaults;
   }
 
   static void deleteRecursively(Path dir) {

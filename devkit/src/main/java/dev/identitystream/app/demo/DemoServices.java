@@ -80,7 +80,11 @@ final class DemoServices {
                     : " (expects PLAID_CLIENT_ID and PLAID_SECRET as set here)"));
         out.println("In another terminal (README, \"From the demo to a local pipeline\"):");
         out.println(
-            "  PLAID_CLIENT_ID=local PLAID_SECRET=local-secret java -jar target/plaid-identity-stream.jar run --config config/local.properties");
+            "  PLAID_CLIENT_ID=local PLAID_SECRET=local-secret java -jar target/plaid-identity-stream.jar run --config config/local.properties"
+                + (brokerPort == 9092
+                    ? ""
+                    : " --set bootstrap.servers=" + broker.bootstrapServers())
+                + (emulatorPort == 8089 ? "" : " --set plaid.base.url=" + emulator.baseUrl()));
         out.println("Ctrl-C or SIGTERM stops both.");
         out.flush();
         lifecycle.awaitSignal();

@@ -161,7 +161,12 @@ final class DemoSummary {
         "  "
             + jar
             + " demo --no-job        # broker on 127.0.0.1:9092 + emulator on :8089, for your own job");
-    out.println("  " + jar + " broker               # or a broker whose data stays (./kafka-data)");
+    out.println(
+        "  " + jar + " broker               # or a broker whose data stays (./kafka-data),");
+    out.println(
+        "  PLAID_SECRET=local-secret "
+            + jar
+            + " emulator --port 8089 --client-id local   # with the emulator beside it");
     out.println(
         "  PLAID_CLIENT_ID=local PLAID_SECRET=local-secret "
             + jar

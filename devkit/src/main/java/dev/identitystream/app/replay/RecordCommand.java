@@ -1,5 +1,6 @@
 package dev.identitystream.app.replay;
 
+import dev.identitystream.app.ErrorText;
 import dev.identitystream.app.ExitCodes;
 import dev.identitystream.app.backfill.BackfillRun;
 import dev.identitystream.app.config.AppConfig;
@@ -38,7 +39,7 @@ import picocli.CommandLine.Spec;
     name = "record",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the job like backfill (until the input topic is consumed up to its end offsets at start"
+      "Run the job like backfill (until both input topics are consumed up to their end offsets at start"
           + " and nothing is pending, then print the summary) while saving the final result of every"
           + " Plaid call to a cassette, one JSON line per call, for replay.",
       "",
@@ -112,7 +113,7 @@ public final class RecordCommand implements Callable<Integer> {
       }
     } catch (IOException e) {
       err.println(
-          "Cannot " + (exists ? "append to " : "create ") + cassette + ": " + e.getMessage());
+          "Cannot " + (exists ? "append to " : "create ") + cassette + ": " + ErrorText.reason(e));
       return ExitCodes.INPUT;
     }
     try (writer) {
@@ -123,9 +124,9 @@ public final class RecordCommand implements Callable<Integer> {
               () ->
                   writer.failure() == null
                       ? null
-                      : "cannot write " + cassette + ": " + writer.failure().getMessage());
+                      : "cannot write " + cassette + ": " + ErrorText.reason(writer.failure()));
       if (writer.failure() != null) {
-        err.println("The cassette is incomplete: " + writer.failure().getMessage());
+        err.println("The cassette is incomplete: " + ErrorText.reason(writer.failure()));
         return ExitCodes.FAILURE;
       }
       out.printf(

@@ -1,5 +1,6 @@
 package dev.identitystream.app.replay;
 
+import dev.identitystream.app.ErrorText;
 import dev.identitystream.app.ExitCodes;
 import dev.identitystream.app.config.AppConfig;
 import dev.identitystream.app.config.ConfigOptions;
@@ -126,7 +127,7 @@ public final class ReplayCommand implements Callable<Integer> {
     try {
       tape = Cassette.read(cassette);
     } catch (IOException e) {
-      err.println("Cannot read the cassette: " + e.getMessage());
+      err.println("Cannot read the cassette: " + ErrorText.describe(e));
       return ExitCodes.INPUT;
     }
     CassetteReplay.Prepared replay;
@@ -138,7 +139,7 @@ public final class ReplayCommand implements Callable<Integer> {
               .at(at != null ? at : tape.header().recordedAt())
               .prepare();
     } catch (IOException e) {
-      err.println("Cannot read " + requests + ": " + e.getMessage());
+      err.println("Cannot read " + requests + ": " + ErrorText.reason(e));
       return ExitCodes.INPUT;
     }
     replay
@@ -171,7 +172,7 @@ public final class ReplayCommand implements Callable<Integer> {
     try {
       counts = ReplayOutput.write(out, result);
     } catch (IOException e) {
-      err.println("Cannot write to " + out + ": " + e.getMessage());
+      err.println("Cannot write to " + out + ": " + ErrorText.describe(e));
       return ExitCodes.INPUT;
     }
     stdout.printf(

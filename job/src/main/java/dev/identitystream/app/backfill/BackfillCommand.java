@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
     name = "backfill",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the job until the input topic is consumed up to its end offsets at start and nothing is"
+      "Run the job until both input topics (bulk and live) are consumed up to their end offsets at start and nothing is"
           + " pending, then stop and print a summary (requests, accounts, Items OK/ERROR, errors by"
           + " code, DLQ by reason, duration).",
       "",

@@ -30,15 +30,20 @@ final class BackfillProgress {
     this.lastPrintNanos = startNanos;
   }
 
-  /** Shows {@code done} of the total if it is time to. */
-  void update(long done) {
+  /**
+   * Shows {@code done} of the total, and how many requests wait for Plaid, if it is time to.
+   *
+   * @param pending requests in the pending stores (consumed, not yet answered): after everything is
+   *     consumed they are what the backfill still waits for
+   */
+  void update(long done, long pending) {
     long now = System.nanoTime();
     if (terminal) {
-      err.print("\r" + line(done, now));
+      err.print("\r" + line(done, pending, now) + "   ");
       err.flush();
       drawn = true;
     } else if (now - lastPrintNanos >= plainEveryNanos) {
-      err.println("backfill: " + line(done, now));
+      err.println("backfill: " + line(done, pending, now));
       err.flush();
       lastPrintNanos = now;
     }
@@ -47,15 +52,15 @@ final class BackfillProgress {
   /** Ends the bar's line. */
   void finish(long done) {
     if (terminal) {
-      err.print("\r" + line(done, System.nanoTime()));
+      err.print("\r" + line(done, 0, System.nanoTime()) + "   ");
       err.println();
     } else if (drawn || total > 0) {
-      err.println("backfill: " + line(done, System.nanoTime()));
+      err.println("backfill: " + line(done, 0, System.nanoTime()));
     }
     err.flush();
   }
 
-  String line(long done, long nowNanos) {
+  String line(long done, long pending, long nowNanos) {
     double seconds = Math.max(1e-3, (nowNanos - startNanos) / 1e9);
     double rate = done / seconds;
     String eta = rate <= 0 || done >= total ? "--:--" : clock((long) ((total - done) / rate));
@@ -69,7 +74,14 @@ final class BackfillProgress {
           .append("] ");
     }
     return text.append(
-            String.format("%d/%d requests (%d%%), %.0f/s, ETA %s", done, total, percent, rate, eta))
+            String.format(
+                "%d/%d requests (%d%%)%s, %.0f/s, ETA %s",
+                done,
+                total,
+                percent,
+                pending > 0 ? ", " + pending + " pending (waiting for Plaid)" : "",
+                rate,
+                eta))
         .toString();
   }
 

@@ -65,6 +65,8 @@ public final class BackfillRun {
   /** Input records consumed so far (committed offsets minus the start's). */
   private long done;
 
+  private long pendingAtStop;
+
   public BackfillRun(AppConfig config, PrintWriter out, PrintWriter err, Duration progressEvery) {
     this.config = config;
     this.out = out;
@@ -148,8 +150,10 @@ public final class BackfillRun {
                     + done
                     + " of "
                     + total
-                    + " request(s) consumed; the job closed cleanly and requests in flight stay pending."
-                    + " Run backfill again to finish the rest.");
+                    + " request(s) consumed, "
+                    + pendingAtStop
+                    + " of them still pending (not yet answered by Plaid); the job closed cleanly"
+                    + " and keeps them. Run backfill again to finish the rest.");
             err.flush();
           }
           return stopped;
@@ -210,7 +214,7 @@ public final class BackfillRun {
                                           inputEnds.get(p))
                                       - inputStarts.get(p)))
                       .sum();
-              progress.update(done);
+              progress.update(done, job.built().pending().total());
               boolean offsetsReached =
                   inputs.stream()
                       .allMatch(
@@ -220,6 +224,7 @@ public final class BackfillRun {
             });
     switch (outcome) {
       case SIGNAL -> {
+        pendingAtStop = job.built().pending().total();
         job.closeAndLeaveGroup();
         err.println();
         return ExitCodes.OK;
@@ -249,10 +254,10 @@ public final class BackfillRun {
   private String nothingToConsume(String groupId, long inputRecords) {
     String topic = config.topics().bulkRequests() + " and " + config.topics().requests();
     return inputRecords == 0
-        ? "Nothing to do: "
+        ? "Nothing new to consume: "
             + topic
             + " are empty. Enqueue requests first (enqueue --config FILE --input tokens.csv)."
-        : "Nothing to do: the group "
+        : "Nothing new to consume: the group "
             + groupId
             + " has already consumed "
             + topic
@@ -260,7 +265,7 @@ public final class BackfillRun {
             + inputRecords
             + " record(s) in it); a backfill, record or run of this application.id did. Enqueue new requests, or"
             + " process these again under another application.id (--set application.id=NEW-ID; it starts from the"
-            + " beginning of the topic).";
+            + " beginning of the topic). Requests a stopped run left pending, if any, are completed first.";
   }
 
   /** RUNNING, every local active task's stage open, and nothing pending. */

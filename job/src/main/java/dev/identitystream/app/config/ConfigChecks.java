@@ -67,7 +67,11 @@ public final class ConfigChecks {
     return problems;
   }
 
-  /** What any command that talks to Kafka needs: known keys, bootstrap.servers, Kafka's values. */
+  /**
+   * What any command that talks to Kafka needs: known keys, bootstrap.servers, Kafka's values for
+   * Kafka Streams and each client it builds, and (with {@code resolveHosts}, where the job runs)
+   * the clients' security setup.
+   */
   public static List<Problem> forKafkaClients(AppConfig config, boolean resolveHosts) {
     List<Problem> problems = new ArrayList<>();
     Map<String, Object> kafka = config.kafkaProps();
@@ -85,7 +89,8 @@ public final class ConfigChecks {
         kafka.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG), resolveHosts, problems);
     if (problems.size() == before) {
       try {
-        new StreamsConfig(StreamingJob.streamsProperties(config)); // Kafka's own value checks
+        StreamsConfig streams = new StreamsConfig(StreamingJob.streamsProperties(config));
+        KafkaClientChecks.check(streams, resolveHosts, problems); // the clients Streams builds
       } catch (ConfigException e) {
         problems.add(new Problem("", e.getMessage()));
       }

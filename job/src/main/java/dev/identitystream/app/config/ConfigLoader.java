@@ -1,5 +1,6 @@
 package dev.identitystream.app.config;
 
+import dev.identitystream.app.ErrorText;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -185,7 +186,8 @@ public final class ConfigLoader {
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       props.load(reader);
     } catch (IOException e) {
-      throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage());
+      throw new ConfigException(
+          "cannot read configuration file " + file + ": " + ErrorText.reason(e));
     }
     Map<String, String> map = new LinkedHashMap<>();
     props.stringPropertyNames().stream()
@@ -217,7 +219,7 @@ public final class ConfigLoader {
     } catch (UnsupportedOperationException e) {
       // not a POSIX file system: nothing to check
     } catch (IOException e) {
-      throw new ConfigException("cannot read permissions of " + file + ": " + e.getMessage());
+      throw new ConfigException("cannot read permissions of " + file + ": " + ErrorText.reason(e));
     }
   }
 }

@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
       "Check a configuration as run does before it connects: app settings and their ranges, Plaid"
           + " credentials present, plaid.base.url (https, or http to loopback only), bootstrap.servers"
           + " (host:port, resolvable), every other key known to Kafka (with a 'did you mean' for near"
-          + " misses) and Kafka's own checks of their values. Prints the effective values, secrets masked.",
+          + " misses) and Kafka's own checks of their values for Kafka Streams and each client it builds,"
+          + " with their security setup (JAAS, key stores). Prints the effective values, secrets masked.",
       ""
     },
     exitCodeListHeading = "Exit codes:%n",
@@ -57,7 +58,8 @@ public final class ValidateConfigCommand implements Callable<Integer> {
   @Option(
       names = "--no-dns",
       description =
-          "Do not require the hosts of bootstrap.servers to resolve here (e.g. checking a production file on a laptop).")
+          "Do not require the hosts of bootstrap.servers to resolve here, nor build the Kafka clients' security"
+              + " setup (JAAS, key stores) (e.g. checking a production file on a laptop).")
   boolean noDns;
 
   @Override

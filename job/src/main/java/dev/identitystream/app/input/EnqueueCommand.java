@@ -1,5 +1,6 @@
 package dev.identitystream.app.input;
 
+import dev.identitystream.app.ErrorText;
 import dev.identitystream.app.ExitCodes;
 import dev.identitystream.app.config.AppConfig;
 import dev.identitystream.app.config.ConfigChecks;
@@ -139,7 +140,7 @@ public final class EnqueueCommand implements Callable<Integer> {
             }
           });
     } catch (IOException e) {
-      err.println("Cannot read " + input + ": " + e.getMessage());
+      err.println("Cannot read " + input + ": " + ErrorText.reason(e));
       return ExitCodes.INPUT;
     }
     long invalid = skipped.values().stream().mapToLong(Long::longValue).sum();

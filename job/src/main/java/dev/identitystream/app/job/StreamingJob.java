@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -52,6 +53,7 @@ public final class StreamingJob implements AutoCloseable {
   private final StageSettings stage;
   private final IdentityTopology.Built built;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final AtomicBoolean closing = new AtomicBoolean();
 
   /** Reads the input partition count after rebalances, off Kafka Streams' threads. */
   private final java.util.concurrent.ExecutorService fleetRefresh =
@@ -334,9 +336,12 @@ public final class StreamingJob implements AutoCloseable {
   /**
    * Closes like {@link #close()} but also leaves the consumer group, so the next instance of the
    * same application (e.g. the next backfill) is assigned its tasks without waiting for this
-   * member's session to time out.
+   * member's session to time out. Only the first of these two closes does anything.
    */
   public void closeAndLeaveGroup() {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
     LOG.info("Stopping and leaving the group");
     streams.close(
         org.apache.kafka.streams.CloseOptions.timeout(CLOSE_TIMEOUT)
@@ -353,6 +358,9 @@ public final class StreamingJob implements AutoCloseable {
    */
   @Override
   public void close() {
+    if (!closing.compareAndSet(false, true)) {
+      return; // closed already (closeAndLeaveGroup)
+    }
     LOG.info("Stopping: requests in flight stay pending and are called again on the next start");
     boolean staticMember =
         config.kafkaProps().keySet().stream()

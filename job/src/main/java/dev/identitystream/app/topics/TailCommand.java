@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Print records of a topic (read_committed): key, headers and the JSON value, pretty or compact."
-          + " TOPIC is requests, accounts, items, item-errors or dlq (the names in the configuration),"
+          + " TOPIC is requests, backfill-requests, accounts, items, item-errors or dlq (the names in the configuration),"
           + " or any topic name. Access tokens are printed as [redacted].",
       "",
       "Without --from-beginning it shows the last --last records; without --follow it stops at the end"
@@ -45,6 +45,7 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {
       "0:printed what was asked, or stopped by Ctrl-C or SIGTERM (--follow)",
+      "1:Kafka refused the read (e.g. not authorized to read the topic)",
       "2:bad usage (e.g. an unknown --reason)",
       "3:invalid configuration (the message names the key)",
       "4:Kafka unreachable (within 15 s), or the topic does not exist"

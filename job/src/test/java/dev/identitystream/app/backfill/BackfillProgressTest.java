@@ -18,7 +18,7 @@ class BackfillProgressTest {
     long tenSecondsLater = System.nanoTime() + Duration.ofSeconds(10).toNanos();
 
     // when
-    String line = progress.line(250, tenSecondsLater);
+    String line = progress.line(250, 0, tenSecondsLater);
 
     // then: 250 in ~10 s is ~25/s, so 750 left take ~30 s
     assertThat(line)
@@ -33,8 +33,8 @@ class BackfillProgressTest {
         new BackfillProgress(new PrintWriter(out), false, 10, Duration.ofHours(1));
 
     // when
-    progress.update(1);
-    progress.update(2);
+    progress.update(1, 0);
+    progress.update(2, 0);
     progress.finish(10);
 
     // then
@@ -43,5 +43,19 @@ class BackfillProgressTest {
         .singleElement()
         .asString()
         .startsWith("backfill: 10/10 requests (100%)");
+  }
+
+  @Test
+  void shouldSayHowManyRequestsWaitForPlaidWhenEverythingIsConsumed() {
+    // given a backfill with nothing new to consume, finishing what an earlier run left pending
+    StringWriter out = new StringWriter();
+    BackfillProgress progress = new BackfillProgress(new PrintWriter(out), false, 0, Duration.ZERO);
+
+    // when
+    progress.update(0, 8);
+
+    // then
+    assertThat(out.toString())
+        .startsWith("backfill: 0/0 requests (100%), 8 pending (waiting for Plaid), ");
   }
 }

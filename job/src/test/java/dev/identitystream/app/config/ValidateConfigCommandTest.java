@@ -153,6 +153,57 @@ class ValidateConfigCommandTest {
   }
 
   @Test
+  void shouldRefuseClientSettingsThatKafkaRefusesWhenTheJobBuildsItsClients() throws IOException {
+    Map<String, String> messages =
+        Map.of(
+            "acks", "Invalid value 2 for configuration acks",
+            "producer.acks", "Invalid value banana for configuration acks",
+            "consumer.max.poll.records", "Invalid value 0 for configuration max.poll.records",
+            "main.consumer.auto.offset.reset",
+                "Invalid value sideways for configuration auto.offset.reset");
+    Map<String, String> values =
+        Map.of(
+            "acks", "2",
+            "producer.acks", "banana",
+            "consumer.max.poll.records", "0",
+            "main.consumer.auto.offset.reset", "sideways");
+    for (Map.Entry<String, String> bad : values.entrySet()) {
+      // given a value StreamsConfig lets through but the consumer or producer refuses
+      Map<String, String> settings = valid();
+      settings.put(bad.getKey(), bad.getValue());
+
+      // when
+      CliTestSupport.Run run = validate(settings);
+
+      // then
+      assertThat(run.exitCode()).as(bad.getKey()).isEqualTo(ExitCodes.CONFIG);
+      assertThat(run.err())
+          .as(bad.getKey())
+          .contains("1 problem(s)")
+          .contains(messages.get(bad.getKey()));
+    }
+  }
+
+  @Test
+  void shouldRefuseASecurityProtocolWhoseSetupCannotBeBuiltUnlessAskedNotTo() throws IOException {
+    // given SASL without a JAAS entry (run would fail creating its admin client)
+    Map<String, String> settings = valid();
+    settings.put("security.protocol", "SASL_PLAINTEXT");
+
+    // when
+    CliTestSupport.Run run = validate(settings);
+
+    // then
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.CONFIG);
+    assertThat(run.err())
+        .contains("security.protocol: the main consumer cannot set up SASL_PLAINTEXT")
+        .contains("JAAS")
+        .doesNotContain("KafkaAdminClient")
+        .doesNotContain("Exception");
+    assertThat(validate(settings, "--no-dns").exitCode()).isEqualTo(ExitCodes.OK);
+  }
+
+  @Test
   void shouldRefuseAnUnknownAppKeyWithTheNearestOne() throws IOException {
     Map<String, String> settings = valid();
     settings.put("plaid.max.inflight", "5");
