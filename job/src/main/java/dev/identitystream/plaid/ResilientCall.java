@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * scheduler and the delegate's stages; fields are volatile for that hand-over only. An attempt's
  * answer is judged (breaker, gate, retry decision and its DEBUG line) on the delegate's thread that
  * completed it, or on the scheduler when it completed before {@code send} returned: never on the
- * thread that called the client. The DEBUG line of a retry has {@code request_id} in its MDC for
- * that line only.
+ * thread that called the client (a retry decided there by Resilience4j, which attaches to the first
+ * attempt after it may have completed, has its DEBUG line and listener event handed to the
+ * scheduler). The DEBUG line of a retry has {@code request_id} in its MDC for that line only.
  */
 final class ResilientCall {
 
@@ -39,6 +40,12 @@ final class ResilientCall {
   private volatile CompletableFuture<Attempt> current;
 
   private final long startNanos = System.nanoTime();
+
+  /**
+   * The thread that called the client. Resilience4j's Retry decides on the first attempt's answer
+   * on the thread that attaches to it when the answer came first: this one, if it lost that race.
+   */
+  private final Thread callerThread = Thread.currentThread();
 
   /** Time queued behind our own breaker and rate limiter: not charged to the deadline. */
   private volatile long excludedNanos;
@@ -95,6 +102,16 @@ final class ResilientCall {
       long remainingMillis =
           TimeUnit.NANOSECONDS.toMillis(Math.max(0, call.remainingBudgetNanos()));
       long delay = Math.min(call.owner.backoff.apply(failedAttempts), remainingMillis);
+      if (Thread.currentThread() == call.callerThread) { // see callerThread: not the caller's work
+        call.owner.schedule(new CompletableFuture<>(), () -> reportRetry(failedAttempts, delay), 0);
+      } else {
+        reportRetry(failedAttempts, delay);
+      }
+      return delay;
+    }
+
+    /** The retry's DEBUG line and listener event, on one of the client's threads. */
+    private void reportRetry(int failedAttempts, long delay) {
       if (LOG.isDebugEnabled()) {
         try (LogContext ignored = LogContext.of(call.request.requestId(), null)) {
           LOG.debug(
@@ -105,7 +122,6 @@ final class ResilientCall {
         }
       }
       call.owner.listener.onRetry(failedAttempts, delay, result);
-      return delay;
     }
 
     /**
