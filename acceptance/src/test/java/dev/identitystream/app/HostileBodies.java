@@ -1,5 +1,6 @@
 package dev.identitystream.app;
 
+import dev.identitystream.JsonText;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -430,25 +431,7 @@ final class HostileBodies {
 
   /** The JSON text without the whitespace between tokens (what the job keeps of a value). */
   static String strip(String json) {
-    StringBuilder out = new StringBuilder(json.length());
-    boolean inString = false;
-    for (int i = 0; i < json.length(); i++) {
-      char c = json.charAt(i);
-      if (inString) {
-        out.append(c);
-        if (c == '\\') {
-          out.append(json.charAt(++i));
-        } else if (c == '"') {
-          inString = false;
-        }
-      } else if (c == '"') {
-        inString = true;
-        out.append(c);
-      } else if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
-        out.append(c);
-      }
-    }
-    return out.toString();
+    return JsonText.withoutWhitespace(json);
   }
 
   private static Case ok(String name, List<String> accounts, String item) {

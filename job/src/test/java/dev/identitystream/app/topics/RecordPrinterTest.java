@@ -3,6 +3,7 @@ package dev.identitystream.app.topics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.identitystream.JsonText;
 import dev.identitystream.event.DlqHeaders;
 import dev.identitystream.event.Json;
 import java.io.PrintWriter;
@@ -109,7 +110,7 @@ class RecordPrinterTest {
     String body = pretty.substring(pretty.indexOf('{'));
     assertThat(body).contains("\"n\" : [ 1e400, -0.0, 1.0E2, 1e10000, -1E-10000, 777");
     assertThat(body).contains("\"e\" : { }").contains("\"a\" : [ ]");
-    assertThat(withoutWhitespaceOutsideStrings(body)).isEqualTo(value);
+    assertThat(JsonText.withoutWhitespace(body)).isEqualTo(value);
   }
 
   @Test
@@ -130,29 +131,6 @@ class RecordPrinterTest {
             .contains("[redacted]");
       }
     }
-  }
-
-  /** JSON text without the whitespace between tokens. */
-  private static String withoutWhitespaceOutsideStrings(String json) {
-    StringBuilder out = new StringBuilder();
-    boolean inString = false;
-    for (int i = 0; i < json.length(); i++) {
-      char c = json.charAt(i);
-      if (inString) {
-        out.append(c);
-        if (c == '\\') {
-          out.append(json.charAt(++i));
-        } else if (c == '"') {
-          inString = false;
-        }
-      } else if (c == '"') {
-        inString = true;
-        out.append(c);
-      } else if (!Character.isWhitespace(c)) {
-        out.append(c);
-      }
-    }
-    return out.toString();
   }
 
   @Test
