@@ -33,10 +33,15 @@ public final class IdentityTopology {
 
   /**
    * The built topology, and what its tasks share: the in-flight limiter, the pending gauge (for
-   * metrics) and the fleet share (for the Plaid budget).
+   * metrics), the fleet share (for the Plaid budget) and the transaction guard (for the stream
+   * threads' producers: {@link TransactionGuard}).
    */
   public record Built(
-      Topology topology, InFlightLimiter limiter, PendingGauge pending, FleetShare fleet) {}
+      Topology topology,
+      InFlightLimiter limiter,
+      PendingGauge pending,
+      FleetShare fleet,
+      TransactionGuard transactions) {}
 
   /**
    * The job's topology over {@code settings}, calling {@code client}, reporting to {@code metrics}.
@@ -47,6 +52,7 @@ public final class IdentityTopology {
         new InFlightLimiter(settings.maxInFlight(), 1 - settings.liveReserve());
     PendingGauge pending = new PendingGauge();
     FleetShare fleet = new FleetShare();
+    TransactionGuard transactions = new TransactionGuard();
     Topology topology = new Topology();
     topology.addSource(
         SOURCE,
@@ -56,9 +62,16 @@ public final class IdentityTopology {
     topology.addProcessor(
         STAGE,
         new PlaidCallProcessorSupplier(
-            settings, client, limiter, new OutcomeMapper(clock), pending, metrics, fleet),
+            settings,
+            client,
+            limiter,
+            new OutcomeMapper(clock),
+            pending,
+            metrics,
+            fleet,
+            transactions),
         SOURCE);
     StageOutput.Kind.addSinks(topology, settings.topics(), STAGE);
-    return new Built(topology, limiter, pending, fleet);
+    return new Built(topology, limiter, pending, fleet, transactions);
   }
 }

@@ -102,6 +102,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
   private final ThreadLocal<WaitBudget> waitBudgets;
   private final StageMetrics metrics;
   private final FleetShare fleet;
+  private final TransactionGuard transactions;
 
   // One life, from init() to close(): all of it is replaced by the next init().
   private ProcessorContext<byte[], byte[]> context;
@@ -111,6 +112,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
   private Parking parking;
   private AtomicInteger pendingCount;
   private Cancellable punctuator;
+  private TransactionGuard.Participant participant;
   private Completion unfinished;
   private int pendingEntryLimit;
   private long overAdmitted;
@@ -127,7 +129,8 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
         new PendingGauge(),
         WaitBudget.perThread(),
         StageMetrics.NONE,
-        new FleetShare());
+        new FleetShare(),
+        new TransactionGuard());
   }
 
   PlaidCallProcessor(
@@ -138,7 +141,8 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
       PendingGauge gauge,
       ThreadLocal<WaitBudget> waitBudgets,
       StageMetrics metrics,
-      FleetShare fleet) {
+      FleetShare fleet,
+      TransactionGuard transactions) {
     this.settings = settings;
     this.client = client;
     this.limiter = limiter;
@@ -149,6 +153,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
     this.waitBudgets = waitBudgets;
     this.metrics = metrics;
     this.fleet = fleet;
+    this.transactions = transactions;
   }
 
   @Override
@@ -157,6 +162,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
       close(); // init without close: end the earlier life first
     }
     this.context = context;
+    this.participant = transactions.join(context.taskId());
     this.store = new PendingStore(context.getStateStore(StageSettings.PENDING_STORE));
     this.calls = new CallDispatcher(client, limiter);
     this.restoredInvalid = new ArrayDeque<>();
@@ -197,6 +203,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
   public void process(Record<byte[], byte[]> record) {
     drain();
     SourceRecord source = SourceRecord.of(context.recordMetadata().orElseThrow(), record);
+    participant.consumed(source.topic(), source.partition(), source.offset());
     RequestValidator.Result result = validator.validate(record.key(), record.value());
     if (result instanceof RequestValidator.Invalid invalid) {
       deadLetter(source, invalid.reason(), RequestValidator.class, invalid.message(), null);
@@ -270,6 +277,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
     if (calls == null) {
       return;
     }
+    participant.leave();
     calls.close();
     calls = null;
     if (punctuator != null) {
@@ -546,6 +554,7 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
         output.headers() != null
             ? new Record<>(output.key(), output.value(), timestamp, output.headers())
             : new Record<>(output.key(), output.value(), timestamp);
+    participant.wrote(); // before the send: a send that throws may still be in the transaction
     context.forward(record, output.kind().sink());
     metrics.onRecordOut(output.kind().topic(settings.topics()));
   }

@@ -12,8 +12,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Creates one {@link PlaidCallProcessor} per task, all sharing one in-flight limiter, gauge and
- * fleet share.
+ * Creates one {@link PlaidCallProcessor} per task, all sharing one in-flight limiter, gauge, fleet
+ * share and transaction guard.
  */
 final class PlaidCallProcessorSupplier
     implements ProcessorSupplier<byte[], byte[], byte[], byte[]> {
@@ -25,6 +25,7 @@ final class PlaidCallProcessorSupplier
   private final PendingGauge gauge;
   private final StageMetrics metrics;
   private final FleetShare fleet;
+  private final TransactionGuard transactions;
 
   /** Shared by the processors of all tasks, so each stream thread has one wait budget. */
   private final ThreadLocal<WaitBudget> waitBudgets = WaitBudget.perThread();
@@ -36,7 +37,8 @@ final class PlaidCallProcessorSupplier
       OutcomeMapper mapper,
       PendingGauge gauge,
       StageMetrics metrics,
-      FleetShare fleet) {
+      FleetShare fleet,
+      TransactionGuard transactions) {
     this.settings = settings;
     this.client = client;
     this.limiter = limiter;
@@ -44,12 +46,13 @@ final class PlaidCallProcessorSupplier
     this.gauge = gauge;
     this.metrics = metrics;
     this.fleet = fleet;
+    this.transactions = transactions;
   }
 
   @Override
   public Processor<byte[], byte[], byte[], byte[]> get() {
     return new PlaidCallProcessor(
-        settings, client, limiter, mapper, gauge, waitBudgets, metrics, fleet);
+        settings, client, limiter, mapper, gauge, waitBudgets, metrics, fleet, transactions);
   }
 
   /**

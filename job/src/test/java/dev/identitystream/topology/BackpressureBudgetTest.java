@@ -40,7 +40,8 @@ class BackpressureBudgetTest {
               new PendingGauge(),
               budgets,
               StageMetrics.NONE,
-              new FleetShare());
+              new FleetShare(),
+              new TransactionGuard());
       StageTask task = new StageTask(processor, t, stateDir.resolve("t" + t));
       task.init();
       tasks.add(task);

@@ -37,7 +37,8 @@ class ParkingTest {
             gauge,
             WaitBudget.perThread(),
             StageMetrics.NONE,
-            new FleetShare());
+            new FleetShare(),
+            new TransactionGuard());
     return new StageTask(processor, 0, stateDir.resolve(name));
   }
 

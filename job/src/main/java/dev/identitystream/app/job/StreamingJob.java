@@ -82,7 +82,9 @@ public final class StreamingJob implements AutoCloseable {
     checkStageTimings(config, properties);
     this.stage = config.stageSettings();
     this.built = IdentityTopology.build(stage, client, clock, metrics);
-    this.streams = new KafkaStreams(built.topology(), properties);
+    this.streams =
+        new KafkaStreams(
+            built.topology(), properties, new GuardedClientSupplier(built.transactions()));
     client
         .controls()
         .ifPresent(

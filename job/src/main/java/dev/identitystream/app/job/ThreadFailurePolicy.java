@@ -1,5 +1,6 @@
 package dev.identitystream.app.job;
 
+import dev.identitystream.topology.TransactionGuard;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import java.time.Duration;
@@ -27,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * twice. Transient means: a {@link TimeoutException}, {@link TransactionAbortableException} or
  * other {@link RetriableException} anywhere in the cause chain, or the producer's refusal to begin
  * a transaction after an abort that timed out (seen after a revival during a broker outage).
+ *
+ * <p>A thread stopped by the {@link TransactionGuard} (a commit Kafka Streams was about to make
+ * that would lose or duplicate work) is replaced the same way, for the same reason.
  *
  * <p>Replacements are bounded ({@link #MAX_REPLACEMENTS} per {@link #WINDOW}) so that an error that
  * only looks transient cannot loop for ever: past the bound the job shuts down as for any other
@@ -75,8 +79,20 @@ final class ThreadFailurePolicy implements StreamsUncaughtExceptionHandler {
 
   @Override
   public StreamThreadExceptionResponse handle(Throwable error) {
-    if (isTransient(error) && replacements.acquirePermission()) {
+    boolean unsafeCommit = isUnsafeCommit(error);
+    if ((unsafeCommit || isTransient(error)) && replacements.acquirePermission()) {
       long count = replaced.incrementAndGet();
+      if (unsafeCommit) {
+        LOG.warn(
+            "Stream thread stopped before a commit that would lose or duplicate work; replacing it"
+                + " ({} so far, at most {} per {}): its tasks restart from their last commit,"
+                + " pending requests stay pending: {}",
+            count,
+            maxReplacements,
+            window.toSeconds() + " s",
+            describe(error));
+        return StreamThreadExceptionResponse.REPLACE_THREAD;
+      }
       LOG.warn(
           "Stream thread failed on a transient Kafka error; replacing it ({} so far, at most {} per {}): its tasks"
               + " restart from their last commit, pending requests stay pending: {}",
@@ -105,6 +121,19 @@ final class ThreadFailurePolicy implements StreamsUncaughtExceptionHandler {
           || cause instanceof TransactionAbortableException
           || cause instanceof RetriableException
           || isAbortThatTimedOut(cause)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The {@link TransactionGuard}'s refusal of a commit, anywhere in the cause chain. */
+  static boolean isUnsafeCommit(Throwable error) {
+    int depth = 0;
+    for (Throwable cause = error;
+        cause != null && depth < MAX_CAUSES;
+        cause = cause.getCause(), depth++) {
+      if (cause instanceof TransactionGuard.UnsafeCommitException) {
         return true;
       }
     }

@@ -167,7 +167,8 @@ class JobMetricsTest {
             new Topology(),
             limiter,
             new PendingGauge(),
-            new dev.identitystream.topology.FleetShare()));
+            new dev.identitystream.topology.FleetShare(),
+            new dev.identitystream.topology.TransactionGuard()));
     // then
     assertThat(registry.get(JobMetrics.IN_FLIGHT).gauge().value()).isZero();
     assertThat(registry.get(JobMetrics.IN_FLIGHT_CAPACITY).gauge().value()).isEqualTo(8.0);
@@ -183,7 +184,8 @@ class JobMetricsTest {
             new Topology(),
             new InFlightLimiter(4),
             new PendingGauge(),
-            new dev.identitystream.topology.FleetShare()),
+            new dev.identitystream.topology.FleetShare(),
+            new dev.identitystream.topology.TransactionGuard()),
         topics,
         100);
 
