@@ -51,6 +51,11 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Close.</b> {@code close()} abandons the life's calls: their slots are released at once
  *       and the calls cancelled (no more retries, no more waiting on an open breaker); the requests
  *       stay in the store for whoever runs the task next.
+ *   <li><b>Transactions.</b> Each life tells its thread's {@link TransactionGuard} what it consumed
+ *       ({@code process}) and wrote ({@code forward}) since the last commit, and that it ended
+ *       ({@code close}); under {@code exactly_once_v2} the guard refuses the commits by which Kafka
+ *       Streams would lose or duplicate that work when it revives some of the thread's tasks, and
+ *       the job replaces the thread instead.
  *   <li><b>Per-key order.</b> Records with the same key are called one at a time; within each input
  *       topic in offset order, and their outputs appear in that order; different keys run
  *       concurrently. Across the two topics a key's live requests go before its bulk requests that
