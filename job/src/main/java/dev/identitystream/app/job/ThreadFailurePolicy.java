@@ -5,6 +5,7 @@ import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TransactionAbortableException;
@@ -82,20 +83,12 @@ final class ThreadFailurePolicy implements StreamsUncaughtExceptionHandler {
     boolean unsafeCommit = isUnsafeCommit(error);
     if ((unsafeCommit || isTransient(error)) && replacements.acquirePermission()) {
       long count = replaced.incrementAndGet();
-      if (unsafeCommit) {
-        LOG.warn(
-            "Stream thread stopped before a commit that would lose or duplicate work; replacing it"
-                + " ({} so far, at most {} per {}): its tasks restart from their last commit,"
-                + " pending requests stay pending: {}",
-            count,
-            maxReplacements,
-            window.toSeconds() + " s",
-            describe(error));
-        return StreamThreadExceptionResponse.REPLACE_THREAD;
-      }
       LOG.warn(
-          "Stream thread failed on a transient Kafka error; replacing it ({} so far, at most {} per {}): its tasks"
-              + " restart from their last commit, pending requests stay pending: {}",
+          "Stream thread {}; replacing it ({} so far, at most {} per {}): its tasks restart from"
+              + " their last commit, pending requests stay pending: {}",
+          unsafeCommit
+              ? "stopped before a commit that would lose or duplicate work"
+              : "failed on a transient Kafka error",
           count,
           maxReplacements,
           window.toSeconds() + " s",
@@ -113,27 +106,26 @@ final class ThreadFailurePolicy implements StreamsUncaughtExceptionHandler {
   }
 
   static boolean isTransient(Throwable error) {
-    int depth = 0;
-    for (Throwable cause = error;
-        cause != null && depth < MAX_CAUSES;
-        cause = cause.getCause(), depth++) {
-      if (cause instanceof TimeoutException
-          || cause instanceof TransactionAbortableException
-          || cause instanceof RetriableException
-          || isAbortThatTimedOut(cause)) {
-        return true;
-      }
-    }
-    return false;
+    return anyCause(
+        error,
+        cause ->
+            cause instanceof TimeoutException
+                || cause instanceof TransactionAbortableException
+                || cause instanceof RetriableException
+                || isAbortThatTimedOut(cause));
   }
 
   /** The {@link TransactionGuard}'s refusal of a commit, anywhere in the cause chain. */
   static boolean isUnsafeCommit(Throwable error) {
+    return anyCause(error, cause -> cause instanceof TransactionGuard.UnsafeCommitException);
+  }
+
+  private static boolean anyCause(Throwable error, Predicate<Throwable> test) {
     int depth = 0;
     for (Throwable cause = error;
         cause != null && depth < MAX_CAUSES;
         cause = cause.getCause(), depth++) {
-      if (cause instanceof TransactionGuard.UnsafeCommitException) {
+      if (test.test(cause)) {
         return true;
       }
     }
