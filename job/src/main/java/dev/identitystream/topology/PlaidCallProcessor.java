@@ -206,9 +206,20 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
 
   @Override
   public void process(Record<byte[], byte[]> record) {
-    drain();
     SourceRecord source = SourceRecord.of(context.recordMetadata().orElseThrow(), record);
     participant.consumed(source.topic(), source.partition(), source.offset());
+    try {
+      process(record, source);
+    } catch (RuntimeException e) {
+      // Kafka Streams drops the record and may keep this task running (a signal about another
+      // task): the guard stops the thread's next commit from moving past it
+      participant.dropped(source.topic(), source.partition(), source.offset());
+      throw e;
+    }
+  }
+
+  private void process(Record<byte[], byte[]> record, SourceRecord source) {
+    drain();
     RequestValidator.Result result = validator.validate(record.key(), record.value());
     if (result instanceof RequestValidator.Invalid invalid) {
       deadLetter(source, invalid.reason(), RequestValidator.class, invalid.message(), null);

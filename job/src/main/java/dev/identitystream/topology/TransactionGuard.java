@@ -4,11 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -44,6 +41,12 @@ import org.slf4j.LoggerFactory;
  *       consumer's position, past the records whose work was aborted. Here: after an abort, the
  *       next life of a task whose consumed records were aborted must begin at or before the first
  *       of them on each partition (within {@link #REWIND_WINDOW}); if it begins after, it is lost.
+ *   <li><b>A record dropped under a running task.</b> A thread's tasks share the producer's send
+ *       error too: a send of one task that failed surfaces in the next send of any task, as a
+ *       {@code TaskCorruptedException} naming the first. Thrown out of another task's {@code
+ *       process()}, it makes Kafka Streams drop the record being processed, and that task runs on
+ *       and later commits offsets past it. Here: a participant whose {@code process()} threw is
+ *       lost.
  * </ol>
  *
  * <p>A refusal is an {@link UnsafeCommitException} thrown by the producer ({@code
@@ -152,6 +155,24 @@ public final class TransactionGuard {
       ledger.checkRewind(this, topicPartition, offset);
     }
 
+    /**
+     * Records that this life's {@code process()} threw: Kafka Streams drops the record, and may
+     * keep the task running.
+     */
+    public void dropped(String topic, int partition, long offset) {
+      ledger.lose(
+          this,
+          "Kafka Streams dropped the record task "
+              + task
+              + " was processing ("
+              + topic
+              + "-"
+              + partition
+              + " offset "
+              + offset
+              + ") after an error, possibly about another task, and keeps the task running");
+    }
+
     /** Records that this life wrote into the transaction (an output, a store change). */
     public void wrote() {
       wrote = true;
@@ -184,8 +205,8 @@ public final class TransactionGuard {
     private final Nanos nanos;
     private final List<Participant> joined = new ArrayList<>();
 
-    /** Lives that wrote into an aborted transaction and run on. */
-    private final Set<Participant> lost = new LinkedHashSet<>();
+    /** Lives that run on after some of their work was thrown away, and why. */
+    private final Map<Participant, String> lost = new LinkedHashMap<>();
 
     /** Lives that ended with uncommitted work since the last commit or abort. */
     private final List<Participant> leftDirty = new ArrayList<>();
@@ -212,7 +233,7 @@ public final class TransactionGuard {
       if (!joined.remove(participant)) {
         return;
       }
-      if (lost.remove(participant)) {
+      if (lost.remove(participant) != null) {
         expectRewind(participant); // its work was aborted: its task's next life starts over
       } else if (participant.dirty()) {
         leftDirty.add(participant);
@@ -223,10 +244,8 @@ public final class TransactionGuard {
       offsets.putAll(sent);
       if (!lost.isEmpty()) {
         throw new UnsafeCommitException(
-            "Kafka Streams aborted this stream thread's transaction while tasks "
-                + tasks(lost)
-                + ", whose outputs and store changes since the last commit were in it, kept running;"
-                + " committing now would move their input offsets past work that was thrown away."
+            String.join("; ", lost.values())
+                + ". Committing now would move input offsets past work that was thrown away."
                 + " Replacing the stream thread so that its tasks restart from their last commit");
       }
       List<String> uncovered = new ArrayList<>();
@@ -263,7 +282,13 @@ public final class TransactionGuard {
     void aborted() {
       for (Participant participant : joined) {
         if (participant.dirty()) {
-          lost.add(participant); // its uncommitted work is kept: it is what the task lost
+          // its uncommitted work is kept: it is what the task lost
+          lose(
+              participant,
+              "Kafka Streams aborted this stream thread's transaction while task "
+                  + participant.task
+                  + ", whose outputs and store changes since the last commit were in it, kept"
+                  + " running");
         }
       }
       leftDirty.forEach(this::expectRewind);
@@ -296,23 +321,25 @@ public final class TransactionGuard {
         return;
       }
       if (offset > expected) {
-        lost.add(participant);
-        LOG.warn(
-            "Task {} began its new life at {} offset {}, past offset {} whose work was aborted:"
-                + " Kafka Streams did not reset it to its committed offsets. Its next commit is"
-                + " refused and the stream thread replaced, so that nothing is skipped",
-            participant.task,
-            partition,
-            offset,
-            expected);
+        lose(
+            participant,
+            "Task "
+                + participant.task
+                + " began its new life at "
+                + partition
+                + " offset "
+                + offset
+                + ", past offset "
+                + expected
+                + " whose work was aborted: Kafka Streams did not reset it to its committed"
+                + " offsets");
       }
     }
 
-    private static String tasks(Set<Participant> participants) {
-      return participants.stream()
-          .map(participant -> participant.task.toString())
-          .sorted()
-          .collect(Collectors.joining(", ", "[", "]"));
+    void lose(Participant participant, String why) {
+      if (lost.putIfAbsent(participant, why) == null) {
+        LOG.info("{}: unless the task closes first, its next commit is refused", why);
+      }
     }
   }
 }

@@ -7,13 +7,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.errors.TaskCorruptedException;
 import org.apache.kafka.streams.processor.TaskId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,7 +98,9 @@ class TransactionGuardTest {
     // then
     assertThatThrownBy(() -> guard.beforeCommit(offsets(INPUT, 0, 11L, INPUT, 1, 22L)))
         .isInstanceOf(TransactionGuard.UnsafeCommitException.class)
-        .hasMessageContaining("tasks [0_1, 0_2]")
+        .hasMessageContaining("transaction while task 0_1,")
+        .hasMessageContaining("transaction while task 0_2,")
+        .hasMessageNotContaining("task 0_0")
         .hasMessageContaining("Replacing the stream thread");
     assertThatCode(() -> guard.beforeCommit(offsets()))
         .as("refused until the thread is replaced")
@@ -177,7 +184,8 @@ class TransactionGuardTest {
     // then
     assertThatThrownBy(() -> guard.beforeCommit(offsets(INPUT, 0, 17L, INPUT, 1, 21L)))
         .isInstanceOf(TransactionGuard.UnsafeCommitException.class)
-        .hasMessageContaining("tasks [0_0]");
+        .hasMessageContaining(
+            "Task 0_0 began its new life at " + INPUT + "-0 offset 16, past offset 10");
   }
 
   @Test
@@ -218,6 +226,68 @@ class TransactionGuardTest {
   }
 
   @Test
+  void shouldRefuseTheCommitOfATaskThatRunsOnAfterKafkaStreamsDroppedItsRecord(
+      @TempDir Path stateDir) {
+    // given: the stage on task 0_1, with an answer to forward when the next record comes
+    FakePlaidClient client = new FakePlaidClient().ignoringCancellation();
+    AtomicBoolean armed = new AtomicBoolean();
+    StageTask task = new StageTask(stage(client, signalWhenArmed(armed)), 1, stateDir);
+    task.init();
+    task.process(4, "A", "r0");
+    commit(offsets(INPUT, 1, 5L));
+    client.complete("r0", Answers.success("item-r0", 1));
+
+    // when: building its outputs throws Kafka Streams' signal about task 0_0 (as a send does when
+    // a send of 0_0 failed); Kafka Streams drops record 5 and keeps 0_1 running
+    armed.set(true);
+    assertThatThrownBy(() -> task.process(5, "B", "r1")).isInstanceOf(TaskCorruptedException.class);
+    task.process(6, "C", "r2");
+
+    // then
+    assertThatThrownBy(() -> guard.beforeCommit(offsets(INPUT, 1, 7L)))
+        .isInstanceOf(TransactionGuard.UnsafeCommitException.class)
+        .hasMessageContaining(
+            "Kafka Streams dropped the record task 0_1 was processing (" + INPUT + "-1 offset 5)");
+  }
+
+  /** A clock that throws a {@code TaskCorruptedException} naming task 0_0 once when armed. */
+  private static Clock signalWhenArmed(AtomicBoolean armed) {
+    return new Clock() {
+      @Override
+      public ZoneOffset getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        if (armed.getAndSet(false)) {
+          throw new TaskCorruptedException(Set.of(task(0)));
+        }
+        return TopologyHarness.NOW;
+      }
+    };
+  }
+
+  /** The stage wired to the guard as the topology wires it. */
+  private PlaidCallProcessor stage(FakePlaidClient client, Clock clock) {
+    return new PlaidCallProcessor(
+        TopologyHarness.settings().withMaxBlock(Duration.ofMillis(1)),
+        client,
+        new InFlightLimiter(8),
+        new OutcomeMapper(clock),
+        new PendingGauge(),
+        WaitBudget.perThread(),
+        StageMetrics.NONE,
+        new FleetShare(),
+        guard);
+  }
+
+  @Test
   void shouldKeepEachStreamThreadsTransactionsApart() throws Exception {
     // given: a task of another thread with work its thread has not committed
     CompletableFuture<TransactionGuard.Participant> other =
@@ -241,17 +311,7 @@ class TransactionGuardTest {
   void shouldReportWhatTheStageConsumesWritesAndClosesToTheGuard(@TempDir Path stateDir) {
     // given: the stage on task 0_3, wired to the guard as the topology wires it
     FakePlaidClient client = new FakePlaidClient().ignoringCancellation();
-    PlaidCallProcessor processor =
-        new PlaidCallProcessor(
-            TopologyHarness.settings().withMaxBlock(Duration.ofMillis(1)),
-            client,
-            new InFlightLimiter(8),
-            new OutcomeMapper(Clock.fixed(TopologyHarness.NOW, ZoneOffset.UTC)),
-            new PendingGauge(),
-            WaitBudget.perThread(),
-            StageMetrics.NONE,
-            new FleetShare(),
-            guard);
+    PlaidCallProcessor processor = stage(client, Clock.fixed(TopologyHarness.NOW, ZoneOffset.UTC));
     StageTask task = new StageTask(processor, 3, stateDir);
     task.init();
 
@@ -273,7 +333,7 @@ class TransactionGuardTest {
     // then: its next commit is refused, until the task is closed (and revived from its commit)
     assertThatThrownBy(() -> guard.beforeCommit(offsets()))
         .isInstanceOf(TransactionGuard.UnsafeCommitException.class)
-        .hasMessageContaining("tasks [0_3]");
+        .hasMessageContaining("transaction while task 0_3,");
     task.close();
     assertThatCode(() -> commit(offsets())).doesNotThrowAnyException();
   }
