@@ -418,7 +418,8 @@ class TaskRevivalIT {
 
     // then
     OutputTally committed = outputs.readCommitted();
-    String verdict = verdict(committed);
+    String verdict = "the clock fired: " + fired.get() + "; " + verdict(committed);
+    logs.close(); // so that the summary reaches the console (the events stay for the diagnostics)
     LOG.info(
         "Revived {} ({} log lines about corrupted tasks, {} stream threads replaced); {} Plaid"
             + " calls; committed: {}; {}",
@@ -431,15 +432,15 @@ class TaskRevivalIT {
     assertThat(committed.itemAnomalies())
         .as(() -> "Item status records not exactly once per request: " + verdict + diagnostics())
         .isEmpty();
-    assertThat(committed.complete()).as("every request's outputs committed").isTrue();
+    assertThat(committed.complete()).as("every request's outputs committed: " + verdict).isTrue();
     assertThat(committed.itemErrorAnomalies())
-        .as("Item-error events not exactly once per error request")
+        .as("Item-error events not exactly once per error request: " + verdict)
         .isEmpty();
     assertThat(committed.deadLetterAnomalies())
-        .as("DLQ records not exactly once per malformed record")
+        .as("DLQ records not exactly once per malformed record: " + verdict)
         .isEmpty();
     assertThat(committed.accountAnomalies())
-        .as("account records not exactly once per request and account")
+        .as("account records not exactly once per request and account: " + verdict)
         .isEmpty();
     assertThat(job.fatalError()).as("the job's fatal error").isNull();
     assertThat(job.streams().state()).as(this::diagnostics).isEqualTo(KafkaStreams.State.RUNNING);
