@@ -60,17 +60,34 @@ final class StreamThreadState {
     return (Boolean) call(taskManager, "rebalanceInProgress");
   }
 
+  /**
+   * When the thread last committed (or found nothing to commit): under {@code exactly_once_v2} the
+   * start of the open transaction. Not moved by a commit skipped during a rebalance.
+   */
+  long lastCommitMs() {
+    return (Long) field(thread, "lastCommitMs");
+  }
+
   /** Milliseconds since the thread last committed (or found nothing to commit). */
   long millisSinceLastCommit() {
-    return System.currentTimeMillis() - (Long) field(thread, "lastCommitMs");
+    return System.currentTimeMillis() - lastCommitMs();
+  }
+
+  /** The task processing a record or punctuating now, if one is. */
+  Optional<TaskId> currentTask() {
+    return currentTask(false);
   }
 
   /** The task whose punctuator runs now, if one does (a punctuation has no input record). */
   Optional<TaskId> punctuatingTask() {
+    return currentTask(true);
+  }
+
+  private Optional<TaskId> currentTask(boolean punctuating) {
     for (Object task : activeTasks()) {
       Object context = call(task, "processorContext");
       if (call(context, "currentNode") != null
-          && (Long) call(call(context, "recordContext"), "offset") < 0) {
+          && (!punctuating || (Long) call(call(context, "recordContext"), "offset") < 0)) {
         return Optional.of((TaskId) call(task, "id"));
       }
     }

@@ -70,6 +70,7 @@ class TaskRevivalIT {
   private static final Duration IDLE_PERIOD = Duration.ofSeconds(3);
   private static final Duration REBALANCE_EVERY = Duration.ofMillis(150);
   private static final TaskId VICTIM = new TaskId(0, 0);
+  private static final int OTHERS_ANSWERS = 3;
   private static final Set<KafkaStreams.State> FAILED =
       Set.of(
           KafkaStreams.State.PENDING_ERROR,
@@ -155,12 +156,16 @@ class TaskRevivalIT {
    */
   @Test
   void shouldFinishEveryRequestExactlyOnceWhenATaskIsRevivedDuringARebalance() {
+    AnswersSinceCommit others = new AnswersSinceCommit();
     reviveWhileInputFlows(
-        "in another task's punctuation during a rebalance",
+        "in another task's punctuation during a rebalance, after "
+            + OTHERS_ANSWERS
+            + " answers of the other tasks since the last commit",
         Map.of(),
         true,
         thread ->
-            thread.rebalanceInProgress()
+            others.countedBefore(thread) >= OTHERS_ANSWERS
+                && thread.rebalanceInProgress()
                 && thread.runs(VICTIM)
                 && thread.punctuatingTask().filter(task -> !task.equals(VICTIM)).isPresent());
   }
@@ -186,6 +191,33 @@ class TaskRevivalIT {
                 && thread.processedSinceCommit(VICTIM) > 0
                 && thread.millisSinceLastCommit() >= 500
                 && thread.punctuatingTask().isPresent());
+  }
+
+  /**
+   * Per stream thread, the answers whose outputs tasks other than 0_0 built since the thread's last
+   * commit, i.e. in its open transaction: each is one read of the clock. Every read must be
+   * counted, so {@link #countedBefore} comes first in the clock's condition.
+   *
+   * <p>Threading: stream threads (each counts its own).
+   */
+  private static final class AnswersSinceCommit {
+    private final ThreadLocal<long[]> commitAndCount =
+        ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE, 0});
+
+    /** Counts the answer being built now; returns the count before it. */
+    long countedBefore(StreamThreadState thread) {
+      long[] state = commitAndCount.get();
+      long lastCommit = thread.lastCommitMs();
+      if (state[0] != lastCommit) {
+        state[0] = lastCommit;
+        state[1] = 0;
+      }
+      long before = state[1];
+      if (thread.currentTask().filter(task -> !task.equals(VICTIM)).isPresent()) {
+        state[1]++;
+      }
+      return before;
+    }
   }
 
   private static Set<TaskId> allTasks() {
@@ -430,7 +462,12 @@ class TaskRevivalIT {
         committed.summary(),
         verdict);
     assertThat(committed.itemAnomalies())
-        .as(() -> "Item status records not exactly once per request: " + verdict + diagnostics())
+        .as(
+            () ->
+                "Item status records not exactly once per request: "
+                    + verdict
+                    + "; "
+                    + diagnostics())
         .isEmpty();
     assertThat(committed.complete()).as("every request's outputs committed: " + verdict).isTrue();
     assertThat(committed.itemErrorAnomalies())
