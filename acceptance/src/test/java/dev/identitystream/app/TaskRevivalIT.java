@@ -50,6 +50,12 @@ import org.slf4j.LoggerFactory;
  * TaskCorruptedException} once, which Kafka Streams handles exactly like a commit that timed out.
  * When the broker is back, the job (never restarted) must finish every request exactly once, as a
  * {@code read_committed} consumer sees it, and be RUNNING.
+ *
+ * <p>The other tests force, every time, the paths where Kafka Streams 4.4 revives <em>one</em> task
+ * while the thread's other tasks run on (one producer, one transaction under {@code
+ * exactly_once_v2}): input is written at a steady rate, and the clock throws {@code
+ * TaskCorruptedException([0_0])} at a moment it picks on the stream thread ({@link
+ * StreamThreadState}): during a rebalance, with no rebalance, from a record's processing.
  */
 class TaskRevivalIT {
 
@@ -156,7 +162,7 @@ class TaskRevivalIT {
    */
   @Test
   void shouldFinishEveryRequestExactlyOnceWhenATaskIsRevivedDuringARebalance() {
-    AnswersSinceCommit others = new AnswersSinceCommit();
+    AnswersSinceCommit others = new AnswersSinceCommit(task -> !task.equals(VICTIM));
     reviveWhileInputFlows(
         "in another task's punctuation during a rebalance, after "
             + OTHERS_ANSWERS
@@ -194,15 +200,49 @@ class TaskRevivalIT {
   }
 
   /**
-   * Per stream thread, the answers whose outputs tasks other than 0_0 built since the thread's last
-   * commit, i.e. in its open transaction: each is one read of the clock. Every read must be
-   * counted, so {@link #countedBefore} comes first in the clock's condition.
+   * A third path, found while forcing the first two: Kafka Streams keeps a thread's send error in
+   * one place for all its tasks and throws it at the next send of <em>any</em> task, also from a
+   * record's processing ({@code RecordCollectorImpl.checkForException}); {@code StreamTask.process}
+   * then drops the record it was processing ({@code record = null}) and, the signal naming another
+   * task, this task runs on and later commits its offsets past that record, which is never
+   * processed. The clock throws {@code TaskCorruptedException([0_0])} from the stage's drain at the
+   * start of another task's {@code process()}, with no rebalance in progress and 0_0 having nothing
+   * in the open transaction (no input processed, no answer built since the last commit), so that
+   * neither of the two paths above is taken.
+   */
+  @Test
+  void shouldFinishEveryRequestExactlyOnceWhenASignalAboutAnotherTaskInterruptsARecord() {
+    AnswersSinceCommit victims = new AnswersSinceCommit(VICTIM::equals);
+    reviveWhileInputFlows(
+        "in another task's record processing with no rebalance in progress, 0_0 having nothing in"
+            + " the open transaction",
+        Map.of(),
+        false,
+        thread ->
+            victims.countedBefore(thread) == 0
+                && !thread.rebalanceInProgress()
+                && thread.runs(VICTIM)
+                && thread.processedSinceCommit(VICTIM) == 0
+                && thread.punctuatingTask().isEmpty()
+                && thread.currentTask().filter(task -> !task.equals(VICTIM)).isPresent());
+  }
+
+  /**
+   * Per stream thread, the answers whose outputs some tasks built since the thread's last commit,
+   * i.e. in its open transaction: each is one read of the clock. Every read must be counted, so
+   * {@link #countedBefore} comes first in the clock's condition.
    *
    * <p>Threading: stream threads (each counts its own).
    */
   private static final class AnswersSinceCommit {
+    private final Predicate<TaskId> tasks;
     private final ThreadLocal<long[]> commitAndCount =
         ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE, 0});
+
+    /** Counts the answers of the tasks that {@code tasks} accepts. */
+    AnswersSinceCommit(Predicate<TaskId> tasks) {
+      this.tasks = tasks;
+    }
 
     /** Counts the answer being built now; returns the count before it. */
     long countedBefore(StreamThreadState thread) {
@@ -213,7 +253,7 @@ class TaskRevivalIT {
         state[1] = 0;
       }
       long before = state[1];
-      if (thread.currentTask().filter(task -> !task.equals(VICTIM)).isPresent()) {
+      if (thread.currentTask().filter(tasks).isPresent()) {
         state[1]++;
       }
       return before;
@@ -399,8 +439,11 @@ class TaskRevivalIT {
                     thread -> {
                       fired.set(
                           thread.describe()
-                              + "; punctuating "
-                              + thread.punctuatingTask().orElseThrow());
+                              + "; current task "
+                              + thread.currentTask().orElseThrow()
+                              + (thread.punctuatingTask().isPresent()
+                                  ? " (punctuating)"
+                                  : " (processing a record)"));
                       return new TaskCorruptedException(Set.of(VICTIM));
                     })
                 .orElse(null);
