@@ -86,6 +86,11 @@ final class OutputTally {
                         == feed.request(id).orElseThrow().accounts());
   }
 
+  /** How many Item status records of the request have arrived. */
+  int itemCount(String requestId) {
+    return items.getOrDefault(requestId, 0);
+  }
+
   /** Requests whose Item status has not arrived (yet), in id order. */
   List<String> missingItems() {
     return feed.expectedItems().stream().filter(id -> !items.containsKey(id)).sorted().toList();

@@ -323,7 +323,8 @@ final class StreamsProbe {
         .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
   }
 
-  private static Object field(Object target, String name) {
+  /** A field of {@code target} or of a superclass, read by reflection. */
+  static Object field(Object target, String name) {
     for (Class<?> type = target.getClass(); type != null; type = type.getSuperclass()) {
       try {
         Field field = type.getDeclaredField(name);
@@ -338,7 +339,8 @@ final class StreamsProbe {
     throw new IllegalStateException("no field " + name + " in " + target.getClass());
   }
 
-  private static Object call(Object target, String name) {
+  /** A method without arguments of {@code target} or of a superclass, called by reflection. */
+  static Object call(Object target, String name) {
     for (Class<?> type = target.getClass(); type != null; type = type.getSuperclass()) {
       try {
         Method method = type.getDeclaredMethod(name);

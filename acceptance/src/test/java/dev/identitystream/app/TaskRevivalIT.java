@@ -15,10 +15,21 @@ import dev.identitystream.local.ForkedKafkaBroker;
 import dev.identitystream.topology.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.TaskCorruptedException;
 import org.apache.kafka.streams.processor.TaskId;
@@ -39,6 +50,12 @@ import org.slf4j.LoggerFactory;
  * TaskCorruptedException} once, which Kafka Streams handles exactly like a commit that timed out.
  * When the broker is back, the job (never restarted) must finish every request exactly once, as a
  * {@code read_committed} consumer sees it, and be RUNNING.
+ *
+ * <p>The other tests force, every time, the paths where Kafka Streams 4.4 revives <em>one</em> task
+ * while the thread's other tasks run on (one producer, one transaction under {@code
+ * exactly_once_v2}): input is written at a steady rate, and the clock throws {@code
+ * TaskCorruptedException([0_0])} at a moment it picks on the stream thread ({@link
+ * StreamThreadState}): during a rebalance, with no rebalance, from a record's processing.
  */
 class TaskRevivalIT {
 
@@ -52,6 +69,14 @@ class TaskRevivalIT {
   private static final Duration REVIVAL_TIMEOUT = Duration.ofSeconds(90);
   private static final Duration COMPLETE_TIMEOUT = Duration.ofSeconds(150);
   private static final Duration QUIET_PERIOD = Duration.ofSeconds(3);
+  private static final int FLOW_REQUESTS = 2_400;
+  private static final int FLOW_PER_SECOND = 100;
+  private static final Duration FIRE_TIMEOUT = Duration.ofSeconds(20);
+  private static final Duration FLOW_COMPLETE_TIMEOUT = Duration.ofSeconds(90);
+  private static final Duration IDLE_PERIOD = Duration.ofSeconds(3);
+  private static final Duration REBALANCE_EVERY = Duration.ofMillis(150);
+  private static final TaskId VICTIM = new TaskId(0, 0);
+  private static final int OTHERS_ANSWERS = 3;
   private static final Set<KafkaStreams.State> FAILED =
       Set.of(
           KafkaStreams.State.PENDING_ERROR,
@@ -69,12 +94,16 @@ class TaskRevivalIT {
   private final ArmedClock clock = new ArmedClock();
   private Topics topics;
   private CrashFeed feed;
+  private PacedFeed paced;
   private AppConfig config;
   private ch.qos.logback.classic.Level savedStreamsLevel;
 
   @AfterEach
   void cleanUp() {
     streamsInternals().setLevel(savedStreamsLevel);
+    if (paced != null) {
+      paced.close();
+    }
     if (job != null) {
       job.close();
     }
@@ -118,6 +147,117 @@ class TaskRevivalIT {
           + " and those tasks run on and commit their offsets later; see /tmp/audit/stall10.md")
   void shouldFinishEveryRequestWhenKafkaStreamsRevivesOneTaskAndCommitsTheOthers() {
     reviveAroundABrokerOutage(Set.of(new TaskId(0, 0)), true);
+  }
+
+  /**
+   * Forces the path where Kafka Streams revives one task <em>during a rebalance</em>: {@code
+   * handleCorruption} then skips the commit of the other tasks (commits wait for the rebalance's
+   * end), and the dirty close of the corrupted task aborts the thread's one transaction, which
+   * holds the other tasks' outputs and store writes since the last commit, while they run on and
+   * later commit their offsets past that work. Input flows at a steady rate; the test asks the
+   * stream thread for the follow-up rebalance Kafka Streams schedules itself (probing rebalances),
+   * again and again, and the clock throws {@code TaskCorruptedException([0_0])} from the
+   * punctuation of another task of the same thread while its task manager has a rebalance in
+   * progress.
+   */
+  @Test
+  void shouldFinishEveryRequestExactlyOnceWhenATaskIsRevivedDuringARebalance() {
+    AnswersSinceCommit others = new AnswersSinceCommit(task -> !task.equals(VICTIM));
+    reviveWhileInputFlows(
+        "in another task's punctuation during a rebalance, after "
+            + OTHERS_ANSWERS
+            + " answers of the other tasks since the last commit",
+        Map.of(),
+        true,
+        thread ->
+            others.countedBefore(thread) >= OTHERS_ANSWERS
+                && thread.rebalanceInProgress()
+                && thread.runs(VICTIM)
+                && thread.punctuatingTask().filter(task -> !task.equals(VICTIM)).isPresent());
+  }
+
+  /**
+   * Forces the path where Kafka Streams revives one task and first commits the others: under {@code
+   * exactly_once_v2} that commit is of the thread's one transaction, so it also carries the
+   * corrupted task's outputs and store writes since the last commit, but not its input offsets; the
+   * revived task is handed those input records again. The clock throws {@code
+   * TaskCorruptedException([0_0])} from a punctuation on 0_0's thread while no rebalance is in
+   * progress and 0_0 has processed input (and, {@code commit.interval.ms} being 1 s here, had time
+   * to answer it) for at least half a second since the last commit.
+   */
+  @Test
+  void shouldFinishEveryRequestExactlyOnceWhenATaskIsRevivedAndTheOthersCommitted() {
+    reviveWhileInputFlows(
+        "with no rebalance in progress, 0_0 having processed input since the last commit",
+        Map.of("commit.interval.ms", "1000"),
+        false,
+        thread ->
+            !thread.rebalanceInProgress()
+                && thread.runs(VICTIM)
+                && thread.processedSinceCommit(VICTIM) > 0
+                && thread.millisSinceLastCommit() >= 500
+                && thread.punctuatingTask().isPresent());
+  }
+
+  /**
+   * A third path, found while forcing the first two: Kafka Streams keeps a thread's send error in
+   * one place for all its tasks and throws it at the next send of <em>any</em> task, also from a
+   * record's processing ({@code RecordCollectorImpl.checkForException}); {@code StreamTask.process}
+   * then drops the record it was processing ({@code record = null}) and, the signal naming another
+   * task, this task runs on and later commits its offsets past that record, which is never
+   * processed. The clock throws {@code TaskCorruptedException([0_0])} from the stage's drain at the
+   * start of another task's {@code process()}, with no rebalance in progress and 0_0 having nothing
+   * in the open transaction (no input processed, no answer built since the last commit), so that
+   * neither of the two paths above is taken.
+   */
+  @Test
+  void shouldFinishEveryRequestExactlyOnceWhenASignalAboutAnotherTaskInterruptsARecord() {
+    AnswersSinceCommit victims = new AnswersSinceCommit(VICTIM::equals);
+    reviveWhileInputFlows(
+        "in another task's record processing with no rebalance in progress, 0_0 having nothing in"
+            + " the open transaction",
+        Map.of(),
+        false,
+        thread ->
+            victims.countedBefore(thread) == 0
+                && !thread.rebalanceInProgress()
+                && thread.runs(VICTIM)
+                && thread.processedSinceCommit(VICTIM) == 0
+                && thread.punctuatingTask().isEmpty()
+                && thread.currentTask().filter(task -> !task.equals(VICTIM)).isPresent());
+  }
+
+  /**
+   * Per stream thread, the answers whose outputs some tasks built since the thread's last commit,
+   * i.e. in its open transaction: each is one read of the clock. Every read must be counted, so
+   * {@link #countedBefore} comes first in the clock's condition.
+   *
+   * <p>Threading: stream threads (each counts its own).
+   */
+  private static final class AnswersSinceCommit {
+    private final Predicate<TaskId> tasks;
+    private final ThreadLocal<long[]> commitAndCount =
+        ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE, 0});
+
+    /** Counts the answers of the tasks that {@code tasks} accepts. */
+    AnswersSinceCommit(Predicate<TaskId> tasks) {
+      this.tasks = tasks;
+    }
+
+    /** Counts the answer being built now; returns the count before it. */
+    long countedBefore(StreamThreadState thread) {
+      long[] state = commitAndCount.get();
+      long lastCommit = thread.lastCommitMs();
+      if (state[0] != lastCommit) {
+        state[0] = lastCommit;
+        state[1] = 0;
+      }
+      long before = state[1];
+      if (thread.currentTask().filter(tasks).isPresent()) {
+        state[1]++;
+      }
+      return before;
+    }
   }
 
   private static Set<TaskId> allTasks() {
@@ -252,6 +392,226 @@ class TaskRevivalIT {
     assertThat(Health.ready(job.streams().state()).status()).as("readiness").isEqualTo(200);
   }
 
+  /**
+   * Runs the job on input written at a steady rate, has the clock throw {@code
+   * TaskCorruptedException([0_0])} the first time {@code moment} holds on the stream thread reading
+   * it, then checks that every request's outputs are committed exactly once and the job RUNNING.
+   *
+   * @param settings job settings over the defaults
+   * @param rebalances whether to ask for rebalances until the clock has fired
+   */
+  private void reviveWhileInputFlows(
+      String moment,
+      Map<String, String> settings,
+      boolean rebalances,
+      Predicate<StreamThreadState> when) {
+    // given: a job working through input that keeps coming
+    broker = ForkedKafkaBroker.start(BrokerOptions.defaults());
+    emulator = PlaidEmulator.start(EmulatorOptions.builder().latency(PLAID_LATENCY).build());
+    topics = CrashFeed.uniqueTopics("revive");
+    CrashFeed.createTopics(broker, topics, PARTITIONS);
+    feed = CrashFeed.of(FLOW_REQUESTS);
+    config = config(topics, settings);
+    job = new StreamingJob(config, PlaidClients.create(config), clock);
+    outputs =
+        new OutputWatch(
+            broker.bootstrapServers(), topics, feed, this::jobFailed, this::diagnostics);
+    savedStreamsLevel = streamsInternals().getLevel();
+    streamsInternals().setLevel(ch.qos.logback.classic.Level.INFO);
+    logs = LogCapture.start();
+    job.start();
+    paced = PacedFeed.start(broker.bootstrapServers(), topics.requests(), feed, FLOW_PER_SECOND);
+    int threshold = FLOW_REQUESTS / 10;
+    outputs.until(
+        "at least " + threshold + " Item records",
+        PROGRESS_TIMEOUT,
+        () -> outputs.progress().itemRecords() >= threshold);
+
+    // when: the clock throws at the chosen moment, from a call's output building on a stream thread
+    AtomicReference<String> fired = new AtomicReference<>();
+    AtomicReference<RuntimeException> unreadable = new AtomicReference<>();
+    clock.armUntilFired(
+        () -> {
+          try {
+            return StreamThreadState.ofCurrentThread()
+                .filter(when)
+                .map(
+                    thread -> {
+                      fired.set(
+                          thread.describe()
+                              + "; current task "
+                              + thread.currentTask().orElseThrow()
+                              + (thread.punctuatingTask().isPresent()
+                                  ? " (punctuating)"
+                                  : " (processing a record)"));
+                      return new TaskCorruptedException(Set.of(VICTIM));
+                    })
+                .orElse(null);
+          } catch (RuntimeException e) {
+            unreadable.compareAndSet(null, e);
+            return null;
+          }
+        });
+    try {
+      await("the clock fires " + moment)
+          .atMost(FIRE_TIMEOUT)
+          .pollInterval(REBALANCE_EVERY)
+          .failFast(() -> jobFailed() || unreadable.get() != null)
+          .until(
+              () -> {
+                if (rebalances && fired.get() == null) {
+                  StreamThreadState.requestFollowupRebalance(job.streams());
+                }
+                return fired.get() != null;
+              });
+    } catch (org.awaitility.core.ConditionTimeoutException
+        | org.awaitility.core.TerminalFailureException e) {
+      throw new AssertionError(
+          "the path was not forced: the clock did not fire "
+              + moment
+              + " (stream thread state unreadable: "
+              + unreadable.get()
+              + ") "
+              + diagnostics(),
+          e);
+    }
+    int writtenAtFiring = paced.acked();
+    LOG.info(
+        "The clock threw TaskCorruptedException([{}]) {} after {} of {} requests were written: {}",
+        VICTIM,
+        moment,
+        writtenAtFiring,
+        FLOW_REQUESTS,
+        fired.get());
+    outputs.until("the whole feed written", FLOW_COMPLETE_TIMEOUT, paced::done);
+    IdleWatch idle = new IdleWatch();
+    outputs.until(
+        "every expected output, or a job with nothing left to do",
+        FLOW_COMPLETE_TIMEOUT,
+        () -> outputs.progress().complete() || idle.idleFor(IDLE_PERIOD));
+    outputs.pollFor(QUIET_PERIOD);
+
+    // then
+    OutputTally committed = outputs.readCommitted();
+    String verdict = "the clock fired: " + fired.get() + "; " + verdict(committed);
+    logs.close(); // so that the summary reaches the console (the events stay for the diagnostics)
+    LOG.info(
+        "Revived {} ({} log lines about corrupted tasks, {} stream threads replaced); {} Plaid"
+            + " calls; committed: {}; {}",
+        moment,
+        revivals(),
+        job.threadReplacements(),
+        emulator.stats().requests(),
+        committed.summary(),
+        verdict);
+    assertThat(committed.itemAnomalies())
+        .as(
+            () ->
+                "Item status records not exactly once per request: "
+                    + verdict
+                    + "; "
+                    + diagnostics())
+        .isEmpty();
+    assertThat(committed.complete()).as("every request's outputs committed: " + verdict).isTrue();
+    assertThat(committed.itemErrorAnomalies())
+        .as("Item-error events not exactly once per error request: " + verdict)
+        .isEmpty();
+    assertThat(committed.deadLetterAnomalies())
+        .as("DLQ records not exactly once per malformed record: " + verdict)
+        .isEmpty();
+    assertThat(committed.accountAnomalies())
+        .as("account records not exactly once per request and account: " + verdict)
+        .isEmpty();
+    assertThat(job.fatalError()).as("the job's fatal error").isNull();
+    assertThat(job.streams().state()).as(this::diagnostics).isEqualTo(KafkaStreams.State.RUNNING);
+  }
+
+  /**
+   * Lost and duplicated Item status records of a committed read, counted per input partition (the
+   * partition a request's key hashes to, so the task that handled it).
+   */
+  private String verdict(OutputTally committed) {
+    Map<Integer, Integer> lost = new TreeMap<>();
+    Map<Integer, Integer> duplicated = new TreeMap<>();
+    List<String> lostIds = new java.util.ArrayList<>();
+    List<String> duplicatedIds = new java.util.ArrayList<>();
+    for (String id : feed.expectedItems()) {
+      int count = committed.itemCount(id);
+      if (count == 0) {
+        lost.merge(partitionOf(id), 1, Integer::sum);
+        lostIds.add(id);
+      } else if (count > 1) {
+        duplicated.merge(partitionOf(id), 1, Integer::sum);
+        duplicatedIds.add(id + " x" + count);
+      }
+    }
+    return "lost "
+        + lostIds.size()
+        + " per partition "
+        + lost
+        + " "
+        + lostIds.stream().limit(10).toList()
+        + ", duplicated "
+        + duplicatedIds.size()
+        + " per partition "
+        + duplicated
+        + " "
+        + duplicatedIds.stream().limit(10).toList();
+  }
+
+  /**
+   * Whether the job has had nothing left to do for a while: the feed written, no call in flight or
+   * pending, and the input's committed offsets at its end offsets (what is missing then stays
+   * missing).
+   */
+  private final class IdleWatch {
+    private long idleSince = -1;
+
+    boolean idleFor(Duration period) {
+      boolean idle =
+          paced.done()
+              && emulator.stats().inFlight() == 0
+              && job.built().pending().total() == 0
+              && inputCommitted();
+      long now = System.nanoTime();
+      if (!idle) {
+        idleSince = -1;
+        return false;
+      }
+      if (idleSince < 0) {
+        idleSince = now;
+      }
+      return now - idleSince >= period.toNanos();
+    }
+  }
+
+  private boolean inputCommitted() {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (int partition = 0; partition < PARTITIONS; partition++) {
+      latest.put(new TopicPartition(topics.requests(), partition), OffsetSpec.latest());
+    }
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin
+              .listConsumerGroupOffsets(config.kafkaProps().get("application.id").toString())
+              .partitionsToOffsetAndMetadata()
+              .get();
+      return admin.listOffsets(latest).all().get().entrySet().stream()
+          .allMatch(
+              end -> {
+                OffsetAndMetadata offset = committed.get(end.getKey());
+                return offset != null && offset.offset() >= end.getValue().offset();
+              });
+    } catch (ExecutionException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /** Log events of Kafka Streams about corrupted tasks (it revives them). */
   private long revivals() {
     return logs.events().stream()
@@ -311,16 +671,18 @@ class TaskRevivalIT {
         + ids.stream()
             .limit(40)
             .map(
-                id -> {
-                  String key = feed.request(id).orElseThrow().key();
-                  int partition =
-                      org.apache.kafka.common.utils.Utils.toPositive(
-                              org.apache.kafka.common.utils.Utils.murmur2(
-                                  key.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-                          % PARTITIONS;
-                  return id + "(" + key + ", p" + partition + ")";
-                })
+                id ->
+                    id + "(" + feed.request(id).orElseThrow().key() + ", p" + partitionOf(id) + ")")
             .toList();
+  }
+
+  /** The input partition a request's key hashes to (the default partitioner of a String key). */
+  private int partitionOf(String requestId) {
+    String key = feed.request(requestId).orElseThrow().key();
+    return org.apache.kafka.common.utils.Utils.toPositive(
+            org.apache.kafka.common.utils.Utils.murmur2(
+                key.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        % PARTITIONS;
   }
 
   private static ch.qos.logback.classic.Logger streamsInternals() {
@@ -391,6 +753,10 @@ class TaskRevivalIT {
   }
 
   private AppConfig config(Topics topics) {
+    return config(topics, Map.of());
+  }
+
+  private AppConfig config(Topics topics, Map<String, String> settings) {
     Map<String, String> props =
         CrashFeed.jobSettings(
             broker.bootstrapServers(),
@@ -403,6 +769,7 @@ class TaskRevivalIT {
     // A revival aborts the open transaction: with the broker away that waits max.block.ms (60 s
     // by default); shorter keeps the test short. Batches must not expire during the outage.
     props.put("producer.max.block.ms", "5000");
+    props.putAll(settings);
     return new AppConfig(props);
   }
 }
