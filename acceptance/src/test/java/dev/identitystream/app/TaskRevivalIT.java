@@ -127,24 +127,15 @@ class TaskRevivalIT {
   }
 
   /**
-   * The path of the CI stall (one run in about a dozen): Kafka Streams declares <em>one</em> task
-   * corrupted (there, a send from the stage's punctuator timed out on metadata while the broker
-   * restarted) and, before reviving it, commits the thread's transaction for the other tasks. Under
-   * {@code exactly_once_v2} that transaction also carries the corrupted task's outputs and store
-   * writes since the last commit, but not its input offsets: the revived task restores a store
-   * ahead of its input offsets and is handed records again whose requests are pending or already
-   * answered. Kafka's behaviour, not the stage's: an answered request delivered again is called
-   * again (a duplicate nobody can prevent), so this test checks that every request ends with its
-   * outputs, and reports duplicates without failing on them. The broker is back when the task is
-   * declared corrupted, so that the commit of the other tasks succeeds (during the outage it would
-   * time out and Kafka Streams would revive every task, the other test).
+   * The path of the CI stall (one run in about a dozen), left to Kafka Streams' timing: the broker
+   * is back when the clock declares <em>one</em> task corrupted (in CI, a send from the stage's
+   * punctuator had timed out on metadata while the broker restarted). Before reviving it Kafka
+   * Streams commits the thread's other tasks, in the transaction that also carries the corrupted
+   * task's outputs (duplicates), or skips that commit during a rebalance and aborts their work
+   * (loss). The transaction guard refuses both commits and the thread is replaced: every request's
+   * outputs exactly once. The tests below force each path every time.
    */
   @Test
-  @org.junit.jupiter.api.Disabled(
-      "Fails intermittently (1 run in 3 on stall-10) by a Kafka Streams 4.4 loss, not a stage bug: when"
-          + " handleCorruption's commit of the other tasks does not happen, the dirty close of the"
-          + " corrupted task aborts the thread's transaction, which holds the other tasks' outputs,"
-          + " and those tasks run on and commit their offsets later; see /tmp/audit/stall10.md")
   void shouldFinishEveryRequestWhenKafkaStreamsRevivesOneTaskAndCommitsTheOthers() {
     reviveAroundABrokerOutage(Set.of(new TaskId(0, 0)), true);
   }
@@ -268,8 +259,7 @@ class TaskRevivalIT {
 
   /**
    * @param corrupted the tasks the job's clock declares corrupted
-   * @param afterRestart whether the clock fires once the broker is back (else during the outage);
-   *     then only completeness is checked, duplicates are reported
+   * @param afterRestart whether the clock fires once the broker is back (else during the outage)
    */
   private void reviveAroundABrokerOutage(Set<TaskId> corrupted, boolean afterRestart) {
     // given: a job well into its work, with calls in flight
@@ -368,15 +358,7 @@ class TaskRevivalIT {
     assertThat(emulator.stats().requests())
         .as("Plaid called again after the broker came back")
         .isGreaterThan(callsBeforeRestart);
-    if (afterRestart) {
-      assertThat(committed.complete()).as("every request's outputs committed").isTrue();
-      LOG.info(
-          "Duplicates (Kafka commits the revived task's outputs without its offsets): items {},"
-              + " accounts {}",
-          committed.itemAnomalies(),
-          committed.accountAnomalies());
-      return;
-    }
+    assertThat(committed.complete()).as("every request's outputs committed").isTrue();
     assertThat(committed.itemAnomalies())
         .as("Item status records not exactly once per request")
         .isEmpty();
