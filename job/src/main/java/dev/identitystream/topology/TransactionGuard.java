@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * <p>Under {@code exactly_once_v2} the tasks of a stream thread share one producer and one
  * transaction. When Kafka Streams declares some of them corrupted ({@code TaskManager
  * .handleCorruption}) it commits the others and then closes the corrupted ones dirty, which aborts
- * the transaction. Three paths are unsafe:
+ * the transaction. Four paths are unsafe, the last one in {@code StreamTask.process}:
  *
  * <ol>
  *   <li><b>Work aborted under running tasks.</b> While a rebalance is in progress the commit of the
