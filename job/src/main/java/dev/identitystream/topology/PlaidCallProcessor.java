@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -167,7 +168,12 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
       close(); // init without close: end the earlier life first
     }
     this.context = context;
-    this.participant = transactions.join(context.taskId());
+    this.participant =
+        transactions.join(
+            context.taskId(),
+            StreamsConfig.EXACTLY_ONCE_V2.equals(
+                String.valueOf(
+                    context.appConfigs().get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))));
     this.store = new PendingStore(context.getStateStore(StageSettings.PENDING_STORE));
     this.calls = new CallDispatcher(client, limiter);
     this.restoredInvalid = new ArrayDeque<>();

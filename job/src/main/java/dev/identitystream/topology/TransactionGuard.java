@@ -80,9 +80,14 @@ public final class TransactionGuard {
     this.ledgers = ThreadLocal.withInitial(() -> new Ledger(nanos));
   }
 
-  /** A processor's life joins the current thread's transactions (call from {@code init()}). */
-  public Participant join(TaskId task) {
-    return ledgers.get().join(task);
+  /**
+   * A processor's life joins the current thread's transactions (call from {@code init()}).
+   *
+   * @param transactional whether the task runs under {@code exactly_once_v2}; if not, there is no
+   *     transaction to guard, and the participant records nothing
+   */
+  public Participant join(TaskId task, boolean transactional) {
+    return transactional ? ledgers.get().join(task) : new Participant(null, task);
   }
 
   /**
@@ -133,6 +138,7 @@ public final class TransactionGuard {
     private String lastTopic;
     private int lastPartition = -1;
 
+    /** Of a thread's ledger, or of none ({@code null}: records nothing). */
     private Participant(Ledger ledger, TaskId task) {
       this.ledger = ledger;
       this.task = task;
@@ -140,7 +146,7 @@ public final class TransactionGuard {
 
     /** Records that this life consumed a record (call before anything is written for it). */
     public void consumed(String topic, int partition, long offset) {
-      if (partition == lastPartition && topic.equals(lastTopic)) {
+      if (partition == lastPartition && topic.equals(lastTopic) || ledger == null) {
         return;
       }
       lastTopic = topic;
@@ -160,6 +166,9 @@ public final class TransactionGuard {
      * keep the task running.
      */
     public void dropped(String topic, int partition, long offset) {
+      if (ledger == null) {
+        return;
+      }
       ledger.lose(
           this,
           "Kafka Streams dropped the record task "
@@ -180,7 +189,9 @@ public final class TransactionGuard {
 
     /** This life ends (call from {@code close()}). */
     public void leave() {
-      ledger.leave(this);
+      if (ledger != null) {
+        ledger.leave(this);
+      }
     }
 
     private boolean dirty() {

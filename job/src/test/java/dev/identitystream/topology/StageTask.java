@@ -27,9 +27,15 @@ final class StageTask {
   private final int partition;
 
   StageTask(PlaidCallProcessor processor, int partition, Path stateDir) {
+    this(processor, partition, stateDir, StreamsConfig.AT_LEAST_ONCE);
+  }
+
+  /** As the task of an application with {@code processing.guarantee} = {@code guarantee}. */
+  StageTask(PlaidCallProcessor processor, int partition, Path stateDir, String guarantee) {
     this.processor = processor;
     this.partition = partition;
     Properties props = new Properties();
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "stage-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.TaskCorruptedException;
 import org.apache.kafka.streams.processor.TaskId;
 import org.junit.jupiter.api.Test;
@@ -64,8 +65,8 @@ class TransactionGuardTest {
   @Test
   void shouldLetEveryCommitOfEveryRunningTaskThrough() {
     // given
-    TransactionGuard.Participant p0 = guard.join(task(0));
-    TransactionGuard.Participant p1 = guard.join(task(1));
+    TransactionGuard.Participant p0 = guard.join(task(0), true);
+    TransactionGuard.Participant p1 = guard.join(task(1), true);
     p0.consumed(INPUT, 0, 10);
     p0.consumed(INPUT, 0, 11);
     p0.wrote();
@@ -81,9 +82,9 @@ class TransactionGuardTest {
   void shouldRefuseTheCommitAfterAnAbortThatThrewAwayTheWorkOfTasksThatRunOn() {
     // given: three tasks with uncommitted work; 0_0 is corrupted while a rebalance is in progress,
     // so Kafka Streams skips the commit of 0_1 and 0_2 and aborts when it closes 0_0
-    TransactionGuard.Participant p0 = guard.join(task(0));
-    TransactionGuard.Participant p1 = guard.join(task(1));
-    TransactionGuard.Participant p2 = guard.join(task(2));
+    TransactionGuard.Participant p0 = guard.join(task(0), true);
+    TransactionGuard.Participant p1 = guard.join(task(1), true);
+    TransactionGuard.Participant p2 = guard.join(task(2), true);
     p0.consumed(INPUT, 0, 10);
     p1.consumed(INPUT, 1, 20);
     p2.wrote();
@@ -92,7 +93,7 @@ class TransactionGuardTest {
 
     // when: 0_1 and 0_2 run on and their next commit comes
     p1.consumed(INPUT, 1, 21);
-    TransactionGuard.Participant revived = guard.join(task(0));
+    TransactionGuard.Participant revived = guard.join(task(0), true);
     revived.consumed(INPUT, 0, 10);
 
     // then
@@ -111,8 +112,8 @@ class TransactionGuardTest {
   void shouldLetTheCommitThroughWhenKafkaStreamsRevivesEveryTaskWhoseWorkWasAborted() {
     // given: a commit times out during a broker outage; Kafka Streams revives every task (the
     // first dirty close aborts, the next ones find no transaction to abort)
-    TransactionGuard.Participant p0 = guard.join(task(0));
-    TransactionGuard.Participant p1 = guard.join(task(1));
+    TransactionGuard.Participant p0 = guard.join(task(0), true);
+    TransactionGuard.Participant p1 = guard.join(task(1), true);
     p0.consumed(INPUT, 0, 10);
     p0.wrote();
     p1.consumed(INPUT, 1, 20);
@@ -121,8 +122,8 @@ class TransactionGuardTest {
     p1.leave();
 
     // when: both come back, reset to their committed offsets
-    TransactionGuard.Participant q0 = guard.join(task(0));
-    TransactionGuard.Participant q1 = guard.join(task(1));
+    TransactionGuard.Participant q0 = guard.join(task(0), true);
+    TransactionGuard.Participant q1 = guard.join(task(1), true);
     q0.consumed(INPUT, 0, 9);
     q1.consumed(INPUT, 1, 20);
 
@@ -134,8 +135,8 @@ class TransactionGuardTest {
   void shouldRefuseACommitThatCarriesARunningTasksOutputsWithoutItsOffsets() {
     // given: 0_0 consumed since the last commit and is declared corrupted; Kafka Streams commits
     // the other tasks first, in the transaction that holds 0_0's outputs
-    TransactionGuard.Participant p0 = guard.join(task(0));
-    TransactionGuard.Participant p1 = guard.join(task(1));
+    TransactionGuard.Participant p0 = guard.join(task(0), true);
+    TransactionGuard.Participant p1 = guard.join(task(1), true);
     p0.consumed(INPUT, 0, 10);
     p0.consumed(BULK, 0, 3);
     p0.wrote();
@@ -155,8 +156,8 @@ class TransactionGuardTest {
   @Test
   void shouldLetAPunctuationsOutputsCommitWithoutOffsets() {
     // given: 0_0 only forwarded answers since the last commit (no input consumed)
-    TransactionGuard.Participant p0 = guard.join(task(0));
-    TransactionGuard.Participant p1 = guard.join(task(1));
+    TransactionGuard.Participant p0 = guard.join(task(0), true);
+    TransactionGuard.Participant p1 = guard.join(task(1), true);
     p0.wrote();
     p1.consumed(INPUT, 1, 20);
 
@@ -167,8 +168,8 @@ class TransactionGuardTest {
   @Test
   void shouldRefuseTheCommitOfARevivedTaskThatDidNotRewindToItsAbortedRecords() {
     // given: 0_0's records from offset 10 were aborted with it (0_1 had nothing uncommitted)
-    TransactionGuard.Participant p0 = guard.join(task(0));
-    TransactionGuard.Participant p1 = guard.join(task(1));
+    TransactionGuard.Participant p0 = guard.join(task(0), true);
+    TransactionGuard.Participant p1 = guard.join(task(1), true);
     p0.consumed(INPUT, 0, 10);
     p0.consumed(INPUT, 0, 15);
     p0.wrote();
@@ -178,7 +179,7 @@ class TransactionGuardTest {
 
     // when: the rebalance after the corruption replaced the revived task by a new one, which
     // resumed at the consumer's position
-    TransactionGuard.Participant replacement = guard.join(task(0));
+    TransactionGuard.Participant replacement = guard.join(task(0), true);
     replacement.consumed(INPUT, 0, 16);
 
     // then
@@ -191,14 +192,14 @@ class TransactionGuardTest {
   @Test
   void shouldNotCheckTheRewindOfATaskThatComesBackLongAfterTheAbort() {
     // given
-    TransactionGuard.Participant p0 = guard.join(task(0));
+    TransactionGuard.Participant p0 = guard.join(task(0), true);
     p0.consumed(INPUT, 0, 10);
     p0.leave();
     guard.aborted();
 
     // when: 0_0 returns after the window (another thread may have run and committed it meanwhile)
     now.addAndGet(TransactionGuard.REWIND_WINDOW.toNanos() + 1);
-    TransactionGuard.Participant later = guard.join(task(0));
+    TransactionGuard.Participant later = guard.join(task(0), true);
     later.consumed(INPUT, 0, 500);
 
     // then
@@ -209,8 +210,8 @@ class TransactionGuardTest {
   void shouldForgetATaskThatClosedWithUncommittedWorkWhenTheTransactionCommits() {
     // given: 0_0 consumed records that wrote nothing (delivered again while pending) and closed
     // without a transaction to abort; the thread commits next
-    TransactionGuard.Participant p0 = guard.join(task(0));
-    TransactionGuard.Participant p1 = guard.join(task(1));
+    TransactionGuard.Participant p0 = guard.join(task(0), true);
+    TransactionGuard.Participant p1 = guard.join(task(1), true);
     p0.consumed(INPUT, 0, 10);
     p0.leave();
     p1.consumed(INPUT, 1, 20);
@@ -218,7 +219,7 @@ class TransactionGuardTest {
 
     // when: an abort follows (another corruption), then 0_0's next life
     guard.aborted();
-    TransactionGuard.Participant again = guard.join(task(0));
+    TransactionGuard.Participant again = guard.join(task(0), true);
     again.consumed(INPUT, 0, 30);
 
     // then
@@ -231,7 +232,9 @@ class TransactionGuardTest {
     // given: the stage on task 0_1, with an answer to forward when the next record comes
     FakePlaidClient client = new FakePlaidClient().ignoringCancellation();
     AtomicBoolean armed = new AtomicBoolean();
-    StageTask task = new StageTask(stage(client, signalWhenArmed(armed)), 1, stateDir);
+    StageTask task =
+        new StageTask(
+            stage(client, signalWhenArmed(armed)), 1, stateDir, StreamsConfig.EXACTLY_ONCE_V2);
     task.init();
     task.process(4, "A", "r0");
     commit(offsets(INPUT, 1, 5L));
@@ -288,17 +291,38 @@ class TransactionGuardTest {
   }
 
   @Test
+  void shouldGuardNothingUnderAtLeastOnce(@TempDir Path stateDir) {
+    // given: the stage of an at_least_once application (no transactions, no commit events)
+    FakePlaidClient client = new FakePlaidClient().ignoringCancellation();
+    StageTask task =
+        new StageTask(
+            stage(client, Clock.fixed(TopologyHarness.NOW, ZoneOffset.UTC)),
+            2,
+            stateDir,
+            StreamsConfig.AT_LEAST_ONCE);
+    task.init();
+
+    // when
+    task.process(1, "A", "r0");
+
+    // then: nothing recorded (under exactly_once_v2 both would be refused), nothing kept
+    assertThatCode(() -> commit(offsets())).doesNotThrowAnyException();
+    guard.aborted();
+    assertThatCode(() -> commit(offsets())).doesNotThrowAnyException();
+  }
+
+  @Test
   void shouldKeepEachStreamThreadsTransactionsApart() throws Exception {
     // given: a task of another thread with work its thread has not committed
     CompletableFuture<TransactionGuard.Participant> other =
         CompletableFuture.supplyAsync(
             () -> {
-              TransactionGuard.Participant participant = guard.join(task(1));
+              TransactionGuard.Participant participant = guard.join(task(1), true);
               participant.consumed(INPUT, 1, 20);
               return participant;
             });
     other.get();
-    TransactionGuard.Participant p0 = guard.join(task(0));
+    TransactionGuard.Participant p0 = guard.join(task(0), true);
     p0.consumed(INPUT, 0, 10);
 
     // then: this thread's commit and abort are about this thread's tasks only
@@ -312,7 +336,7 @@ class TransactionGuardTest {
     // given: the stage on task 0_3, wired to the guard as the topology wires it
     FakePlaidClient client = new FakePlaidClient().ignoringCancellation();
     PlaidCallProcessor processor = stage(client, Clock.fixed(TopologyHarness.NOW, ZoneOffset.UTC));
-    StageTask task = new StageTask(processor, 3, stateDir);
+    StageTask task = new StageTask(processor, 3, stateDir, StreamsConfig.EXACTLY_ONCE_V2);
     task.init();
 
     // when: a record consumed

@@ -53,7 +53,7 @@ class GuardedClientSupplierTest {
   @Test
   void shouldCommitWhatTheGuardLetsThrough() {
     // given
-    TransactionGuard.Participant task = guard.join(new TaskId(0, 0));
+    TransactionGuard.Participant task = guard.join(new TaskId(0, 0), true);
     producer.initTransactions();
     producer.beginTransaction();
     task.consumed(INPUT_0.topic(), 0, 5);
@@ -71,7 +71,7 @@ class GuardedClientSupplierTest {
   @Test
   void shouldRefuseAnUnsafeCommitBeforeKafkaHearsOfIt() {
     // given: a task with uncommitted work, and the transaction aborted under it
-    TransactionGuard.Participant task = guard.join(new TaskId(0, 0));
+    TransactionGuard.Participant task = guard.join(new TaskId(0, 0), true);
     producer.initTransactions();
     producer.beginTransaction();
     task.consumed(INPUT_0.topic(), 0, 5);
@@ -92,7 +92,7 @@ class GuardedClientSupplierTest {
   @Test
   void shouldCountAnAbortThatFailedAsAnAbort() {
     // given
-    TransactionGuard.Participant task = guard.join(new TaskId(0, 0));
+    TransactionGuard.Participant task = guard.join(new TaskId(0, 0), true);
     producer.initTransactions();
     producer.beginTransaction();
     task.wrote();
