@@ -296,10 +296,12 @@ final class PlaidCallProcessor implements Processor<byte[], byte[], byte[], byte
 
   @Override
   public void close() {
+    if (participant != null) {
+      participant.leave(); // also after an init() that failed half-way; leaving twice is nothing
+    }
     if (calls == null) {
       return;
     }
-    participant.leave();
     calls.close();
     calls = null;
     if (punctuator != null) {

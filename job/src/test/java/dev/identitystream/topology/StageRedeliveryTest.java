@@ -144,26 +144,7 @@ class StageRedeliveryTest {
     java.util.concurrent.atomic.AtomicBoolean armed =
         new java.util.concurrent.atomic.AtomicBoolean();
     Clock clock =
-        new Clock() {
-          @Override
-          public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-          }
-
-          @Override
-          public Clock withZone(java.time.ZoneId zone) {
-            return this;
-          }
-
-          @Override
-          public java.time.Instant instant() {
-            if (armed.getAndSet(false)) {
-              throw new org.apache.kafka.streams.errors.TaskCorruptedException(
-                  java.util.Set.of(new org.apache.kafka.streams.processor.TaskId(0, 9)));
-            }
-            return TopologyHarness.NOW;
-          }
-        };
+        TopologyHarness.signalWhenArmed(armed, new org.apache.kafka.streams.processor.TaskId(0, 9));
     InFlightLimiter limiter = new InFlightLimiter(8);
     StageTask task =
         new StageTask(

@@ -5,10 +5,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -16,6 +19,8 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.TaskCorruptedException;
+import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.test.TestRecord;
 
 /** A TopologyTestDriver around the real topology with a fake client; raw bytes in and out. */
@@ -54,6 +59,34 @@ final class TopologyHarness implements AutoCloseable {
           driver.createOutputTopic(
               topic, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
     }
+  }
+
+  /**
+   * A clock at {@link #NOW} that, once armed, throws a {@code TaskCorruptedException} naming {@code
+   * task} at its next reading: the signal Kafka Streams throws out of a send of any task of the
+   * thread after a send of {@code task} failed. The stage reads its clock while it builds an
+   * answer's outputs.
+   */
+  static Clock signalWhenArmed(AtomicBoolean armed, TaskId task) {
+    return new Clock() {
+      @Override
+      public ZoneOffset getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        if (armed.getAndSet(false)) {
+          throw new TaskCorruptedException(Set.of(task));
+        }
+        return NOW;
+      }
+    };
   }
 
   static StageSettings settings() {

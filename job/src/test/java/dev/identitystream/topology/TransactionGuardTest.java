@@ -7,12 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -234,7 +231,10 @@ class TransactionGuardTest {
     AtomicBoolean armed = new AtomicBoolean();
     StageTask task =
         new StageTask(
-            stage(client, signalWhenArmed(armed)), 1, stateDir, StreamsConfig.EXACTLY_ONCE_V2);
+            stage(client, TopologyHarness.signalWhenArmed(armed, task(0))),
+            1,
+            stateDir,
+            StreamsConfig.EXACTLY_ONCE_V2);
     task.init();
     task.process(4, "A", "r0");
     commit(offsets(INPUT, 1, 5L));
@@ -251,29 +251,6 @@ class TransactionGuardTest {
         .isInstanceOf(TransactionGuard.UnsafeCommitException.class)
         .hasMessageContaining(
             "Kafka Streams dropped the record task 0_1 was processing (" + INPUT + "-1 offset 5)");
-  }
-
-  /** A clock that throws a {@code TaskCorruptedException} naming task 0_0 once when armed. */
-  private static Clock signalWhenArmed(AtomicBoolean armed) {
-    return new Clock() {
-      @Override
-      public ZoneOffset getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        if (armed.getAndSet(false)) {
-          throw new TaskCorruptedException(Set.of(task(0)));
-        }
-        return TopologyHarness.NOW;
-      }
-    };
   }
 
   /** The stage wired to the guard as the topology wires it. */
